@@ -1,0 +1,34 @@
+"""Connectors: where documents come from. Each yields raw sources; parsing happens in ingest.
+
+A raw source is identified by its `source_id` (a file's absolute path, a page's URL), knows its
+file type, and reads its bytes on demand, so unchanged sources can be skipped after hashing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RawSource:
+    source_id: str
+    file_type: str
+    read: Callable[[], bytes] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    source_id: str
+    error: str
+
+
+@dataclass
+class Scan:
+    """What one connector found for one requested path or URL.
+
+    `scope` is set when the request was a container (a folder): sources indexed earlier under
+    that scope but absent from `sources` are gone and lose their chunks.
+    """
+
+    sources: list[RawSource] = field(default_factory=list)
+    failures: list[SourceFailure] = field(default_factory=list)
+    scope: str | None = None

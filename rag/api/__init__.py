@@ -1,0 +1,61 @@
+"""The REST API: an app factory over the same core as the CLI.
+
+The server process owns the data directory (index, ledger, model) for as long as it runs and
+records itself in `$RAG_DATA_DIR/server.json`.
+"""
+
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from rag.api.routes import health, query
+from rag.errors import (
+    IndexLockedError,
+    InvalidInputError,
+    NotFoundError,
+    RagError,
+    RecipeMismatchError,
+)
+from rag.settings import Settings
+
+_STATUS = {
+    InvalidInputError: 400,
+    NotFoundError: 404,
+    IndexLockedError: 409,
+    RecipeMismatchError: 409,
+}
+
+
+def create_app(settings: Settings, rag_app=None) -> FastAPI:
+    """Build the API. `rag_app` lets tests pass an already wired core (with fakes)."""
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        from rag.app import RagApp
+
+        core = rag_app or RagApp(settings)
+        api.state.rag = core
+        record = core.data_dir.server_record_path
+        record.write_text(json.dumps({"url": settings.api_url, "pid": os.getpid()}))
+        try:
+            yield
+        finally:
+            record.unlink(missing_ok=True)
+            if rag_app is None:
+                core.close()
+
+    api = FastAPI(title="rag", version="0.1.0", lifespan=lifespan)
+    api.include_router(health.router)
+    api.include_router(query.router)
+
+    @api.exception_handler(RagError)
+    async def _rag_error(_: Request, exc: RagError) -> JSONResponse:
+        status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
+        body = {"error": {"type": type(exc).__name__, "message": str(exc)}}
+        return JSONResponse(body, status_code=status)
+
+    return api

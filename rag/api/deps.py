@@ -1,0 +1,14 @@
+"""Dependencies shared by the routers; tests override them."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from rag.app import RagApp
+
+
+def get_rag(request: Request) -> RagApp:
+    return request.app.state.rag
+
+
+Rag = Annotated[RagApp, Depends(get_rag)]

@@ -1,0 +1,29 @@
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from rag.api.deps import Rag
+from rag.settings import RetrievalMode
+
+router = APIRouter(prefix="/v1", tags=["query"])
+
+
+class QueryBody(BaseModel):
+    question: str = Field(min_length=1, max_length=4000)
+    collection: str | None = None
+    top_k: int | None = Field(default=None, ge=1, le=50)
+    mode: RetrievalMode | None = None
+    filters: dict[str, str | int | bool | list[str] | list[int]] | None = None
+    conversation_id: str | None = None
+
+
+@router.post("/query")
+def query(body: QueryBody, rag: Rag) -> dict[str, object]:
+    result = rag.chat.ask(
+        body.question,
+        rag.collection(body.collection),
+        body.top_k or rag.settings.top_k,
+        body.mode or rag.settings.retrieval_mode,
+        body.filters,
+        body.conversation_id,
+    )
+    return result.to_json()

@@ -1,0 +1,114 @@
+"""The composition root: Settings → wired objects. The only place that builds the parts.
+
+Front doors call `open_app(settings)` and use its services. Models load on first use, so
+`rag ingest` never loads the language model and an all-unchanged re-ingest never loads torch.
+Tests inject fakes through the keyword arguments.
+"""
+
+from functools import cached_property
+from types import TracebackType
+
+from rag.datadir import DataDir, check_collection_name
+from rag.embed import DenseEmbedder, SparseEncoder
+from rag.llm import ChatModel
+from rag.settings import Settings
+
+
+class RagApp:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: DenseEmbedder | None = None,
+        model: ChatModel | None = None,
+    ) -> None:
+        from rag.embed import Bm25Encoder, SentenceTransformerEmbedder, resolve_embedder_path
+        from rag.ingest.ledger import Ledger, delete_pending
+        from rag.store.edge import EdgeStore
+
+        self.settings = settings
+        self.data_dir = DataDir(settings.data_dir)
+        self.embedder: DenseEmbedder = embedder or SentenceTransformerEmbedder(
+            resolve_embedder_path(settings.embed_model), settings.embed_batch_size
+        )
+        self.data_dir.acquire()
+        try:
+            self.ledger = Ledger(self.data_dir.ledger_path)
+            self.store = EdgeStore(self.data_dir.root / "collections")
+            # A run killed half-way leaves chunks that are not current: remove them first.
+            for collection in self.ledger.collections():
+                delete_pending(self.ledger, self.store, collection)
+        except BaseException:
+            self.data_dir.release()
+            raise
+        self.sparse: SparseEncoder = Bm25Encoder()
+        self._model = model
+
+    def collection(self, name: str | None) -> str:
+        return check_collection_name(name or self.settings.default_collection)
+
+    @cached_property
+    def indexer(self):
+        from rag.ingest.chunking import Chunker
+        from rag.ingest.sync import Indexer
+
+        chunker = Chunker(
+            self.settings.chunk_size, self.settings.chunk_overlap, self.embedder.tokenize
+        )
+        recipe = {
+            "embedder": self.embedder.model_id,
+            "chunk_size": self.settings.chunk_size,
+            "chunk_overlap": self.settings.chunk_overlap,
+        }
+        return Indexer(self.ledger, self.store, self.embedder, self.sparse, chunker, recipe)
+
+    @cached_property
+    def retriever(self):
+        from rag.retrieve import Retriever
+
+        return Retriever(self.store, self.embedder, self.sparse, self.settings.prefetch_limit)
+
+    @cached_property
+    def model(self) -> ChatModel:
+        if self._model is not None:
+            return self._model
+        from rag.llm.local import LlamaCppChatModel, resolve_model_path
+
+        s = self.settings
+        return LlamaCppChatModel(
+            resolve_model_path(s.llm_model_path),
+            n_ctx=s.llm_n_ctx,
+            n_threads=s.llm_n_threads,
+            n_batch=s.llm_n_batch,
+            gpu_layers=s.llm_gpu_layers,
+            temperature=s.llm_temperature,
+            repeat_penalty=s.llm_repeat_penalty,
+            seed=s.llm_seed,
+        )
+
+    @cached_property
+    def chat(self):
+        from rag.chat import ChatOrchestrator
+
+        return ChatOrchestrator(
+            self.retriever,
+            self.model,
+            max_tokens=self.settings.llm_max_tokens,
+            abstain_min_similarity=self.settings.abstain_min_similarity,
+        )
+
+    def close(self) -> None:
+        self.store.close()
+        self.ledger.close()
+        self.data_dir.release()
+
+    def __enter__(self) -> "RagApp":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

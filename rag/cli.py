@@ -1,0 +1,169 @@
+"""The `rag` command line: parse arguments, call the core, render. Errors are translated here once.
+
+Exit codes: 0 success, 1 failure (some sources failed, an error), 2 usage error.
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from rag.errors import InvalidInputError, RagError
+from rag.settings import RetrievalMode, Settings, load_settings
+
+cli = typer.Typer(
+    name="rag",
+    help="Private, local-first RAG: ingest documents, then ask questions answered with citations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CollectionOpt = Annotated[str | None, typer.Option("--collection", "-c", help="Collection name.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+TopKOpt = Annotated[int | None, typer.Option("--top-k", "-k", min=1, max=50)]
+ModeOpt = Annotated[RetrievalMode | None, typer.Option("--mode", help="hybrid, dense or bm25.")]
+
+
+def _open(settings: Settings):
+    from rag.app import RagApp
+
+    return RagApp(settings)
+
+
+@cli.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders or URLs.")],
+    collection: CollectionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Index files and folders; a folder is synced (files gone from it lose their chunks)."""
+    from rag.connectors import Scan, SourceFailure
+    from rag.connectors.files import scan_path
+
+    settings = load_settings()
+    scans = []
+    for source in sources:
+        if "://" in source:
+            failure = SourceFailure(source, "web sources are not supported yet")
+            scans.append(Scan(failures=[failure]))
+        else:
+            scans.append(scan_path(Path(source), settings.max_file_bytes))
+    with _open(settings) as app:
+        report = app.indexer.sync(scans, app.collection(collection))
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        typer.echo(
+            f"added {len(report.added)}, updated {len(report.updated)}, "
+            f"deleted {len(report.deleted)}, unchanged {report.unchanged}, "
+            f"failed {len(report.failed)}; {report.chunks_written} chunks written"
+        )
+        for failure in report.failed:
+            typer.echo(f"failed: {failure['source']}: {failure['error']}", err=True)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@cli.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    collection: CollectionOpt = None,
+    conversation: Annotated[str | None, typer.Option("--conversation")] = None,
+    top_k: TopKOpt = None,
+    mode: ModeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question from the indexed documents, with citations."""
+    if not question.strip():
+        raise InvalidInputError('the question is empty; ask something, e.g. rag ask "..."')
+    settings = load_settings()
+    with _open(settings) as app:
+        result = app.chat.ask(
+            question,
+            app.collection(collection),
+            top_k or settings.top_k,
+            mode or settings.retrieval_mode,
+            conversation_id=conversation,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+        return
+    typer.echo(result.answer)
+    shown = result.closest_sources if result.abstained else result.citations
+    if shown:
+        typer.echo("\nClosest sources:" if result.abstained else "\nSources:")
+    for citation in result.citations:
+        page = f" p.{citation.chunk.page}" if citation.chunk.page else ""
+        typer.echo(f'  [{citation.id}] {citation.chunk.source}{page}: "{citation.text}"')
+    if result.abstained:
+        for chunk in result.closest_sources:
+            typer.echo(f"  - {chunk.source}")
+
+
+@cli.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    collection: CollectionOpt = None,
+    top_k: TopKOpt = None,
+    mode: ModeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrieval only: the chunks that best match QUERY."""
+    settings = load_settings()
+    with _open(settings) as app:
+        chunks = app.retriever.search(
+            query,
+            app.collection(collection),
+            top_k or settings.top_k,
+            mode or settings.retrieval_mode,
+        )
+    if as_json:
+        typer.echo(json.dumps({"results": [c.to_json() for c in chunks]}, indent=2))
+        return
+    for rank, chunk in enumerate(chunks, start=1):
+        snippet = " ".join(chunk.text.split())[:160]
+        typer.echo(f"{rank}. {chunk.source} ({chunk.score:.4f})\n   {snippet}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535)] = None,
+) -> None:
+    """Run the REST API (it owns the index and the model while it runs)."""
+    import uvicorn
+
+    from rag.api import create_app
+
+    settings = load_settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level="info",
+    )
+
+
+@cli.command()
+def ui() -> None:
+    """Run the Streamlit chat UI (a client of the API at RAG_API_URL)."""
+    import os
+    import subprocess
+
+    import rag.ui
+
+    script = Path(rag.ui.__file__).with_name("app.py")
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true"]
+    raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603
+
+
+def main() -> NoReturn:
+    try:
+        cli()
+    except RagError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2 if isinstance(exc, InvalidInputError) else 1)
+    sys.exit(0)

@@ -1,0 +1,81 @@
+"""The data directory: where the index, the ledger and the server record live, and who owns it.
+
+One process owns a data directory at a time (DESIGN.md §2). The owner holds an exclusive
+`flock` on `owner.lock`; a second opener gets IndexLockedError naming the holder, never a
+traceback from deep inside the store. The lock dies with its process, so a crash leaves no
+stale lock behind.
+"""
+
+import fcntl
+import json
+import os
+import re
+from pathlib import Path
+
+from rag.errors import ConfigError, IndexLockedError, InvalidInputError
+
+_COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def check_collection_name(name: str) -> str:
+    """Collection names become folder names, so only a safe alphabet is accepted."""
+    if not _COLLECTION_NAME.fullmatch(name):
+        raise InvalidInputError(
+            f"invalid collection name {name!r}: use 1-64 letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+class DataDir:
+    """Paths inside the data directory, and the exclusive ownership lock over them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.expanduser().resolve()
+        self._lock_fd: int | None = None
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.root / "ledger.sqlite3"
+
+    @property
+    def server_record_path(self) -> Path:
+        return self.root / "server.json"
+
+    def shard_path(self, collection: str) -> Path:
+        return self.root / "collections" / check_collection_name(collection) / "shard"
+
+    def acquire(self) -> None:
+        """Take ownership, or raise IndexLockedError naming the process that has it."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create data directory {self.root}: {exc.strerror}") from None
+        lock_path = self.root / "owner.lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise IndexLockedError(
+                f"data directory {self.root} is in use by another process{holder}; "
+                "stop it, or use the running server, or set RAG_DATA_DIR to another folder"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid()}).encode())
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        pid = json.loads(os.pread(fd, 256, 0) or b"{}").get("pid")
+    except (OSError, ValueError):
+        return ""
+    return f" (pid {pid})" if isinstance(pid, int) else ""

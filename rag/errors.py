@@ -1,0 +1,36 @@
+"""The project's exceptions. Each front door (CLI, API, UI) translates them exactly once.
+
+Messages are written for the person at the keyboard: they say what went wrong and the fix.
+"""
+
+
+class RagError(Exception):
+    """Base class: anything the user can act on."""
+
+
+class InvalidInputError(RagError):
+    """The request itself is wrong (empty question, unknown mode, bad argument)."""
+
+
+class ConfigError(RagError):
+    """Settings are inconsistent or point at something that is not there."""
+
+
+class ModelNotFoundError(ConfigError):
+    """A configured model file or folder does not exist."""
+
+
+class IndexLockedError(RagError):
+    """Another process owns the data directory (its index and ledger)."""
+
+
+class RecipeMismatchError(RagError):
+    """The collection was built with another embedder or chunker; vectors must not be mixed."""
+
+
+class NotFoundError(RagError):
+    """A named collection, document or job does not exist."""
+
+
+class SourceError(RagError):
+    """One source could not be read; the rest of its batch goes on."""

@@ -1,0 +1,71 @@
+"""Chunking: pages → chunks with exact character spans, using llama-index's SentenceSplitter.
+
+Every chunk's text is `page_text[start:end]`, which is what citations quote. Chunk ids are
+deterministic (uuid5 of source id, content hash, chunk index), so re-ingesting the same content
+produces the same ids and writes nothing new.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from llama_index.core.node_parser import SentenceSplitter
+from llama_index.core.schema import Document
+
+_CHUNK_NAMESPACE = uuid.UUID("6f1c2a4e-8b7d-4a53-9e0f-3c2d1b0a9e87")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    text: str
+    page: int | None
+    start: int
+    end: int
+    index: int
+
+
+def chunk_id(source_id: str, content_hash: str, index: int) -> str:
+    return str(uuid.uuid5(_CHUNK_NAMESPACE, f"{source_id}\x00{content_hash}\x00{index}"))
+
+
+def document_id(source_id: str) -> str:
+    return str(uuid.uuid5(_CHUNK_NAMESPACE, source_id))
+
+
+class Chunker:
+    def __init__(
+        self, chunk_size: int, chunk_overlap: int, tokenize: Callable[[str], list[int]]
+    ) -> None:
+        self._splitter = SentenceSplitter(
+            chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=tokenize
+        )
+
+    def chunk(self, source_id: str, content_hash: str, pages: list[Document]) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        for page in pages:
+            text = page.text
+            cursor = 0
+            for piece in self._splitter.split_text(text):
+                start = _locate(text, piece, cursor)
+                if start < 0:
+                    continue
+                cursor = start + 1
+                index = len(chunks)
+                chunks.append(
+                    Chunk(
+                        id=chunk_id(source_id, content_hash, index),
+                        text=piece,
+                        page=page.metadata.get("page"),
+                        start=start,
+                        end=start + len(piece),
+                        index=index,
+                    )
+                )
+        return chunks
+
+
+def _locate(text: str, piece: str, cursor: int) -> int:
+    """Find `piece` at or after `cursor` (chunks overlap, so never before the previous start)."""
+    found = text.find(piece, cursor)
+    return found if found >= 0 else text.find(piece)

@@ -1,0 +1,107 @@
+"""All configuration in one model: environment variables `RAG_*` over one optional TOML file.
+
+Nothing else in the project reads the environment. Precedence, highest first: arguments
+passed to `Settings(...)`, environment variables, the file named by `RAG_CONFIG`, defaults.
+"""
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from rag.errors import ConfigError
+
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "rag"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    default_collection: str = "default"
+
+    # embed: None means the bundled all-MiniLM-L6-v2 (English only).
+    embed_model: Path | None = None
+    embed_batch_size: int = Field(default=32, ge=1)
+
+    # ingest: chunk sizes are in the embedder's tokens (MiniLM truncates past 256).
+    chunk_size: int = Field(default=200, ge=32)
+    chunk_overlap: int = Field(default=30, ge=0)
+    max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+
+    # retrieve
+    top_k: int = Field(default=4, ge=1, le=50)
+    retrieval_mode: RetrievalMode = "hybrid"
+    prefetch_limit: int = Field(default=50, ge=1)
+    # Below this cosine similarity between question and best chunk, the answer abstains.
+    # Provisional: the grounded-answers work calibrates it on a labelled set.
+    abstain_min_similarity: float = Field(default=0.25, ge=-1.0, le=1.0)
+
+    # generate: None means the bundled SmolLM2-135M-Instruct GGUF.
+    llm_model_path: Path | None = None
+    llm_n_ctx: int = Field(default=4096, ge=512)
+    llm_n_threads: int | None = Field(default=None, ge=1)
+    llm_n_batch: int = Field(default=256, ge=1)
+    llm_gpu_layers: int = Field(default=0, ge=-1)
+    llm_max_tokens: int = Field(default=160, ge=1)
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_repeat_penalty: float = Field(default=1.15, ge=1.0)
+    llm_seed: int = 0
+
+    # front doors
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_url: str = "http://127.0.0.1:8000"
+    api_key: SecretStr | None = None
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_below_size(cls, value: int, info) -> int:
+        size = info.data.get("chunk_size")
+        if size is not None and value >= size:
+            raise ValueError(f"chunk_overlap ({value}) must be smaller than chunk_size ({size})")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("RAG_CONFIG")
+        if config_file:
+            path = Path(config_file).expanduser()
+            if not path.is_file():
+                raise ConfigError(f"RAG_CONFIG points to {path}, which is not a file")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one readable ConfigError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None

@@ -1,0 +1,90 @@
+"""The vector store: one small protocol, two backends (embedded Qdrant Edge, Qdrant server).
+
+Each chunk is one point with a dense named vector `dense`, a sparse BM25 vector `bm25` (IDF
+applied by the store) and a payload holding its text, source, page and character span.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from rag.embed import SparseVector
+from rag.errors import InvalidInputError
+
+DENSE = "dense"
+SPARSE = "bm25"
+RRF_K = 60
+
+Mode = Literal["hybrid", "dense", "bm25"]
+# Payload key → exact value, or a list meaning "any of these".
+Filters = Mapping[str, str | int | bool | Sequence[str] | Sequence[int]]
+
+# Payload fields with an index, so filters and deletes on them stay fast.
+INDEXED_FIELDS: dict[str, type] = {
+    "source": str,
+    "document_id": str,
+    "file_type": str,
+    "content_hash": str,
+    "page": int,
+}
+
+
+@dataclass(frozen=True)
+class ChunkPoint:
+    id: str
+    dense: list[float]
+    sparse: SparseVector
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredHit:
+    id: str
+    score: float
+    payload: dict[str, Any]
+    dense: list[float] | None
+
+
+@dataclass(frozen=True)
+class StoreQuery:
+    dense: list[float] | None
+    sparse: SparseVector | None
+    mode: Mode
+    limit: int
+    prefetch_limit: int
+    filters: Filters | None = None
+
+
+class VectorStore(Protocol):
+    def create_collection(self, name: str, dimension: int) -> None: ...
+
+    def collections(self) -> list[str]: ...
+
+    def drop_collection(self, name: str) -> None: ...
+
+    def upsert(self, collection: str, points: Sequence[ChunkPoint]) -> None: ...
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None: ...
+
+    def query(self, collection: str, query: StoreQuery) -> list[StoredHit]: ...
+
+    def count(self, collection: str, filters: Filters | None = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def validate_points(points: Sequence[ChunkPoint], dimension: int) -> None:
+    """Refuse the whole batch before any write if one vector is malformed."""
+    for point in points:
+        if len(point.dense) != dimension:
+            raise InvalidInputError(
+                f"chunk {point.id}: dense vector has {len(point.dense)} dimensions, "
+                f"the collection expects {dimension}"
+            )
+        if not all(math.isfinite(x) for x in point.dense) or not all(
+            math.isfinite(x) for x in point.sparse.values
+        ):
+            raise InvalidInputError(f"chunk {point.id}: vector contains NaN or infinity")
+        if len(point.sparse.indices) != len(point.sparse.values):
+            raise InvalidInputError(f"chunk {point.id}: sparse indices and values differ in length")
