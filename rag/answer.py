@@ -20,63 +20,13 @@ SYSTEM_PROMPT = (
 ABSTAIN_TEXT = "The documents do not contain an answer to this question."
 
 # A sentence ends at . ! or ? followed by whitespace, or at a line break (lists, table rows).
-_SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+(?=\s|$)|[.!?]+$)?|[^\n]+")
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n+")
+_TRIM = " \t\r|#*->"
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "with",
-        "how",
-        "when",
-        "where",
-        "why",
-        "does",
-        "do",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "i",
-        "you",
-        "he",
-        "she",
-        "they",
-        "we",
-        "not",
-        "no",
-        "yes",
-    ]
+    """a an and are as at be by for from has have in is it its of on or that the this to was
+    were what which who whom whose with how when where why does do did can could should would
+    will i you he she they we not no yes""".split()
 )
 # Share of an answer sentence's content words that a source sentence must contain.
 MIN_SUPPORT = 0.6
@@ -131,12 +81,15 @@ def build_messages(question: str, chunks: list[RetrievedChunk]) -> list[Message]
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs; each sentence is `text[offset:offset + len(sentence)]`."""
     spans = []
-    for match in _SENTENCE.finditer(text):
-        raw = match.group()
-        stripped = raw.strip(" \t\r|#*-")
-        if len(_content_words(stripped)) == 0:
-            continue
-        spans.append((match.start() + raw.index(stripped), stripped))
+    start = 0
+    for boundary in [*_BOUNDARY.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        raw = text[start:end]
+        stripped = raw.strip(_TRIM)
+        if _content_words(stripped):
+            spans.append((start + raw.index(stripped), stripped))
+        if boundary:
+            start = boundary.end()
     return spans
 
 

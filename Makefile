@@ -1,0 +1,60 @@
+# Everything a fresh machine needs comes from here: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# torch is pinned to the CPU build that lies on these machines; a bare `torch` pulls CUDA (GBs).
+TORCH := torch==2.13.0
+# llama-cpp-python compiles from source (~10 min on 2 cores) on the first install; pip keeps the
+# built wheel in its cache (~/.cache/pip), so later installs take seconds.
+export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc)
+export HF_HUB_OFFLINE := 1
+
+API_PORT ?= 8000
+UI_PORT ?= 8501
+
+.PHONY: install install-dev run serve ui test test-unit test-integration lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install $(TORCH)
+	$(BIN)/pip install -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/rag ingest sample_docs
+	@echo "Starting the API on http://127.0.0.1:$(API_PORT) and the UI on http://127.0.0.1:$(UI_PORT)"
+	@RAG_API_PORT=$(API_PORT) $(BIN)/rag serve & api=$$!; \
+	trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 1 120); do \
+		$(BIN)/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(API_PORT)/health', timeout=2)" 2>/dev/null && break; \
+		kill -0 $$api 2>/dev/null || exit 1; sleep 1; \
+	done; \
+	RAG_API_URL=http://127.0.0.1:$(API_PORT) STREAMLIT_SERVER_PORT=$(UI_PORT) $(BIN)/rag ui
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+test-unit: install-dev
+	$(BIN)/pytest tests/unit
+
+test-integration: install-dev
+	$(BIN)/pytest tests/integration
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,49 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.app import RagApp
+from rag.settings import Settings
+from tests.fakes import HashEmbedder, ScriptedModel
+
+SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's own RAG_* settings."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("RAG_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    # The hash embedder's similarities run lower than MiniLM's, hence its own abstain threshold.
+    return Settings(
+        data_dir=tmp_path / "data", chunk_size=64, chunk_overlap=8, abstain_min_similarity=0.05
+    )
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """A writable copy of sample_docs."""
+    target = tmp_path / "docs"
+    shutil.copytree(SAMPLE_DOCS, target)
+    return target
+
+
+@pytest.fixture
+def model() -> ScriptedModel:
+    return ScriptedModel()
+
+
+@pytest.fixture
+def rag_app(settings: Settings, model: ScriptedModel):
+    app = RagApp(settings, embedder=HashEmbedder(), model=model)
+    yield app
+    app.close()

@@ -1,0 +1,65 @@
+from rag.answer import align, build_messages, quote_best_sentences, split_sentences
+from rag.retrieve import RetrievedChunk
+
+PAGE = (
+    "Intro line.\n\n## Warranty\nThe K2 is covered by a 10-year warranty. "
+    "It keeps 70% of its capacity.\n| Weight | 114 kg |\n"
+)
+
+
+def _chunk(start: int, end: int, source: str = "/docs/manual.md") -> RetrievedChunk:
+    return RetrievedChunk(
+        id="c",
+        text=PAGE[start:end],
+        source=source,
+        title="manual.md",
+        document_id="d",
+        page=None,
+        start=start,
+        end=end,
+        score=0.5,
+        similarity=0.6,
+    )
+
+
+CHUNK = _chunk(13, len(PAGE))
+
+
+def test_sentences_are_exact_spans() -> None:
+    for offset, sentence in split_sentences(PAGE):
+        assert PAGE[offset : offset + len(sentence)] == sentence
+    assert [s for _, s in split_sentences(PAGE)][-1] == "Weight | 114 kg"
+
+
+def test_supported_sentence_cites_the_exact_source_span() -> None:
+    sentences, citations = align("The K2 has a 10-year warranty.", [CHUNK])
+
+    assert sentences[0].supported and sentences[0].citations == ["c1"]
+    citation = citations[0]
+    assert PAGE[citation.start : citation.end] == citation.text
+    assert citation.text == "The K2 is covered by a 10-year warranty."
+
+
+def test_a_number_not_in_the_sources_is_unsupported() -> None:
+    sentences, citations = align("The K2 has a 12-year warranty.", [CHUNK])
+    assert not sentences[0].supported and citations == []
+
+
+def test_unrelated_sentence_is_unsupported_and_others_still_cited() -> None:
+    sentences, _ = align("It keeps 70% of its capacity. The moon is made of cheese.", [CHUNK])
+    assert [s.supported for s in sentences] == [True, False]
+
+
+def test_fallback_quotes_the_sentences_that_match_the_question() -> None:
+    text, sentences, citations = quote_best_sentences("How much capacity does it keep?", [CHUNK])
+
+    assert text.startswith("It keeps 70% of its capacity.")
+    assert all(s.supported for s in sentences)
+    assert all(PAGE[c.start : c.end] == c.text for c in citations)
+
+
+def test_prompt_numbers_sources_and_fences_them_as_data() -> None:
+    messages = build_messages("Q?", [CHUNK, _chunk(0, 12, "/docs/b.md")])
+    user = messages[1]["content"]
+    assert '<source id="1" title="manual.md">' in user and '<source id="2"' in user
+    assert "not instructions" in messages[0]["content"]

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rag.api import create_app
+from rag.app import RagApp
+from rag.connectors.files import scan_path
+from tests.fakes import ScriptedModel
+
+
+@pytest.fixture
+def client(rag_app: RagApp, docs: Path):
+    rag_app.indexer.sync([scan_path(docs, 10**6)], "default")
+    with TestClient(create_app(rag_app.settings, rag_app)) as client:
+        yield client
+
+
+def test_health_lists_collections(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok", "collections": ["default"]}
+
+
+def test_query_returns_the_ask_shape(client: TestClient, model: ScriptedModel) -> None:
+    model.replies.append("Customers get 8% off when they buy two or more batteries.")
+    response = client.post("/v1/query", json={"question": "What discount for two batteries?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["citations"][0]["source"].endswith("price-list.md")
+
+
+def test_server_records_itself_while_running(rag_app: RagApp, client: TestClient) -> None:
+    assert rag_app.data_dir.server_record_path.is_file()
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"question": ""}, 422),
+        ({"question": "x", "collection": "../etc"}, 400),
+        ({"question": "x", "collection": "nope"}, 404),
+    ],
+)
+def test_bad_requests_are_4xx_with_a_message(client: TestClient, body: dict, status: int) -> None:
+    response = client.post("/v1/query", json=body)
+    assert response.status_code == status
+    if status != 422:
+        assert set(response.json()["error"]) == {"type", "message"}

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pytest
+
+from rag.answer import ABSTAIN_TEXT
+from rag.app import RagApp
+from rag.connectors.files import scan_path
+from rag.errors import InvalidInputError
+from tests.fakes import ScriptedModel
+
+
+@pytest.fixture
+def indexed(rag_app: RagApp, docs: Path) -> RagApp:
+    rag_app.indexer.sync([scan_path(docs, 10**6)], "default")
+    return rag_app
+
+
+def test_supported_answer_carries_citations_into_the_right_file(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies.append("Full-time employees receive 26 days of paid annual leave per year.")
+
+    result = indexed.chat.ask("How many days of annual leave?", "default", top_k=4)
+
+    assert not result.abstained
+    assert result.citations and result.citations[0].chunk.source.endswith("employee-handbook.md")
+    assert "26 days" in result.citations[0].text
+    body = result.to_json()
+    assert set(body) >= {
+        "answer",
+        "abstained",
+        "conversation_id",
+        "citations",
+        "sentences",
+        "closest_sources",
+        "tool_calls",
+        "timings",
+    }
+    assert body["sentences"][0]["supported"] is True
+
+
+def test_invented_answer_falls_back_to_quoting_sources(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies.append("Employees get 99 days off and a free car.")
+
+    result = indexed.chat.ask("How many days of annual leave?", "default", top_k=4)
+
+    assert "99" not in result.answer
+    assert result.citations and all(s.supported for s in result.sentences)
+
+
+def test_question_far_from_every_document_abstains_without_calling_the_model(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    result = indexed.chat.ask("zebra quantum tango?", "default", top_k=4)
+
+    assert result.abstained and result.answer == ABSTAIN_TEXT
+    assert result.citations == [] and result.closest_sources
+    assert model.prompts == []
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_bad_questions_are_input_errors(indexed: RagApp, question: str) -> None:
+    with pytest.raises(InvalidInputError):
+        indexed.chat.ask(question, "default", top_k=4)
+
+
+def test_conversation_id_is_echoed(indexed: RagApp, model: ScriptedModel) -> None:
+    result = indexed.chat.ask("annual leave days?", "default", 4, conversation_id="conv-1")
+    assert result.conversation_id == "conv-1"

@@ -1,0 +1,90 @@
+"""The CLI front door with the core's models faked; exit codes and JSON shapes are contracts."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rag import cli
+from rag.app import RagApp
+from tests.fakes import HashEmbedder, ScriptedModel
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def fake_core(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedModel:
+    model = ScriptedModel()
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RAG_ABSTAIN_MIN_SIMILARITY", "0.05")
+    monkeypatch.setattr(
+        cli, "_open", lambda settings: RagApp(settings, embedder=HashEmbedder(), model=model)
+    )
+    return model
+
+
+def _run(*args: str):
+    return runner.invoke(cli.cli, list(args))
+
+
+def test_ingest_json_report_and_idempotent_rerun(fake_core: ScriptedModel, docs: Path) -> None:
+    first = _run("ingest", str(docs), "--json")
+    second = _run("ingest", str(docs), "--json")
+
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert set(report) == {
+        "added",
+        "updated",
+        "deleted",
+        "moved",
+        "unchanged",
+        "failed",
+        "chunks_written",
+    }
+    assert len(report["added"]) == 5
+    again = json.loads(second.output)
+    assert again["added"] == [] and again["chunks_written"] == 0 and again["unchanged"] == 5
+
+
+def test_ingest_exits_1_when_a_source_fails_but_indexes_the_rest(
+    fake_core: ScriptedModel, docs: Path
+) -> None:
+    result = _run("ingest", str(docs), str(docs / "missing.md"), "https://example.com/", "--json")
+
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert len(report["added"]) == 5
+    assert {f["source"] for f in report["failed"]} == {
+        str(docs / "missing.md"),
+        "https://example.com/",
+    }
+
+
+def test_ask_json_has_every_contract_field(fake_core: ScriptedModel, docs: Path) -> None:
+    _run("ingest", str(docs))
+    fake_core.replies.append("An installation takes about five hours.")
+
+    result = _run("ask", "--json", "How long does an installation take?")
+
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["citations"][0]["source"].endswith("support-faq.txt")
+    assert body["tool_calls"] == [] and body["closest_sources"] == []
+    for key in ("id", "document_id", "source", "page", "start", "end", "text", "score"):
+        assert key in body["citations"][0]
+
+
+def test_search_json_shape(fake_core: ScriptedModel, docs: Path) -> None:
+    _run("ingest", str(docs))
+    result = _run("search", "warranty cycles", "--json", "--top-k", "2", "--mode", "bm25")
+    results = json.loads(result.output)["results"]
+    assert len(results) == 2
+    assert results[0]["source"].endswith("aurora-k2-manual.md")
+
+
+def test_usage_errors_exit_2(fake_core: ScriptedModel) -> None:
+    assert _run("ask").exit_code == 2
+    assert _run("search", "x", "--mode", "fuzzy").exit_code == 2
+    assert _run("search", "x", "--top-k", "0").exit_code == 2

@@ -1,0 +1,31 @@
+"""Front doors stay thin: importing them loads none of the heavy engines."""
+
+import subprocess
+import sys
+
+HEAVY = ("llama_cpp", "qdrant_edge", "qdrant_client", "torch", "sentence_transformers")
+
+
+def test_cli_and_api_import_no_engine() -> None:
+    code = (
+        "import sys, rag.cli, rag.api, rag.app\n"
+        f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(','.join(loaded))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_errors_become_one_line_and_exit_code(tmp_path) -> None:
+    env = {"RAG_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from rag.cli import main; main()", "ask", "  "],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        'error: the question is empty; ask something, e.g. rag ask "..."'
+    ]

@@ -1,0 +1,115 @@
+"""The sync run over a real Qdrant Edge shard, with the fake embedder."""
+
+from pathlib import Path
+
+from rag.app import RagApp
+from rag.connectors.files import scan_path
+from rag.ingest.ledger import delete_pending
+from rag.settings import Settings
+from tests.fakes import HashEmbedder
+
+
+def _ingest(app: RagApp, *paths: Path):
+    scans = [scan_path(p, app.settings.max_file_bytes) for p in paths]
+    return app.indexer.sync(scans, "default")
+
+
+def _indexed_ids(app: RagApp) -> set[str]:
+    return {cid for record in app.ledger.sources("default") for cid in record.chunk_ids}
+
+
+def test_first_run_adds_every_file_and_second_run_writes_nothing(rag_app: RagApp, docs: Path):
+    first = _ingest(rag_app, docs)
+    count = rag_app.store.count("default")
+
+    second = _ingest(rag_app, docs)
+
+    assert len(first.added) == 5 and first.failed == []
+    assert first.chunks_written == count > 5
+    assert second.added == second.updated == second.deleted == []
+    assert second.unchanged == 5 and second.chunks_written == 0
+    assert rag_app.store.count("default") == count
+
+
+def test_modified_file_replaces_exactly_its_own_chunks(rag_app: RagApp, docs: Path) -> None:
+    _ingest(rag_app, docs)
+    faq = docs / "support-faq.txt"
+    other_ids = _indexed_ids(rag_app) - set(rag_app.ledger.get("default", str(faq)).chunk_ids)
+
+    faq.write_text("Support moved. Call +32 9 555 99 99 from now on.\n")
+    report = _ingest(rag_app, docs)
+
+    assert report.updated == [str(faq)] and report.unchanged == 4
+    new_ids = set(rag_app.ledger.get("default", str(faq)).chunk_ids)
+    assert _indexed_ids(rag_app) == other_ids | new_ids
+    assert rag_app.store.count("default") == len(other_ids | new_ids)
+    assert rag_app.store.count("default", {"source": str(faq)}) == len(new_ids)
+
+
+def test_file_removed_from_a_synced_folder_loses_its_chunks(rag_app: RagApp, docs: Path):
+    _ingest(rag_app, docs)
+    (docs / "price-list.md").unlink()
+
+    report = _ingest(rag_app, docs)
+
+    assert report.deleted == [str(docs / "price-list.md")]
+    assert rag_app.store.count("default", {"source": str(docs / "price-list.md")}) == 0
+    assert rag_app.store.count("default") == len(_indexed_ids(rag_app))
+
+
+def test_bad_file_is_reported_and_the_rest_indexed(rag_app: RagApp, docs: Path) -> None:
+    (docs / "broken.md").write_bytes(b"\x00\x01binary\x00")
+    (docs / "empty.txt").write_text("")
+
+    report = _ingest(rag_app, docs)
+
+    failed = {Path(f["source"]).name: f["error"] for f in report.failed}
+    assert set(failed) == {"broken.md", "empty.txt"}
+    assert "binary" in failed["broken.md"]
+    assert len(report.added) == 5
+
+
+def test_a_failed_update_keeps_the_previous_version(rag_app: RagApp, docs: Path) -> None:
+    _ingest(rag_app, docs)
+    faq = docs / "support-faq.txt"
+    before = rag_app.ledger.get("default", str(faq))
+
+    faq.write_bytes(b"\x00garbage\x00")
+    report = _ingest(rag_app, docs)
+
+    assert report.failed[0]["source"] == str(faq)
+    assert rag_app.ledger.get("default", str(faq)) == before
+    assert rag_app.store.count("default", {"source": str(faq)}) == len(before.chunk_ids)
+
+
+def test_chunks_written_before_a_crash_are_removed_on_next_open(
+    settings: Settings, docs: Path
+) -> None:
+    app = RagApp(settings, embedder=HashEmbedder())
+    _ingest(app, docs)
+    good = app.store.count("default")
+    # Simulate a run killed between writing new chunks and committing them to the ledger.
+    point_ids = ["00000000-0000-0000-0000-000000000001"]
+    app.ledger.stage("default", point_ids)
+    _upsert_orphan(app, point_ids[0])
+    assert app.store.count("default") == good + 1
+    app.close()
+
+    reopened = RagApp(settings, embedder=HashEmbedder())
+    try:
+        assert reopened.store.count("default") == good
+        assert reopened.ledger.pending_deletes("default") == []
+        delete_pending(reopened.ledger, reopened.store, "default")  # idempotent
+        assert reopened.store.count("default") == good
+    finally:
+        reopened.close()
+
+
+def _upsert_orphan(app: RagApp, point_id: str) -> None:
+    from rag.embed import SparseVector
+    from rag.store import ChunkPoint
+
+    vector = HashEmbedder().embed_query("orphan chunk")
+    payload = {"text": "orphan", "source": "/nowhere", "document_id": "d", "start": 0, "end": 6}
+    point = ChunkPoint(point_id, vector, SparseVector([1], [1.0]), payload)
+    app.store.upsert("default", [point])
