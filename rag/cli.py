@@ -154,9 +154,22 @@ def ui() -> None:
 
     import rag.ui
 
+    settings = load_settings()
     script = Path(rag.ui.__file__).with_name("app.py")
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true"]
+    env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "RAG_API_URL": settings.api_url,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless=true",
+        f"--server.address={settings.ui_host}",
+    ]
     raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603
 
 
