@@ -66,7 +66,13 @@ class RagApp:
     def retriever(self):
         from rag.retrieve import Retriever
 
-        return Retriever(self.store, self.embedder, self.sparse, self.settings.prefetch_limit)
+        return Retriever(
+            self.store,
+            self.embedder,
+            self.sparse,
+            self.settings.prefetch_limit,
+            self.settings.hybrid_dense_weight,
+        )
 
     @cached_property
     def model(self) -> ChatModel:

@@ -14,8 +14,8 @@ from rag.answer import (
 )
 from rag.errors import InvalidInputError
 from rag.llm import ChatModel
-from rag.retrieve import RetrievedChunk, Retriever
-from rag.store import Filters, Mode
+from rag.retrieve import Mode, RetrievedChunk, Retriever
+from rag.store import Filters
 
 MAX_QUESTION_CHARS = 4000
 STOP = ["\nQuestion:", "\nSources:", "<source", "\n\n\n"]

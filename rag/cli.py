@@ -24,7 +24,9 @@ cli = typer.Typer(
 CollectionOpt = Annotated[str | None, typer.Option("--collection", "-c", help="Collection name.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TopKOpt = Annotated[int | None, typer.Option("--top-k", "-k", min=1, max=50)]
-ModeOpt = Annotated[RetrievalMode | None, typer.Option("--mode", help="hybrid, dense or bm25.")]
+ModeOpt = Annotated[
+    RetrievalMode | None, typer.Option("--mode", help="hybrid (default), dense, bm25 or rrf.")
+]
 
 
 def _open(settings: Settings):
@@ -125,6 +127,39 @@ def search(
     for rank, chunk in enumerate(chunks, start=1):
         snippet = " ".join(chunk.text.split())[:160]
         typer.echo(f"{rank}. {chunk.source} ({chunk.score:.4f})\n   {snippet}")
+
+
+@cli.command(name="eval")
+def eval_(
+    dataset: Annotated[Path, typer.Argument(help="JSONL of labelled questions.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="Folder the gold sources are in.")],
+    retrieval_only: Annotated[bool, typer.Option("--retrieval-only")] = False,
+    mode: ModeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Measure retrieval quality on a labelled folder (its own collection, synced first)."""
+    from rag.connectors.files import scan_path
+    from rag.evaluation import eval_collection_name, evaluate_retrieval, load_dataset
+
+    if not retrieval_only:
+        raise InvalidInputError("answer metrics are not available yet; pass --retrieval-only")
+    questions = load_dataset(dataset)
+    settings = load_settings()
+    corpus = corpus.expanduser().resolve()
+    with _open(settings) as app:
+        collection = eval_collection_name(corpus)
+        report = app.indexer.sync([scan_path(corpus, settings.max_file_bytes)], collection)
+        if report.failed:
+            failed = ", ".join(f["source"] for f in report.failed)
+            typer.echo(f"warning: {len(report.failed)} corpus files failed: {failed}", err=True)
+        metrics = evaluate_retrieval(
+            app.retriever, questions, collection, corpus, mode or settings.retrieval_mode
+        )
+    if as_json:
+        typer.echo(json.dumps(metrics, indent=2))
+    else:
+        for key, value in metrics.items():
+            typer.echo(f"{key:>14}  {value}")
 
 
 @cli.command()

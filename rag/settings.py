@@ -18,7 +18,7 @@ from pydantic_settings import (
 
 from rag.errors import ConfigError
 
-RetrievalMode = Literal["hybrid", "dense", "bm25"]
+RetrievalMode = Literal["hybrid", "dense", "bm25", "rrf"]
 
 
 def default_data_dir() -> Path:
@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     top_k: int = Field(default=4, ge=1, le=50)
     retrieval_mode: RetrievalMode = "hybrid"
     prefetch_limit: int = Field(default=50, ge=1)
+    # hybrid = dense_weight * dense + (1 - dense_weight) * BM25, each min-max normalised over its
+    # own candidates. 0.2-0.4 is a plateau on both eval sets (docs/BENCHMARKS.md).
+    hybrid_dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)
     # Below this cosine similarity between question and best chunk, the answer abstains.
     # Provisional: the grounded-answers work calibrates it on a labelled set.
     abstain_min_similarity: float = Field(default=0.25, ge=-1.0, le=1.0)

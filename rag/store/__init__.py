@@ -16,7 +16,8 @@ DENSE = "dense"
 SPARSE = "bm25"
 RRF_K = 60
 
-Mode = Literal["hybrid", "dense", "bm25"]
+# One ranked list: nearest dense vectors, BM25, or both fused by rank in the engine (RRF).
+StoreMode = Literal["dense", "bm25", "rrf"]
 # Payload key → exact value, or a list meaning "any of these".
 Filters = Mapping[str, str | int | bool | Sequence[str] | Sequence[int]]
 
@@ -50,7 +51,7 @@ class StoredHit:
 class StoreQuery:
     dense: list[float] | None
     sparse: SparseVector | None
-    mode: Mode
+    mode: StoreMode
     limit: int
     prefetch_limit: int
     filters: Filters | None = None

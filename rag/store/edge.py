@@ -107,11 +107,11 @@ class EdgeStore:
             else None
         )
         common = dict(limit=query.limit, with_payload=True, with_vector=[DENSE], filter=edge_filter)
-        if query.mode == "dense" or (query.mode == "hybrid" and sparse is None):
+        if query.mode == "dense":
             request = QueryRequest(query=dense, **common)
+        elif sparse is None:
+            return []  # no query term is in the BM25 vocabulary: nothing matches lexically
         elif query.mode == "bm25":
-            if sparse is None:
-                return []
             request = QueryRequest(query=sparse, **common)
         else:
             prefetches = [

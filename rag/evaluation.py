@@ -1,0 +1,110 @@
+"""Retrieval evaluation on a labelled folder: hit@k, recall@k, MRR and nDCG@10.
+
+A dataset is JSONL rows `{"question", "gold_sources", "answers", "answerable"}` where
+`gold_sources` are file names relative to the corpus folder. Results are ranked per document
+(a document's rank is that of its best chunk), so several chunks of one file count once.
+"""
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.errors import InvalidInputError
+from rag.retrieve import Mode, Retriever
+
+CHUNKS_PER_QUESTION = 30
+RANKED_DOCUMENTS = 10
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    question: str
+    gold_sources: tuple[str, ...]
+    answers: tuple[str, ...]
+    answerable: bool
+
+
+def load_dataset(path: Path) -> list[EvalQuestion]:
+    if not path.is_file():
+        raise InvalidInputError(f"dataset {path} does not exist")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            rows.append(
+                EvalQuestion(
+                    question=str(row["question"]),
+                    gold_sources=tuple(row.get("gold_sources") or ()),
+                    answers=tuple(row.get("answers") or ()),
+                    answerable=bool(row.get("answerable", True)),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInputError(f"{path}:{number}: not a dataset row ({exc})") from None
+    if not rows:
+        raise InvalidInputError(f"dataset {path} has no rows")
+    return rows
+
+
+def eval_collection_name(corpus: Path) -> str:
+    digest = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
+    return f"eval-{digest}"
+
+
+def ranked_documents(
+    retriever: Retriever, question: str, collection: str, mode: Mode, corpus: Path
+) -> list[str]:
+    """Corpus-relative file names in rank order, each once."""
+    chunks = retriever.search(question, collection, CHUNKS_PER_QUESTION, mode)
+    ranked: list[str] = []
+    for chunk in chunks:
+        name = Path(chunk.source).relative_to(corpus).as_posix()
+        if name not in ranked:
+            ranked.append(name)
+    return ranked[:RANKED_DOCUMENTS]
+
+
+def retrieval_metrics(rankings: Iterable[tuple[list[str], tuple[str, ...]]]) -> dict[str, float]:
+    """Mean metrics over (ranked documents, gold documents) pairs."""
+    totals = {"hit@1": 0.0, "hit@5": 0.0, "recall@5": 0.0, "mrr": 0.0, "ndcg@10": 0.0}
+    n = 0
+    for ranked, gold in rankings:
+        n += 1
+        gold_set = set(gold)
+        hits = [doc in gold_set for doc in ranked]
+        totals["hit@1"] += float(any(hits[:1]))
+        totals["hit@5"] += float(any(hits[:5]))
+        totals["recall@5"] += sum(hits[:5]) / len(gold_set)
+        first = next((rank for rank, hit in enumerate(hits, start=1) if hit), None)
+        totals["mrr"] += 1.0 / first if first else 0.0
+        dcg = sum(1.0 / math.log2(rank + 1) for rank, hit in enumerate(hits, start=1) if hit)
+        ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(gold_set), 10) + 1))
+        totals["ndcg@10"] += dcg / ideal
+    if n == 0:
+        raise InvalidInputError("the dataset has no answerable question with gold sources")
+    return {"n": n, **{key: round(value / n, 4) for key, value in totals.items()}}
+
+
+def evaluate_retrieval(
+    retriever: Retriever,
+    questions: list[EvalQuestion],
+    collection: str,
+    corpus: Path,
+    mode: Mode,
+) -> dict[str, float]:
+    labelled = [q for q in questions if q.answerable and q.gold_sources]
+    retriever.search("warm-up", collection, 1, mode)  # loads the embedder outside the timing
+    started = time.perf_counter()
+    rankings = [
+        (ranked_documents(retriever, q.question, collection, mode, corpus), q.gold_sources)
+        for q in labelled
+    ]
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    metrics = retrieval_metrics(rankings)
+    return {**metrics, "mode": mode, "query_ms_mean": round(elapsed_ms / max(len(labelled), 1), 2)}
