@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install install-dev run serve ui test test-unit test-integration lint clean
+.PHONY: install install-dev run test test-unit test-integration lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ test-unit: install-dev
 
 test-integration: install-dev
 	$(BIN)/pytest tests/integration
+
+bench: install
+	$(BIN)/python -m bench.retrieval
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,91 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rag import cli
+from rag.app import RagApp
+from rag.connectors.files import scan_path
+from rag.errors import InvalidInputError
+from rag.evaluation import retrieval_metrics
+from rag.retrieve import fuse_scores
+from rag.store import StoredHit
+from tests.fakes import HashEmbedder
+
+
+def _hit(hit_id: str, score: float) -> StoredHit:
+    return StoredHit(hit_id, score, {}, None)
+
+
+def test_fusion_keeps_a_strong_lexical_hit_above_a_flat_dense_list() -> None:
+    dense = [_hit("a", 0.52), _hit("b", 0.51), _hit("gold", 0.50)]
+    lexical = [_hit("gold", 14.0), _hit("a", 3.0), _hit("c", 2.0)]
+
+    ranked = [hit.id for hit, _ in fuse_scores(dense, lexical, dense_weight=0.3)]
+
+    assert ranked[0] == "gold"
+
+
+def test_fusion_with_full_dense_weight_is_the_dense_order() -> None:
+    dense = [_hit("a", 0.9), _hit("b", 0.5)]
+    lexical = [_hit("b", 10.0)]
+    assert [h.id for h, _ in fuse_scores(dense, lexical, dense_weight=1.0)] == ["a", "b"]
+
+
+def test_fusion_of_empty_lexical_list_keeps_dense_hits() -> None:
+    fused = fuse_scores([_hit("a", 0.4)], [], dense_weight=0.3)
+    assert [(h.id, round(s, 2)) for h, s in fused] == [("a", 0.3)]
+
+
+def test_metrics_by_hand() -> None:
+    metrics = retrieval_metrics(
+        [
+            (["x", "gold"], ("gold",)),  # rank 2
+            (["g1", "y", "g2"], ("g1", "g2")),  # both found, ranks 1 and 3
+            (["z"], ("missing",)),
+        ]
+    )
+    assert metrics["n"] == 3
+    assert metrics["hit@1"] == round(1 / 3, 4)
+    assert metrics["hit@5"] == round(2 / 3, 4)
+    assert metrics["recall@5"] == round(2 / 3, 4)
+    assert metrics["mrr"] == round((0.5 + 1.0) / 3, 4)
+
+
+def test_metrics_need_labelled_questions() -> None:
+    with pytest.raises(InvalidInputError):
+        retrieval_metrics([])
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25", "rrf"])
+def test_every_mode_honours_filters(rag_app: RagApp, docs: Path, mode: str) -> None:
+    rag_app.indexer.sync([scan_path(docs, 10**6)], "default")
+    price_list = str(docs / "price-list.md")
+
+    hits = rag_app.retriever.search("warranty", "default", 5, mode, {"source": price_list})
+
+    assert hits and {h.source for h in hits} == {price_list}
+
+
+def test_eval_command_reports_the_contract_metrics(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path
+) -> None:
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
+    dataset = tmp_path / "qa.jsonl"
+    rows = [
+        {"question": "What does error E04 mean?", "gold_sources": ["aurora-k2-manual.md"]},
+        {"question": "Who is the CFO?", "gold_sources": [], "answerable": False},
+    ]
+    dataset.write_text("\n".join(json.dumps(r) for r in rows))
+
+    result = CliRunner().invoke(
+        cli.cli, ["eval", str(dataset), "--corpus", str(docs), "--retrieval-only", "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)
+    assert metrics["n"] == 1
+    assert {"hit@1", "hit@5", "recall@5", "mrr", "ndcg@10"} <= set(metrics)
+    assert metrics["hit@5"] == 1.0
