@@ -12,6 +12,7 @@ from rag.datadir import DataDir, check_collection_name
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.llm import ChatModel
 from rag.settings import Settings
+from rag.store import VectorStore
 
 
 class RagApp:
@@ -24,7 +25,6 @@ class RagApp:
     ) -> None:
         from rag.embed import Bm25Encoder, SentenceTransformerEmbedder, resolve_embedder_path
         from rag.ingest.ledger import Ledger, delete_pending
-        from rag.store.edge import EdgeStore
 
         self.settings = settings
         self.data_dir = DataDir(settings.data_dir)
@@ -33,8 +33,8 @@ class RagApp:
         )
         self.data_dir.acquire()
         try:
-            self.ledger = Ledger(self.data_dir.ledger_path)
-            self.store = EdgeStore(self.data_dir.root / "collections")
+            self.ledger = Ledger(self.data_dir.ledger_path(settings.qdrant_url))
+            self.store = _build_store(settings, self.data_dir)
             # A run killed half-way leaves chunks that are not current: remove them first.
             for collection in self.ledger.collections():
                 delete_pending(self.ledger, self.store, collection)
@@ -118,3 +118,19 @@ class RagApp:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _build_store(settings: Settings, data_dir: DataDir) -> VectorStore:
+    if settings.qdrant_url is None:
+        from rag.store.edge import EdgeStore
+
+        return EdgeStore(data_dir.root / "collections")
+    from qdrant_client import QdrantClient
+
+    from rag.store.server import QdrantServerStore
+
+    api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
+    client = QdrantClient(
+        url=settings.qdrant_url, api_key=api_key, timeout=settings.qdrant_timeout_s
+    )
+    return QdrantServerStore(client)

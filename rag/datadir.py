@@ -7,6 +7,7 @@ stale lock behind.
 """
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -34,9 +35,12 @@ class DataDir:
         self.root = root.expanduser().resolve()
         self._lock_fd: int | None = None
 
-    @property
-    def ledger_path(self) -> Path:
-        return self.root / "ledger.sqlite3"
+    def ledger_path(self, qdrant_url: str | None = None) -> Path:
+        """One ledger per store: switching to a Qdrant server starts from an empty record."""
+        if qdrant_url is None:
+            return self.root / "ledger.sqlite3"
+        digest = hashlib.sha256(qdrant_url.encode()).hexdigest()[:12]
+        return self.root / f"ledger-{digest}.sqlite3"
 
     @property
     def server_record_path(self) -> Path:

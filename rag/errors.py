@@ -32,5 +32,9 @@ class NotFoundError(RagError):
     """A named collection, document or job does not exist."""
 
 
+class StoreError(RagError):
+    """The vector store failed or refused an operation."""
+
+
 class SourceError(RagError):
     """One source could not be read; the rest of its batch goes on."""

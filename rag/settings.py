@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=30, ge=0)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
 
+    # store: unset = embedded Qdrant Edge under data_dir; a URL = a Qdrant server or cluster.
+    qdrant_url: str | None = None
+    qdrant_api_key: SecretStr | None = None
+    qdrant_timeout_s: int = Field(default=30, ge=1)
+
     # retrieve
     top_k: int = Field(default=4, ge=1, le=50)
     retrieval_mode: RetrievalMode = "hybrid"
