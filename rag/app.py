@@ -47,6 +47,18 @@ class RagApp:
     def collection(self, name: str | None) -> str:
         return check_collection_name(name or self.settings.default_collection)
 
+    @property
+    def recipe(self) -> dict[str, object]:
+        """What a collection's vectors depend on; a change must not mix old and new vectors."""
+        from rag.ingest.ledger import SCHEMA_VERSION
+
+        return {
+            "embedder": self.embedder.model_id,
+            "chunk_size": self.settings.chunk_size,
+            "chunk_overlap": self.settings.chunk_overlap,
+            "schema_version": SCHEMA_VERSION,
+        }
+
     @cached_property
     def indexer(self):
         from rag.ingest.chunking import Chunker
@@ -55,12 +67,13 @@ class RagApp:
         chunker = Chunker(
             self.settings.chunk_size, self.settings.chunk_overlap, self.embedder.tokenize
         )
-        recipe = {
-            "embedder": self.embedder.model_id,
-            "chunk_size": self.settings.chunk_size,
-            "chunk_overlap": self.settings.chunk_overlap,
-        }
-        return Indexer(self.ledger, self.store, self.embedder, self.sparse, chunker, recipe)
+        return Indexer(self.ledger, self.store, self.embedder, self.sparse, chunker, self.recipe)
+
+    @cached_property
+    def catalog(self):
+        from rag.catalog import Catalog
+
+        return Catalog(self.ledger, self.store, self.recipe)
 
     @cached_property
     def retriever(self):

@@ -16,6 +16,9 @@ from pathlib import Path
 from rag.errors import RecipeMismatchError
 from rag.store import VectorStore
 
+# Bump when the chunk payload or vector layout changes: old collections then need `rag reindex`.
+SCHEMA_VERSION = 1
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS recipe (
     collection TEXT PRIMARY KEY,

@@ -23,8 +23,6 @@ from rag.store import ChunkPoint, VectorStore
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-
 
 @dataclass
 class IngestReport:
@@ -55,7 +53,7 @@ class Indexer:
         self._embedder = embedder
         self._sparse = sparse
         self._chunker = chunker
-        self._recipe = {**recipe, "schema_version": SCHEMA_VERSION}
+        self._recipe = recipe
         self._run_lock = threading.Lock()
 
     def sync(self, scans: Sequence[Scan], collection: str) -> IngestReport:

@@ -1,0 +1,78 @@
+"""Collections and documents: what is indexed, and removing it. Shared by CLI and API."""
+
+from dataclasses import asdict, dataclass
+
+from rag.datadir import check_collection_name
+from rag.errors import NotFoundError
+from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
+from rag.store import VectorStore
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    name: str
+    documents: int
+    chunks: int
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def document_json(record: SourceRecord) -> dict[str, object]:
+    return {
+        "id": record.document_id,
+        "source": record.source_id,
+        "file_type": record.file_type,
+        "content_hash": record.content_hash,
+        "chunks": len(record.chunk_ids),
+        "indexed_at": record.indexed_at,
+    }
+
+
+class Catalog:
+    def __init__(self, ledger: Ledger, store: VectorStore, recipe: dict[str, object]) -> None:
+        self._ledger = ledger
+        self._store = store
+        self._recipe = recipe
+
+    def collections(self) -> list[CollectionInfo]:
+        stored = set(self._store.collections())
+        return [
+            CollectionInfo(
+                name,
+                len(self._ledger.sources(name)),
+                self._store.count(name) if name in stored else 0,
+            )
+            for name in sorted(stored | set(self._ledger.collections()))
+        ]
+
+    def create(self, name: str) -> None:
+        """Record the collection and its recipe; its shard is made by the first ingest."""
+        self._ledger.check_recipe(check_collection_name(name), self._recipe)
+
+    def delete(self, name: str) -> None:
+        if name not in {c.name for c in self.collections()}:
+            raise NotFoundError(f"collection {name!r} does not exist")
+        # Ledger first: an interrupted delete leaves an unreferenced shard, never a ledger that
+        # claims chunks the store no longer has.
+        self._ledger.forget_collection(name)
+        self._store.drop_collection(name)
+
+    def documents(self, collection: str) -> list[SourceRecord]:
+        return self._ledger.sources(collection)
+
+    def delete_document(self, collection: str, document: str) -> SourceRecord:
+        """Remove a document by its id or its source (path or URL), chunks included."""
+        record = next(
+            (
+                r
+                for r in self._ledger.sources(collection)
+                if document in (r.document_id, r.source_id)
+            ),
+            None,
+        )
+        if record is None:
+            raise NotFoundError(f"no document {document!r} in collection {collection!r}")
+        self._ledger.remove_source(collection, record.source_id)
+        delete_pending(self._ledger, self._store, collection)
+        return record

@@ -1,0 +1,60 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rag import cli
+from rag.app import RagApp
+from rag.connectors.files import scan_path
+from rag.errors import NotFoundError
+from tests.fakes import HashEmbedder
+
+
+@pytest.fixture
+def indexed(rag_app: RagApp, docs: Path) -> RagApp:
+    rag_app.indexer.sync([scan_path(docs, 10**6)], "default")
+    return rag_app
+
+
+def test_collections_list_counts_documents_and_chunks(indexed: RagApp) -> None:
+    indexed.catalog.create("empty")
+    infos = {i.name: i for i in indexed.catalog.collections()}
+    assert infos["default"].documents == 5
+    assert infos["default"].chunks == indexed.store.count("default")
+    assert (infos["empty"].documents, infos["empty"].chunks) == (0, 0)
+
+
+def test_deleting_a_collection_removes_index_and_ledger(indexed: RagApp, docs: Path) -> None:
+    indexed.catalog.delete("default")
+    assert indexed.catalog.collections() == []
+    # Re-ingesting afterwards writes everything again: nothing claims stale chunks.
+    report = indexed.indexer.sync([scan_path(docs, 10**6)], "default")
+    assert len(report.added) == 5
+
+
+def test_delete_document_by_source_or_id(indexed: RagApp, docs: Path) -> None:
+    faq = indexed.ledger.get("default", str(docs / "support-faq.txt"))
+    indexed.catalog.delete_document("default", faq.document_id)
+    assert indexed.store.count("default", {"source": faq.source_id}) == 0
+    indexed.catalog.delete_document("default", str(docs / "price-list.md"))
+    assert len(indexed.catalog.documents("default")) == 3
+    with pytest.raises(NotFoundError):
+        indexed.catalog.delete_document("default", "nope")
+
+
+def test_cli_collections_and_docs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path):
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
+    runner = CliRunner()
+    assert runner.invoke(cli.cli, ["ingest", str(docs), "-c", "handbook"]).exit_code == 0
+
+    listed = json.loads(runner.invoke(cli.cli, ["collections", "list", "--json"]).output)
+    documents = json.loads(
+        runner.invoke(cli.cli, ["docs", "list", "-c", "handbook", "--json"]).output
+    )
+
+    assert [c["name"] for c in listed["collections"]] == ["handbook"]
+    assert len(documents["documents"]) == 5
+    assert runner.invoke(cli.cli, ["collections", "delete", "handbook", "--yes"]).exit_code == 0
+    assert runner.invoke(cli.cli, ["collections", "delete", "handbook", "--yes"]).exit_code == 1
