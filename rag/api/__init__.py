@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from rag.api.routes import health, query
+from rag.api.routes import collections, documents, health, query
 from rag.errors import (
     IndexLockedError,
     InvalidInputError,
@@ -51,6 +51,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
     api = FastAPI(title="rag", version="0.1.0", lifespan=lifespan)
     api.include_router(health.router)
     api.include_router(query.router)
+    api.include_router(collections.router)
+    api.include_router(documents.router)
 
     @api.exception_handler(RagError)
     async def _rag_error(_: Request, exc: RagError) -> JSONResponse:

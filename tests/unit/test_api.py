@@ -45,3 +45,19 @@ def test_bad_requests_are_4xx_with_a_message(client: TestClient, body: dict, sta
     assert response.status_code == status
     if status != 422:
         assert set(response.json()["error"]) == {"type", "message"}
+
+
+def test_collections_and_documents_routes(client: TestClient) -> None:
+    assert client.post("/v1/collections", json={"name": "notes"}).status_code == 201
+    names = [c["name"] for c in client.get("/v1/collections").json()["collections"]]
+    assert names == ["default", "notes"]
+
+    documents = client.get("/v1/documents", params={"limit": 2}).json()
+    assert documents["total"] == 5 and len(documents["documents"]) == 2
+
+    deleted = client.delete(f"/v1/documents/{documents['documents'][0]['id']}")
+    assert deleted.status_code == 200
+    assert client.get("/v1/documents").json()["total"] == 4
+    assert client.delete("/v1/documents/nope").status_code == 404
+    assert client.delete("/v1/collections/notes").status_code == 200
+    assert client.delete("/v1/collections/notes").status_code == 404
