@@ -80,28 +80,37 @@ def ask(
     """Answer a question from the indexed documents, with citations."""
     if not question.strip():
         raise InvalidInputError('the question is empty; ask something, e.g. rag ask "..."')
-    settings = load_settings()
-    with _open(settings) as app:
-        result = app.chat.ask(
+    body = {
+        "question": question,
+        "collection": collection,
+        "top_k": top_k,
+        "mode": mode,
+        "conversation_id": conversation,
+    }
+    result = _via_server_or_local(
+        "/v1/query",
+        body,
+        lambda app, s: app.chat.ask(
             question,
             app.collection(collection),
-            top_k or settings.top_k,
-            mode or settings.retrieval_mode,
+            top_k or s.top_k,
+            mode or s.retrieval_mode,
             conversation_id=conversation,
-        )
+        ).to_json(),
+    )
     if as_json:
-        typer.echo(json.dumps(result.to_json(), indent=2))
+        typer.echo(json.dumps(result, indent=2))
         return
-    typer.echo(result.answer)
-    shown = result.closest_sources if result.abstained else result.citations
-    if shown:
-        typer.echo("\nClosest sources:" if result.abstained else "\nSources:")
-    for citation in result.citations:
-        page = f" p.{citation.chunk.page}" if citation.chunk.page else ""
-        typer.echo(f'  [{citation.id}] {citation.chunk.source}{page}: "{citation.text}"')
-    if result.abstained:
-        for chunk in result.closest_sources:
-            typer.echo(f"  - {chunk.source}")
+    typer.echo(result["answer"])
+    if result["abstained"]:
+        typer.echo("\nClosest sources:")
+        for chunk in result["closest_sources"]:
+            typer.echo(f"  - {chunk['source']}")
+        return
+    typer.echo("\nSources:")
+    for citation in result["citations"]:
+        page = f" p.{citation['page']}" if citation["page"] else ""
+        typer.echo(f'  [{citation["id"]}] {citation["source"]}{page}: "{citation["text"]}"')
 
 
 @cli.command()
@@ -113,20 +122,40 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieval only: the chunks that best match QUERY."""
-    settings = load_settings()
-    with _open(settings) as app:
-        chunks = app.retriever.search(
-            query,
-            app.collection(collection),
-            top_k or settings.top_k,
-            mode or settings.retrieval_mode,
-        )
+    body = {"query": query, "collection": collection, "top_k": top_k, "mode": mode}
+    result = _via_server_or_local(
+        "/v1/search",
+        body,
+        lambda app, s: {
+            "results": [
+                c.to_json()
+                for c in app.retriever.search(
+                    query, app.collection(collection), top_k or s.top_k, mode or s.retrieval_mode
+                )
+            ]
+        },
+    )
     if as_json:
-        typer.echo(json.dumps({"results": [c.to_json() for c in chunks]}, indent=2))
+        typer.echo(json.dumps(result, indent=2))
         return
-    for rank, chunk in enumerate(chunks, start=1):
-        snippet = " ".join(chunk.text.split())[:160]
-        typer.echo(f"{rank}. {chunk.source} ({chunk.score:.4f})\n   {snippet}")
+    for rank, chunk in enumerate(result["results"], start=1):
+        snippet = " ".join(chunk["text"].split())[:160]
+        typer.echo(f"{rank}. {chunk['source']} ({chunk['score']:.4f})\n   {snippet}")
+
+
+def _via_server_or_local(path: str, body: dict, local) -> dict:
+    """Send the request to the live server that owns the data dir, or open the index here."""
+    from rag.remote import ServerClient
+
+    settings = load_settings()
+    server = ServerClient.for_settings(settings)
+    if server is not None:
+        try:
+            return server.post(path, body)
+        finally:
+            server.close()
+    with _open(settings) as app:
+        return local(app, settings)
 
 
 @cli.command(name="eval")

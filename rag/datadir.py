@@ -62,13 +62,23 @@ class DataDir:
         except BlockingIOError:
             holder = _read_holder(fd)
             os.close(fd)
-            raise IndexLockedError(
-                f"data directory {self.root} is in use by another process{holder}; "
-                "stop it, or use the running server, or set RAG_DATA_DIR to another folder"
-            ) from None
+            raise IndexLockedError(self._owner_message(holder)) from None
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid()}).encode())
         self._lock_fd = fd
+
+    def _owner_message(self, holder: str) -> str:
+        try:
+            server = json.loads(self.server_record_path.read_text())
+            return (
+                f"data directory {self.root} is owned by the API server at {server['url']}"
+                f"{holder}; send this through the server, or stop it first"
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return (
+                f"data directory {self.root} is in use by another process{holder}; "
+                "wait for it to finish, or set RAG_DATA_DIR to another folder"
+            )
 
     def release(self) -> None:
         if self._lock_fd is not None:

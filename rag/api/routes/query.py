@@ -16,6 +16,27 @@ class QueryBody(BaseModel):
     conversation_id: str | None = None
 
 
+class SearchBody(BaseModel):
+    query: str = Field(min_length=1, max_length=4000)
+    collection: str | None = None
+    top_k: int | None = Field(default=None, ge=1, le=50)
+    mode: RetrievalMode | None = None
+    filters: dict[str, str | int | bool | list[str] | list[int]] | None = None
+
+
+@router.post("/search")
+def search(body: SearchBody, rag: Rag) -> dict[str, object]:
+    """Retrieval only, the `rag search --json` shape."""
+    chunks = rag.retriever.search(
+        body.query,
+        rag.collection(body.collection),
+        body.top_k or rag.settings.top_k,
+        body.mode or rag.settings.retrieval_mode,
+        body.filters,
+    )
+    return {"results": [c.to_json() for c in chunks]}
+
+
 @router.post("/query")
 def query(body: QueryBody, rag: Rag) -> dict[str, object]:
     result = rag.chat.ask(

@@ -1,0 +1,68 @@
+"""The running API server, seen from a client on the same data directory.
+
+A server records itself in `$RAG_DATA_DIR/server.json`; while it is alive it owns the index and
+the model, and the CLI sends its requests there instead of opening the index itself.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import httpx
+
+from rag.errors import InvalidInputError, NotFoundError, RagError
+from rag.settings import Settings
+
+
+def read_server_record(data_dir: Path) -> dict[str, object] | None:
+    """The live server's record, or None when no server runs (a stale record is ignored)."""
+    try:
+        record = json.loads((data_dir.expanduser() / "server.json").read_text())
+        pid = int(record["pid"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record
+
+
+class ServerClient:
+    def __init__(self, url: str, api_key: str | None, timeout_s: float = 600) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._http = httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=timeout_s)
+        self.url = url
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "ServerClient | None":
+        record = read_server_record(settings.data_dir)
+        if record is None:
+            return None
+        api_key = settings.api_key.get_secret_value() if settings.api_key else None
+        client = cls(str(record["url"]), api_key)
+        try:
+            client._http.get("/health", timeout=5).raise_for_status()
+        except httpx.HTTPError:
+            client.close()
+            return None
+        return client
+
+    def post(self, path: str, body: dict[str, object]) -> dict[str, object]:
+        return self._reply(self._http.post(path, json=body))
+
+    def get(self, path: str) -> dict[str, object]:
+        return self._reply(self._http.get(path))
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _reply(self, response: httpx.Response) -> dict[str, object]:
+        if response.is_success:
+            return response.json()
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = f"HTTP {response.status_code} from the server at {self.url}"
+        if response.status_code == 404:
+            raise NotFoundError(message)
+        if 400 <= response.status_code < 500:
+            raise InvalidInputError(message)
+        raise RagError(message)

@@ -1,0 +1,82 @@
+"""While the API server owns a data directory, the CLI goes through it (or says who owns it)."""
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from rag import cli
+from rag.api import create_app
+from rag.app import RagApp
+from rag.connectors.files import scan_path
+from rag.remote import read_server_record
+from rag.settings import Settings
+from tests.fakes import HashEmbedder, ScriptedModel
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch):
+    port = _free_port()
+    settings = Settings(
+        data_dir=tmp_path / "data", api_url=f"http://127.0.0.1:{port}", abstain_min_similarity=0.05
+    )
+    core = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
+    core.indexer.sync([scan_path(docs, 10**6)], "default")
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, core), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    monkeypatch.setenv("RAG_DATA_DIR", str(settings.data_dir))
+    yield settings
+    server.should_exit = True
+    thread.join(timeout=10)
+    core.close()
+
+
+def test_cli_search_goes_through_the_live_server(live_server: Settings) -> None:
+    result = CliRunner().invoke(cli.cli, ["search", "warranty cycles", "--json", "--mode", "bm25"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["results"][0]["source"].endswith("aurora-k2-manual.md")
+
+
+def test_cli_command_that_needs_the_index_names_the_owning_server(
+    live_server: Settings, docs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _run_main(["ingest", str(docs)])
+
+    assert exit_info.value.code == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert f"owned by the API server at {live_server.api_url}" in lines[0]
+
+
+def test_stale_server_record_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "server.json").write_text(json.dumps({"url": "http://x", "pid": 2**22 + 7}))
+    assert read_server_record(tmp_path) is None
+
+
+def _run_main(args: list[str]) -> None:
+    import sys
+
+    argv = sys.argv
+    sys.argv = ["rag", *args]
+    try:
+        cli.main()
+    finally:
+        sys.argv = argv
