@@ -54,7 +54,12 @@ def ingest(
         else:
             scans.append(scan_path(Path(source), settings.max_file_bytes))
     with _open(settings) as app:
-        report = app.indexer.sync(scans, app.collection(collection))
+        name = app.collection(collection)
+        report = app.indexer.sync(scans, name)
+        threshold = settings.index_build_threshold
+        if report.chunks_written and threshold and app.store.count(name) >= threshold:
+            typer.echo(f"building the search index of {name}...", err=True)
+            app.store.build_index(name)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:

@@ -72,6 +72,10 @@ class VectorStore(Protocol):
 
     def count(self, collection: str, filters: Filters | None = None) -> int: ...
 
+    def build_index(self, collection: str) -> None:
+        """Build the ANN index now. Blocking: only batch jobs call it, never a request."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -124,6 +124,11 @@ class EdgeStore:
     def count(self, collection: str, filters: Filters | None = None) -> int:
         return self._shard(collection).count(CountRequest(exact=True, filter=_to_filter(filters)))
 
+    def build_index(self, collection: str) -> None:
+        # optimize() holds the GIL for the whole HNSW build (measured: no Python thread runs
+        # meanwhile), so it belongs to the CLI's batch runs, never to the serving process.
+        self._shard(collection).optimize()
+
     def close(self) -> None:
         with self._lock:
             for shard in self._shards.values():

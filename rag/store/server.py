@@ -131,6 +131,9 @@ class QdrantServerStore:
         )
         return result.count
 
+    def build_index(self, collection: str) -> None:
+        """A Qdrant server indexes in its own background optimizers."""
+
     def close(self) -> None:
         self._client.close()
 

@@ -89,3 +89,9 @@ class StoreContract:
             store.query("missing", query("dense"))
         with pytest.raises(NotFoundError):
             store.count("missing")
+
+    def test_search_is_unchanged_by_building_the_index(self, filled: VectorStore) -> None:
+        before = [h.id for h in filled.query("docs", query("dense", n=3))]
+        filled.build_index("docs")
+        assert [h.id for h in filled.query("docs", query("dense", n=3))] == before
+        assert filled.count("docs") == 8

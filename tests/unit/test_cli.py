@@ -88,3 +88,16 @@ def test_usage_errors_exit_2(fake_core: ScriptedModel) -> None:
     assert _run("ask").exit_code == 2
     assert _run("search", "x", "--mode", "fuzzy").exit_code == 2
     assert _run("search", "x", "--top-k", "0").exit_code == 2
+
+
+def test_ingest_builds_the_index_past_the_threshold(
+    fake_core: ScriptedModel, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    monkeypatch.setenv("RAG_INDEX_BUILD_THRESHOLD", "1")
+    monkeypatch.setattr("rag.store.edge.EdgeStore.build_index", lambda self, c: built.append(c))
+
+    assert _run("ingest", str(docs)).exit_code == 0
+    assert _run("ingest", str(docs)).exit_code == 0  # nothing written: no rebuild
+
+    assert built == ["default"]
