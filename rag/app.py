@@ -77,14 +77,19 @@ class RagApp:
 
     @cached_property
     def retriever(self):
+        from rag.rerank import CrossEncoderReranker
         from rag.retrieve import Retriever
 
+        s = self.settings
         return Retriever(
             self.store,
             self.embedder,
             self.sparse,
-            self.settings.prefetch_limit,
-            self.settings.hybrid_dense_weight,
+            s.prefetch_limit,
+            s.hybrid_dense_weight,
+            reranker=CrossEncoderReranker(s.rerank_model.expanduser()) if s.rerank_model else None,
+            rerank_candidates=s.rerank_candidates,
+            mmr_lambda=s.mmr_lambda,
         )
 
     @cached_property

@@ -6,11 +6,13 @@ fusion (RRF, kept as mode `rrf`) lets a weak dense list drag good BM25 hits down
 docs/BENCHMARKS.md.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import get_args
 
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.errors import InvalidInputError
+from rag.rerank import Reranker
 from rag.settings import RetrievalMode as Mode
 from rag.store import Filters, StoredHit, StoreMode, StoreQuery, VectorStore
 
@@ -51,12 +53,19 @@ class Retriever:
         sparse: SparseEncoder,
         prefetch_limit: int,
         dense_weight: float,
+        *,
+        reranker: Reranker | None = None,
+        rerank_candidates: int = 20,
+        mmr_lambda: float | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
         self._sparse = sparse
         self._prefetch_limit = prefetch_limit
         self._dense_weight = dense_weight
+        self._reranker = reranker
+        self._rerank_candidates = rerank_candidates
+        self._mmr_lambda = mmr_lambda
 
     def search(
         self,
@@ -75,6 +84,8 @@ class Retriever:
         dense = self._embedder.embed_query(query)
         sparse = self._sparse.encode_query(query)
         prefetch = max(self._prefetch_limit, top_k)
+        second_stage = self._reranker is not None or self._mmr_lambda is not None
+        candidates = max(top_k, self._rerank_candidates) if second_stage else top_k
 
         def run(store_mode: StoreMode, limit: int) -> list[StoredHit]:
             request = StoreQuery(dense, sparse, store_mode, limit, prefetch, filters)
@@ -83,7 +94,14 @@ class Retriever:
         if mode == "hybrid":
             scored = fuse_scores(run("dense", prefetch), run("bm25", prefetch), self._dense_weight)
         else:
-            scored = [(hit, hit.score) for hit in run(mode, top_k)]
+            scored = [(hit, hit.score) for hit in run(mode, candidates)]
+        scored = scored[:candidates]
+        if self._reranker is not None and scored:
+            texts = [hit.payload["text"] for hit, _ in scored]
+            rescored = zip((h for h, _ in scored), self._reranker.scores(query, texts), strict=True)
+            scored = sorted(rescored, key=lambda item: -item[1])
+        if self._mmr_lambda is not None:
+            scored = mmr(scored, self._mmr_lambda, top_k)
         return [_to_chunk(hit, score, dense) for hit, score in scored[:top_k]]
 
 
@@ -91,7 +109,8 @@ def fuse_scores(
     dense: list[StoredHit], lexical: list[StoredHit], dense_weight: float
 ) -> list[tuple[StoredHit, float]]:
     """Convex mix of min-max normalised scores; a hit missing from one list scores 0 there."""
-    dense_norm, lexical_norm = _min_max(dense), _min_max(lexical)
+    dense_norm = _min_max((h.id, h.score) for h in dense)
+    lexical_norm = _min_max((h.id, h.score) for h in lexical)
     hits = {hit.id: hit for hit in [*lexical, *dense]}
     fused = {
         hit_id: dense_weight * dense_norm.get(hit_id, 0.0)
@@ -102,12 +121,34 @@ def fuse_scores(
     return [(hits[hit_id], score) for hit_id, score in ranked]
 
 
-def _min_max(hits: list[StoredHit]) -> dict[str, float]:
-    if not hits:
+def mmr(
+    scored: list[tuple[StoredHit, float]], lambda_: float, k: int
+) -> list[tuple[StoredHit, float]]:
+    """Maximal marginal relevance: trade relevance against similarity to chunks already picked."""
+    relevance = _min_max((hit.id, score) for hit, score in scored)
+    remaining, picked = list(scored), []
+    while remaining and len(picked) < k:
+
+        def marginal(item: tuple[StoredHit, float]) -> float:
+            hit = item[0]
+            redundancy = max(
+                (_dot(hit.dense, p.dense) for p, _ in picked if hit.dense and p.dense), default=0.0
+            )
+            return lambda_ * relevance[hit.id] - (1 - lambda_) * redundancy
+
+        best = max(remaining, key=marginal)
+        remaining.remove(best)
+        picked.append(best)
+    return picked
+
+
+def _min_max(scores: Iterable[tuple[str, float]]) -> dict[str, float]:
+    pairs = list(scores)
+    if not pairs:
         return {}
-    low, high = min(h.score for h in hits), max(h.score for h in hits)
+    low, high = min(s for _, s in pairs), max(s for _, s in pairs)
     span = high - low
-    return {h.id: (h.score - low) / span if span > 0 else 1.0 for h in hits}
+    return {key: (score - low) / span if span > 0 else 1.0 for key, score in pairs}
 
 
 def _to_chunk(hit: StoredHit, score: float, query_vector: list[float]) -> RetrievedChunk:

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     # hybrid = dense_weight * dense + (1 - dense_weight) * BM25, each min-max normalised over its
     # own candidates. 0.2-0.4 is a plateau on both eval sets (docs/BENCHMARKS.md).
     hybrid_dense_weight: float = Field(default=0.3, ge=0.0, le=1.0)
+    # Second stage, both off by default: a local CrossEncoder folder, and MMR diversity
+    # (1.0 = pure relevance, lower = more diverse chunks).
+    rerank_model: Path | None = None
+    rerank_candidates: int = Field(default=20, ge=1, le=200)
+    mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
     # Below this cosine similarity between question and best chunk, the answer abstains.
     # Provisional: the grounded-answers work calibrates it on a labelled set.
     abstain_min_similarity: float = Field(default=0.25, ge=-1.0, le=1.0)

@@ -89,3 +89,48 @@ def test_eval_command_reports_the_contract_metrics(
     assert metrics["n"] == 1
     assert {"hit@1", "hit@5", "recall@5", "mrr", "ndcg@10"} <= set(metrics)
     assert metrics["hit@5"] == 1.0
+
+
+def test_mmr_prefers_a_different_chunk_over_a_near_duplicate() -> None:
+    from rag.retrieve import mmr
+
+    top = StoredHit("top", 0.9, {}, [1.0, 0.0])
+    duplicate = StoredHit("dup", 0.89, {}, [1.0, 0.0])
+    different = StoredHit("other", 0.8, {}, [0.0, 1.0])
+    scored = [(top, 0.9), (duplicate, 0.89), (different, 0.8)]
+
+    assert [h.id for h, _ in mmr(scored, lambda_=0.5, k=2)] == ["top", "other"]
+    assert [h.id for h, _ in mmr(scored, lambda_=1.0, k=2)] == ["top", "dup"]
+
+
+class _ReverseReranker:
+    """Scores texts by their reverse position, so the reranked order is visibly different."""
+
+    def scores(self, query: str, texts) -> list[float]:
+        return [float(i) for i in range(len(texts))]
+
+
+def test_reranker_reorders_candidates(rag_app: RagApp, docs: Path) -> None:
+    from rag.retrieve import Retriever
+
+    rag_app.indexer.sync([scan_path(docs, 10**6)], "default")
+    plain = rag_app.retriever.search("warranty", "default", 20, "bm25")
+    reranked = Retriever(
+        rag_app.store,
+        rag_app.embedder,
+        rag_app.sparse,
+        50,
+        0.3,
+        reranker=_ReverseReranker(),
+        rerank_candidates=len(plain),
+    ).search("warranty", "default", 3, "bm25")
+
+    assert [c.id for c in reranked] == [c.id for c in reversed(plain)][:3]
+
+
+def test_missing_reranker_folder_is_a_clear_error(tmp_path: Path) -> None:
+    from rag.errors import ModelNotFoundError
+    from rag.rerank import CrossEncoderReranker
+
+    with pytest.raises(ModelNotFoundError, match="RAG_RERANK_MODEL"):
+        CrossEncoderReranker(tmp_path / "nope")
