@@ -13,6 +13,7 @@ class RawSource:
     source_id: str
     file_type: str
     read: Callable[[], bytes] = field(repr=False, compare=False)
+    modified: float | None = None  # seconds since the epoch, when the source says
 
 
 @dataclass(frozen=True)

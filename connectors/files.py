@@ -51,7 +51,8 @@ def _scan_files(files: list[Path], max_file_bytes: int) -> Scan:
                 SourceFailure(source_id, f"unsupported file type (supported: {supported})")
             )
             continue
-        size = file.stat().st_size
+        stat = file.stat()
+        size = stat.st_size
         if size > max_file_bytes:
             scan.failures.append(
                 SourceFailure(
@@ -59,5 +60,7 @@ def _scan_files(files: list[Path], max_file_bytes: int) -> Scan:
                 )
             )
             continue
-        scan.sources.append(RawSource(source_id, file_type, read=file.read_bytes))
+        scan.sources.append(
+            RawSource(source_id, file_type, read=file.read_bytes, modified=stat.st_mtime)
+        )
     return scan

@@ -24,6 +24,15 @@ cli = typer.Typer(
 CollectionOpt = Annotated[str | None, typer.Option("--collection", "-c", help="Collection name.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TopKOpt = Annotated[int | None, typer.Option("--top-k", "-k", min=1, max=50)]
+FilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        "-f",
+        help="KEY=VALUE, KEY>=VALUE or KEY<=VALUE on chunk metadata (source, file_type, page, "
+        "modified, tags.NAME); repeat to combine.",
+    ),
+]
 ModeOpt = Annotated[
     RetrievalMode | None, typer.Option("--mode", help="hybrid (default), dense, bm25 or rrf.")
 ]
@@ -39,9 +48,17 @@ def _open(settings: Settings):
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Files, folders or URLs.")],
     collection: CollectionOpt = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="NAME=VALUE stored on every chunk.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Index files and folders; a folder is synced (files gone from it lose their chunks)."""
+    tags = {}
+    for key, op, value in map(_parse_condition, tag or []):
+        if op != "=":
+            raise InvalidInputError(f"--tag takes NAME=VALUE, got {key}{op}{value}")
+        tags[key] = value
     from rag.connectors import Scan, SourceFailure
     from rag.connectors.files import scan_path
 
@@ -55,7 +72,7 @@ def ingest(
             scans.append(scan_path(Path(source), settings.max_file_bytes))
     with _open(settings) as app:
         name = app.collection(collection)
-        report = app.indexer.sync(scans, name)
+        report = app.indexer.sync(scans, name, tags)
         threshold = settings.index_build_threshold
         if report.chunks_written and threshold and app.store.count(name) >= threshold:
             typer.echo(f"building the search index of {name}...", err=True)
@@ -80,16 +97,19 @@ def ask(
     conversation: Annotated[str | None, typer.Option("--conversation")] = None,
     top_k: TopKOpt = None,
     mode: ModeOpt = None,
+    filter_: FilterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
     if not question.strip():
         raise InvalidInputError('the question is empty; ask something, e.g. rag ask "..."')
+    filters = _filters(filter_)
     body = {
         "question": question,
         "collection": collection,
         "top_k": top_k,
         "mode": mode,
+        "filters": filters,
         "conversation_id": conversation,
     }
     result = _via_server_or_local(
@@ -100,6 +120,7 @@ def ask(
             app.collection(collection),
             top_k or s.top_k,
             mode or s.retrieval_mode,
+            filters,
             conversation_id=conversation,
         ).to_json(),
     )
@@ -124,10 +145,18 @@ def search(
     collection: CollectionOpt = None,
     top_k: TopKOpt = None,
     mode: ModeOpt = None,
+    filter_: FilterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieval only: the chunks that best match QUERY."""
-    body = {"query": query, "collection": collection, "top_k": top_k, "mode": mode}
+    filters = _filters(filter_)
+    body = {
+        "query": query,
+        "collection": collection,
+        "top_k": top_k,
+        "mode": mode,
+        "filters": filters,
+    }
     result = _via_server_or_local(
         "/v1/search",
         body,
@@ -135,7 +164,11 @@ def search(
             "results": [
                 c.to_json()
                 for c in app.retriever.search(
-                    query, app.collection(collection), top_k or s.top_k, mode or s.retrieval_mode
+                    query,
+                    app.collection(collection),
+                    top_k or s.top_k,
+                    mode or s.retrieval_mode,
+                    filters,
                 )
             ]
         },
@@ -146,6 +179,29 @@ def search(
     for rank, chunk in enumerate(result["results"], start=1):
         snippet = " ".join(chunk["text"].split())[:160]
         typer.echo(f"{rank}. {chunk['source']} ({chunk['score']:.4f})\n   {snippet}")
+
+
+def _parse_condition(text: str) -> tuple[str, str, str]:
+    for op in (">=", "<=", "="):
+        key, found, value = text.partition(op)
+        if found and key.strip() and value.strip():
+            return key.strip(), op, value.strip()
+    raise InvalidInputError(f"expected KEY=VALUE, KEY>=VALUE or KEY<=VALUE, got {text!r}")
+
+
+def _filters(conditions: list[str] | None) -> dict[str, object] | None:
+    """`page>=2`, `page<=5`, `source=/a.md` → {"page": {"gte": 2, "lte": 5}, "source": ...}."""
+    filters: dict[str, object] = {}
+    for key, op, raw in map(_parse_condition, conditions or []):
+        value: object = int(raw) if raw.lstrip("-").isdigit() else raw
+        if op == "=":
+            filters[key] = value
+        else:
+            bounds = filters.setdefault(key, {})
+            if not isinstance(bounds, dict):
+                raise InvalidInputError(f"filter {key!r} is both a value and a range")
+            bounds["gte" if op == ">=" else "lte"] = value
+    return filters or None
 
 
 def _via_server_or_local(path: str, body: dict, local) -> dict:

@@ -6,11 +6,13 @@ source that fails is reported with its reason and the rest of the batch goes on.
 """
 
 import hashlib
+import json
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 from rag.connectors import RawSource, Scan
@@ -56,7 +58,11 @@ class Indexer:
         self._recipe = recipe
         self._run_lock = threading.Lock()
 
-    def sync(self, scans: Sequence[Scan], collection: str) -> IngestReport:
+    def sync(
+        self, scans: Sequence[Scan], collection: str, tags: Mapping[str, str] | None = None
+    ) -> IngestReport:
+        """Bring `collection` in line with the scans. `tags` go into every chunk's payload."""
+        tags = dict(tags or {})
         with self._run_lock:
             self._ledger.check_recipe(collection, self._recipe)
             delete_pending(self._ledger, self._store, collection)
@@ -66,20 +72,22 @@ class Indexer:
                     {"source": f.source_id, "error": f.error} for f in scan.failures
                 )
                 for source in scan.sources:
-                    self._sync_source(source, collection, report)
+                    self._sync_source(source, collection, tags, report)
                 if scan.scope is not None:
                     self._delete_gone(scan, collection, report)
             return report
 
-    def _sync_source(self, source: RawSource, collection: str, report: IngestReport) -> None:
+    def _sync_source(
+        self, source: RawSource, collection: str, tags: dict[str, str], report: IngestReport
+    ) -> None:
         try:
             data = source.read()
-            content_hash = hashlib.sha256(data).hexdigest()
+            content_hash = _version_hash(data, tags)
             previous = self._ledger.get(collection, source.source_id)
             if previous is not None and previous.content_hash == content_hash:
                 report.unchanged += 1
                 return
-            written = self._write(source, data, content_hash, collection)
+            written = self._write(source, data, content_hash, collection, tags)
         except (RagError, OSError, ValueError) as exc:
             delete_pending(self._ledger, self._store, collection)
             message = str(exc) if isinstance(exc, RagError) else f"{type(exc).__name__}: {exc}"
@@ -89,12 +97,24 @@ class Indexer:
         report.chunks_written += written
         (report.added if previous is None else report.updated).append(source.source_id)
 
-    def _write(self, source: RawSource, data: bytes, content_hash: str, collection: str) -> int:
+    def _write(
+        self,
+        source: RawSource,
+        data: bytes,
+        content_hash: str,
+        collection: str,
+        tags: dict[str, str],
+    ) -> int:
         pages = read_documents(source, data)
         chunks = self._chunker.chunk(source.source_id, content_hash, pages)
         dense = self._embedder.embed_documents([c.text for c in chunks])
         doc_id = document_id(source.source_id)
         title = PurePath(source.source_id).name or source.source_id
+        modified = (
+            datetime.fromtimestamp(source.modified, UTC).isoformat()
+            if source.modified is not None
+            else None
+        )
         points = [
             ChunkPoint(
                 id=chunk.id,
@@ -111,6 +131,8 @@ class Indexer:
                     "end": chunk.end,
                     "chunk_index": chunk.index,
                     "content_hash": content_hash,
+                    "modified": modified,
+                    "tags": tags,
                 },
             )
             for chunk, vector in zip(chunks, dense, strict=True)
@@ -141,3 +163,11 @@ class Indexer:
                 self._ledger.remove_source(collection, record.source_id)
                 report.deleted.append(record.source_id)
         delete_pending(self._ledger, self._store, collection)
+
+
+def _version_hash(data: bytes, tags: dict[str, str]) -> str:
+    """The content's hash; ingest-time tags count too, so changing them rewrites the chunks."""
+    digest = hashlib.sha256(data)
+    if tags:
+        digest.update(json.dumps(tags, sort_keys=True).encode())
+    return digest.hexdigest()

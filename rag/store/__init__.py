@@ -18,16 +18,22 @@ RRF_K = 60
 
 # One ranked list: nearest dense vectors, BM25, or both fused by rank in the engine (RRF).
 StoreMode = Literal["dense", "bm25", "rrf"]
-# Payload key → exact value, or a list meaning "any of these".
-Filters = Mapping[str, str | int | bool | Sequence[str] | Sequence[int]]
+# Payload key → an exact value, a list meaning "any of these", or a range such as
+# {"gte": 3, "lt": 7} (numbers) or {"gte": "2026-01-01"} (ISO 8601 dates). Nested keys use dots
+# ("tags.team").
+Scalar = str | int | bool
+Range = Mapping[str, float | str]
+Filters = Mapping[str, Scalar | Sequence[str] | Sequence[int] | Range]
+RANGE_BOUNDS = ("gt", "gte", "lt", "lte")
 
 # Payload fields with an index, so filters and deletes on them stay fast.
-INDEXED_FIELDS: dict[str, type] = {
-    "source": str,
-    "document_id": str,
-    "file_type": str,
-    "content_hash": str,
-    "page": int,
+INDEXED_FIELDS: dict[str, str] = {
+    "source": "keyword",
+    "document_id": "keyword",
+    "file_type": "keyword",
+    "content_hash": "keyword",
+    "page": "integer",
+    "modified": "datetime",
 }
 
 
@@ -93,3 +99,24 @@ def validate_points(points: Sequence[ChunkPoint], dimension: int) -> None:
             raise InvalidInputError(f"chunk {point.id}: vector contains NaN or infinity")
         if len(point.sparse.indices) != len(point.sparse.values):
             raise InvalidInputError(f"chunk {point.id}: sparse indices and values differ in length")
+
+
+def filter_conditions(filters: Filters | None) -> list[tuple[str, str, object]]:
+    """Check filters once, for every backend: (key, "value" | "any" | "range" | "date_range", x)."""
+    conditions: list[tuple[str, str, object]] = []
+    for key, value in (filters or {}).items():
+        if isinstance(value, Mapping):
+            unknown = set(value) - set(RANGE_BOUNDS)
+            if unknown or not value:
+                raise InvalidInputError(
+                    f"filter {key!r}: a range takes the bounds {', '.join(RANGE_BOUNDS)}"
+                )
+            is_date = all(isinstance(v, str) for v in value.values())
+            if not is_date and not all(isinstance(v, int | float) for v in value.values()):
+                raise InvalidInputError(f"filter {key!r}: range bounds must be numbers or dates")
+            conditions.append((key, "date_range" if is_date else "range", dict(value)))
+        elif isinstance(value, list | tuple):
+            conditions.append((key, "any", list(value)))
+        else:
+            conditions.append((key, "value", value))
+    return conditions

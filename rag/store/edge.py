@@ -28,6 +28,8 @@ from qdrant_edge import (
     Prefetch,
     Query,
     QueryRequest,
+    RangeDateTime,
+    RangeFloat,
     UpdateOperation,
 )
 from qdrant_edge import SparseVector as EdgeSparse
@@ -42,10 +44,15 @@ from rag.store import (
     Filters,
     StoredHit,
     StoreQuery,
+    filter_conditions,
     validate_points,
 )
 
-_SCHEMA_TYPES = {str: PayloadSchemaType.Keyword, int: PayloadSchemaType.Integer}
+_SCHEMA_TYPES = {
+    "keyword": PayloadSchemaType.Keyword,
+    "integer": PayloadSchemaType.Integer,
+    "datetime": PayloadSchemaType.Datetime,
+}
 
 
 class EdgeStore:
@@ -180,12 +187,14 @@ def _to_hit(point) -> StoredHit:
 
 
 def _to_filter(filters: Filters | None) -> Filter | None:
-    if not filters:
-        return None
     conditions = []
-    for key, value in filters.items():
-        if isinstance(value, list | tuple):
-            conditions.append(FieldCondition(key=key, match=MatchAny(list(value))))
-        else:
+    for key, kind, value in filter_conditions(filters):
+        if kind == "value":
             conditions.append(FieldCondition(key=key, match=MatchValue(value)))
-    return Filter(must=conditions)
+        elif kind == "any":
+            conditions.append(FieldCondition(key=key, match=MatchAny(value)))
+        elif kind == "range":
+            conditions.append(FieldCondition(key=key, range=RangeFloat(**value)))
+        else:
+            conditions.append(FieldCondition(key=key, range=RangeDateTime(**value)))
+    return Filter(must=conditions) if conditions else None

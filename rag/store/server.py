@@ -21,11 +21,16 @@ from rag.store import (
     Filters,
     StoredHit,
     StoreQuery,
+    filter_conditions,
     validate_points,
 )
 
 T = TypeVar("T")
-_SCHEMA_TYPES = {str: models.PayloadSchemaType.KEYWORD, int: models.PayloadSchemaType.INTEGER}
+_SCHEMA_TYPES = {
+    "keyword": models.PayloadSchemaType.KEYWORD,
+    "integer": models.PayloadSchemaType.INTEGER,
+    "datetime": models.PayloadSchemaType.DATETIME,
+}
 _TRANSIENT = (ResponseHandlingException, ConnectionError, TimeoutError)
 
 
@@ -164,14 +169,14 @@ class QdrantServerStore:
 
 
 def _to_filter(filters: Filters | None) -> models.Filter | None:
-    if not filters:
-        return None
     conditions = []
-    for key, value in filters.items():
-        match = (
-            models.MatchAny(any=list(value))
-            if isinstance(value, list | tuple)
-            else models.MatchValue(value=value)
-        )
-        conditions.append(models.FieldCondition(key=key, match=match))
-    return models.Filter(must=conditions)
+    for key, kind, value in filter_conditions(filters):
+        if kind == "value":
+            conditions.append(models.FieldCondition(key=key, match=models.MatchValue(value=value)))
+        elif kind == "any":
+            conditions.append(models.FieldCondition(key=key, match=models.MatchAny(any=value)))
+        elif kind == "range":
+            conditions.append(models.FieldCondition(key=key, range=models.Range(**value)))
+        else:
+            conditions.append(models.FieldCondition(key=key, range=models.DatetimeRange(**value)))
+    return models.Filter(must=conditions) if conditions else None

@@ -18,7 +18,15 @@ def point(n: int, source: str = "/a.md", dense: list[float] | None = None) -> Ch
         id=str(uuid.UUID(int=n + 1)),
         dense=vector,
         sparse=SparseVector([n, 100], [1.0, 0.5]),
-        payload={"text": f"chunk {n}", "source": source, "page": n % 3, "start": 0, "end": 7},
+        payload={
+            "text": f"chunk {n}",
+            "source": source,
+            "page": n % 3,
+            "start": 0,
+            "end": 7,
+            "modified": f"2026-01-{n + 1:02d}T00:00:00+00:00",
+            "tags": {"team": "even" if n % 2 == 0 else "odd"},
+        },
     )
 
 
@@ -65,6 +73,11 @@ class StoreContract:
         hits = filled.query("docs", query(mode, n=6, filters={"source": "/a.md"}))
         assert hits and {h.payload["source"] for h in hits} == {"/a.md"}
         assert filled.count("docs", {"page": [0, 1]}) == 6
+
+    def test_range_date_and_nested_filters(self, filled: VectorStore) -> None:
+        assert filled.count("docs", {"page": {"gte": 1, "lte": 2}}) == 5
+        assert filled.count("docs", {"modified": {"gte": "2026-01-05T00:00:00Z"}}) == 4
+        assert filled.count("docs", {"tags.team": "odd", "source": "/a.md"}) == 2
 
     def test_limit_is_respected(self, filled: VectorStore) -> None:
         assert len(filled.query("docs", query("dense", limit=3))) == 3

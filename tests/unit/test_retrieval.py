@@ -134,3 +134,43 @@ def test_missing_reranker_folder_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(ModelNotFoundError, match="RAG_RERANK_MODEL"):
         CrossEncoderReranker(tmp_path / "nope")
+
+
+def test_tags_and_date_and_page_ranges_filter_every_backend_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path
+) -> None:
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
+    runner = CliRunner()
+    assert runner.invoke(cli.cli, ["ingest", str(docs / "price-list.md"), "--tag", "team=sales"])
+    assert runner.invoke(cli.cli, ["ingest", str(docs / "support-faq.txt"), "--tag", "team=care"])
+
+    def sources(*conditions: str) -> set[str]:
+        args = ["search", "price support warranty", "--json", "-k", "10"]
+        for condition in conditions:
+            args += ["--filter", condition]
+        result = runner.invoke(cli.cli, args)
+        assert result.exit_code == 0, result.output
+        return {Path(r["source"]).name for r in json.loads(result.output)["results"]}
+
+    assert sources("tags.team=care") == {"support-faq.txt"}
+    assert sources("modified>=2000-01-01T00:00:00Z") == {"price-list.md", "support-faq.txt"}
+    assert sources("modified<=2000-01-01T00:00:00Z") == set()
+    assert sources("file_type=md") == {"price-list.md"}
+
+
+def test_bad_range_is_an_input_error() -> None:
+    from rag.store import filter_conditions
+
+    with pytest.raises(InvalidInputError, match="range"):
+        filter_conditions({"page": {"from": 1}})
+    with pytest.raises(InvalidInputError, match="numbers or dates"):
+        filter_conditions({"page": {"gte": 1, "lte": "x"}})
+
+
+def test_changing_tags_rewrites_the_chunks(rag_app: RagApp, docs: Path) -> None:
+    scan = [scan_path(docs / "price-list.md", 10**6)]
+    rag_app.indexer.sync(scan, "default", {"team": "a"})
+    report = rag_app.indexer.sync(scan, "default", {"team": "b"})
+    assert report.updated == [str(docs / "price-list.md")]
+    assert rag_app.store.count("default", {"tags.team": "b"}) == rag_app.store.count("default")

@@ -6,13 +6,16 @@ from rag.settings import RetrievalMode
 
 router = APIRouter(prefix="/v1", tags=["query"])
 
+# Metadata filters: key → value, list of values (any of), or a range {"gte": ..., "lte": ...}.
+FilterBody = dict[str, str | int | bool | list[str] | list[int] | dict[str, float | str]] | None
+
 
 class QueryBody(BaseModel):
     question: str = Field(min_length=1, max_length=4000)
     collection: str | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
     mode: RetrievalMode | None = None
-    filters: dict[str, str | int | bool | list[str] | list[int]] | None = None
+    filters: FilterBody = None
     conversation_id: str | None = None
 
 
@@ -21,7 +24,7 @@ class SearchBody(BaseModel):
     collection: str | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
     mode: RetrievalMode | None = None
-    filters: dict[str, str | int | bool | list[str] | list[int]] | None = None
+    filters: FilterBody = None
 
 
 @router.post("/search")
