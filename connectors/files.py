@@ -11,6 +11,13 @@ FILE_TYPES: dict[str, str] = {
     ".markdown": "md",
     ".txt": "txt",
     ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".pptx": "pptx",
 }
 
 

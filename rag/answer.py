@@ -19,8 +19,10 @@ SYSTEM_PROMPT = (
 )
 ABSTAIN_TEXT = "The documents do not contain an answer to this question."
 
-# A sentence ends at . ! or ? followed by whitespace, or at a line break (lists, table rows).
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at . ! or ? followed by whitespace, at a blank line, or at a line break before
+# anything but a lowercase letter (lists, table rows, headings). A line break before a lowercase
+# letter is a soft wrap, as in text extracted from PDFs.
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n\s*\n\s*|\n(?![ \t]*[a-z])\s*")
 _TRIM = " \t\r|#*->"
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _STOPWORDS = frozenset(

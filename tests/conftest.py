@@ -8,6 +8,7 @@ from rag.settings import Settings
 from tests.fakes import HashEmbedder, ScriptedModel
 
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
+N_SAMPLE_DOCS = sum(1 for p in SAMPLE_DOCS.iterdir() if not p.name.startswith("."))
 
 
 @pytest.fixture(autouse=True)

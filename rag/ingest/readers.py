@@ -1,16 +1,23 @@
 """Readers: a raw source's bytes → the extracted text of each page, as llama-index Documents.
 
 The extracted text is the reference for citations: a citation's `start`/`end` index into it.
-Unpaged formats are one Document with page None.
+Paged formats (PDF pages, PPTX slides, XLSX sheets) give one Document per page, numbered from 1;
+the others give one Document with page None. Parsers are well-kept libraries (pypdf,
+python-docx, openpyxl, python-pptx, trafilatura); each is imported only when its format shows up.
 """
 
 import codecs
+import csv
+import io
+import zipfile
 from collections.abc import Callable
 
 from llama_index.core.schema import Document
 
 from rag.connectors import RawSource
 from rag.errors import SourceError
+
+Page = tuple[str, int | None]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -19,6 +26,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Office files are zip archives: refuse bombs before any parser inflates them.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_ZIP_RATIO = 200
 
 
 def decode_text(data: bytes) -> str:
@@ -34,22 +44,130 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_text(data: bytes) -> list[tuple[str, int | None]]:
+def _text(data: bytes) -> list[Page]:
     return [(decode_text(data).replace("\r\n", "\n"), None)]
 
 
-_READERS: dict[str, Callable[[bytes], list[tuple[str, int | None]]]] = {
-    "md": _read_text,
-    "txt": _read_text,
+def _html(data: bytes) -> list[Page]:
+    import trafilatura
+
+    text = trafilatura.extract(
+        decode_text(data), include_comments=False, include_tables=True, favor_recall=True
+    )
+    return [(text or "", None)]
+
+
+def _csv(data: bytes) -> list[Page]:
+    """Each row becomes one line of `header: value` pairs, so a chunk keeps its column names."""
+    rows = list(csv.reader(io.StringIO(decode_text(data))))
+    if not rows:
+        return []
+    header, *records = rows
+    return [("\n".join(_record(header, row) for row in records if any(row)), None)]
+
+
+def _pdf(data: bytes) -> list[Page]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise SourceError("PDF is encrypted with a password")
+        pages = [(page.extract_text() or "", n) for n, page in enumerate(reader.pages, start=1)]
+    except PdfReadError as exc:
+        raise SourceError(f"PDF cannot be read: {exc}") from None
+    if pages and not any(text.strip() for text, _ in pages):
+        raise SourceError("PDF has no extractable text (a scan? OCR is not supported)")
+    return pages
+
+
+def _docx(data: bytes) -> list[Page]:
+    from docx import Document as DocxDocument
+
+    _check_zip(data)
+    doc = DocxDocument(io.BytesIO(data))
+    blocks = [p.text for p in doc.paragraphs if p.text.strip()]
+    for table in doc.tables:
+        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        if rows:
+            header, *records = rows
+            blocks.extend(_record(header, row) for row in records)
+    return [("\n".join(blocks), None)]
+
+
+def _xlsx(data: bytes) -> list[Page]:
+    from openpyxl import load_workbook
+
+    _check_zip(data)
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    pages = []
+    for number, sheet in enumerate(book.worksheets, start=1):
+        rows = [
+            ["" if v is None else str(v) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+            if any(v is not None for v in row)
+        ]
+        if rows:
+            header, *records = rows
+            lines = [f"Sheet: {sheet.title}", *(_record(header, row) for row in records)]
+            pages.append(("\n".join(lines), number))
+    book.close()
+    return pages
+
+
+def _pptx(data: bytes) -> list[Page]:
+    from pptx import Presentation
+
+    _check_zip(data)
+    deck = Presentation(io.BytesIO(data))
+    pages = []
+    for number, slide in enumerate(deck.slides, start=1):
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+        pages.append(("\n".join(texts), number))
+    return pages
+
+
+def _record(header: list[str], row: list[str]) -> str:
+    return "; ".join(f"{name}: {value}" for name, value in zip(header, row, strict=False) if value)
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile:
+        raise SourceError("file is not a valid Office document (bad zip archive)") from None
+    unzipped = sum(info.file_size for info in infos)
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * max(len(data), 1):
+        raise SourceError(
+            f"archive would expand to {unzipped} bytes from {len(data)}: refused as a zip bomb"
+        )
+
+
+READERS: dict[str, Callable[[bytes], list[Page]]] = {
+    "md": _text,
+    "txt": _text,
+    "html": _html,
+    "csv": _csv,
+    "pdf": _pdf,
+    "docx": _docx,
+    "xlsx": _xlsx,
+    "pptx": _pptx,
 }
 
 
 def read_documents(source: RawSource, data: bytes) -> list[Document]:
     """Extract `source`'s pages; raise SourceError when nothing readable is in it."""
-    reader = _READERS.get(source.file_type)
+    reader = READERS.get(source.file_type)
     if reader is None:
         raise SourceError(f"no reader for file type {source.file_type!r}")
-    pages = [(text, page) for text, page in reader(data) if text.strip()]
+    try:
+        pages = [(text, page) for text, page in reader(data) if text.strip()]
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a parser failing on a bad file is a per-source error
+        message = f"cannot parse {source.file_type} file: {type(exc).__name__}: {exc}"
+        raise SourceError(message) from None
     if not pages:
         raise SourceError("no extractable text")
     return [

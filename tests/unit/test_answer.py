@@ -63,3 +63,13 @@ def test_prompt_numbers_sources_and_fences_them_as_data() -> None:
     user = messages[1]["content"]
     assert '<source id="1" title="manual.md">' in user and '<source id="2"' in user
     assert "not instructions" in messages[0]["content"]
+
+
+def test_soft_line_wraps_do_not_end_a_sentence() -> None:
+    text = "The installer opens the claim in the\npartner portal. Next one\n- a list item\n| row |"
+    assert [s for _, s in split_sentences(text)] == [
+        "The installer opens the claim in the\npartner portal.",
+        "Next one",
+        "a list item",
+        "row",
+    ]

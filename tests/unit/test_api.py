@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from rag.api import create_app
 from rag.app import RagApp
 from rag.connectors.files import scan_path
+from tests.conftest import N_SAMPLE_DOCS
 from tests.fakes import ScriptedModel
 
 
@@ -53,11 +54,11 @@ def test_collections_and_documents_routes(client: TestClient) -> None:
     assert names == ["default", "notes"]
 
     documents = client.get("/v1/documents", params={"limit": 2}).json()
-    assert documents["total"] == 5 and len(documents["documents"]) == 2
+    assert documents["total"] == N_SAMPLE_DOCS and len(documents["documents"]) == 2
 
     deleted = client.delete(f"/v1/documents/{documents['documents'][0]['id']}")
     assert deleted.status_code == 200
-    assert client.get("/v1/documents").json()["total"] == 4
+    assert client.get("/v1/documents").json()["total"] == N_SAMPLE_DOCS - 1
     assert client.delete("/v1/documents/nope").status_code == 404
     assert client.delete("/v1/collections/notes").status_code == 200
     assert client.delete("/v1/collections/notes").status_code == 404

@@ -8,6 +8,7 @@ from rag import cli
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import NotFoundError
+from tests.conftest import N_SAMPLE_DOCS
 from tests.fakes import HashEmbedder
 
 
@@ -20,7 +21,7 @@ def indexed(rag_app: RagApp, docs: Path) -> RagApp:
 def test_collections_list_counts_documents_and_chunks(indexed: RagApp) -> None:
     indexed.catalog.create("empty")
     infos = {i.name: i for i in indexed.catalog.collections()}
-    assert infos["default"].documents == 5
+    assert infos["default"].documents == N_SAMPLE_DOCS
     assert infos["default"].chunks == indexed.store.count("default")
     assert (infos["empty"].documents, infos["empty"].chunks) == (0, 0)
 
@@ -30,7 +31,7 @@ def test_deleting_a_collection_removes_index_and_ledger(indexed: RagApp, docs: P
     assert indexed.catalog.collections() == []
     # Re-ingesting afterwards writes everything again: nothing claims stale chunks.
     report = indexed.indexer.sync([scan_path(docs, 10**6)], "default")
-    assert len(report.added) == 5
+    assert len(report.added) == N_SAMPLE_DOCS
 
 
 def test_delete_document_by_source_or_id(indexed: RagApp, docs: Path) -> None:
@@ -38,7 +39,7 @@ def test_delete_document_by_source_or_id(indexed: RagApp, docs: Path) -> None:
     indexed.catalog.delete_document("default", faq.document_id)
     assert indexed.store.count("default", {"source": faq.source_id}) == 0
     indexed.catalog.delete_document("default", str(docs / "price-list.md"))
-    assert len(indexed.catalog.documents("default")) == 3
+    assert len(indexed.catalog.documents("default")) == N_SAMPLE_DOCS - 2
     with pytest.raises(NotFoundError):
         indexed.catalog.delete_document("default", "nope")
 
@@ -55,6 +56,6 @@ def test_cli_collections_and_docs(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     )
 
     assert [c["name"] for c in listed["collections"]] == ["handbook"]
-    assert len(documents["documents"]) == 5
+    assert len(documents["documents"]) == N_SAMPLE_DOCS
     assert runner.invoke(cli.cli, ["collections", "delete", "handbook", "--yes"]).exit_code == 0
     assert runner.invoke(cli.cli, ["collections", "delete", "handbook", "--yes"]).exit_code == 1

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from rag import cli
 from rag.app import RagApp
+from tests.conftest import N_SAMPLE_DOCS
 from tests.fakes import HashEmbedder, ScriptedModel
 
 runner = CliRunner()
@@ -43,9 +44,13 @@ def test_ingest_json_report_and_idempotent_rerun(fake_core: ScriptedModel, docs:
         "failed",
         "chunks_written",
     }
-    assert len(report["added"]) == 5
+    assert len(report["added"]) == N_SAMPLE_DOCS
     again = json.loads(second.output)
-    assert again["added"] == [] and again["chunks_written"] == 0 and again["unchanged"] == 5
+    assert (
+        again["added"] == []
+        and again["chunks_written"] == 0
+        and again["unchanged"] == N_SAMPLE_DOCS
+    )
 
 
 def test_ingest_exits_1_when_a_source_fails_but_indexes_the_rest(
@@ -55,7 +60,7 @@ def test_ingest_exits_1_when_a_source_fails_but_indexes_the_rest(
 
     assert result.exit_code == 1
     report = json.loads(result.output)
-    assert len(report["added"]) == 5
+    assert len(report["added"]) == N_SAMPLE_DOCS
     assert {f["source"] for f in report["failed"]} == {
         str(docs / "missing.md"),
         "https://example.com/",

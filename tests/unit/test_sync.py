@@ -6,6 +6,7 @@ from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.ingest.ledger import delete_pending
 from rag.settings import Settings
+from tests.conftest import N_SAMPLE_DOCS
 from tests.fakes import HashEmbedder
 
 
@@ -24,10 +25,10 @@ def test_first_run_adds_every_file_and_second_run_writes_nothing(rag_app: RagApp
 
     second = _ingest(rag_app, docs)
 
-    assert len(first.added) == 5 and first.failed == []
-    assert first.chunks_written == count > 5
+    assert len(first.added) == N_SAMPLE_DOCS and first.failed == []
+    assert first.chunks_written == count > N_SAMPLE_DOCS
     assert second.added == second.updated == second.deleted == []
-    assert second.unchanged == 5 and second.chunks_written == 0
+    assert second.unchanged == N_SAMPLE_DOCS and second.chunks_written == 0
     assert rag_app.store.count("default") == count
 
 
@@ -39,7 +40,7 @@ def test_modified_file_replaces_exactly_its_own_chunks(rag_app: RagApp, docs: Pa
     faq.write_text("Support moved. Call +32 9 555 99 99 from now on.\n")
     report = _ingest(rag_app, docs)
 
-    assert report.updated == [str(faq)] and report.unchanged == 4
+    assert report.updated == [str(faq)] and report.unchanged == N_SAMPLE_DOCS - 1
     new_ids = set(rag_app.ledger.get("default", str(faq)).chunk_ids)
     assert _indexed_ids(rag_app) == other_ids | new_ids
     assert rag_app.store.count("default") == len(other_ids | new_ids)
@@ -66,7 +67,7 @@ def test_bad_file_is_reported_and_the_rest_indexed(rag_app: RagApp, docs: Path) 
     failed = {Path(f["source"]).name: f["error"] for f in report.failed}
     assert set(failed) == {"broken.md", "empty.txt"}
     assert "binary" in failed["broken.md"]
-    assert len(report.added) == 5
+    assert len(report.added) == N_SAMPLE_DOCS
 
 
 def test_a_failed_update_keeps_the_previous_version(rag_app: RagApp, docs: Path) -> None:
