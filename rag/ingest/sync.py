@@ -18,7 +18,7 @@ from pathlib import PurePath
 from rag.connectors import RawSource, Scan
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.errors import RagError
-from rag.ingest.chunking import Chunker, document_id
+from rag.ingest.chunking import Chunker, chunk_id, document_id
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
 from rag.ingest.readers import read_documents
 from rag.store import ChunkPoint, VectorStore
@@ -71,14 +71,33 @@ class Indexer:
                 report.failed.extend(
                     {"source": f.source_id, "error": f.error} for f in scan.failures
                 )
+                gone = self._gone(scan, collection)
                 for source in scan.sources:
-                    self._sync_source(source, collection, tags, report)
-                if scan.scope is not None:
-                    self._delete_gone(scan, collection, report)
+                    self._sync_source(source, collection, tags, gone, report)
+                for record in gone.values():
+                    self._ledger.remove_source(collection, record.source_id)
+                    report.deleted.append(record.source_id)
+                delete_pending(self._ledger, self._store, collection)
             return report
 
+    def _gone(self, scan: Scan, collection: str) -> dict[str, SourceRecord]:
+        """Indexed sources under the scanned folder that are no longer in it, by content hash."""
+        if scan.scope is None:
+            return {}
+        present = {s.source_id for s in scan.sources} | {f.source_id for f in scan.failures}
+        return {
+            record.content_hash: record
+            for record in self._ledger.sources(collection)
+            if record.source_id.startswith(scan.scope) and record.source_id not in present
+        }
+
     def _sync_source(
-        self, source: RawSource, collection: str, tags: dict[str, str], report: IngestReport
+        self,
+        source: RawSource,
+        collection: str,
+        tags: dict[str, str],
+        gone: dict[str, SourceRecord],
+        report: IngestReport,
     ) -> None:
         try:
             data = source.read()
@@ -87,6 +106,12 @@ class Indexer:
             if previous is not None and previous.content_hash == content_hash:
                 report.unchanged += 1
                 return
+            if previous is None and content_hash in gone:
+                moved_from = gone.pop(content_hash)
+                if self._move(moved_from, source, collection):
+                    report.moved.append({"from": moved_from.source_id, "to": source.source_id})
+                    return
+                gone[content_hash] = moved_from  # its chunks are incomplete: index afresh
             written = self._write(source, data, content_hash, collection, tags)
         except (RagError, OSError, ValueError) as exc:
             delete_pending(self._ledger, self._store, collection)
@@ -108,44 +133,60 @@ class Indexer:
         pages = read_documents(source, data)
         chunks = self._chunker.chunk(source.source_id, content_hash, pages)
         dense = self._embedder.embed_documents([c.text for c in chunks])
-        doc_id = document_id(source.source_id)
-        title = PurePath(source.source_id).name or source.source_id
-        modified = (
-            datetime.fromtimestamp(source.modified, UTC).isoformat()
-            if source.modified is not None
-            else None
-        )
+        common = _source_fields(source, content_hash)
         points = [
             ChunkPoint(
                 id=chunk.id,
                 dense=vector,
                 sparse=self._sparse.encode_document(chunk.text),
                 payload={
+                    **common,
                     "text": chunk.text,
-                    "source": source.source_id,
-                    "title": title,
-                    "document_id": doc_id,
-                    "file_type": source.file_type,
                     "page": chunk.page,
                     "start": chunk.start,
                     "end": chunk.end,
                     "chunk_index": chunk.index,
-                    "content_hash": content_hash,
-                    "modified": modified,
                     "tags": tags,
                 },
             )
             for chunk, vector in zip(chunks, dense, strict=True)
         ]
-        ids = [p.id for p in points]
         self._store.create_collection(collection, self._embedder.dimension)
+        self._replace(collection, source, content_hash, points)
+        return len(points)
+
+    def _move(self, old: SourceRecord, source: RawSource, collection: str) -> bool:
+        """A renamed file: copy its stored chunks under the new source, no embedding."""
+        stored = self._store.retrieve(collection, old.chunk_ids)
+        if len(stored) != len(old.chunk_ids):
+            return False
+        common = _source_fields(source, old.content_hash)
+        points = [
+            ChunkPoint(
+                id=chunk_id(source.source_id, old.content_hash, p.payload["chunk_index"]),
+                dense=p.dense,
+                sparse=p.sparse,
+                payload={**p.payload, **common},
+            )
+            for p in stored
+        ]
+        self._replace(collection, source, old.content_hash, points)
+        self._ledger.remove_source(collection, old.source_id)
+        delete_pending(self._ledger, self._store, collection)
+        return True
+
+    def _replace(
+        self, collection: str, source: RawSource, content_hash: str, points: list[ChunkPoint]
+    ) -> None:
+        """New chunks are written before the ledger makes them current and drops the old."""
+        ids = [p.id for p in points]
         self._ledger.stage(collection, ids)
         self._store.upsert(collection, points)
         self._ledger.commit_source(
             collection,
             SourceRecord(
                 source_id=source.source_id,
-                document_id=doc_id,
+                document_id=document_id(source.source_id),
                 content_hash=content_hash,
                 chunk_ids=tuple(ids),
                 file_type=source.file_type,
@@ -153,16 +194,23 @@ class Indexer:
             ),
         )
         delete_pending(self._ledger, self._store, collection)
-        return len(points)
 
-    def _delete_gone(self, scan: Scan, collection: str, report: IngestReport) -> None:
-        assert scan.scope is not None
-        present = {s.source_id for s in scan.sources} | {f.source_id for f in scan.failures}
-        for record in self._ledger.sources(collection):
-            if record.source_id.startswith(scan.scope) and record.source_id not in present:
-                self._ledger.remove_source(collection, record.source_id)
-                report.deleted.append(record.source_id)
-        delete_pending(self._ledger, self._store, collection)
+
+def _source_fields(source: RawSource, content_hash: str) -> dict[str, object]:
+    """Payload fields every chunk of `source` shares."""
+    modified = (
+        datetime.fromtimestamp(source.modified, UTC).isoformat()
+        if source.modified is not None
+        else None
+    )
+    return {
+        "source": source.source_id,
+        "title": PurePath(source.source_id).name or source.source_id,
+        "document_id": document_id(source.source_id),
+        "file_type": source.file_type,
+        "content_hash": content_hash,
+        "modified": modified,
+    }
 
 
 def _version_hash(data: bytes, tags: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ from typing import TypeVar
 from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
+from rag.embed import SparseVector
 from rag.errors import NotFoundError, StoreError
 from rag.store import (
     DENSE,
@@ -88,6 +89,29 @@ class QdrantServerStore:
             self._require(collection)
             selector = models.PointIdsList(points=list(ids))
             self._call(lambda: self._client.delete(collection, selector, wait=True))
+
+    def retrieve(self, collection: str, ids: Sequence[str]) -> list[ChunkPoint]:
+        self._require(collection)
+        records = self._call(
+            lambda: self._client.retrieve(
+                collection, list(ids), with_payload=True, with_vectors=True
+            )
+        )
+        by_id = {str(r.id): r for r in records}
+        points = []
+        for point_id in ids:
+            record = by_id.get(point_id)
+            if record is not None and isinstance(record.vector, dict):
+                sparse = record.vector[SPARSE]
+                points.append(
+                    ChunkPoint(
+                        point_id,
+                        list(record.vector[DENSE]),
+                        SparseVector(list(sparse.indices), list(sparse.values)),
+                        dict(record.payload or {}),
+                    )
+                )
+        return points
 
     def query(self, collection: str, query: StoreQuery) -> list[StoredHit]:
         self._require(collection)

@@ -108,3 +108,15 @@ class StoreContract:
         filled.build_index("docs")
         assert [h.id for h in filled.query("docs", query("dense", n=3))] == before
         assert filled.count("docs") == 8
+
+    def test_retrieve_returns_vectors_and_payload_in_order(self, filled: VectorStore) -> None:
+        wanted = [point(5, "/b.md"), point(1)]
+        got = filled.retrieve("docs", [p.id for p in wanted] + [str(uuid.UUID(int=999))])
+        assert [p.id for p in got] == [p.id for p in wanted]
+        for stored, original in zip(got, wanted, strict=True):
+            assert stored.payload == original.payload
+            assert stored.sparse.indices == original.sparse.indices
+            assert stored.dense == pytest.approx(
+                [x / math.sqrt(sum(v * v for v in original.dense)) for x in original.dense],
+                abs=1e-5,
+            )

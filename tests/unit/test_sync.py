@@ -114,3 +114,68 @@ def _upsert_orphan(app: RagApp, point_id: str) -> None:
     payload = {"text": "orphan", "source": "/nowhere", "document_id": "d", "start": 0, "end": 6}
     point = ChunkPoint(point_id, vector, SparseVector([1], [1.0]), payload)
     app.store.upsert("default", [point])
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self) -> None:
+        self.embedded = 0
+
+    def embed_documents(self, texts):
+        self.embedded += len(texts)
+        return super().embed_documents(texts)
+
+
+def _store_state(app: RagApp) -> dict[str, tuple[str, str]]:
+    """chunk id → (source, text), read from the store itself."""
+    ids = [cid for record in app.ledger.sources("default") for cid in record.chunk_ids]
+    return {
+        p.id: (p.payload["source"], p.payload["text"]) for p in app.store.retrieve("default", ids)
+    }
+
+
+def test_sync_scenario_on_the_store(settings: Settings, docs: Path) -> None:
+    embedder = CountingEmbedder()
+    app = RagApp(settings, embedder=embedder)
+    try:
+        _ingest(app, docs)
+        initial = _store_state(app)
+        assert app.store.count("default") == len(initial)
+
+        assert _ingest(app, docs).chunks_written == 0  # re-ingest: nothing written
+        assert _store_state(app) == initial
+
+        faq = docs / "support-faq.txt"
+        faq.write_text("Support now answers in Dutch, French and English.\n")
+        _ingest(app, docs)
+        after_modify = _store_state(app)
+        unchanged = {k: v for k, v in initial.items() if v[0] != str(faq)}
+        assert {k: v for k, v in after_modify.items() if v[0] != str(faq)} == unchanged
+        assert [v[1] for v in after_modify.values() if v[0] == str(faq)] == [
+            "Support now answers in Dutch, French and English."
+        ]
+
+        (docs / "price-list.md").unlink()
+        _ingest(app, docs)
+        after_delete = _store_state(app)
+        assert all(source != str(docs / "price-list.md") for source, _ in after_delete.values())
+
+        old, new = docs / "employee-handbook.md", docs / "handbook" / "staff-handbook.md"
+        new.parent.mkdir()
+        old.rename(new)
+        embedded_before = embedder.embedded
+        report = _ingest(app, docs)
+
+        assert report.moved == [{"from": str(old), "to": str(new)}]
+        assert report.added == [] and report.deleted == []
+        assert embedder.embedded == embedded_before  # vectors reused, embedder not called
+        after_move = _store_state(app)
+        moved_texts = sorted(t for s, t in after_move.values() if s == str(new))
+        assert moved_texts == sorted(t for s, t in after_delete.values() if s == str(old))
+        assert all(source != str(old) for source, _ in after_move.values())
+        assert app.store.count("default") == len(after_move)
+        assert app.store.count("default", {"title": "staff-handbook.md"}) == len(moved_texts)
+        assert app.store.count(
+            "default", {"document_id": app.ledger.get("default", str(new)).document_id}
+        ) == len(moved_texts)
+    finally:
+        app.close()
