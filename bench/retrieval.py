@@ -48,7 +48,8 @@ def main() -> None:
         table(["set", "mode", *METRICS], rows)
         + "\n\n`hybrid` (the default) = 0.3 x dense + 0.7 x BM25, each min-max normalised over its"
         " own top 50; `rrf` = Qdrant's reciprocal rank fusion (k=60) of the same two lists."
-        " Documents are ranked by their best chunk."
+        " Documents are ranked by their best chunk. The dense embedder sees each chunk with its"
+        " file name and Markdown heading path in front."
     )
     write_section("Retrieval quality", "python -m bench.retrieval", body)
 

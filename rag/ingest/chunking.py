@@ -5,6 +5,7 @@ deterministic (uuid5 of source id, content hash, chunk index), so re-ingesting t
 produces the same ids and writes nothing new.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ class Chunk:
     start: int
     end: int
     index: int
+    headings: str | None = None  # Markdown heading path at the chunk's start: "Manual > Warranty"
 
 
 def chunk_id(source_id: str, content_hash: str, index: int) -> str:
@@ -45,6 +47,8 @@ class Chunker:
         chunks: list[Chunk] = []
         for page in pages:
             text = page.text
+            markdown = page.metadata.get("file_type") == "md"
+            headings = _heading_positions(text) if markdown else []
             cursor = 0
             for piece in self._splitter.split_text(text):
                 start = _locate(text, piece, cursor)
@@ -60,9 +64,28 @@ class Chunker:
                         start=start,
                         end=start + len(piece),
                         index=index,
+                        headings=_heading_path(headings, start) if markdown else None,
                     )
                 )
         return chunks
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def _heading_positions(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), len(m.group(1)), m.group(2).strip()) for m in _HEADING.finditer(text)]
+
+
+def _heading_path(headings: list[tuple[int, int, str]], start: int) -> str | None:
+    """The heading trail in force where the chunk starts (a heading on its first line counts)."""
+    trail: dict[int, str] = {}
+    for position, level, title in headings:
+        if position > start:
+            break
+        trail = {lvl: t for lvl, t in trail.items() if lvl < level}
+        trail[level] = title
+    return " > ".join(trail[level] for level in sorted(trail)) or None
 
 
 def _locate(text: str, piece: str, cursor: int) -> int:

@@ -17,7 +17,7 @@ from rag.errors import RecipeMismatchError
 from rag.store import VectorStore
 
 # Bump when the chunk payload or vector layout changes: old collections then need `rag reindex`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS recipe (

@@ -18,7 +18,7 @@ from pathlib import PurePath
 from rag.connectors import RawSource, Scan
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.errors import RagError
-from rag.ingest.chunking import Chunker, chunk_id, document_id
+from rag.ingest.chunking import Chunk, Chunker, chunk_id, document_id
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
 from rag.ingest.readers import read_documents
 from rag.store import ChunkPoint, VectorStore
@@ -132,8 +132,8 @@ class Indexer:
     ) -> int:
         pages = read_documents(source, data)
         chunks = self._chunker.chunk(source.source_id, content_hash, pages)
-        dense = self._embedder.embed_documents([c.text for c in chunks])
         common = _source_fields(source, content_hash)
+        dense = self._embedder.embed_documents([_embedding_text(common, c) for c in chunks])
         points = [
             ChunkPoint(
                 id=chunk.id,
@@ -146,6 +146,7 @@ class Indexer:
                     "start": chunk.start,
                     "end": chunk.end,
                     "chunk_index": chunk.index,
+                    "headings": chunk.headings,
                     "tags": tags,
                 },
             )
@@ -194,6 +195,16 @@ class Indexer:
             ),
         )
         delete_pending(self._ledger, self._store, collection)
+
+
+def _embedding_text(fields: dict[str, object], chunk: Chunk) -> str:
+    """What the dense embedder sees: the chunk with its file name and heading path in front.
+
+    Measured in docs/BENCHMARKS.md: dense hit@1 on the sample_docs set rises from 0.66 to 0.75.
+    (A renamed file keeps its vectors, so they still carry the old name until it changes.)
+    """
+    context = f"{fields['title']}: {chunk.headings}" if chunk.headings else str(fields["title"])
+    return f"{context}\n{chunk.text}"
 
 
 def _source_fields(source: RawSource, content_hash: str) -> dict[str, object]:

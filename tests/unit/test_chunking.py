@@ -36,3 +36,18 @@ def test_chunk_ids_are_deterministic_and_depend_on_content() -> None:
     assert [c.id for c in _chunks(text)] == [c.id for c in _chunks(text)]
     assert chunk_id("/a", "h1", 0) != chunk_id("/a", "h2", 0)
     assert chunk_id("/a", "h1", 0) != chunk_id("/b", "h1", 0)
+
+
+def test_markdown_chunks_carry_their_heading_path() -> None:
+    text = (SAMPLE_DOCS / "aurora-k2-manual.md").read_text()
+    chunker = Chunker(40, 5, HashEmbedder().tokenize)
+    page = Document(text=text, metadata={"page": None, "file_type": "md"})
+    chunks = chunker.chunk("/m.md", "h", [page])
+
+    warranty = next(c for c in chunks if "4,000 full charge cycles" in c.text)
+    assert warranty.headings == "Aurora K2 Home Battery — Owner's Manual > Warranty"
+    assert chunks[0].headings == "Aurora K2 Home Battery — Owner's Manual"
+
+
+def test_plain_text_chunks_have_no_headings() -> None:
+    assert all(c.headings is None for c in _chunks("# not markdown\nSome text here."))
