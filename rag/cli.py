@@ -59,15 +59,20 @@ def ingest(
         if op != "=":
             raise InvalidInputError(f"--tag takes NAME=VALUE, got {key}{op}{value}")
         tags[key] = value
-    from rag.connectors import Scan, SourceFailure
     from rag.connectors.files import scan_path
+    from rag.connectors.web import WebLimits, scan_url
 
     settings = load_settings()
     scans = []
     for source in sources:
         if "://" in source:
-            failure = SourceFailure(source, "web sources are not supported yet")
-            scans.append(Scan(failures=[failure]))
+            limits = WebLimits(
+                allowed_hosts=frozenset(settings.web_allowed_hosts),
+                max_pages=settings.web_max_pages,
+                max_bytes=settings.web_max_bytes,
+                timeout_s=settings.web_timeout_s,
+            )
+            scans.append(scan_url(source, limits))
         else:
             scans.append(scan_path(Path(source), settings.max_file_bytes))
     with _open(settings) as app:

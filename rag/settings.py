@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=30, ge=0)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
 
+    # web connector: only public addresses are fetched, except exact host:port entries here.
+    web_allowed_hosts: list[str] = Field(default_factory=list)
+    web_max_pages: int = Field(default=100, ge=1)
+    web_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    web_timeout_s: float = Field(default=20.0, gt=0)
+
     # store: unset = embedded Qdrant Edge under data_dir; a URL = a Qdrant server or cluster.
     qdrant_url: str | None = None
     qdrant_api_key: SecretStr | None = None

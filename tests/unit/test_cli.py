@@ -56,14 +56,14 @@ def test_ingest_json_report_and_idempotent_rerun(fake_core: ScriptedModel, docs:
 def test_ingest_exits_1_when_a_source_fails_but_indexes_the_rest(
     fake_core: ScriptedModel, docs: Path
 ) -> None:
-    result = _run("ingest", str(docs), str(docs / "missing.md"), "https://example.com/", "--json")
+    result = _run("ingest", str(docs), str(docs / "missing.md"), "file:///etc/passwd", "--json")
 
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert len(report["added"]) == N_SAMPLE_DOCS
     assert {f["source"] for f in report["failed"]} == {
         str(docs / "missing.md"),
-        "https://example.com/",
+        "file:///etc/passwd",
     }
 
 
