@@ -77,7 +77,11 @@ def ingest(
             scans.append(scan_path(Path(source), settings.max_file_bytes))
     with _open(settings) as app:
         name = app.collection(collection)
-        report = app.indexer.sync(scans, name, tags)
+        total = sum(len(scan.sources) for scan in scans)
+        if as_json or not sys.stderr.isatty() or total == 0:
+            report = app.indexer.sync(scans, name, tags)
+        else:
+            report = _sync_with_progress(app, scans, name, tags, total)
         threshold = settings.index_build_threshold
         if report.chunks_written and threshold and app.store.count(name) >= threshold:
             typer.echo(f"building the search index of {name}...", err=True)
@@ -184,6 +188,25 @@ def search(
     for rank, chunk in enumerate(result["results"], start=1):
         snippet = " ".join(chunk["text"].split())[:160]
         typer.echo(f"{rank}. {chunk['source']} ({chunk['score']:.4f})\n   {snippet}")
+
+
+def _sync_with_progress(app, scans, collection: str, tags: dict[str, str], total: int):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(source_id: str) -> None:
+            progress.update(task, advance=1, description=Path(source_id).name)
+
+        return app.indexer.sync(scans, collection, tags, advance)
 
 
 def _parse_condition(text: str) -> tuple[str, str, str]:

@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -59,9 +59,14 @@ class Indexer:
         self._run_lock = threading.Lock()
 
     def sync(
-        self, scans: Sequence[Scan], collection: str, tags: Mapping[str, str] | None = None
+        self,
+        scans: Sequence[Scan],
+        collection: str,
+        tags: Mapping[str, str] | None = None,
+        on_source_done: Callable[[str], None] | None = None,
     ) -> IngestReport:
-        """Bring `collection` in line with the scans. `tags` go into every chunk's payload."""
+        """Bring `collection` in line with the scans. `tags` go into every chunk's payload;
+        `on_source_done` is told each source id once it is handled (for progress displays)."""
         tags = dict(tags or {})
         with self._run_lock:
             self._ledger.check_recipe(collection, self._recipe)
@@ -74,6 +79,8 @@ class Indexer:
                 gone = self._gone(scan, collection)
                 for source in scan.sources:
                     self._sync_source(source, collection, tags, gone, report)
+                    if on_source_done is not None:
+                        on_source_done(source.source_id)
                 for record in gone.values():
                     self._ledger.remove_source(collection, record.source_id)
                     report.deleted.append(record.source_id)

@@ -179,3 +179,11 @@ def test_sync_scenario_on_the_store(settings: Settings, docs: Path) -> None:
         ) == len(moved_texts)
     finally:
         app.close()
+
+
+def test_progress_callback_hears_every_source_once(rag_app: RagApp, docs: Path) -> None:
+    seen: list[str] = []
+    (docs / "broken.md").write_bytes(b"\x00")
+    scan = scan_path(docs, 10**6)
+    rag_app.indexer.sync([scan], "default", on_source_done=seen.append)
+    assert sorted(seen) == sorted(s.source_id for s in scan.sources)
