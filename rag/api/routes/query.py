@@ -10,21 +10,20 @@ router = APIRouter(prefix="/v1", tags=["query"])
 FilterBody = dict[str, str | int | bool | list[str] | list[int] | dict[str, float | str]] | None
 
 
-class QueryBody(BaseModel):
-    question: str = Field(min_length=1, max_length=4000)
+class RetrievalOptions(BaseModel):
     collection: str | None = None
     top_k: int | None = Field(default=None, ge=1, le=50)
     mode: RetrievalMode | None = None
     filters: FilterBody = None
+
+
+class QueryBody(RetrievalOptions):
+    question: str = Field(min_length=1, max_length=4000)
     conversation_id: str | None = None
 
 
-class SearchBody(BaseModel):
+class SearchBody(RetrievalOptions):
     query: str = Field(min_length=1, max_length=4000)
-    collection: str | None = None
-    top_k: int | None = Field(default=None, ge=1, le=50)
-    mode: RetrievalMode | None = None
-    filters: FilterBody = None
 
 
 @router.post("/search")
