@@ -124,3 +124,24 @@ def filter_conditions(filters: Filters | None) -> list[tuple[str, str, object]]:
         else:
             conditions.append((key, "value", value))
     return conditions
+
+
+def points_in_order(
+    ids: Sequence[str], records: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]]
+) -> list[ChunkPoint]:
+    """Backend records (id, vectors by name, payload) → ChunkPoints in the order of `ids`."""
+    by_id = {point_id: (vectors, payload) for point_id, vectors, payload in records}
+    points = []
+    for point_id in ids:
+        if point_id in by_id:
+            vectors, payload = by_id[point_id]
+            sparse = vectors[SPARSE]
+            points.append(
+                ChunkPoint(
+                    point_id,
+                    [float(x) for x in vectors[DENSE]],
+                    SparseVector(list(sparse.indices), [float(v) for v in sparse.values]),
+                    dict(payload),
+                )
+            )
+    return points

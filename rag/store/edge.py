@@ -34,7 +34,6 @@ from qdrant_edge import (
 )
 from qdrant_edge import SparseVector as EdgeSparse
 
-from rag.embed import SparseVector
 from rag.errors import IndexLockedError, NotFoundError
 from rag.store import (
     DENSE,
@@ -46,6 +45,7 @@ from rag.store import (
     StoredHit,
     StoreQuery,
     filter_conditions,
+    points_in_order,
     validate_points,
 )
 
@@ -107,21 +107,7 @@ class EdgeStore:
 
     def retrieve(self, collection: str, ids: Sequence[str]) -> list[ChunkPoint]:
         records = self._shard(collection).retrieve(list(ids), with_payload=True, with_vector=True)
-        by_id = {str(r.id): r for r in records}
-        points = []
-        for point_id in ids:
-            record = by_id.get(point_id)
-            if record is not None:
-                sparse = record.vector[SPARSE]
-                points.append(
-                    ChunkPoint(
-                        point_id,
-                        list(record.vector[DENSE]),
-                        SparseVector(list(sparse.indices), [float(v) for v in sparse.values]),
-                        dict(record.payload or {}),
-                    )
-                )
-        return points
+        return points_in_order(ids, [(str(r.id), r.vector, r.payload or {}) for r in records])
 
     def query(self, collection: str, query: StoreQuery) -> list[StoredHit]:
         shard = self._shard(collection)

@@ -11,7 +11,6 @@ from typing import TypeVar
 from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
 
-from rag.embed import SparseVector
 from rag.errors import NotFoundError, StoreError
 from rag.store import (
     DENSE,
@@ -23,6 +22,7 @@ from rag.store import (
     StoredHit,
     StoreQuery,
     filter_conditions,
+    points_in_order,
     validate_points,
 )
 
@@ -97,21 +97,7 @@ class QdrantServerStore:
                 collection, list(ids), with_payload=True, with_vectors=True
             )
         )
-        by_id = {str(r.id): r for r in records}
-        points = []
-        for point_id in ids:
-            record = by_id.get(point_id)
-            if record is not None and isinstance(record.vector, dict):
-                sparse = record.vector[SPARSE]
-                points.append(
-                    ChunkPoint(
-                        point_id,
-                        list(record.vector[DENSE]),
-                        SparseVector(list(sparse.indices), list(sparse.values)),
-                        dict(record.payload or {}),
-                    )
-                )
-        return points
+        return points_in_order(ids, [(str(r.id), r.vector, r.payload or {}) for r in records])
 
     def query(self, collection: str, query: StoreQuery) -> list[StoredHit]:
         self._require(collection)
