@@ -1,6 +1,8 @@
 """Files and folders on the local disk. A folder is walked recursively and synced as a whole."""
 
 import os
+from collections.abc import Sequence
+from fnmatch import fnmatch
 from pathlib import Path
 
 from rag.connectors import RawSource, Scan, SourceFailure
@@ -21,17 +23,29 @@ FILE_TYPES: dict[str, str] = {
 }
 
 
-def scan_path(path: Path, max_file_bytes: int) -> Scan:
-    """Find the sources under `path` (a file or a folder)."""
+def scan_path(
+    path: Path,
+    max_file_bytes: int,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Scan:
+    """Find the sources under `path` (a file or a folder).
+
+    In a folder, `include` / `exclude` are shell patterns on the path relative to it
+    (`*.pdf`, `drafts/*`): a file is taken when it matches some include (or none is given) and
+    no exclude.
+    """
     resolved = path.expanduser().resolve()
     if resolved.is_dir():
-        return _scan_folder(resolved, max_file_bytes)
+        return _scan_folder(resolved, max_file_bytes, include, exclude)
     if resolved.is_file():
         return _scan_files([resolved], max_file_bytes)
     return Scan(failures=[SourceFailure(str(resolved), "no such file or folder")])
 
 
-def _scan_folder(root: Path, max_file_bytes: int) -> Scan:
+def _scan_folder(
+    root: Path, max_file_bytes: int, include: Sequence[str], exclude: Sequence[str]
+) -> Scan:
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -39,6 +53,11 @@ def _scan_folder(root: Path, max_file_bytes: int) -> Scan:
             if name.startswith(".") or Path(name).suffix.lower() not in FILE_TYPES:
                 continue
             candidate = Path(dirpath) / name
+            relative = candidate.relative_to(root).as_posix()
+            if include and not any(fnmatch(relative, p) for p in include):
+                continue
+            if any(fnmatch(relative, p) for p in exclude):
+                continue
             # A symlink may point anywhere; only what really lies under the folder is its content.
             if candidate.resolve().is_relative_to(root):
                 files.append(candidate)

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 failure (some sources failed, an error), 2 usage error.
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -51,6 +52,15 @@ def ingest(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", help="NAME=VALUE stored on every chunk.")
     ] = None,
+    include: Annotated[
+        list[str] | None, typer.Option("--include", help="Only files matching this pattern.")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Skip files matching this pattern.")
+    ] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Keep syncing the folders until interrupted.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Index files and folders; a folder is synced (files gone from it lose their chunks)."""
@@ -59,44 +69,46 @@ def ingest(
         if op != "=":
             raise InvalidInputError(f"--tag takes NAME=VALUE, got {key}{op}{value}")
         tags[key] = value
-    from rag.connectors.files import scan_path
-    from rag.connectors.web import WebLimits, scan_url
+    from rag.ingest.sources import scans_for
 
     settings = load_settings()
-    scans = []
-    for source in sources:
-        if "://" in source:
-            limits = WebLimits(
-                allowed_hosts=frozenset(settings.web_allowed_hosts),
-                max_pages=settings.web_max_pages,
-                max_bytes=settings.web_max_bytes,
-                timeout_s=settings.web_timeout_s,
-            )
-            scans.append(scan_url(source, limits))
-        else:
-            scans.append(scan_path(Path(source), settings.max_file_bytes))
     with _open(settings) as app:
         name = app.collection(collection)
-        total = sum(len(scan.sources) for scan in scans)
-        if as_json or not sys.stderr.isatty() or total == 0:
-            report = app.indexer.sync(scans, name, tags)
-        else:
-            report = _sync_with_progress(app, scans, name, tags, total)
-        threshold = settings.index_build_threshold
-        if report.chunks_written and threshold and app.store.count(name) >= threshold:
-            typer.echo(f"building the search index of {name}...", err=True)
-            app.store.build_index(name)
+        while True:
+            scans = scans_for(sources, settings, include or (), exclude or ())
+            report = _sync(app, scans, name, tags, quiet=as_json)
+            changed = report.added or report.updated or report.deleted or report.moved
+            if not watch or changed or report.failed:
+                _print_report(report, as_json)
+            if not watch:
+                break
+            try:
+                time.sleep(settings.watch_interval_s)
+            except KeyboardInterrupt:
+                raise typer.Exit(0) from None
+    raise typer.Exit(1 if report.failed else 0)
+
+
+def _sync(app, scans: list, collection: str, tags: dict[str, str], quiet: bool):
+    total = sum(len(scan.sources) for scan in scans)
+    if quiet or not sys.stderr.isatty() or total == 0:
+        report = app.indexer.sync(scans, collection, tags)
+    else:
+        report = _sync_with_progress(app, scans, collection, tags, total)
+    threshold = app.settings.index_build_threshold
+    if report.chunks_written and threshold and app.store.count(collection) >= threshold:
+        typer.echo(f"building the search index of {collection}...", err=True)
+        app.store.build_index(collection)
+    return report
+
+
+def _print_report(report, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
-    else:
-        typer.echo(
-            f"added {len(report.added)}, updated {len(report.updated)}, "
-            f"deleted {len(report.deleted)}, unchanged {report.unchanged}, "
-            f"failed {len(report.failed)}; {report.chunks_written} chunks written"
-        )
-        for failure in report.failed:
-            typer.echo(f"failed: {failure['source']}: {failure['error']}", err=True)
-    raise typer.Exit(1 if report.failed else 0)
+        return
+    typer.echo(report.summary())
+    for failure in report.failed:
+        typer.echo(f"failed: {failure['source']}: {failure['error']}", err=True)
 
 
 @cli.command()

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=200, ge=32)
     chunk_overlap: int = Field(default=30, ge=0)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    watch_interval_s: float = Field(default=5.0, gt=0)  # `rag ingest --watch` rescans this often
 
     # web connector: only public addresses are fetched, except exact host:port entries here.
     web_allowed_hosts: list[str] = Field(default_factory=list)

@@ -39,6 +39,14 @@ class IngestReport:
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 
+    def summary(self) -> str:
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, "
+            f"deleted {len(self.deleted)}, moved {len(self.moved)}, "
+            f"unchanged {self.unchanged}, failed {len(self.failed)}; "
+            f"{self.chunks_written} chunks written"
+        )
+
 
 class Indexer:
     def __init__(

@@ -106,3 +106,26 @@ def test_ingest_builds_the_index_past_the_threshold(
     assert _run("ingest", str(docs)).exit_code == 0  # nothing written: no rebuild
 
     assert built == ["default"]
+
+
+def test_watch_resyncs_until_interrupted(
+    fake_core: ScriptedModel, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 1:
+            (docs / "new-note.md").write_text("# Note\nThe lab opens at 07:30.\n")
+        elif len(naps) == 2:
+            pass  # nothing changed: the watch stays quiet
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("rag.cli.time.sleep", nap)
+
+    result = _run("ingest", str(docs), "--watch")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("added 1,")

@@ -69,3 +69,16 @@ def test_explicit_unsupported_file_is_a_failure(tmp_path: Path) -> None:
     file = tmp_path / "photo.jpg"
     file.write_bytes(b"jpg")
     assert "unsupported file type" in scan_path(file, 1000).failures[0].error
+
+
+def test_include_and_exclude_patterns_are_relative_to_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "drafts").mkdir()
+    for name in ("a.md", "b.pdf", "drafts/c.md", "notes.txt"):
+        (tmp_path / name).write_text("x")
+
+    scan = scan_path(tmp_path, 1000, include=["*.md", "*.txt"], exclude=["drafts/*"])
+
+    assert sorted(Path(s.source_id).relative_to(tmp_path).as_posix() for s in scan.sources) == [
+        "a.md",
+        "notes.txt",
+    ]
