@@ -93,3 +93,18 @@ def test_hybrid_retrieval_finds_a_table_row(tmp_path: Path) -> None:
         for mode in ("hybrid", "bm25"):
             hits = app.retriever.search("price of the extended warranty", "default", 3, mode)
             assert hits[0].source.endswith("price-list.md"), mode
+
+
+def test_a_pdf_answer_cites_its_page(data_dir: Path) -> None:
+    from pypdf import PdfReader
+
+    result = _rag(data_dir, "ask", "--json", "Within how many days must a warranty claim be filed?")
+
+    body = json.loads(result.stdout)
+    pdf = SAMPLE_DOCS / "warranty-claims.pdf"
+    cited = [c for c in body["citations"] if c["source"] == str(pdf)]
+    assert cited, body
+    page_text = PdfReader(pdf).pages[cited[0]["page"] - 1].extract_text()
+    assert cited[0]["page"] == 2
+    assert page_text[cited[0]["start"] : cited[0]["end"]] == cited[0]["text"]
+    assert "60 days" in cited[0]["text"]
