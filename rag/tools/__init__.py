@@ -1,0 +1,108 @@
+"""Tools: plain typed functions. The JSON schema comes from the signature, the description from
+the docstring, so adding a tool is one function plus one line in `default_registry`.
+"""
+
+import inspect
+import re
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rag.errors import InvalidInputError
+
+_JSON_TYPES: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+class ToolError(InvalidInputError):
+    """A tool refused its arguments or could not compute a result; the message says why."""
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str
+    parameters: dict[str, Any]  # JSON schema of the arguments object
+    function: Callable[..., str]
+
+    def schema(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "parameters": self.parameters}
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    arguments: dict[str, Any]
+    result: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "arguments": self.arguments, "result": self.result}
+
+
+def tool_from_function(function: Callable[..., str]) -> Tool:
+    doc = inspect.getdoc(function) or ""
+    summary, _, rest = doc.partition("\n\n")
+    arg_docs = dict(re.findall(r"^\s*(\w+):\s*(.+)$", rest.partition("Args:")[2], re.M))
+    hints = typing.get_type_hints(function)
+    properties, required = {}, []
+    for name, parameter in inspect.signature(function).parameters.items():
+        json_type = _JSON_TYPES.get(hints.get(name, str))
+        if json_type is None:
+            raise TypeError(
+                f"tool {function.__name__}: parameter {name} needs a str/int/float/bool"
+            )
+        properties[name] = {"type": json_type, "description": arg_docs.get(name, "")}
+        if parameter.default is inspect.Parameter.empty:
+            required.append(name)
+    parameters = {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+    return Tool(function.__name__, " ".join(summary.split()), parameters, function)
+
+
+class ToolRegistry:
+    def __init__(self, functions: list[Callable[..., str]]) -> None:
+        self._tools = {tool.name: tool for tool in map(tool_from_function, functions)}
+
+    def schemas(self) -> list[dict[str, Any]]:
+        return [tool.schema() for tool in self._tools.values()]
+
+    def names(self) -> list[str]:
+        return list(self._tools)
+
+    def call(self, name: str, arguments: dict[str, Any]) -> ToolCall:
+        """Validate the arguments against the tool's schema, then run it."""
+        tool = self._tools.get(name)
+        if tool is None:
+            raise ToolError(f"unknown tool {name!r}; available: {', '.join(self._tools)}")
+        _validate(tool, arguments)
+        return ToolCall(name, dict(arguments), tool.function(**arguments))
+
+
+def _validate(tool: Tool, arguments: dict[str, Any]) -> None:
+    properties = tool.parameters["properties"]
+    missing = [n for n in tool.parameters["required"] if n not in arguments]
+    unknown = [n for n in arguments if n not in properties]
+    if missing or unknown:
+        raise ToolError(f"{tool.name}: missing {missing or 'nothing'}, unknown {unknown or 'none'}")
+    for name, value in arguments.items():
+        expected = properties[name]["type"]
+        ok = {
+            "string": isinstance(value, str),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+        }[expected]
+        if not ok:
+            raise ToolError(f"{tool.name}: argument {name} must be a {expected}")
+
+
+def default_registry() -> ToolRegistry:
+    from rag.tools.calculator import calculator
+    from rag.tools.clock import current_date
+    from rag.tools.units import unit_convert
+
+    return ToolRegistry([calculator, current_date, unit_convert])

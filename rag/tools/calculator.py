@@ -1,0 +1,161 @@
+"""A calculator over exact numbers: Python's AST with an allowlist, evaluated as Fractions.
+
+Never eval, exec or numexpr (LangChain CVE-2023-29374, numexpr CVE-2023-39631). Only numbers,
++ - * / // % **, parentheses, unary signs, percentages and a few named functions are accepted;
+exponents, result sizes, input length and nesting are bounded, so every call ends quickly.
+"""
+
+import ast
+import re
+from collections.abc import Callable
+from decimal import Context, Decimal
+from fractions import Fraction
+
+from rag.tools import ToolError
+
+MAX_CHARS = 500
+MAX_DEPTH = 250  # a 500-character sum is ~250 levels deep; deeper is abuse
+MAX_EXPONENT = 1000
+MAX_BITS = 4096  # about 1,230 decimal digits in a numerator or denominator
+SIGNIFICANT_DIGITS = 10
+_DECIMAL = Context(prec=40)
+
+_BINARY: dict[type, Callable[[Fraction, Fraction], Fraction]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.FloorDiv: lambda a, b: Fraction(a // b),
+    ast.Mod: lambda a, b: a % b,
+}
+
+
+def calculator(expression: str) -> str:
+    """Evaluate an arithmetic expression exactly and return its value.
+
+    Args:
+        expression: Arithmetic such as "40366 / 439", "12% of 2450" or "sqrt(2) * 3".
+    """
+    value = evaluate(expression)
+    return format_number(value)
+
+
+def evaluate(expression: str) -> Fraction:
+    if len(expression) > MAX_CHARS:
+        raise ToolError(f"expression is longer than {MAX_CHARS} characters")
+    text = _normalise(expression)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        raise ToolError(f"not an arithmetic expression: {expression!r}") from None
+    try:
+        return _eval(tree.body, 0)
+    except ArithmeticError as exc:  # decimal overflow or an invalid operation
+        raise ToolError(f"cannot compute {expression!r}: {type(exc).__name__}") from None
+
+
+def format_number(value: Fraction) -> str:
+    """Integers exactly; other values to 10 significant digits, without trailing zeros."""
+    if value.denominator == 1 and abs(value.numerator) < 10**21:
+        return str(value.numerator)
+    mantissa, e, exponent = format(_to_decimal(value), f".{SIGNIFICANT_DIGITS}g").partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}{e}{exponent}"
+
+
+def _normalise(expression: str) -> str:
+    text = expression.strip().rstrip("=?").strip()
+    for symbol, replacement in (("×", "*"), ("÷", "/"), ("−", "-"), ("^", "**")):
+        text = text.replace(symbol, replacement)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # thousands separators: 40,366
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*%\s*of\b", r"(\1/100)*", text)  # 12% of 2450
+    return re.sub(r"(\d+(?:\.\d+)?)\s*%(?!\s*[\d(.])", r"(\1/100)", text)  # 2450 * 12%
+
+
+def _eval(node: ast.AST, depth: int) -> Fraction:
+    if depth > MAX_DEPTH:
+        raise ToolError(f"expression is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return _bounded(Fraction(repr(node.value)))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        operand = _eval(node.operand, depth + 1)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        return _power(_eval(node.left, depth + 1), _eval(node.right, depth + 1))
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _eval(node.left, depth + 1), _eval(node.right, depth + 1)
+        if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod) and right == 0:
+            raise ToolError("division by zero")
+        return _bounded(_BINARY[type(node.op)](left, right))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        function = _FUNCTIONS.get(node.func.id)
+        if function is None:
+            raise ToolError(f"unknown function {node.func.id!r}; use {', '.join(_FUNCTIONS)}")
+        return _bounded(function(*(_eval(arg, depth + 1) for arg in node.args)))
+    raise ToolError(f"{type(node).__name__} is not allowed in a calculation")
+
+
+def _power(base: Fraction, exponent: Fraction) -> Fraction:
+    if exponent.denominator != 1:
+        if base < 0:
+            raise ToolError("a fractional power of a negative number is not a real number")
+        return Fraction(_DECIMAL.power(_to_decimal(base), _to_decimal(exponent)))
+    if abs(exponent) > MAX_EXPONENT:
+        raise ToolError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
+    size = max(abs(base.numerator).bit_length(), base.denominator.bit_length())
+    if size * abs(exponent.numerator) > MAX_BITS:
+        raise ToolError("the result would be too large")
+    if base == 0 and exponent < 0:
+        raise ToolError("division by zero")
+    return base**exponent.numerator
+
+
+def _bounded(value: Fraction) -> Fraction:
+    if max(abs(value.numerator).bit_length(), value.denominator.bit_length()) > MAX_BITS:
+        raise ToolError("the result is too large")
+    return value
+
+
+def _to_decimal(value: Fraction) -> Decimal:
+    return _DECIMAL.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+def _sqrt(x: Fraction) -> Fraction:
+    if x < 0:
+        raise ToolError("square root of a negative number")
+    return Fraction(_DECIMAL.sqrt(_to_decimal(x)))
+
+
+def _log(x: Fraction, base: Fraction | None = None) -> Fraction:
+    if x <= 0 or (base is not None and (base <= 0 or base == 1)):
+        raise ToolError("log needs a positive number (and a positive base other than 1)")
+    natural = _DECIMAL.ln(_to_decimal(x))
+    if base is not None:
+        natural = _DECIMAL.divide(natural, _DECIMAL.ln(_to_decimal(base)))
+    return Fraction(natural)
+
+
+def _round(x: Fraction, digits: Fraction = Fraction(0)) -> Fraction:
+    if digits.denominator != 1 or not 0 <= digits <= 15:
+        raise ToolError("round takes a whole number of digits from 0 to 15")
+    return Fraction(round(x, int(digits)))
+
+
+def _arity(function: Callable[..., Fraction], low: int, high: int) -> Callable[..., Fraction]:
+    def checked(*args: Fraction) -> Fraction:
+        if not low <= len(args) <= high:
+            raise ToolError(f"{function.__name__.strip('_')} takes {low} to {high} arguments")
+        return function(*args)
+
+    return checked
+
+
+_FUNCTIONS: dict[str, Callable[..., Fraction]] = {
+    "sqrt": _arity(_sqrt, 1, 1),
+    "log": _arity(_log, 1, 2),
+    "round": _arity(_round, 1, 2),
+    "abs": _arity(abs, 1, 1),
+    "min": _arity(min, 1, 50),
+    "max": _arity(max, 1, 50),
+}
