@@ -113,10 +113,12 @@ class RagApp:
     @cached_property
     def chat(self):
         from rag.chat import ChatOrchestrator
+        from rag.tools import default_registry
 
         return ChatOrchestrator(
             self.retriever,
             self.model,
+            default_registry(),
             max_tokens=self.settings.llm_max_tokens,
             abstain_min_similarity=self.settings.abstain_min_similarity,
         )

@@ -16,6 +16,8 @@ from rag.errors import InvalidInputError
 from rag.llm import ChatModel
 from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
+from rag.tools import ToolCall, ToolError, ToolRegistry
+from rag.tools.arithmetic import arithmetic_only
 
 MAX_QUESTION_CHARS = 4000
 STOP = ["\nQuestion:", "\nSources:", "<source", "\n\n\n"]
@@ -29,6 +31,7 @@ class AskResult:
     citations: list[Citation] = field(default_factory=list)
     sentences: list[AlignedSentence] = field(default_factory=list)
     closest_sources: list[RetrievedChunk] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
@@ -42,7 +45,7 @@ class AskResult:
                 for s in self.sentences
             ],
             "closest_sources": [c.to_json() for c in self.closest_sources],
-            "tool_calls": [],
+            "tool_calls": [c.to_json() for c in self.tool_calls],
             "timings": self.timings,
         }
 
@@ -52,12 +55,14 @@ class ChatOrchestrator:
         self,
         retriever: Retriever,
         model: ChatModel,
+        tools: ToolRegistry,
         *,
         max_tokens: int,
         abstain_min_similarity: float,
     ) -> None:
         self._retriever = retriever
         self._model = model
+        self._tools = tools
         self._max_tokens = max_tokens
         self._abstain_min_similarity = abstain_min_similarity
 
@@ -78,6 +83,8 @@ class ChatOrchestrator:
                 f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
             )
         result = AskResult("", False, conversation_id or str(uuid.uuid4()))
+        if self._answer_arithmetic(question, result):
+            return result
         started = time.perf_counter()
         chunks = self._retriever.search(question, collection, top_k, mode, filters)
         result.timings["retrieve_ms"] = _ms_since(started)
@@ -102,6 +109,20 @@ class ChatOrchestrator:
                 question, chunks
             )
         return result
+
+    def _answer_arithmetic(self, question: str, result: "AskResult") -> bool:
+        """Pure arithmetic is computed by the calculator, never by the model, and never abstains."""
+        expression = arithmetic_only(question)
+        if expression is None:
+            return False
+        try:
+            call = self._tools.call("calculator", {"expression": expression})
+        except ToolError:
+            return False
+        result.tool_calls.append(call)
+        result.answer = f"{expression} = {call.result} (computed by the calculator)"
+        result.sentences = [AlignedSentence(result.answer, [], True)]
+        return True
 
 
 def _ms_since(started: float) -> float:

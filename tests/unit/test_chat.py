@@ -69,3 +69,27 @@ def test_bad_questions_are_input_errors(indexed: RagApp, question: str) -> None:
 def test_conversation_id_is_echoed(indexed: RagApp, model: ScriptedModel) -> None:
     result = indexed.chat.ask("annual leave days?", "default", 4, conversation_id="conv-1")
     assert result.conversation_id == "conv-1"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("What is 40366 / 439?", "91.9498861"), ("calculate 12% of 2450", "294")],
+)
+def test_arithmetic_questions_go_to_the_calculator_not_the_model(
+    indexed: RagApp, model: ScriptedModel, question: str, answer: str
+) -> None:
+    result = indexed.chat.ask(question, "default", top_k=4)
+
+    assert answer in result.answer and not result.abstained
+    assert model.prompts == []
+    body = result.to_json()
+    assert body["tool_calls"][0]["name"] == "calculator"
+    assert body["tool_calls"][0]["result"] == answer
+
+
+def test_document_questions_with_numbers_still_use_the_documents(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies.append("Customers get 8% off when they buy two or more batteries.")
+    result = indexed.chat.ask("What discount do I get for 2 batteries?", "default", top_k=4)
+    assert result.tool_calls == [] and model.prompts

@@ -29,3 +29,18 @@ def test_errors_become_one_line_and_exit_code(tmp_path) -> None:
     assert result.stderr.strip().splitlines() == [
         'error: the question is empty; ask something, e.g. rag ask "..."'
     ]
+
+
+def test_every_package_folder_is_listed_for_the_wheel() -> None:
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(("rag", *p.parent.relative_to(root / "rag").parts))
+        for p in (root / "rag").rglob("__init__.py")
+    }
+    assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages"
