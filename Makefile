@@ -54,6 +54,7 @@ test-integration: install-dev
 
 bench: install
 	$(BIN)/python -m bench.retrieval
+	$(BIN)/python -m bench.store 10000 100000
 
 lint: install-dev
 	$(BIN)/ruff check .
