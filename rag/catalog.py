@@ -1,6 +1,8 @@
 """Collections and documents: what is indexed, and removing it. Shared by CLI and API."""
 
+import json
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from rag.datadir import check_collection_name
 from rag.errors import NotFoundError
@@ -57,6 +59,22 @@ class Catalog:
         # claims chunks the store no longer has.
         self._ledger.forget_collection(name)
         self._store.drop_collection(name)
+
+    def sources_to_reindex(self, collection: str, plan: Path) -> list[str]:
+        """Empty `collection` for a rebuild under the current recipe; return its sources.
+
+        The source list is saved to `plan` first and read back on a rerun, so a rebuild that is
+        interrupted resumes with every source instead of forgetting the ones not yet redone.
+        """
+        if plan.is_file():
+            return json.loads(plan.read_text())
+        sources = [r.source_id for r in self._ledger.sources(collection)]
+        temporary = plan.with_suffix(".tmp")
+        temporary.write_text(json.dumps(sources))
+        temporary.replace(plan)
+        if collection in {c.name for c in self.collections()}:
+            self.delete(collection)
+        return sources
 
     def documents(self, collection: str) -> list[SourceRecord]:
         return self._ledger.sources(collection)

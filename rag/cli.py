@@ -292,6 +292,22 @@ def eval_(
             typer.echo(f"{key:>14}  {value}")
 
 
+@cli.command()
+def reindex(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
+    """Rebuild a collection from its sources with the current embedder and chunker."""
+    from rag.ingest.sources import scans_for
+
+    settings = load_settings()
+    with _open(settings) as app:
+        name = app.collection(collection)
+        plan = app.data_dir.root / f"reindex-{name}.json"
+        sources = app.catalog.sources_to_reindex(name, plan)
+        report = _sync(app, scans_for(sources, settings), name, {}, quiet=as_json)
+        plan.unlink()
+    _print_report(report, as_json)
+    raise typer.Exit(1 if report.failed else 0)
+
+
 collections_cli = typer.Typer(help="List, create and delete collections.", no_args_is_help=True)
 docs_cli = typer.Typer(help="List and delete indexed documents.", no_args_is_help=True)
 cli.add_typer(collections_cli, name="collections")

@@ -59,3 +59,34 @@ def test_cli_collections_and_docs(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert len(documents["documents"]) == N_SAMPLE_DOCS
     assert runner.invoke(cli.cli, ["collections", "delete", "handbook", "--yes"]).exit_code == 0
     assert runner.invoke(cli.cli, ["collections", "delete", "handbook", "--yes"]).exit_code == 1
+
+
+def test_reindex_rebuilds_under_a_new_recipe_and_resumes_after_a_crash(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path
+) -> None:
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
+    runner = CliRunner()
+    assert runner.invoke(cli.cli, ["ingest", str(docs)]).exit_code == 0
+
+    monkeypatch.setenv("RAG_CHUNK_SIZE", "90")
+    refused = runner.invoke(cli.cli, ["ingest", str(docs)])
+    assert "rag reindex" in str(refused.exception)
+
+    # A first rebuild dies right after emptying the collection...
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_sync", crash)
+    assert runner.invoke(cli.cli, ["reindex"]).exit_code != 0
+    monkeypatch.undo()
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RAG_CHUNK_SIZE", "90")
+    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
+
+    # ...and the rerun still knows every source.
+    result = runner.invoke(cli.cli, ["reindex", "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["added"]) == N_SAMPLE_DOCS
+    assert runner.invoke(cli.cli, ["ingest", str(docs), "--json"]).exit_code == 0
+    assert not (tmp_path / "data" / "reindex-default.json").exists()
