@@ -4,6 +4,7 @@ The server process owns the data directory (index, ledger, model) for as long as
 records itself in `$RAG_DATA_DIR/server.json`.
 """
 
+import hmac
 import json
 import os
 from collections.abc import AsyncIterator
@@ -49,6 +50,20 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
                 core.close()
 
     api = FastAPI(title="rag", version="0.1.0", lifespan=lifespan)
+
+    if settings.api_key is not None:
+        expected = f"Bearer {settings.api_key.get_secret_value()}".encode()
+
+        @api.middleware("http")
+        async def _require_key(request: Request, call_next):
+            if request.url.path != "/health":
+                given = request.headers.get("authorization", "").encode()
+                if not hmac.compare_digest(given, expected):
+                    message = "missing or wrong API key: send Authorization: Bearer <RAG_API_KEY>"
+                    body = {"error": {"type": "Unauthorized", "message": message}}
+                    return JSONResponse(body, status_code=401)
+            return await call_next(request)
+
     api.include_router(health.router)
     api.include_router(query.router)
     api.include_router(collections.router)

@@ -62,3 +62,19 @@ def test_collections_and_documents_routes(client: TestClient) -> None:
     assert client.delete("/v1/documents/nope").status_code == 404
     assert client.delete("/v1/collections/notes").status_code == 200
     assert client.delete("/v1/collections/notes").status_code == 404
+
+
+def test_api_key_guards_every_route_but_health(rag_app: RagApp) -> None:
+    from pydantic import SecretStr
+
+    settings = rag_app.settings.model_copy(update={"api_key": SecretStr("s3cret")})
+    with TestClient(create_app(settings, rag_app)) as client:
+        assert client.get("/health").status_code == 200
+        denied = client.get("/v1/collections")
+        assert denied.status_code == 401 and denied.json()["error"]["type"] == "Unauthorized"
+        assert (
+            client.get("/v1/collections", headers={"Authorization": "Bearer nope"}).status_code
+            == 401
+        )
+        allowed = client.get("/v1/collections", headers={"Authorization": "Bearer s3cret"})
+        assert allowed.status_code == 200
