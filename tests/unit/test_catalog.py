@@ -9,7 +9,6 @@ from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import NotFoundError
 from tests.conftest import N_SAMPLE_DOCS
-from tests.fakes import HashEmbedder
 
 
 @pytest.fixture
@@ -44,9 +43,7 @@ def test_delete_document_by_source_or_id(indexed: RagApp, docs: Path) -> None:
         indexed.catalog.delete_document("default", "nope")
 
 
-def test_cli_collections_and_docs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path):
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
+def test_cli_collections_and_docs(cli_on_fakes: Path, docs: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli.cli, ["ingest", str(docs), "-c", "handbook"]).exit_code == 0
 
@@ -62,10 +59,8 @@ def test_cli_collections_and_docs(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 
 
 def test_reindex_rebuilds_under_a_new_recipe_and_resumes_after_a_crash(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path
+    monkeypatch: pytest.MonkeyPatch, cli_on_fakes: Path, docs: Path
 ) -> None:
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
     runner = CliRunner()
     assert runner.invoke(cli.cli, ["ingest", str(docs)]).exit_code == 0
 
@@ -77,16 +72,14 @@ def test_reindex_rebuilds_under_a_new_recipe_and_resumes_after_a_crash(
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
+    sync = cli._sync
     monkeypatch.setattr(cli, "_sync", crash)
     assert runner.invoke(cli.cli, ["reindex"]).exit_code != 0
-    monkeypatch.undo()
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RAG_CHUNK_SIZE", "90")
-    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
+    monkeypatch.setattr(cli, "_sync", sync)
 
     # ...and the rerun still knows every source.
     result = runner.invoke(cli.cli, ["reindex", "--json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)["added"]) == N_SAMPLE_DOCS
     assert runner.invoke(cli.cli, ["ingest", str(docs), "--json"]).exit_code == 0
-    assert not (tmp_path / "data" / "reindex-default.json").exists()
+    assert not (cli_on_fakes / "reindex-default.json").exists()

@@ -7,21 +7,18 @@ import pytest
 from typer.testing import CliRunner
 
 from rag import cli
-from rag.app import RagApp
 from tests.conftest import N_SAMPLE_DOCS
-from tests.fakes import HashEmbedder, ScriptedModel
+from tests.fakes import ScriptedModel
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def fake_core(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedModel:
-    model = ScriptedModel()
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+def fake_core(
+    monkeypatch: pytest.MonkeyPatch, cli_on_fakes: Path, model: ScriptedModel
+) -> ScriptedModel:
+    # The hash embedder's similarities run lower than MiniLM's (see tests/conftest.py).
     monkeypatch.setenv("RAG_ABSTAIN_MIN_SIMILARITY", "0.05")
-    monkeypatch.setattr(
-        cli, "_open", lambda settings: RagApp(settings, embedder=HashEmbedder(), model=model)
-    )
     return model
 
 

@@ -11,7 +11,6 @@ from rag.errors import InvalidInputError
 from rag.evaluation import retrieval_metrics
 from rag.retrieve import fuse_scores
 from rag.store import StoredHit
-from tests.fakes import HashEmbedder
 
 
 def _hit(hit_id: str, score: float) -> StoredHit:
@@ -69,10 +68,8 @@ def test_every_mode_honours_filters(rag_app: RagApp, docs: Path, mode: str) -> N
 
 
 def test_eval_command_reports_the_contract_metrics(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path
+    cli_on_fakes: Path, tmp_path: Path, docs: Path
 ) -> None:
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
     dataset = tmp_path / "qa.jsonl"
     rows = [
         {"question": "What does error E04 mean?", "gold_sources": ["aurora-k2-manual.md"]},
@@ -137,10 +134,8 @@ def test_missing_reranker_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_tags_and_date_and_page_ranges_filter_every_backend_path(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path
+    cli_on_fakes: Path, docs: Path
 ) -> None:
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
     runner = CliRunner()
     assert runner.invoke(cli.cli, ["ingest", str(docs / "price-list.md"), "--tag", "team=sales"])
     assert runner.invoke(cli.cli, ["ingest", str(docs / "support-faq.txt"), "--tag", "team=care"])

@@ -145,20 +145,16 @@ def test_the_allowed_host_port_is_exact(site) -> None:
         check_url(f"http://127.0.0.1:{port + 1}/", _limits(base))
 
 
-def test_cli_ingests_a_page_and_reports_a_refused_url(site, monkeypatch, tmp_path) -> None:
+def test_cli_ingests_a_page_and_reports_a_refused_url(site, monkeypatch, cli_on_fakes) -> None:
     import json
 
     from typer.testing import CliRunner
 
     from rag import cli
-    from rag.app import RagApp
-    from tests.fakes import HashEmbedder
 
     base, routes = site
     routes["/a"] = (200, "text/html", PAGE % b"Heat pumps move heat from outside air.", {})
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("RAG_WEB_ALLOWED_HOSTS", json.dumps([base.removeprefix("http://")]))
-    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder()))
 
     result = CliRunner().invoke(
         cli.cli, ["ingest", f"{base}/a", "http://169.254.169.254/", "--json"]
