@@ -55,6 +55,7 @@ test-integration: install-dev
 bench: install
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.store 10000 100000
+	$(BIN)/python -m bench.answers
 
 lint: install-dev
 	$(BIN)/ruff check .
