@@ -6,6 +6,7 @@ that supports it, and the citation quotes that sentence's exact span, so
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.llm import Message
@@ -32,6 +33,8 @@ _STOPWORDS = frozenset(
 )
 # Share of an answer sentence's content words that a source sentence must contain.
 MIN_SUPPORT = 0.6
+# A second quoted sentence must score at least this share of the best one.
+SECOND_QUOTE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -115,27 +118,34 @@ def align(
 
 
 def quote_best_sentences(
-    question: str, chunks: list[RetrievedChunk], limit: int = 2
+    question: str,
+    chunks: list[RetrievedChunk],
+    semantic: Callable[[list[str]], list[float]] | None = None,
+    limit: int = 2,
 ) -> tuple[str, list[AlignedSentence], list[Citation]]:
-    """Fallback answer: the source sentences that overlap the question most, quoted and cited."""
+    """Fallback answer: the source sentences that best match the question, quoted and cited.
+
+    A sentence scores its share of the question's content words plus, when `semantic` is
+    given, its embedding similarity to the question. Questions in the sources ("How do I
+    contact support?") are never quoted as answers. A second sentence is added only when it
+    scores close to the best one.
+    """
+    spans = [span for span in _source_spans(chunks) if not span.text.endswith("?")]
+    if not spans:
+        return "", [], []
     question_words = _content_words(question)
-    scored = sorted(
-        (
-            (len(question_words & span.words), -rank, span)
-            for rank, span in enumerate(_source_spans(chunks))
-        ),
-        key=lambda item: item[:2],
-        reverse=True,
-    )
+    lexical = [len(question_words & span.words) / max(len(question_words), 1) for span in spans]
+    similarity = semantic([span.text for span in spans]) if semantic else [0.0] * len(spans)
+    scores = [a + b for a, b in zip(lexical, similarity, strict=True)]
+    ranked = sorted(range(len(spans)), key=lambda n: (-scores[n], n))
     citations: dict[tuple[str, int], Citation] = {}
     sentences = []
-    for overlap, _, span in scored[:limit]:
-        if overlap == 0 and sentences:
+    for n in ranked[:limit]:
+        if sentences and scores[n] < SECOND_QUOTE_SHARE * scores[ranked[0]]:
             break
-        citation = _cite(span, overlap / max(len(question_words), 1), citations)
-        sentences.append(AlignedSentence(span.text, [citation.id], True))
-    text = " ".join(s.text for s in sentences)
-    return text, sentences, list(citations.values())
+        citation = _cite(spans[n], scores[n], citations)
+        sentences.append(AlignedSentence(spans[n].text, [citation.id], True))
+    return " ".join(s.text for s in sentences), sentences, list(citations.values())
 
 
 def _source_spans(chunks: list[RetrievedChunk]) -> list[_Span]:

@@ -119,6 +119,7 @@ class RagApp:
             self.retriever,
             self.model,
             default_registry(),
+            self.embedder,
             max_tokens=self.settings.llm_max_tokens,
             abstain_min_similarity=self.settings.abstain_min_similarity,
         )

@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.answer import (
@@ -12,6 +13,7 @@ from rag.answer import (
     build_messages,
     quote_best_sentences,
 )
+from rag.embed import DenseEmbedder
 from rag.errors import InvalidInputError
 from rag.llm import ChatModel
 from rag.retrieve import Mode, RetrievedChunk, Retriever
@@ -56,6 +58,7 @@ class ChatOrchestrator:
         retriever: Retriever,
         model: ChatModel,
         tools: ToolRegistry,
+        embedder: DenseEmbedder,
         *,
         max_tokens: int,
         abstain_min_similarity: float,
@@ -63,6 +66,7 @@ class ChatOrchestrator:
         self._retriever = retriever
         self._model = model
         self._tools = tools
+        self._embedder = embedder
         self._max_tokens = max_tokens
         self._abstain_min_similarity = abstain_min_similarity
 
@@ -106,9 +110,17 @@ class ChatOrchestrator:
         else:
             # The model said nothing the sources support: quote them instead of inventing.
             result.answer, result.sentences, result.citations = quote_best_sentences(
-                question, chunks
+                question, chunks, self._similarity_to(question)
             )
         return result
+
+    def _similarity_to(self, question: str) -> Callable[[list[str]], list[float]]:
+        def similarity(texts: list[str]) -> list[float]:
+            query = self._embedder.embed_query(question)
+            vectors = self._embedder.embed_documents(texts)
+            return [sum(a * b for a, b in zip(query, v, strict=True)) for v in vectors]
+
+        return similarity
 
     def _answer_arithmetic(self, question: str, result: "AskResult") -> bool:
         """Pure arithmetic is computed by the calculator, never by the model, and never abstains."""

@@ -73,3 +73,29 @@ def test_soft_line_wraps_do_not_end_a_sentence() -> None:
         "a list item",
         "row",
     ]
+
+
+def test_fallback_never_quotes_a_question_and_uses_semantic_similarity() -> None:
+    text = "How do I contact support?\nCall +32 9 555 01 40 on weekdays.\nSupport is friendly."
+    chunk = RetrievedChunk(
+        id="c",
+        text=text,
+        source="/faq.txt",
+        title="faq.txt",
+        document_id="d",
+        page=None,
+        start=0,
+        end=len(text),
+        score=1.0,
+        similarity=0.5,
+    )
+
+    def semantic(texts: list[str]) -> list[float]:
+        return [0.9 if "Call" in t else 0.1 for t in texts]
+
+    answer, sentences, citations = quote_best_sentences(
+        "What is the support phone number?", [chunk], semantic
+    )
+
+    assert answer == "Call +32 9 555 01 40 on weekdays."
+    assert citations[0].text == text[citations[0].start : citations[0].end]
