@@ -11,8 +11,8 @@ from types import TracebackType
 from rag.datadir import DataDir, check_collection_name
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.llm import ChatModel
-from rag.settings import Settings
-from rag.store import VectorStore
+from rag.settings import RetrievalMode, Settings
+from rag.store import Filters, VectorStore
 
 
 class RagApp:
@@ -46,6 +46,21 @@ class RagApp:
 
     def collection(self, name: str | None) -> str:
         return check_collection_name(name or self.settings.default_collection)
+
+    def retrieval_args(
+        self,
+        collection: str | None,
+        top_k: int | None,
+        mode: RetrievalMode | None,
+        filters: Filters | None,
+    ) -> tuple:
+        """(collection, top_k, mode, filters) as retrieval takes them, settings filling gaps."""
+        return (
+            self.collection(collection),
+            top_k or self.settings.top_k,
+            mode or self.settings.retrieval_mode,
+            filters,
+        )
 
     @property
     def recipe(self) -> dict[str, object]:

@@ -136,12 +136,9 @@ def ask(
     result = _via_server_or_local(
         "/v1/query",
         body,
-        lambda app, s: app.chat.ask(
+        lambda app: app.chat.ask(
             question,
-            app.collection(collection),
-            top_k or s.top_k,
-            mode or s.retrieval_mode,
-            filters,
+            *app.retrieval_args(collection, top_k, mode, filters),
             conversation_id=conversation,
         ).to_json(),
     )
@@ -181,15 +178,11 @@ def search(
     result = _via_server_or_local(
         "/v1/search",
         body,
-        lambda app, s: {
+        lambda app: {
             "results": [
                 c.to_json()
                 for c in app.retriever.search(
-                    query,
-                    app.collection(collection),
-                    top_k or s.top_k,
-                    mode or s.retrieval_mode,
-                    filters,
+                    query, *app.retrieval_args(collection, top_k, mode, filters)
                 )
             ]
         },
@@ -256,7 +249,7 @@ def _via_server_or_local(path: str, body: dict, local) -> dict:
         finally:
             server.close()
     with _open(settings) as app:
-        return local(app, settings)
+        return local(app)
 
 
 @cli.command(name="eval")

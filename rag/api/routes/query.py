@@ -2,7 +2,6 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from rag.api.deps import Rag
-from rag.app import RagApp
 from rag.settings import RetrievalMode
 
 router = APIRouter(prefix="/v1", tags=["query"])
@@ -30,21 +29,15 @@ class SearchBody(RetrievalOptions):
 @router.post("/search")
 def search(body: SearchBody, rag: Rag) -> dict[str, object]:
     """Retrieval only, the `rag search --json` shape."""
-    chunks = rag.retriever.search(body.query, *_resolved(body, rag))
+    chunks = rag.retriever.search(body.query, *_options(body, rag))
     return {"results": [c.to_json() for c in chunks]}
 
 
 @router.post("/query")
 def query(body: QueryBody, rag: Rag) -> dict[str, object]:
     """An answer with citations, the `rag ask --json` shape."""
-    return rag.chat.ask(body.question, *_resolved(body, rag), body.conversation_id).to_json()
+    return rag.chat.ask(body.question, *_options(body, rag), body.conversation_id).to_json()
 
 
-def _resolved(body: RetrievalOptions, rag: RagApp) -> tuple:
-    """Collection, top_k, mode and filters, with the settings' defaults filled in."""
-    return (
-        rag.collection(body.collection),
-        body.top_k or rag.settings.top_k,
-        body.mode or rag.settings.retrieval_mode,
-        body.filters,
-    )
+def _options(body: RetrievalOptions, rag: Rag) -> tuple:
+    return rag.retrieval_args(body.collection, body.top_k, body.mode, body.filters)
