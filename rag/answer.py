@@ -6,7 +6,7 @@ that supports it, and the citation quotes that sentence's exact span, so
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.llm import Message
@@ -74,13 +74,20 @@ class _Span:
     words: frozenset[str]
 
 
-def build_messages(question: str, chunks: list[RetrievedChunk]) -> list[Message]:
+def build_messages(
+    question: str, chunks: list[RetrievedChunk], history: Sequence[Message] = ()
+) -> list[Message]:
+    """System prompt, earlier turns of the conversation, then the fenced sources and question."""
     blocks = [
         f'<source id="{n}" title="{_attr(c.title)}">\n{c.text}\n</source>'
         for n, c in enumerate(chunks, start=1)
     ]
     user = "Sources:\n" + "\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        *history,
+        {"role": "user", "content": user},
+    ]
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
@@ -102,10 +109,16 @@ def align(
     answer: str, chunks: list[RetrievedChunk]
 ) -> tuple[list[AlignedSentence], list[Citation]]:
     """Match each answer sentence to its best-supporting source sentence."""
+    return align_sentences([sentence for _, sentence in split_sentences(answer)], chunks)
+
+
+def align_sentences(
+    answer_sentences: list[str], chunks: list[RetrievedChunk]
+) -> tuple[list[AlignedSentence], list[Citation]]:
     spans = _source_spans(chunks)
     citations: dict[tuple[str, int], Citation] = {}
     sentences = []
-    for _, sentence in split_sentences(answer):
+    for sentence in answer_sentences:
         aligned = AlignedSentence(sentence)
         best = _best_support(sentence, spans)
         if best is not None:

@@ -11,6 +11,7 @@ from types import TracebackType
 from rag.datadir import DataDir, check_collection_name
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.llm import ChatModel
+from rag.llm.worker import ModelWorker
 from rag.settings import RetrievalMode, Settings
 from rag.store import Filters, VectorStore
 
@@ -111,9 +112,21 @@ class RagApp:
     def model(self) -> ChatModel:
         if self._model is not None:
             return self._model
+        s = self.settings
+        if s.llm_url is not None:
+            from rag.llm.remote import RemoteChatModel
+
+            return RemoteChatModel(
+                s.llm_url,
+                s.llm_remote_model,
+                api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else None,
+                n_ctx=s.llm_n_ctx,
+                parallel=s.llm_parallel,
+                timeout_s=s.llm_timeout_s,
+                temperature=s.llm_temperature,
+            )
         from rag.llm.local import LlamaCppChatModel, resolve_model_path
 
-        s = self.settings
         return LlamaCppChatModel(
             resolve_model_path(s.llm_model_path),
             n_ctx=s.llm_n_ctx,
@@ -126,13 +139,18 @@ class RagApp:
         )
 
     @cached_property
+    def model_worker(self) -> ModelWorker:
+        s = self.settings
+        return ModelWorker(self.model, queue_size=s.llm_queue_size, timeout_s=s.llm_timeout_s)
+
+    @cached_property
     def chat(self):
         from rag.chat import ChatOrchestrator
         from rag.tools import default_registry
 
         return ChatOrchestrator(
             self.retriever,
-            self.model,
+            self.model_worker,
             default_registry(),
             self.embedder,
             max_tokens=self.settings.llm_max_tokens,

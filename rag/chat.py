@@ -1,21 +1,23 @@
-"""The orchestrator: retrieve → decide to abstain → generate → align citations → fall back."""
+"""The orchestrator: retrieve → abstain? → fit the context → generate → align → fall back."""
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rag.answer import (
     ABSTAIN_TEXT,
     AlignedSentence,
     Citation,
-    align,
+    align_sentences,
     build_messages,
     quote_best_sentences,
+    split_sentences,
 )
 from rag.embed import DenseEmbedder
 from rag.errors import InvalidInputError
-from rag.llm import ChatModel
+from rag.llm import Message
+from rag.llm.worker import Generation, ModelWorker
 from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
 from rag.tools import ToolCall, ToolError, ToolRegistry
@@ -52,11 +54,78 @@ class AskResult:
         }
 
 
+class AnswerStream:
+    """An answer being generated: iterate it for text deltas, then read `result`.
+
+    Sentences are held back until one of them is supported by the sources; if the model ends
+    without any, the stream gives the fallback quote instead. So what streams is exactly
+    `result.answer`, and a weak model's unsupported opening never reaches the reader alone.
+    """
+
+    def __init__(
+        self,
+        result: AskResult,
+        generation: Generation | None = None,
+        chunks: list[RetrievedChunk] | None = None,
+        fallback: Callable[[], tuple[str, list[AlignedSentence], list[Citation]]] | None = None,
+    ) -> None:
+        self.result = result
+        self._generation = generation
+        self._chunks = chunks or []
+        self._fallback = fallback
+        self._emitted = 0
+
+    def cancel(self) -> None:
+        if self._generation is not None:
+            self._generation.cancel()
+
+    def __iter__(self) -> Iterator[str]:
+        if self._generation is None:
+            if self.result.answer:
+                yield self.result.answer
+            return
+        started = time.perf_counter()
+        text, done, released = "", [], False
+        for piece in self._generation:
+            if not text:
+                self.result.timings["first_token_ms"] = _ms_since(started)
+            text += piece
+            complete = [sentence for _, sentence in split_sentences(text)][:-1]
+            for sentence in complete[len(done) :]:
+                done.append(sentence)
+                released = released or _is_supported(sentence, self._chunks)
+            if released:
+                yield from self._deltas(done)
+        self._record_usage(started)
+        sentences = done + [sentence for _, sentence in split_sentences(text)][len(done) :]
+        aligned, citations = align_sentences(sentences, self._chunks)
+        if any(s.supported for s in aligned):
+            self.result.answer = " ".join(sentences)
+            self.result.sentences, self.result.citations = aligned, citations
+            yield from self._deltas(sentences)
+        elif self._fallback is not None and not self._generation.cancelled:
+            # The model said nothing the sources support: quote them instead of inventing.
+            answer, self.result.sentences, self.result.citations = self._fallback()
+            self.result.answer = answer
+            yield answer
+
+    def _deltas(self, sentences: list[str]) -> Iterator[str]:
+        for sentence in sentences[self._emitted :]:
+            yield (" " if self._emitted else "") + sentence
+            self._emitted += 1
+
+    def _record_usage(self, started: float) -> None:
+        completion = self._generation.completion
+        self.result.timings["generate_ms"] = _ms_since(started)
+        self.result.timings["prompt_tokens"] = completion.prompt_tokens
+        self.result.timings["completion_tokens"] = completion.completion_tokens
+
+
 class ChatOrchestrator:
     def __init__(
         self,
         retriever: Retriever,
-        model: ChatModel,
+        worker: ModelWorker,
         tools: ToolRegistry,
         embedder: DenseEmbedder,
         *,
@@ -64,7 +133,7 @@ class ChatOrchestrator:
         abstain_min_similarity: float,
     ) -> None:
         self._retriever = retriever
-        self._model = model
+        self._worker = worker
         self._tools = tools
         self._embedder = embedder
         self._max_tokens = max_tokens
@@ -78,7 +147,24 @@ class ChatOrchestrator:
         mode: Mode = "hybrid",
         filters: Filters | None = None,
         conversation_id: str | None = None,
+        history: Sequence[Message] = (),
     ) -> AskResult:
+        stream = self.stream(question, collection, top_k, mode, filters, conversation_id, history)
+        for _ in stream:
+            pass
+        return stream.result
+
+    def stream(
+        self,
+        question: str,
+        collection: str,
+        top_k: int,
+        mode: Mode = "hybrid",
+        filters: Filters | None = None,
+        conversation_id: str | None = None,
+        history: Sequence[Message] = (),
+    ) -> AnswerStream:
+        """Retrieve and admit the generation now (so "busy" is raised before anything streams)."""
         question = question.strip()
         if not question:
             raise InvalidInputError("the question is empty")
@@ -88,31 +174,43 @@ class ChatOrchestrator:
             )
         result = AskResult("", False, conversation_id or str(uuid.uuid4()))
         if self._answer_arithmetic(question, result):
-            return result
+            return AnswerStream(result)
         started = time.perf_counter()
         chunks = self._retriever.search(question, collection, top_k, mode, filters)
         result.timings["retrieve_ms"] = _ms_since(started)
 
         if not chunks or max(c.similarity for c in chunks) < self._abstain_min_similarity:
             result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, chunks
-            return result
+            return AnswerStream(result)
 
-        started = time.perf_counter()
-        completion = self._model.complete(build_messages(question, chunks), self._max_tokens, STOP)
-        result.timings["generate_ms"] = _ms_since(started)
-        result.timings["prompt_tokens"] = completion.prompt_tokens
-        result.timings["completion_tokens"] = completion.completion_tokens
+        messages, chunks = self._fit(question, chunks, list(history))
+        generation = self._worker.submit(messages, self._max_tokens, STOP)
+        return AnswerStream(
+            result,
+            generation,
+            chunks,
+            fallback=lambda: quote_best_sentences(question, chunks, self._similarity_to(question)),
+        )
 
-        sentences, citations = align(completion.text, chunks)
-        if any(s.supported for s in sentences):
-            result.answer = " ".join(s.text for s in sentences)
-            result.sentences, result.citations = sentences, citations
-        else:
-            # The model said nothing the sources support: quote them instead of inventing.
-            result.answer, result.sentences, result.citations = quote_best_sentences(
-                question, chunks, self._similarity_to(question)
-            )
-        return result
+    def _fit(
+        self, question: str, chunks: list[RetrievedChunk], history: list[Message]
+    ) -> tuple[list[Message], list[RetrievedChunk]]:
+        """Messages that fit the model's context: drop the weakest sources, then old turns."""
+        budget = self._worker.model.n_ctx - self._max_tokens
+        while True:
+            messages = build_messages(question, chunks, history)
+            if self._worker.model.count_tokens(messages) <= budget:
+                return messages, chunks
+            if len(chunks) > 1:
+                chunks = chunks[:-1]
+            elif history:
+                history = history[2:]
+            else:
+                raise InvalidInputError(
+                    "the question and its best source do not fit the model's context "
+                    f"({self._worker.model.n_ctx} tokens); shorten the question or raise "
+                    "RAG_LLM_N_CTX"
+                )
 
     def _similarity_to(self, question: str) -> Callable[[list[str]], list[float]]:
         def similarity(texts: list[str]) -> list[float]:
@@ -135,6 +233,11 @@ class ChatOrchestrator:
         result.answer = f"{expression} = {call.result} (computed by the calculator)"
         result.sentences = [AlignedSentence(result.answer, [], True)]
         return True
+
+
+def _is_supported(sentence: str, chunks: list[RetrievedChunk]) -> bool:
+    aligned, _ = align_sentences([sentence], chunks)
+    return aligned[0].supported
 
 
 def _ms_since(started: float) -> float:

@@ -38,3 +38,19 @@ class StoreError(RagError):
 
 class SourceError(RagError):
     """One source could not be read; the rest of its batch goes on."""
+
+
+class ModelBusyError(RagError):
+    """The model's request queue is full; the caller should retry after `retry_after_s`."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class ModelTimeoutError(RagError):
+    """A generation did not finish within the per-request time limit."""
+
+
+class ModelError(RagError):
+    """The model backend failed (a remote server's error, a broken GGUF)."""

@@ -82,6 +82,15 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     llm_repeat_penalty: float = Field(default=1.15, ge=1.0)
     llm_seed: int = 0
+    # The model worker admits this many waiting requests; more get "busy" (HTTP 429).
+    llm_queue_size: int = Field(default=4, ge=1)
+    llm_timeout_s: float = Field(default=120.0, gt=0)
+    # A remote OpenAI-compatible server (llama.cpp server, vLLM, TGI) instead of the local GGUF:
+    # its base URL (ending in /v1), the model name it serves, and how many requests it runs at once.
+    llm_url: str | None = None
+    llm_remote_model: str = "default"
+    llm_api_key: SecretStr | None = None
+    llm_parallel: int = Field(default=4, ge=1)
 
     # front doors
     api_host: str = "127.0.0.1"

@@ -3,9 +3,9 @@
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from rag.llm import Completion, Message
+from rag.llm import Message
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -37,19 +37,20 @@ class HashEmbedder:
 
 
 class ScriptedModel:
-    """Returns queued replies in order; records every prompt it was given."""
+    """Streams queued replies in order, a word at a time; records every prompt it was given."""
 
     model_id = "scripted"
+    n_ctx = 4096
+    parallel = 1
 
     def __init__(self, *replies: str) -> None:
         self.replies = list(replies)
         self.prompts: list[list[Message]] = []
 
-    def complete(
-        self, messages: list[Message], max_tokens: int, stop: list[str] | None = None
-    ) -> Completion:
+    def count_tokens(self, messages: list[Message]) -> int:
+        return sum(len(m["content"].split()) for m in messages)
+
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
         self.prompts.append(messages)
         text = self.replies.pop(0) if self.replies else ""
-        return Completion(
-            text, prompt_tokens=100, completion_tokens=len(text.split()), finish_reason="stop"
-        )
+        yield from re.findall(r"\S+\s*", text)[:max_tokens]

@@ -1,5 +1,11 @@
-"""Generation: chat models behind one protocol (local GGUF now; remote OpenAI-compatible later)."""
+"""Generation: chat models behind one protocol, run by one worker with a bounded queue.
 
+A model streams text pieces; `rag.llm.worker.ModelWorker` owns it, admits at most a queue's
+worth of requests, and enforces cancellation and timeouts. Backends: a local GGUF
+(`rag.llm.local`) and any OpenAI-compatible server (`rag.llm.remote`).
+"""
+
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -11,12 +17,19 @@ class Completion:
     text: str
     prompt_tokens: int
     completion_tokens: int
-    finish_reason: str
+    finish_reason: str  # "stop" | "length" | "cancelled"
 
 
 class ChatModel(Protocol):
     model_id: str
+    n_ctx: int
+    # How many requests the backend can run at once (1 for a local GGUF).
+    parallel: int
 
-    def complete(
-        self, messages: list[Message], max_tokens: int, stop: list[str] | None = None
-    ) -> Completion: ...
+    def count_tokens(self, messages: list[Message]) -> int:
+        """Prompt tokens these messages take once rendered by the model's chat template."""
+        ...
+
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+        """Generated text, one piece (about one token) at a time."""
+        ...

@@ -1,17 +1,20 @@
 """A local GGUF model run by llama-cpp-python.
 
-One `Llama` instance per process, and it must never serve two calls at once (concurrent calls
-crash it), so every call holds a lock. The chat template embedded in the GGUF is rendered by
-llama-cpp-python's sandboxed Jinja environment.
+One `Llama` instance per process; `rag.llm.worker.ModelWorker` makes sure it never serves two
+calls at once (concurrent calls crash it). The chat template embedded in the GGUF is rendered in
+a Jinja sandbox (`rag.llm.template`), and the prompt is tokenized here so its length is known
+before generation starts.
 """
 
 import importlib.util
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from rag.errors import ModelNotFoundError
-from rag.llm import Completion, Message
+from rag.llm import Message
+from rag.llm.template import ChatTemplate
 
 
 def bundled_model_path() -> Path:
@@ -39,6 +42,8 @@ def resolve_model_path(configured: Path | None) -> Path:
 
 
 class LlamaCppChatModel:
+    parallel = 1  # one Llama must never run two calls at once
+
     def __init__(
         self,
         model_path: Path,
@@ -52,6 +57,7 @@ class LlamaCppChatModel:
         seed: int,
     ) -> None:
         self.model_id = model_path.name
+        self.n_ctx = n_ctx
         self._path = model_path
         self._load_args = dict(
             n_ctx=n_ctx,
@@ -63,28 +69,44 @@ class LlamaCppChatModel:
         )
         self._sampling = dict(temperature=temperature, repeat_penalty=repeat_penalty)
         self._llama = None
-        self._lock = threading.Lock()
+        self._template: ChatTemplate | None = None
+        self._load_lock = threading.Lock()
 
-    def complete(
-        self, messages: list[Message], max_tokens: int, stop: list[str] | None = None
-    ) -> Completion:
-        with self._lock:
-            llama = self._loaded()
-            result = llama.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, stop=stop or [], **self._sampling
-            )
-        choice = result["choices"][0]
-        usage = result.get("usage") or {}
-        return Completion(
-            text=(choice["message"].get("content") or "").strip(),
-            prompt_tokens=int(usage.get("prompt_tokens", 0)),
-            completion_tokens=int(usage.get("completion_tokens", 0)),
-            finish_reason=choice.get("finish_reason") or "stop",
+    def count_tokens(self, messages: list[Message]) -> int:
+        return len(self._prompt_tokens(messages))
+
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+        # llama-cpp-python keeps the KV cache of the previous prompt and evaluates only the
+        # tokens after the longest shared prefix, so the system prompt is paid for once.
+        chunks = self._loaded().create_completion(
+            self._prompt_tokens(messages),
+            max_tokens=max_tokens,
+            stop=stop,
+            stream=True,
+            **self._sampling,
         )
+        for chunk in chunks:
+            text = chunk["choices"][0]["text"]
+            if text:
+                yield text
+
+    def _prompt_tokens(self, messages: list[Message]) -> list[int]:
+        llama = self._loaded()
+        assert self._template is not None
+        prompt, has_bos = self._template.render(messages)
+        return llama.tokenize(prompt.encode("utf-8"), add_bos=not has_bos, special=True)
 
     def _loaded(self):
-        if self._llama is None:
-            from llama_cpp import Llama
+        with self._load_lock:
+            if self._llama is None:
+                from llama_cpp import Llama
 
-            self._llama = Llama(model_path=str(self._path), **self._load_args)
+                llama = Llama(model_path=str(self._path), **self._load_args)
+                vocab = llama._model
+                self._template = ChatTemplate(
+                    llama.metadata.get("tokenizer.chat_template"),
+                    bos_token=vocab.token_get_text(llama.token_bos()),
+                    eos_token=vocab.token_get_text(llama.token_eos()),
+                )
+                self._llama = llama
         return self._llama

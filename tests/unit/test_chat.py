@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import ABSTAIN_TEXT
+from rag.answer import ABSTAIN_TEXT, build_messages
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import InvalidInputError
@@ -93,3 +93,50 @@ def test_document_questions_with_numbers_still_use_the_documents(
     model.replies.append("Customers get 8% off when they buy two or more batteries.")
     result = indexed.chat.ask("What discount do I get for 2 batteries?", "default", top_k=4)
     assert result.tool_calls == [] and model.prompts
+
+
+def test_the_stream_holds_unsupported_openers_and_streams_exactly_the_answer(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies.append(
+        "Great question. Full-time employees receive 26 days of paid annual leave per year. "
+        "Enjoy them."
+    )
+
+    stream = indexed.chat.stream("How many days of annual leave?", "default", top_k=4)
+    deltas = list(stream)
+
+    assert "".join(deltas) == stream.result.answer
+    assert deltas[0].startswith("Great question.")  # released together with the supported one
+    assert "26 days" in deltas[1]
+    assert [s.supported for s in stream.result.sentences] == [False, True, False]
+    assert stream.result.timings["completion_tokens"] > 0
+
+
+def test_a_stream_with_no_supported_sentence_gives_only_the_quoted_fallback(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies.append("Employees get 99 days off. They also get a free car.")
+
+    stream = indexed.chat.stream("How many days of annual leave?", "default", top_k=4)
+    deltas = list(stream)
+
+    assert deltas == [stream.result.answer]
+    assert "99" not in stream.result.answer and stream.result.citations
+
+
+def test_sources_are_dropped_weakest_first_until_the_prompt_fits_the_context(
+    indexed: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "How many days of annual leave?"
+    chunks = indexed.retriever.search(question, "default", 4)
+    two_sources = model.count_tokens(build_messages(question, chunks[:2]))
+    monkeypatch.setattr(model, "n_ctx", two_sources + indexed.settings.llm_max_tokens)
+    model.replies.append("Full-time employees receive 26 days of paid annual leave per year.")
+
+    trimmed = indexed.chat.ask(question, "default", top_k=4)
+
+    prompt = model.prompts[-1]
+    assert model.count_tokens(prompt) + indexed.settings.llm_max_tokens <= model.n_ctx
+    assert prompt[-1]["content"].count("<source ") == 2
+    assert trimmed.citations
