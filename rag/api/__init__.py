@@ -11,12 +11,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from rag.api.routes import collections, documents, health, query
+from rag.api.routes import chat, collections, documents, health, query
 from rag.errors import (
     IndexLockedError,
     InvalidInputError,
+    ModelBusyError,
+    ModelError,
+    ModelTimeoutError,
     NotFoundError,
     RagError,
     RecipeMismatchError,
@@ -28,6 +32,9 @@ _STATUS = {
     NotFoundError: 404,
     IndexLockedError: 409,
     RecipeMismatchError: 409,
+    ModelBusyError: 429,
+    ModelError: 502,
+    ModelTimeoutError: 504,
 }
 
 
@@ -60,19 +67,33 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
                 given = request.headers.get("authorization", "").encode()
                 if not hmac.compare_digest(given, expected):
                     message = "missing or wrong API key: send Authorization: Bearer <RAG_API_KEY>"
-                    body = {"error": {"type": "Unauthorized", "message": message}}
-                    return JSONResponse(body, status_code=401)
+                    return _error("Unauthorized", message, 401)
             return await call_next(request)
 
     api.include_router(health.router)
     api.include_router(query.router)
     api.include_router(collections.router)
     api.include_router(documents.router)
+    api.include_router(chat.router)
 
     @api.exception_handler(RagError)
     async def _rag_error(_: Request, exc: RagError) -> JSONResponse:
         status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
-        body = {"error": {"type": type(exc).__name__, "message": str(exc)}}
-        return JSONResponse(body, status_code=status)
+        headers = {}
+        if isinstance(exc, ModelBusyError):
+            headers["Retry-After"] = str(exc.retry_after_s)
+        return _error(type(exc).__name__, str(exc), status, headers)
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        return _error("InvalidRequest", problems, 422)
 
     return api
+
+
+def _error(kind: str, message: str, status: int, headers: dict[str, str] | None = None):
+    body = {"error": {"type": kind, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)

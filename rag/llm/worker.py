@@ -33,6 +33,7 @@ class _Request:
     stop: list[str]
     deadline: float
     prompt_tokens: int
+    generated: int = 0
     pieces: "queue.Queue[object]" = field(default_factory=queue.Queue)
     cancelled: threading.Event = field(default_factory=threading.Event)
 
@@ -68,6 +69,11 @@ class Generation:
 
     def cancel(self) -> None:
         self._request.cancelled.set()
+
+    @property
+    def tokens_generated(self) -> int:
+        """Pieces the model has produced so far, read or not."""
+        return self._request.generated
 
     @property
     def cancelled(self) -> bool:
@@ -161,6 +167,7 @@ class ModelWorker:
                         "the answer took longer than RAG_LLM_TIMEOUT_S; try a shorter question"
                     )
                 pieces.append(piece)
+                request.generated += 1
                 request.pieces.put(piece)
         finally:
             close = getattr(stream, "close", None)

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from rag.api import create_app
 from rag.app import RagApp
 from rag.connectors.files import scan_path
+from rag.errors import ModelBusyError
 from tests.conftest import N_SAMPLE_DOCS
 from tests.fakes import ScriptedModel
 
@@ -44,8 +45,7 @@ def test_server_records_itself_while_running(rag_app: RagApp, client: TestClient
 def test_bad_requests_are_4xx_with_a_message(client: TestClient, body: dict, status: int) -> None:
     response = client.post("/v1/query", json=body)
     assert response.status_code == status
-    if status != 422:
-        assert set(response.json()["error"]) == {"type", "message"}
+    assert set(response.json()["error"]) == {"type", "message"}
 
 
 def test_collections_and_documents_routes(client: TestClient) -> None:
@@ -78,3 +78,18 @@ def test_api_key_guards_every_route_but_health(rag_app: RagApp) -> None:
         )
         allowed = client.get("/v1/collections", headers={"Authorization": "Bearer s3cret"})
         assert allowed.status_code == 200
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_full_model_queue_is_429_with_retry_after(
+    client: TestClient, rag_app: RagApp, monkeypatch: pytest.MonkeyPatch, stream: bool
+) -> None:
+    def busy(*args: object, **kwargs: object) -> None:
+        raise ModelBusyError("the model is busy", retry_after_s=7)
+
+    monkeypatch.setattr(rag_app.model_worker, "submit", busy)
+    body = {"messages": [{"role": "user", "content": "What discount for two batteries?"}]}
+    response = client.post("/v1/chat/completions", json={**body, "stream": stream})
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "7"
+    assert response.json()["error"]["type"] == "ModelBusyError"

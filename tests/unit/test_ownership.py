@@ -1,13 +1,9 @@
 """While the API server owns a data directory, the CLI goes through it (or says who owns it)."""
 
 import json
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from rag import cli
@@ -17,33 +13,20 @@ from rag.connectors.files import scan_path
 from rag.remote import read_server_record
 from rag.settings import Settings
 from tests.fakes import HashEmbedder, ScriptedModel
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.live import free_port, serving
 
 
 @pytest.fixture
 def live_server(tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch):
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         data_dir=tmp_path / "data", api_url=f"http://127.0.0.1:{port}", abstain_min_similarity=0.05
     )
     core = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
     core.indexer.sync([scan_path(docs, 10**6)], "default")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, core), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
     monkeypatch.setenv("RAG_DATA_DIR", str(settings.data_dir))
-    yield settings
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings, core), port):
+        yield settings
     core.close()
 
 

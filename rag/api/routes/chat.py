@@ -1,0 +1,156 @@
+"""OpenAI-compatible chat: `POST /v1/chat/completions` and `GET /v1/models`.
+
+The `model` field picks the collection (`rag:handbook`; any other name means the default
+collection), so off-the-shelf OpenAI clients work unchanged. The reply carries the whole
+`ask --json` result (citations, tool calls, timings) in an extra `rag` field. The client's own
+system messages are ignored: grounding rules are not the client's to change.
+"""
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from rag.api.deps import Rag
+from rag.api.routes.query import RetrievalOptions
+from rag.chat import AnswerStream, AskResult
+from rag.errors import InvalidInputError, RagError
+from rag.llm import Message
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+MODEL_PREFIX = "rag:"
+
+
+class TextPart(BaseModel):
+    type: Literal["text"] = "text"
+    text: str
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[TextPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(part.text for part in self.content)
+        return self.content or ""
+
+
+class ChatCompletionRequest(RetrievalOptions):
+    model: str = Field(default="rag", max_length=200)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=200)
+    stream: bool = False
+    # Accepted for compatibility; answers are always deterministic and capped by settings.
+    max_tokens: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "rag"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+@router.get("/models")
+def list_models(rag: Rag) -> ModelList:
+    """One model per collection: `rag:<collection>`."""
+    names = [c.name for c in rag.catalog.collections()]
+    return ModelList(data=[ModelCard(id=MODEL_PREFIX + name) for name in names])
+
+
+@router.post("/chat/completions", response_model=None)
+async def chat_completions(
+    body: ChatCompletionRequest, rag: Rag
+) -> dict[str, object] | StreamingResponse:
+    """A grounded answer to the last user message; `stream: true` sends server-sent events."""
+    question, history = _conversation(body.messages)
+    collection = body.collection or _collection_of(body.model)
+    args = rag.retrieval_args(collection, body.top_k, body.mode, body.filters)
+    reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+    if not body.stream:
+        result = await run_in_threadpool(rag.chat.ask, question, *args, history=history)
+        return _completion(reply_id, created, body.model, result)
+    # Admission happens here, before any byte is sent, so "busy" is still a proper 429.
+    stream = await run_in_threadpool(rag.chat.stream, question, *args, history=history)
+    return StreamingResponse(
+        _events(stream, reply_id, created, body.model), media_type="text/event-stream"
+    )
+
+
+def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Message]]:
+    turns = [m for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1].role != "user":
+        raise InvalidInputError("the last message must be the user's question")
+    history = [{"role": m.role, "content": m.text()} for m in turns[:-1]]
+    return turns[-1].text(), history
+
+
+def _collection_of(model: str) -> str | None:
+    return model[len(MODEL_PREFIX) :] if model.startswith(MODEL_PREFIX) else None
+
+
+def _usage(result: AskResult) -> dict[str, int]:
+    prompt = int(result.timings.get("prompt_tokens", 0))
+    completion = int(result.timings.get("completion_tokens", 0))
+    total = prompt + completion
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": total}
+
+
+def _completion(reply_id: str, created: int, model: str, result: AskResult) -> dict[str, object]:
+    return {
+        "id": reply_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": result.answer},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": _usage(result),
+        "rag": result.to_json(),
+    }
+
+
+async def _events(
+    stream: AnswerStream, reply_id: str, created: int, model: str
+) -> AsyncIterator[str]:
+    def chunk(delta: dict[str, str], finish: str | None = None, **extra: object) -> str:
+        body = {
+            "id": reply_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
+        return f"data: {json.dumps(body)}\n\n"
+
+    try:
+        yield chunk({"role": "assistant", "content": ""})
+        async for piece in iterate_in_threadpool(iter(stream)):
+            yield chunk({"content": piece})
+        result = stream.result
+        yield chunk({}, "stop", usage=_usage(result), rag=result.to_json())
+    except RagError as exc:
+        error = {"error": {"type": type(exc).__name__, "message": str(exc)}}
+        yield f"data: {json.dumps(error)}\n\n"
+    finally:
+        # Runs when the client disconnects too: the model stops within one token.
+        stream.cancel()
+    yield "data: [DONE]\n\n"
