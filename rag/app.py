@@ -89,7 +89,13 @@ class RagApp:
     def catalog(self):
         from rag.catalog import Catalog
 
-        return Catalog(self.ledger, self.store, self.recipe)
+        return Catalog(self.ledger, self.store, self.recipe, self.uploads)
+
+    @cached_property
+    def uploads(self):
+        from rag.ingest.uploads import UploadArea
+
+        return UploadArea(self.data_dir.root / "uploads", self.settings.max_file_bytes)
 
     @cached_property
     def retriever(self):

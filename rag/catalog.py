@@ -7,6 +7,7 @@ from pathlib import Path
 from rag.datadir import check_collection_name
 from rag.errors import NotFoundError
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
+from rag.ingest.uploads import UploadArea
 from rag.store import VectorStore
 
 
@@ -32,8 +33,15 @@ def document_json(record: SourceRecord) -> dict[str, object]:
 
 
 class Catalog:
-    def __init__(self, ledger: Ledger, store: VectorStore, recipe: dict[str, object]) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        store: VectorStore,
+        recipe: dict[str, object],
+        uploads: UploadArea,
+    ) -> None:
         self._ledger = ledger
+        self._uploads = uploads
         self._store = store
         self._recipe = recipe
 
@@ -79,8 +87,8 @@ class Catalog:
     def documents(self, collection: str) -> list[SourceRecord]:
         return self._ledger.sources(collection)
 
-    def delete_document(self, collection: str, document: str) -> SourceRecord:
-        """Remove a document by its id or its source (path or URL), chunks included."""
+    def document(self, collection: str, document: str) -> SourceRecord:
+        """A document by its id or its source (path or URL)."""
         record = next(
             (
                 r
@@ -91,6 +99,12 @@ class Catalog:
         )
         if record is None:
             raise NotFoundError(f"no document {document!r} in collection {collection!r}")
+        return record
+
+    def delete_document(self, collection: str, document: str) -> SourceRecord:
+        """Remove a document, its chunks, and its file when it was uploaded."""
+        record = self.document(collection, document)
         self._ledger.remove_source(collection, record.source_id)
         delete_pending(self._ledger, self._store, collection)
+        self._uploads.discard(record.source_id)
         return record

@@ -54,3 +54,15 @@ class ModelTimeoutError(RagError):
 
 class ModelError(RagError):
     """The model backend failed (a remote server's error, a broken GGUF)."""
+
+
+class TooLargeError(InvalidInputError):
+    """An upload or request body is over its configured size limit."""
+
+
+class UnsupportedTypeError(InvalidInputError):
+    """A file is of a type no reader handles."""
+
+
+class UnprocessableError(InvalidInputError):
+    """The request was well formed, but nothing in it could be used (no readable file)."""

@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     api_url: str = "http://127.0.0.1:8000"
     api_key: SecretStr | None = None
+    api_max_request_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     ui_host: str = "127.0.0.1"
 
     @field_validator("chunk_overlap")

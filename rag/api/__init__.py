@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from rag.api.limits import BodySizeLimit
 from rag.api.routes import chat, collections, documents, health, query
 from rag.errors import (
     IndexLockedError,
@@ -24,11 +25,18 @@ from rag.errors import (
     NotFoundError,
     RagError,
     RecipeMismatchError,
+    TooLargeError,
+    UnprocessableError,
+    UnsupportedTypeError,
 )
 from rag.settings import Settings
 
+# Looked up along the exception's class hierarchy, most specific first.
 _STATUS = {
     InvalidInputError: 400,
+    TooLargeError: 413,
+    UnsupportedTypeError: 415,
+    UnprocessableError: 422,
     NotFoundError: 404,
     IndexLockedError: 409,
     RecipeMismatchError: 409,
@@ -70,6 +78,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
                     return _error("Unauthorized", message, 401)
             return await call_next(request)
 
+    api.add_middleware(BodySizeLimit, max_bytes=settings.api_max_request_bytes)
     api.include_router(health.router)
     api.include_router(query.router)
     api.include_router(collections.router)
@@ -78,7 +87,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
 
     @api.exception_handler(RagError)
     async def _rag_error(_: Request, exc: RagError) -> JSONResponse:
-        status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 500)
+        status = next((_STATUS[c] for c in type(exc).__mro__ if c in _STATUS), 500)
         headers = {}
         if isinstance(exc, ModelBusyError):
             headers["Retry-After"] = str(exc.retry_after_s)

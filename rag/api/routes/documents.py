@@ -1,9 +1,22 @@
-from fastapi import APIRouter, Query
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi.responses import FileResponse
 
 from rag.api.deps import Rag
 from rag.catalog import document_json
+from rag.connectors.files import scan_path
+from rag.errors import InvalidInputError, NotFoundError, UnprocessableError
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
+
+MAX_FILES_PER_UPLOAD = 50
+# The original file is served for reading, never run: no scripts, no sniffing, no embedding.
+_CONTENT_HEADERS = {
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 @router.get("")
@@ -16,6 +29,60 @@ def list_documents(
     records = rag.catalog.documents(rag.collection(collection))
     page = records[offset : offset + limit]
     return {"documents": [document_json(r) for r in page], "total": len(records)}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def upload_documents(
+    rag: Rag,
+    files: Annotated[list[UploadFile], File(description="One or more parts named `files`.")],
+    collection: Annotated[str | None, Form()] = None,
+) -> dict[str, object]:
+    """Store the files in the data directory and index them; the ingest report comes back.
+
+    Files that cannot be read are reported under `failed` and not kept; if none can be read,
+    the reply is 422.
+    """
+    name = rag.collection(collection)
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        raise InvalidInputError(f"at most {MAX_FILES_PER_UPLOAD} files per upload")
+    # Every name is checked before any file is written.
+    paths = [rag.uploads.path_for(name, upload.filename) for upload in files]
+    if len(set(paths)) != len(paths):
+        raise InvalidInputError("two uploaded files have the same name")
+    written: list[Path] = []
+    try:
+        for path, upload in zip(paths, files, strict=True):
+            rag.uploads.save(path, upload.file)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    max_bytes = rag.settings.max_file_bytes
+    report = rag.indexer.sync([scan_path(path, max_bytes) for path in paths], name)
+    for failure in report.failed:
+        rag.uploads.discard(failure["source"])
+    if len(report.failed) == len(paths):
+        problems = "; ".join(f"{Path(f['source']).name}: {f['error']}" for f in report.failed)
+        raise UnprocessableError(f"no uploaded file could be indexed: {problems}")
+    return {"collection": name, **report.to_json()}
+
+
+@router.get("/{document_id}")
+def get_document(document_id: str, rag: Rag, collection: str | None = None) -> dict[str, object]:
+    return document_json(rag.catalog.document(rag.collection(collection), document_id))
+
+
+@router.get("/{document_id}/content", response_class=FileResponse)
+def document_content(document_id: str, rag: Rag, collection: str | None = None) -> FileResponse:
+    """The original file, for source links. Web pages are not kept: open their URL instead."""
+    record = rag.catalog.document(rag.collection(collection), document_id)
+    if "://" in record.source_id:
+        raise NotFoundError(f"{record.source_id} is a web page; its original is at that URL")
+    path = Path(record.source_id)
+    if not path.is_file():
+        raise NotFoundError(f"{path.name} is no longer on disk; re-ingest or delete it")
+    return FileResponse(path, filename=path.name, headers=_CONTENT_HEADERS)
 
 
 @router.delete("/{document_id}")
