@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.store 10000 100000
 	$(BIN)/python -m bench.answers
+	$(BIN)/python -m bench.llm
 
 lint: install-dev
 	$(BIN)/ruff check .
