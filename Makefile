@@ -27,6 +27,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install -e '.[bench]'
+	touch $@
+
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
@@ -52,11 +56,13 @@ test-unit: install-dev
 test-integration: install-dev
 	$(BIN)/pytest tests/integration
 
-bench: install
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.store 10000 100000
 	$(BIN)/python -m bench.answers
 	$(BIN)/python -m bench.llm
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.ingest_memory
 
 lint: install-dev
 	$(BIN)/ruff check .
