@@ -21,7 +21,7 @@ from rag.llm.worker import Generation, ModelWorker
 from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
 from rag.tools import ToolCall, ToolError, ToolRegistry
-from rag.tools.arithmetic import arithmetic_only
+from rag.tools.routing import route, tool_answer
 
 MAX_QUESTION_CHARS = 4000
 STOP = ["\nQuestion:", "\nSources:", "<source", "\n\n\n"]
@@ -173,7 +173,7 @@ class ChatOrchestrator:
                 f"the question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}"
             )
         result = AskResult("", False, conversation_id or str(uuid.uuid4()))
-        if self._answer_arithmetic(question, result):
+        if self._answer_by_tool(question, result):
             return AnswerStream(result)
         started = time.perf_counter()
         chunks = self._retriever.search(question, collection, top_k, mode, filters)
@@ -220,17 +220,17 @@ class ChatOrchestrator:
 
         return similarity
 
-    def _answer_arithmetic(self, question: str, result: "AskResult") -> bool:
-        """Pure arithmetic is computed by the calculator, never by the model, and never abstains."""
-        expression = arithmetic_only(question)
-        if expression is None:
+    def _answer_by_tool(self, question: str, result: "AskResult") -> bool:
+        """Arithmetic, conversions and dates are computed by a tool, never by the model."""
+        routed = route(question)
+        if routed is None:
             return False
         try:
-            call = self._tools.call("calculator", {"expression": expression})
+            call = self._tools.call(routed.tool, routed.arguments)
         except ToolError:
             return False
         result.tool_calls.append(call)
-        result.answer = f"{expression} = {call.result} (computed by the calculator)"
+        result.answer = tool_answer(call)
         result.sentences = [AlignedSentence(result.answer, [], True)]
         return True
 

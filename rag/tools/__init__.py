@@ -102,7 +102,7 @@ def _validate(tool: Tool, arguments: dict[str, Any]) -> None:
 
 def default_registry() -> ToolRegistry:
     from rag.tools.calculator import calculator
-    from rag.tools.clock import current_date
+    from rag.tools.clock import current_date, days_between
     from rag.tools.units import unit_convert
 
-    return ToolRegistry([calculator, current_date, unit_convert])
+    return ToolRegistry([calculator, current_date, days_between, unit_convert])

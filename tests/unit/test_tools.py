@@ -90,7 +90,7 @@ def test_schema_comes_from_signature_and_docstring() -> None:
 
 def test_registry_validates_arguments_before_calling() -> None:
     registry = default_registry()
-    assert registry.names() == ["calculator", "current_date", "unit_convert"]
+    assert registry.names() == ["calculator", "current_date", "days_between", "unit_convert"]
     call = registry.call("calculator", {"expression": "2 + 2"})
     assert call.to_json() == {
         "name": "calculator",

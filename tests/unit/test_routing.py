@@ -1,0 +1,54 @@
+from datetime import date, timedelta
+
+import pytest
+
+from rag.tools import default_registry
+from rag.tools.routing import route, tool_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "tool", "result"),
+    [
+        ("What is 40366 / 439?", "calculator", "91.9498"),
+        ("What is twelve times seven?", "calculator", "84"),
+        ("What is one hundred and twenty plus thirty-five?", "calculator", "155"),
+        ("Subtract 8 from 20", "calculator", "12"),
+        ("Divide 100 by 8", "calculator", "12.5"),
+        ("What is the square root of 144?", "calculator", "12"),
+        ("What is 15 percent of 240?", "calculator", "36"),
+        ("Convert 5 km to miles", "unit_convert", "3.1068"),
+        ("How many feet in 3 metres?", "unit_convert", "9.8425"),
+        ("What is 100 degrees fahrenheit in celsius?", "unit_convert", "37.7777"),
+        ("How many days between 1 January 2026 and 31 March 2026?", "days_between", "89"),
+    ],
+)
+def test_tool_questions_are_routed_with_exact_arguments(
+    question: str, tool: str, result: str
+) -> None:
+    routed = route(question)
+    assert routed is not None and routed.tool == tool
+    call = default_registry().call(routed.tool, routed.arguments)
+    assert call.result.startswith(result)
+    assert tool in tool_answer(call) or "calculator" in tool_answer(call)
+
+
+def test_date_questions_use_today() -> None:
+    assert route("What is today's date?").tool == "current_date"
+    later = (date.today() + timedelta(days=10)).isoformat()
+    routed = route(f"How many days until {later}?")
+    assert default_registry().call(routed.tool, routed.arguments).result == "10"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many days of annual leave do employees get?",
+        "What is the price of the Aurora K2 home battery?",
+        "What is 3 times the price of the K2?",
+        "Who founded the company in 2014?",
+        "How many employees work in the three offices?",
+        "What is the 2026 roadmap?",
+    ],
+)
+def test_document_questions_are_not_routed(question: str) -> None:
+    assert route(question) is None
