@@ -61,6 +61,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.store 10000 100000
 	$(BIN)/python -m bench.answers
 	$(BIN)/python -m bench.llm
+	$(BIN)/python -m bench.tools
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.ingest_memory
 

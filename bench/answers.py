@@ -12,17 +12,12 @@ from pathlib import Path
 from bench.harness import table, write_section
 from rag.app import RagApp
 from rag.connectors.files import scan_path
-from rag.evaluation import load_dataset
+from rag.evaluation import answer_contains, load_dataset
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "eval" / "sample_docs_qa.jsonl"
 CORPUS = ROOT / "sample_docs"
-
-
-def _contains(answer: str, golds: tuple[str, ...]) -> bool:
-    text = answer.lower()
-    return any(gold.lower() in text for gold in golds)
 
 
 def main() -> None:
@@ -42,7 +37,7 @@ def main() -> None:
             result = app.chat.ask(q.question, "default", app.settings.top_k)
             seconds.append(time.perf_counter() - started)
             if q.answerable:
-                correct += _contains(result.answer, q.answers)
+                correct += answer_contains(result.answer, q.answers)
                 cited += any(Path(c.chunk.source).name in q.gold_sources for c in result.citations)
                 abstained_wrongly += result.abstained
             else:

@@ -8,6 +8,7 @@ A dataset is JSONL rows `{"question", "gold_sources", "answers", "answerable"}` 
 import hashlib
 import json
 import math
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,6 +51,16 @@ def load_dataset(path: Path) -> list[EvalQuestion]:
     if not rows:
         raise InvalidInputError(f"dataset {path} has no rows")
     return rows
+
+
+def answer_contains(answer: str, golds: Iterable[str]) -> bool:
+    """Whether the answer states a gold answer (case and thousands separators ignored)."""
+    text = _plain(answer)
+    return any(_plain(gold) in text for gold in golds)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
 
 
 def eval_collection_name(corpus: Path) -> str:

@@ -24,7 +24,7 @@ _EXPRESSION = re.compile(
     rf"{_TERM}(?:\s*{_OPERATOR}\s*{_TERM})+|\d[\d,.]*\s*% of\s*{_NUMBER}|{_FUNCTION}"
 )
 _FILLER = re.compile(
-    r"\b(what|what's|whats|is|are|the|of|result|value|calculate|compute|how|much|please|"
+    r"\b(what's|whats|what|is|are|the|of|result|value|calculate|compute|how|much|please|"
     r"equals?|tell|me|can|you|do|does|make|sum|product|total|give|work|out|get|if|i)\b"
     r"|[?=!.,:\s]",
     re.I,

@@ -11,6 +11,7 @@ from rag.tools.routing import route, tool_answer
     [
         ("What is 40366 / 439?", "calculator", "91.9498"),
         ("What is twelve times seven?", "calculator", "84"),
+        ("What's 99 * 99?", "calculator", "9801"),
         ("What is one hundred and twenty plus thirty-five?", "calculator", "155"),
         ("Subtract 8 from 20", "calculator", "12"),
         ("Divide 100 by 8", "calculator", "12.5"),
