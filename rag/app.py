@@ -92,6 +92,12 @@ class RagApp:
         return Catalog(self.ledger, self.store, self.recipe, self.uploads)
 
     @cached_property
+    def feedback(self):
+        from rag.feedback import FeedbackLog
+
+        return FeedbackLog(self.data_dir.root / "feedback.sqlite3")
+
+    @cached_property
     def uploads(self):
         from rag.ingest.uploads import UploadArea
 
@@ -164,6 +170,8 @@ class RagApp:
         )
 
     def close(self) -> None:
+        if "feedback" in self.__dict__:
+            self.feedback.close()
         self.store.close()
         self.ledger.close()
         self.data_dir.release()

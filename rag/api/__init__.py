@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from rag.api.limits import BodySizeLimit
-from rag.api.routes import chat, collections, documents, health, query
+from rag.api.routes import chat, collections, documents, feedback, health, query
 from rag.errors import (
     IndexLockedError,
     InvalidInputError,
@@ -84,6 +84,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
     api.include_router(collections.router)
     api.include_router(documents.router)
     api.include_router(chat.router)
+    api.include_router(feedback.router)
 
     @api.exception_handler(RagError)
     async def _rag_error(_: Request, exc: RagError) -> JSONResponse:

@@ -93,3 +93,21 @@ def test_a_full_model_queue_is_429_with_retry_after(
     assert response.status_code == 429
     assert response.headers["retry-after"] == "7"
     assert response.json()["error"]["type"] == "ModelBusyError"
+
+
+def test_feedback_is_stored_with_question_answer_and_sources(
+    client: TestClient, rag_app: RagApp
+) -> None:
+    body = {
+        "rating": -1,
+        "question": "What discount for two batteries?",
+        "answer": "8% off.",
+        "sources": [{"source": "price-list.md", "start": 10, "end": 20}],
+        "comment": "right number, wrong product",
+    }
+    response = client.post("/v1/feedback", json=body)
+    assert response.status_code == 201
+    [entry] = rag_app.feedback.entries()
+    assert entry["id"] == response.json()["id"]
+    assert {k: entry[k] for k in body} == body
+    assert client.post("/v1/feedback", json={**body, "rating": 5}).status_code == 422
