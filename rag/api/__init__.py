@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from rag.api.limits import BodySizeLimit
+from rag.api.metrics import ApiMetrics, RequestMetrics
 from rag.api.routes import chat, collections, documents, feedback, health, query
 from rag.errors import (
     IndexLockedError,
@@ -55,6 +56,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
 
         core = rag_app or RagApp(settings)
         api.state.rag = core
+        metrics.rag_app = core
         record = core.data_dir.server_record_path
         record.write_text(json.dumps({"url": settings.api_url, "pid": os.getpid()}))
         try:
@@ -65,6 +67,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
                 core.close()
 
     api = FastAPI(title="rag", version="0.1.0", lifespan=lifespan)
+    metrics = ApiMetrics()
+    api.state.metrics = metrics
 
     if settings.api_key is not None:
         expected = f"Bearer {settings.api_key.get_secret_value()}".encode()
@@ -79,6 +83,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
             return await call_next(request)
 
     api.add_middleware(BodySizeLimit, max_bytes=settings.api_max_request_bytes)
+    api.add_middleware(RequestMetrics, metrics=metrics)
     api.include_router(health.router)
     api.include_router(query.router)
     api.include_router(collections.router)

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from rag.api.metrics import ApiMetrics
 from rag.app import RagApp
 
 
@@ -12,3 +13,10 @@ def get_rag(request: Request) -> RagApp:
 
 
 Rag = Annotated[RagApp, Depends(get_rag)]
+
+
+def _metrics(request: Request):
+    return request.app.state.metrics
+
+
+Metrics = Annotated[ApiMetrics, Depends(_metrics)]

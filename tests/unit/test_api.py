@@ -111,3 +111,19 @@ def test_feedback_is_stored_with_question_answer_and_sources(
     assert entry["id"] == response.json()["id"]
     assert {k: entry[k] for k in body} == body
     assert client.post("/v1/feedback", json={**body, "rating": 5}).status_code == 422
+
+
+def test_metrics_count_requests_by_route_answer_stages_and_tokens(
+    client: TestClient, model: ScriptedModel
+) -> None:
+    model.replies.append("Customers get 8% off when they buy two or more batteries.")
+    client.post("/v1/query", json={"question": "What discount for two batteries?"})
+    client.get("/v1/documents/nope")
+
+    text = client.get("/metrics").text
+
+    assert 'rag_http_requests_total{method="POST",route="/v1/query",status="200"} 1.0' in text
+    assert 'route="/v1/documents/{document_id}",status="404"' in text
+    assert 'rag_answer_stage_seconds_count{stage="generate"} 1.0' in text
+    assert "rag_tokens_generated_total 11.0" in text  # one per streamed word
+    assert "rag_model_queue_depth 0.0" in text

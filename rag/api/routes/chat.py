@@ -17,7 +17,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from rag.api.deps import Rag
+from rag.api.deps import Metrics, Rag
+from rag.api.metrics import ApiMetrics
 from rag.api.routes.query import RetrievalOptions
 from rag.chat import AnswerStream, AskResult
 from rag.errors import InvalidInputError, RagError
@@ -73,7 +74,7 @@ def list_models(rag: Rag) -> ModelList:
 
 @router.post("/chat/completions", response_model=None)
 async def chat_completions(
-    body: ChatCompletionRequest, rag: Rag
+    body: ChatCompletionRequest, rag: Rag, metrics: Metrics
 ) -> dict[str, object] | StreamingResponse:
     """A grounded answer to the last user message; `stream: true` sends server-sent events."""
     question, history = _conversation(body.messages)
@@ -82,11 +83,12 @@ async def chat_completions(
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if not body.stream:
         result = await run_in_threadpool(rag.chat.ask, question, *args, history=history)
+        metrics.observe_answer(result)
         return _completion(reply_id, created, body.model, result)
     # Admission happens here, before any byte is sent, so "busy" is still a proper 429.
     stream = await run_in_threadpool(rag.chat.stream, question, *args, history=history)
     return StreamingResponse(
-        _events(stream, reply_id, created, body.model), media_type="text/event-stream"
+        _events(stream, reply_id, created, body.model, metrics), media_type="text/event-stream"
     )
 
 
@@ -128,7 +130,7 @@ def _completion(reply_id: str, created: int, model: str, result: AskResult) -> d
 
 
 async def _events(
-    stream: AnswerStream, reply_id: str, created: int, model: str
+    stream: AnswerStream, reply_id: str, created: int, model: str, metrics: ApiMetrics
 ) -> AsyncIterator[str]:
     def chunk(delta: dict[str, str], finish: str | None = None, **extra: object) -> str:
         body = {
@@ -146,6 +148,7 @@ async def _events(
         async for piece in iterate_in_threadpool(iter(stream)):
             yield chunk({"content": piece})
         result = stream.result
+        metrics.observe_answer(result)
         yield chunk({}, "stop", usage=_usage(result), rag=result.to_json())
     except RagError as exc:
         error = {"error": {"type": type(exc).__name__, "message": str(exc)}}

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import FileResponse
 
-from rag.api.deps import Rag
+from rag.api.deps import Metrics, Rag
 from rag.catalog import document_json
 from rag.connectors.files import scan_path
 from rag.errors import InvalidInputError, NotFoundError, UnprocessableError
@@ -34,6 +34,7 @@ def list_documents(
 @router.post("", status_code=status.HTTP_201_CREATED)
 def upload_documents(
     rag: Rag,
+    metrics: Metrics,
     files: Annotated[list[UploadFile], File(description="One or more parts named `files`.")],
     collection: Annotated[str | None, Form()] = None,
 ) -> dict[str, object]:
@@ -60,6 +61,7 @@ def upload_documents(
         raise
     max_bytes = rag.settings.max_file_bytes
     report = rag.indexer.sync([scan_path(path, max_bytes) for path in paths], name)
+    metrics.observe_ingest(report)
     for failure in report.failed:
         rag.uploads.discard(failure["source"])
     if len(report.failed) == len(paths):

@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from rag.api.deps import Rag
+from rag.api.deps import Metrics, Rag
 from rag.settings import RetrievalMode
 
 router = APIRouter(prefix="/v1", tags=["query"])
@@ -34,9 +34,11 @@ def search(body: SearchBody, rag: Rag) -> dict[str, object]:
 
 
 @router.post("/query")
-def query(body: QueryBody, rag: Rag) -> dict[str, object]:
+def query(body: QueryBody, rag: Rag, metrics: Metrics) -> dict[str, object]:
     """An answer with citations, the `rag ask --json` shape."""
-    return rag.chat.ask(body.question, *_options(body, rag), body.conversation_id).to_json()
+    result = rag.chat.ask(body.question, *_options(body, rag), body.conversation_id)
+    metrics.observe_answer(result)
+    return result.to_json()
 
 
 def _options(body: RetrievalOptions, rag: Rag) -> tuple:
