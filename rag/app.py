@@ -92,6 +92,20 @@ class RagApp:
         return Catalog(self.ledger, self.store, self.recipe, self.uploads)
 
     @cached_property
+    def jobs(self):
+        from rag.ingest.sources import scans_for
+        from rag.jobs import IngestJob, JobRunner
+
+        def run(job: IngestJob):
+            def done(_: str) -> None:
+                job.sources_done += 1
+
+            scans = scans_for(job.sources, self.settings)
+            return self.indexer.sync(scans, job.collection, on_source_done=done)
+
+        return JobRunner(run)
+
+    @cached_property
     def feedback(self):
         from rag.feedback import FeedbackLog
 

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     api_url: str = "http://127.0.0.1:8000"
     api_key: SecretStr | None = None
+    # Folders whose files POST /v1/ingest may read; empty = server-side paths refused.
+    api_ingest_roots: list[Path] = Field(default_factory=list)
     api_max_request_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     ui_host: str = "127.0.0.1"
 

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from rag.api.limits import BodySizeLimit
 from rag.api.metrics import ApiMetrics, RequestMetrics
-from rag.api.routes import chat, collections, documents, feedback, health, query
+from rag.api.routes import chat, collections, documents, feedback, health, ingest, query
 from rag.errors import (
     IndexLockedError,
     InvalidInputError,
@@ -90,6 +90,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
     api.include_router(documents.router)
     api.include_router(chat.router)
     api.include_router(feedback.router)
+    api.include_router(ingest.router)
 
     @api.exception_handler(RagError)
     async def _rag_error(_: Request, exc: RagError) -> JSONResponse:

@@ -1,0 +1,35 @@
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field, model_validator
+
+from rag.api.deps import Rag
+from rag.jobs import check_ingest_paths
+
+router = APIRouter(prefix="/v1", tags=["ingest"])
+
+
+class IngestBody(BaseModel):
+    paths: list[str] = Field(default_factory=list, max_length=100)
+    urls: list[str] = Field(default_factory=list, max_length=100)
+    collection: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "IngestBody":
+        if not self.paths and not self.urls:
+            raise ValueError("give `paths` (under RAG_API_INGEST_ROOTS) or `urls`")
+        if any("://" not in url for url in self.urls):
+            raise ValueError("every entry of `urls` must be an http(s) URL")
+        return self
+
+
+@router.post("/ingest", status_code=status.HTTP_202_ACCEPTED)
+def start_ingest(body: IngestBody, rag: Rag) -> dict[str, object]:
+    """Start an ingest job; poll `GET /v1/jobs/{id}` for progress and the report. URLs follow
+    the web connector's rules (public addresses only, robots.txt, size and page limits)."""
+    paths = check_ingest_paths(body.paths, rag.settings.api_ingest_roots) if body.paths else []
+    job = rag.jobs.submit(rag.collection(body.collection), [*paths, *body.urls])
+    return job.to_json()
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: str, rag: Rag) -> dict[str, object]:
+    return rag.jobs.get(job_id).to_json()
