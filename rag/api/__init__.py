@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from rag.api.limits import BodySizeLimit
 from rag.api.metrics import ApiMetrics, RequestMetrics
@@ -85,12 +86,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
     api.add_middleware(BodySizeLimit, max_bytes=settings.api_max_request_bytes)
     api.add_middleware(RequestMetrics, metrics=metrics)
     api.include_router(health.router)
-    api.include_router(query.router)
-    api.include_router(collections.router)
-    api.include_router(documents.router)
-    api.include_router(chat.router)
-    api.include_router(feedback.router)
-    api.include_router(ingest.router)
+    for module in (query, collections, documents, chat, feedback, ingest):
+        api.include_router(module.router, responses=ERROR_RESPONSES)
 
     @api.exception_handler(RagError)
     async def _rag_error(_: Request, exc: RagError) -> JSONResponse:
@@ -108,6 +105,32 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
         return _error("InvalidRequest", problems, 422)
 
     return api
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+_ERROR_MEANINGS = {
+    400: "The request is invalid (the message says what to fix)",
+    401: "Missing or wrong API key",
+    404: "No such collection, document or job",
+    409: "The data directory or collection is in a conflicting state",
+    413: "The body or an uploaded file is over its size limit",
+    415: "An uploaded file is of an unsupported type",
+    422: "The body does not validate, or no uploaded file could be read",
+    429: "The model's queue is full; retry after Retry-After seconds",
+    502: "The model backend failed",
+    504: "The model did not answer in time",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody, "description": meaning} for code, meaning in _ERROR_MEANINGS.items()
+}
 
 
 def _error(kind: str, message: str, status: int, headers: dict[str, str] | None = None):

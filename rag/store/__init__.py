@@ -5,6 +5,7 @@ applied by the store) and a payload holding its text, source, page and character
 """
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -105,10 +106,19 @@ def validate_points(points: Sequence[ChunkPoint], dimension: int) -> None:
             raise InvalidInputError(f"chunk {point.id}: sparse indices and values differ in length")
 
 
+# A payload field, optionally nested with dots (tags.team); never a JSON path expression.
+_FILTER_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}(?:\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,3}")
+
+
 def filter_conditions(filters: Filters | None) -> list[tuple[str, str, object]]:
     """Check filters once, for every backend: (key, "value" | "any" | "range" | "date_range", x)."""
     conditions: list[tuple[str, str, object]] = []
     for key, value in (filters or {}).items():
+        if not _FILTER_KEY.fullmatch(key):
+            raise InvalidInputError(
+                f"invalid filter key {key!r}: use a payload field name such as file_type, "
+                "page or tags.team"
+            )
         if isinstance(value, Mapping):
             unknown = set(value) - set(RANGE_BOUNDS)
             if unknown or not value:

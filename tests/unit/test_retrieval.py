@@ -169,3 +169,12 @@ def test_changing_tags_rewrites_the_chunks(rag_app: RagApp, docs: Path) -> None:
     report = rag_app.indexer.sync(scan, "default", {"team": "b"})
     assert report.updated == [str(docs / "price-list.md")]
     assert rag_app.store.count("default", {"tags.team": "b"}) == rag_app.store.count("default")
+
+
+@pytest.mark.parametrize("key", ["", "ó\U000fb125ý", "a b", "tags..team", "page[0]", "$.x", "1abc"])
+def test_a_filter_key_that_is_not_a_field_name_is_an_input_error(
+    rag_app: RagApp, docs: Path, key: str
+) -> None:
+    rag_app.indexer.sync([scan_path(docs / "price-list.md", 10**6)], "default")
+    with pytest.raises(InvalidInputError, match="filter key"):
+        rag_app.retriever.search("price", "default", 4, "hybrid", {key: ["x"]})
