@@ -72,7 +72,19 @@ def list_models(rag: Rag) -> ModelList:
     return ModelList(data=[ModelCard(id=MODEL_PREFIX + name) for name in names])
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post(
+    "/chat/completions",
+    response_model=None,
+    responses={
+        200: {
+            "description": "A chat completion, or with `stream: true` server-sent events",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/event-stream": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 async def chat_completions(
     body: ChatCompletionRequest, rag: Rag, metrics: Metrics
 ) -> dict[str, object] | StreamingResponse:
