@@ -13,6 +13,7 @@ Run: .venv/bin/python -m bench.ingest   (writes the "Ingestion speed" section)
 """
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -113,7 +114,7 @@ def main() -> None:
             ]
         )
         print(rows[-1])
-        _remove(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
     headers = [
         "corpus",
         "chunks",
@@ -132,12 +133,6 @@ def main() -> None:
         "embedder, faster than llama-index + qdrant-client local mode.\n\n" + table(headers, rows)
     )
     write_section("Ingestion speed", "python -m bench.ingest", body)
-
-
-def _remove(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -56,19 +56,15 @@ class FeedbackLog:
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
-            rows = self._db.execute(
+            cursor = self._db.execute(
                 "SELECT id, created_at, rating, question, answer, sources, comment, "
                 "conversation_id FROM feedback ORDER BY created_at"
-            ).fetchall()
-        keys = ("id", "created_at", "rating", "question", "answer", "sources", "comment")
-        return [
-            {
-                **dict(zip(keys, row, strict=False)),
-                "sources": json.loads(row[5]),
-                "conversation_id": row[7],
-            }
-            for row in rows
-        ]
+            )
+            columns = [description[0] for description in cursor.description]
+            entries = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        for entry in entries:
+            entry["sources"] = json.loads(entry["sources"])
+        return entries
 
     def close(self) -> None:
         self._db.close()

@@ -40,7 +40,9 @@ class ApiMetrics:
 
         def worker_value(name: str):
             # Never builds the model worker just to report on it.
-            return lambda: getattr(vars(self.rag_app or object()).get("model_worker"), name, 0)
+            return lambda: getattr(
+                getattr(self.rag_app, "__dict__", {}).get("model_worker"), name, 0
+            )
 
         Gauge(
             "rag_model_queue_depth", "Requests waiting for the model", registry=self.registry

@@ -80,7 +80,7 @@ _CONVERSION = re.compile(
     re.I,
 )
 _TODAY = re.compile(
-    r"^(?:what(?:'s| is)\s+)?(?:today's date|the date today|the current date|today's date today)"
+    r"^(?:what(?:'s| is)\s+)?(?:today's date|the date today|the current date)"
     r"|^what (?:day|date|year) is (?:it )?today|^what day is it|^what year is it",
     re.I,
 )
@@ -108,7 +108,7 @@ def route(question: str) -> RoutedCall | None:
     days = _days_call(text)
     if days is not None:
         return days
-    conversion = _CONVERSION.match(text.rstrip(" ?.!") + "?") or _CONVERSION.match(text)
+    conversion = _CONVERSION.match(text)
     if conversion and (conversion["target1"] or conversion["target2"]):
         target = conversion["target1"] or conversion["target2"]
         return RoutedCall(
