@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     # Folders whose files POST /v1/ingest may read; empty = server-side paths refused.
     api_ingest_roots: list[Path] = Field(default_factory=list)
     api_max_request_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    # Browser origins allowed to call the API from their pages (CORS); empty = none (the default).
+    api_cors_origins: list[str] = Field(default_factory=list)
     ui_host: str = "127.0.0.1"
 
     @field_validator("chunk_overlap")

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -85,6 +86,15 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
 
     api.add_middleware(BodySizeLimit, max_bytes=settings.api_max_request_bytes)
     api.add_middleware(RequestMetrics, metrics=metrics)
+    if settings.api_cors_origins:
+        # Outermost, so a browser's preflight is answered before the API key is asked for.
+        api.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api_cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Retry-After"],
+        )
     api.include_router(health.router)
     for module in (query, collections, documents, chat, feedback, ingest):
         api.include_router(module.router, responses=ERROR_RESPONSES)

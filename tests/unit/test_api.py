@@ -80,6 +80,33 @@ def test_api_key_guards_every_route_but_health(rag_app: RagApp) -> None:
         assert allowed.status_code == 200
 
 
+def test_cors_is_off_by_default_and_allows_only_configured_origins(
+    client: TestClient, rag_app: RagApp
+) -> None:
+    page = {"Origin": "https://evil.example"}
+    assert "access-control-allow-origin" not in client.get("/v1/collections", headers=page).headers
+
+    from pydantic import SecretStr
+
+    settings = rag_app.settings.model_copy(
+        update={"api_cors_origins": ["https://app.example"], "api_key": SecretStr("k")}
+    )
+    with TestClient(create_app(settings, rag_app)) as configured:
+        preflight = configured.options(
+            "/v1/query",
+            headers={
+                "Origin": "https://app.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://app.example"
+        other = configured.get("/v1/collections", headers={**page, "Authorization": "Bearer k"})
+        assert other.status_code == 200
+        assert "access-control-allow-origin" not in other.headers
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_a_full_model_queue_is_429_with_retry_after(
     client: TestClient, rag_app: RagApp, monkeypatch: pytest.MonkeyPatch, stream: bool
