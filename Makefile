@@ -64,6 +64,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.tools
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.ingest_memory
+	$(BIN)/python -m bench.api
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -56,6 +56,10 @@ class Citation:
             "end": self.end,
             "text": self.text,
             "score": round(self.score, 4),
+            # The chunk around the quote, for showing it in its surroundings:
+            # context[start - context_start : end - context_start] == text.
+            "context": self.chunk.text,
+            "context_start": self.chunk.start,
         }
 
 

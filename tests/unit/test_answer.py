@@ -38,6 +38,9 @@ def test_supported_sentence_cites_the_exact_source_span() -> None:
     citation = citations[0]
     assert PAGE[citation.start : citation.end] == citation.text
     assert citation.text == "The K2 is covered by a 10-year warranty."
+    shown = citation.to_json()
+    at = shown["start"] - shown["context_start"]
+    assert shown["context"][at : at + len(citation.text)] == citation.text
 
 
 def test_a_number_not_in_the_sources_is_unsupported() -> None:

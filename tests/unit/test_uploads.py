@@ -35,6 +35,8 @@ def test_an_upload_is_indexed_served_back_and_deleted_with_its_file(
     assert again.json()["unchanged"] == 1 and again.json()["chunks_written"] == 0
 
     [document] = client.get("/v1/documents").json()["documents"]
+    assert response.json()["document_ids"] == {document["source"]: document["id"]}
+    assert again.json()["document_ids"] == response.json()["document_ids"]
     content = client.get(f"/v1/documents/{document['id']}/content")
     assert content.content == NOTE
     assert "sandbox" in content.headers["content-security-policy"]
@@ -58,6 +60,7 @@ def test_several_files_in_one_upload_and_a_bad_one_is_reported_not_kept(
     body = response.json()
     assert body["collection"] == "facilities" and len(body["added"]) == 1
     assert [Path(f["source"]).name for f in body["failed"]] == ["broken.pdf"]
+    assert [Path(source).name for source in body["document_ids"]] == ["parking.md"]
     assert not (rag_app.data_dir.root / "uploads" / "facilities" / "broken.pdf").exists()
 
 

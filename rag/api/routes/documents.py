@@ -8,6 +8,7 @@ from rag.api.deps import Metrics, Rag
 from rag.catalog import document_json
 from rag.connectors.files import scan_path
 from rag.errors import InvalidInputError, NotFoundError, UnprocessableError
+from rag.ingest.chunking import document_id
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -38,7 +39,8 @@ def upload_documents(
     files: Annotated[list[UploadFile], File(description="One or more parts named `files`.")],
     collection: Annotated[str | None, Form()] = None,
 ) -> dict[str, object]:
-    """Store the files in the data directory and index them; the ingest report comes back.
+    """Store the files in the data directory and index them; the ingest report comes back,
+    with `document_ids` mapping each kept file to its document id.
 
     Files that cannot be read are reported under `failed` and not kept; if none can be read,
     the reply is 422.
@@ -67,7 +69,10 @@ def upload_documents(
     if len(report.failed) == len(paths):
         problems = "; ".join(f"{Path(f['source']).name}: {f['error']}" for f in report.failed)
         raise UnprocessableError(f"no uploaded file could be indexed: {problems}")
-    return {"collection": name, **report.to_json()}
+    failed = {failure["source"] for failure in report.failed}
+    kept = [str(path.resolve()) for path in paths if str(path.resolve()) not in failed]
+    ids = {source: document_id(source) for source in kept}
+    return {"collection": name, "document_ids": ids, **report.to_json()}
 
 
 @router.get("/{document_id}")

@@ -24,3 +24,9 @@ def post_feedback(body: FeedbackBody, rag: Rag) -> dict[str, str]:
         body.rating, body.question, body.answer, body.sources, body.comment, body.conversation_id
     )
     return {"id": feedback_id}
+
+
+@router.get("/feedback")
+def list_feedback(rag: Rag) -> dict[str, object]:
+    """Every rating stored so far, oldest first (for export into an evaluation set)."""
+    return {"feedback": rag.feedback.entries()}

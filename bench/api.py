@@ -1,0 +1,203 @@
+"""The REST API under load: 8 clients for 60 s mixing questions, streamed chats and uploads.
+
+A real `rag serve` (bundled model, embedded store, sample_docs ingested) runs in its own process;
+each client thread loops over three operations in turn, starting at a different one:
+`POST /v1/query`, `POST /v1/chat/completions` with `stream: true` (read to `[DONE]`), and a small
+`POST /v1/documents` upload that is deleted again. A 429 is counted and the client waits the
+Retry-After it was given (capped), as a well-behaved client does. Goal: no 5xx at all.
+
+Run: .venv/bin/python -m bench.api [SECONDS] [CLIENTS]   (writes the "REST API under load" section)
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from bench.harness import table, write_section
+from tests.live import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    json.loads(line)["question"]
+    for line in (ROOT / "eval" / "sample_docs_qa.jsonl").read_text().splitlines()
+    if line.strip()
+]
+MAX_WAIT_S = 2.0
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.errors: list[str] = []
+
+    def record(self, endpoint: str, status: int, seconds: float, detail: str = "") -> None:
+        with self._lock:
+            self.statuses[endpoint][status] += 1
+            if status < 400:
+                self.latencies[endpoint].append(seconds)
+            elif status >= 500 or status == 0:
+                self.errors.append(f"{endpoint} {status} {detail[:200]}")
+
+
+def _query(http: httpx.Client, n: int) -> httpx.Response:
+    return http.post("/v1/query", json={"question": QUESTIONS[n % len(QUESTIONS)]})
+
+
+def _chat_stream(http: httpx.Client, n: int) -> httpx.Response:
+    body = {
+        "model": "rag:default",
+        "stream": True,
+        "messages": [{"role": "user", "content": QUESTIONS[(n * 7) % len(QUESTIONS)]}],
+    }
+    with http.stream("POST", "/v1/chat/completions", json=body) as response:
+        events = [line for line in response.read().decode().splitlines() if line]
+    if response.status_code == 200 and events[-1:] != ["data: [DONE]"]:
+        raise RuntimeError("the stream did not end with [DONE]")
+    return response
+
+
+def _upload(http: httpx.Client, n: int) -> httpx.Response:
+    text = f"# Load note {n}\n\nBench upload number {n} lists {n * 3} spare fuses.\n"
+    files = {"files": (f"load-note-{threading.get_ident()}-{n}.md", text, "text/markdown")}
+    response = http.post("/v1/documents", files=files)
+    if response.status_code == 201:
+        for document_id in response.json()["document_ids"].values():
+            http.delete(f"/v1/documents/{document_id}")
+    return response
+
+
+OPERATIONS: dict[str, Callable[[httpx.Client, int], httpx.Response]] = {
+    "POST /v1/query": _query,
+    "POST /v1/chat/completions (stream)": _chat_stream,
+    "POST /v1/documents (+ delete)": _upload,
+}
+
+
+def _client(base_url: str, start: int, deadline: float, recorder: Recorder) -> None:
+    names = list(OPERATIONS)
+    n = start
+    with httpx.Client(base_url=base_url, timeout=300) as http:
+        while time.monotonic() < deadline:
+            name = names[n % len(names)]
+            began = time.perf_counter()
+            try:
+                response = OPERATIONS[name](http, n)
+            except (httpx.HTTPError, RuntimeError) as exc:
+                recorder.record(name, 0, time.perf_counter() - began, repr(exc))
+            else:
+                elapsed = time.perf_counter() - began
+                recorder.record(name, response.status_code, elapsed, response.text)
+                if response.status_code == 429:
+                    time.sleep(min(float(response.headers.get("retry-after", 1)), MAX_WAIT_S))
+            n += 1
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "RAG_DATA_DIR": str(data_dir), "RAG_API_URL": f"http://127.0.0.1:{port}"}
+    rag = str(Path(sys.executable).with_name("rag"))
+    docs = str(ROOT / "sample_docs")
+    subprocess.run([rag, "ingest", docs], env=env, check=True, capture_output=True)
+    with log.open("w") as sink:
+        command = [rag, "serve", "--port", str(port)]
+        server = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    server.kill()
+    raise RuntimeError(f"the server did not start; see {log}")
+
+
+def main() -> None:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
+    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        log = Path(tmp) / "server.log"
+        server = _start_server(Path(tmp) / "data", port, log)
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            httpx.post(f"{base_url}/v1/query", json={"question": "warm up"}, timeout=300)
+            recorder = Recorder()
+            deadline = time.monotonic() + seconds
+            threads = [
+                threading.Thread(target=_client, args=(base_url, i, deadline, recorder))
+                for i in range(clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            peak_rss = _rss_mib(server.pid)
+            alive = server.poll() is None
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        _report(recorder, seconds, clients, peak_rss, alive)
+        if recorder.errors:
+            print("\n".join(recorder.errors[:20]), file=sys.stderr)
+            print(log.read_text()[-4000:], file=sys.stderr)
+
+
+def _report(recorder: Recorder, seconds: float, clients: int, peak_rss: float, alive: bool) -> None:
+    rows = []
+    for name in OPERATIONS:
+        statuses = recorder.statuses[name]
+        done = recorder.latencies[name]
+        server_errors = sum(count for status, count in statuses.items() if status >= 500)
+        rows.append(
+            [
+                name,
+                sum(statuses.values()),
+                len(done),
+                statuses.get(429, 0),
+                server_errors,
+                statuses.get(0, 0),
+                f"{_percentile(done, 50):.2f}",
+                f"{_percentile(done, 95):.2f}",
+            ]
+        )
+    body = table(
+        ["endpoint", "requests", "ok", "429", "5xx", "transport errors", "p50 s", "p95 s"], rows
+    )
+    body += (
+        f"\n\n{clients} client threads for {seconds:.0f} s against `rag serve` in its own process"
+        " (bundled SmolLM2, embedded store, sample_docs ingested, default queue of 4 waiting"
+        " requests). Latencies are of successful requests only; a 429 client waits the"
+        f" Retry-After it got (at most {MAX_WAIT_S:.0f} s). Server peak RSS {peak_rss:.0f} MiB;"
+        f" server alive at the end: {'yes' if alive else 'NO'}."
+    )
+    print(body)
+    write_section("REST API under load", "python -m bench.api", body)
+
+
+if __name__ == "__main__":
+    main()
