@@ -6,9 +6,9 @@ import sys
 HEAVY = ("llama_cpp", "qdrant_edge", "qdrant_client", "torch", "sentence_transformers")
 
 
-def test_cli_and_api_import_no_engine() -> None:
+def test_cli_api_and_ui_import_no_engine() -> None:
     code = (
-        "import sys, rag.cli, rag.api, rag.app\n"
+        "import sys, rag.cli, rag.api, rag.app, rag.ui.client, rag.ui.render\n"
         f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(','.join(loaded))"
     )

@@ -1,0 +1,153 @@
+"""The UI's only way to the index and the model: the REST API, over HTTP.
+
+Every failure becomes an `ApiError` whose message is meant for the person at the browser:
+the API down, the model busy (with how long to wait), a wrong key, or the API's own message.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+Upload = tuple[str, bytes, str]  # file name, content, MIME type
+
+
+class ApiError(Exception):
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class ChatReply:
+    """A streamed answer: iterate `deltas()` for text, then read `result` (the ask JSON)."""
+
+    response: httpx.Response
+    result: dict[str, Any] = field(default_factory=dict)
+
+    def deltas(self) -> Iterator[str]:
+        try:
+            for line in self.response.iter_lines():
+                if not line.startswith("data: ") or line == "data: [DONE]":
+                    continue
+                event = json.loads(line[len("data: ") :])
+                if "error" in event:
+                    raise ApiError(event["error"]["message"])
+                if "rag" in event:
+                    self.result = event["rag"]
+                for choice in event.get("choices", []):
+                    text = choice.get("delta", {}).get("content")
+                    if text:
+                        yield text
+        except httpx.HTTPError as exc:
+            raise ApiError(f"the answer stream broke off: {exc}") from exc
+        finally:
+            self.response.close()
+
+
+class ApiClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None = None,
+        timeout_s: float = 300.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(
+            base_url=self.base_url, headers=headers, timeout=timeout_s, transport=transport
+        )
+
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/health")
+
+    def collections(self) -> list[str]:
+        return [c["name"] for c in self._call("GET", "/v1/collections")["collections"]]
+
+    def create_collection(self, name: str) -> None:
+        self._call("POST", "/v1/collections", json={"name": name})
+
+    def documents(self, collection: str) -> list[dict[str, Any]]:
+        params = {"collection": collection, "limit": 1000}
+        return self._call("GET", "/v1/documents", params=params)["documents"]
+
+    def delete_document(self, collection: str, document_id: str) -> None:
+        self._call("DELETE", f"/v1/documents/{document_id}", params={"collection": collection})
+
+    def document_content(self, collection: str, document_id: str) -> bytes:
+        path = f"/v1/documents/{document_id}/content"
+        return self._send("GET", path, params={"collection": collection}).content
+
+    def upload(self, collection: str, files: list[Upload]) -> dict[str, Any]:
+        parts = [("files", file) for file in files]
+        return self._call("POST", "/v1/documents", files=parts, data={"collection": collection})
+
+    def ingest_urls(self, collection: str, urls: list[str]) -> dict[str, Any]:
+        return self._call("POST", "/v1/ingest", json={"urls": urls, "collection": collection})
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/v1/jobs/{job_id}")
+
+    def feedback(self, rating: int, question: str, result: dict[str, Any]) -> None:
+        body = {
+            "rating": rating,
+            "question": question,
+            "answer": result.get("answer", ""),
+            "sources": result.get("citations", [])[:50],
+            "conversation_id": result.get("conversation_id"),
+        }
+        self._call("POST", "/v1/feedback", json=body)
+
+    def feedback_export(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/v1/feedback")["feedback"]
+
+    def chat(self, messages: list[dict[str, str]], collection: str, **options: Any) -> ChatReply:
+        """Start a streamed chat completion; errors before the first byte raise here."""
+        body = {"model": f"rag:{collection}", "messages": messages, "stream": True, **options}
+        request = self._http.build_request("POST", "/v1/chat/completions", json=body)
+        response = self._guard(lambda: self._http.send(request, stream=True))
+        if response.status_code >= 400:
+            response.read()
+            response.close()
+            raise _error_of(response, self.base_url)
+        return ChatReply(response)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        return self._send(method, path, **kwargs).json()
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        response = self._guard(lambda: self._http.request(method, path, **kwargs))
+        if response.status_code >= 400:
+            raise _error_of(response, self.base_url)
+        return response
+
+    def _guard(self, send):
+        try:
+            return send()
+        except httpx.TimeoutException as exc:
+            raise ApiError(f"The API at {self.base_url} did not answer in time.") from exc
+        except httpx.HTTPError as exc:
+            raise ApiError(
+                f"The API at {self.base_url} is not reachable. Is `rag serve` running?"
+            ) from exc
+
+
+def _error_of(response: httpx.Response, base_url: str) -> ApiError:
+    status = response.status_code
+    if status == 401:
+        message = f"The API at {base_url} refused the key: set RAG_API_KEY to the server's key."
+    elif status == 429:
+        wait = response.headers.get("retry-after", "a few")
+        message = f"The model is busy with other questions. Try again in {wait} seconds."
+    else:
+        try:
+            message = response.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = f"The API answered HTTP {status}."
+    return ApiError(message, status)

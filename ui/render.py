@@ -1,0 +1,94 @@
+"""Markdown for the chat, built so that nothing from a document or the model can act.
+
+Streamlit renders Markdown without raw HTML (`unsafe_allow_html` is never on), but Markdown
+itself can still load an image (`![](https://...)`), make a `javascript:` link, or run Streamlit's
+own directives (`:red[...]`, `$math$`). So document text is escaped to show exactly as written,
+and model text keeps its emphasis and lists while links, images and addresses are made inert.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+# Every ASCII punctuation character that Markdown or Streamlit gives a meaning to.
+_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+# What model text may keep: emphasis (* _), lists (- + digits .), headings (#), tables (|), code.
+_ACTIVE_IN_MODEL_TEXT = re.compile(r"([\\\[\]<>$&:~])")
+_ADDRESS = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:/{1,3}|\bwww\.)[^\s`]+")
+CONTEXT_CHARS = 400
+
+
+def literal(text: str) -> str:
+    """Text shown exactly as written: no formatting, links, images, HTML or directives."""
+    return _ACTIVE.sub(r"\\\1", text)
+
+
+def model_markdown(text: str) -> str:
+    """Model output as Markdown, with every address shown as code, never as a link or image."""
+    parts: list[str] = []
+    position = 0
+    for match in _ADDRESS.finditer(text):
+        parts.append(_ACTIVE_IN_MODEL_TEXT.sub(r"\\\1", text[position : match.start()]))
+        parts.append(f"`{match.group()}`")
+        position = match.end()
+    parts.append(_ACTIVE_IN_MODEL_TEXT.sub(r"\\\1", text[position:]))
+    return "".join(parts)
+
+
+def inert_stream(deltas: Iterable[str]) -> Iterator[str]:
+    """`model_markdown` over a stream of text pieces.
+
+    Pieces are held back to the last whitespace, so an address split across pieces is still
+    recognised whole before any of it is shown.
+    """
+    pending = ""
+    for delta in deltas:
+        pending += delta
+        cut = max(pending.rfind(" "), pending.rfind("\n"))
+        if cut >= 0:
+            yield model_markdown(pending[: cut + 1])
+            pending = pending[cut + 1 :]
+    if pending:
+        yield model_markdown(pending)
+
+
+def file_name(source: str) -> str:
+    return source if "://" in source else PurePosixPath(source).name
+
+
+def citation_label(citation: dict[str, Any]) -> str:
+    page = f" · page {citation['page']}" if citation.get("page") else ""
+    return literal(f"[{citation['id']}] {file_name(citation['source'])}{page}")
+
+
+def answer_markdown(result: dict[str, Any]) -> str:
+    """The answer sentence by sentence, each followed by its citation chips, or marked
+    unsupported when no source backs it."""
+    sentences = result.get("sentences") or []
+    if not sentences:
+        return model_markdown(result.get("answer", ""))
+    shown = []
+    for sentence in sentences:
+        chips = " ".join(f":blue-badge[{literal(str(c))}]" for c in sentence["citations"])
+        if not sentence["supported"]:
+            chips = ":orange-badge[not found in the sources]"
+        shown.append(f"{model_markdown(sentence['text'])} {chips}".strip())
+    return " ".join(shown)
+
+
+def quote_in_context(citation: dict[str, Any]) -> str:
+    """The quoted span in bold inside the text around it."""
+    context = citation.get("context") or citation["text"]
+    start = citation["start"] - citation.get("context_start", citation["start"])
+    end = start + len(citation["text"])
+    if context[start:end] != citation["text"]:
+        start, end, context = 0, len(citation["text"]), citation["text"]
+    before = context[max(0, start - CONTEXT_CHARS) : start]
+    after = context[end : end + CONTEXT_CHARS]
+    return f"…{literal(before)}**{literal(citation['text'].strip())}**{literal(after)}…"
+
+
+def tool_trace(call: dict[str, Any]) -> str:
+    arguments = ", ".join(f"{k}={v}" for k, v in call.get("arguments", {}).items())
+    return literal(f"{call['name']}({arguments}) → {call['result']}")
