@@ -23,7 +23,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
+# The browser tests drive Debian's Chromium (Playwright's own browser download needs the internet).
+CHROMIUM := /usr/bin/chromium
+APT := $(shell [ "$$(id -u)" = 0 ] || echo sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+$(CHROMIUM):
+	$(APT) install -y -qq --no-install-recommends chromium \
+		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium)
+
+$(VENV)/.installed-dev: $(VENV)/.installed | $(CHROMIUM)
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
 

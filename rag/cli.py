@@ -407,6 +407,8 @@ def ui() -> None:
         str(script),
         "--server.headless=true",
         f"--server.address={settings.ui_host}",
+        "--browser.gatherUsageStats=false",
+        "--client.toolbarMode=minimal",
     ]
     raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603
 

@@ -1,10 +1,14 @@
-"""A real uvicorn server on 127.0.0.1 in a background thread, for tests that need live HTTP."""
+"""Live servers on 127.0.0.1 for tests: uvicorn in a thread, or any command as a process."""
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
 
 import uvicorn
 from fastapi import FastAPI
@@ -32,3 +36,28 @@ def serving(app: FastAPI, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[str]:
+    """Run `command` as its own process until the block ends; yields once `ready_url` answers."""
+    with log.open("w") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(ready_url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[:3]} did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.25)
+        yield ready_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

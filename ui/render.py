@@ -20,19 +20,24 @@ CONTEXT_CHARS = 400
 
 
 def literal(text: str) -> str:
-    """Text shown exactly as written: no formatting, links, images, HTML or directives."""
-    return _ACTIVE.sub(r"\\\1", text)
+    """Text shown as written: no formatting, HTML or directives, and addresses as code."""
+    return _escaped(text, _ACTIVE)
 
 
 def model_markdown(text: str) -> str:
     """Model output as Markdown, with every address shown as code, never as a link or image."""
+    return _escaped(text, _ACTIVE_IN_MODEL_TEXT)
+
+
+def _escaped(text: str, active: re.Pattern[str]) -> str:
+    # Backslash escapes do not stop GFM from turning a bare address into a link; code spans do.
     parts: list[str] = []
     position = 0
     for match in _ADDRESS.finditer(text):
-        parts.append(_ACTIVE_IN_MODEL_TEXT.sub(r"\\\1", text[position : match.start()]))
+        parts.append(active.sub(r"\\\1", text[position : match.start()]))
         parts.append(f"`{match.group()}`")
         position = match.end()
-    parts.append(_ACTIVE_IN_MODEL_TEXT.sub(r"\\\1", text[position:]))
+    parts.append(active.sub(r"\\\1", text[position:]))
     return "".join(parts)
 
 
@@ -84,9 +89,10 @@ def quote_in_context(citation: dict[str, Any]) -> str:
     end = start + len(citation["text"])
     if context[start:end] != citation["text"]:
         start, end, context = 0, len(citation["text"]), citation["text"]
-    before = context[max(0, start - CONTEXT_CHARS) : start]
-    after = context[end : end + CONTEXT_CHARS]
-    return f"…{literal(before)}**{literal(citation['text'].strip())}**{literal(after)}…"
+    first, last = max(0, start - CONTEXT_CHARS), min(len(context), end + CONTEXT_CHARS)
+    before = ("…" if first else "") + literal(context[first:start])
+    after = literal(context[end:last]) + ("…" if last < len(context) else "")
+    return f"{before}**{literal(citation['text'].strip())}**{after}"
 
 
 def tool_trace(call: dict[str, Any]) -> str:

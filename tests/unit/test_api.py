@@ -155,3 +155,16 @@ def test_metrics_count_requests_by_route_answer_stages_and_tokens(
     assert 'rag_answer_stage_seconds_count{stage="generate"} 1.0' in text
     assert "rag_tokens_generated_total 11.0" in text  # one per streamed word
     assert "rag_model_queue_depth 0.0" in text
+
+
+def test_questions_and_document_text_stay_out_of_info_logs(
+    client: TestClient, model: ScriptedModel, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO)
+    model.replies.append("Customers get 8% off when they buy two or more batteries.")
+    question = "What discount applies to two batteries for Ms Quillfeather?"
+    assert client.post("/v1/query", json={"question": question}).status_code == 200
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "Quillfeather" not in logged and "8% off" not in logged

@@ -19,7 +19,9 @@ def _unescaped_active(markdown: str, chars: str) -> list[str]:
 def test_document_text_is_shown_exactly_as_written() -> None:
     shown = literal(HOSTILE + " **bold** # heading 1. item")
     assert _unescaped_active(shown, "<>[]()!$:&*#.") == []
-    assert re.sub(r"\\(.)", r"\1", shown) == HOSTILE + " **bold** # heading 1. item"
+    assert "`https://tracker.example/p.png)`" in shown  # a bare address would become a link
+    as_written = re.sub(r"\\(.)", r"\1", shown.replace("`", ""))
+    assert as_written == HOSTILE + " **bold** # heading 1. item"
 
 
 def test_model_text_keeps_emphasis_but_no_html_link_image_or_directive() -> None:
@@ -53,4 +55,8 @@ def test_the_quote_is_highlighted_inside_its_surrounding_text() -> None:
     context = "Intro. The K2 weighs 114 kg. Outro."
     citation = {"text": "The K2 weighs 114 kg.", "start": 107, "context_start": 100}
     citation["context"] = context
-    assert quote_in_context(citation) == "…Intro\\. **The K2 weighs 114 kg\\.** Outro\\.…"
+    assert quote_in_context(citation) == "Intro\\. **The K2 weighs 114 kg\\.** Outro\\."
+    citation["context"] = "x" * 1000 + context + "y" * 1000
+    citation["context_start"] -= 1000
+    shown = quote_in_context(citation)
+    assert shown.startswith("…xxx") and shown.endswith("yyy…") and len(shown) < 900
