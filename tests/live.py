@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
 import uvicorn
 from fastapi import FastAPI
 
@@ -39,8 +38,11 @@ def serving(app: FastAPI, port: int) -> Iterator[str]:
 
 
 @contextmanager
-def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[str]:
-    """Run `command` as its own process until the block ends; yields once `ready_url` answers."""
+def running(
+    command: list[str], env: dict[str, str], ready_url: str, log: Path
+) -> Iterator[subprocess.Popen]:
+    """Run `command` as its own process until the block ends; yields it once `ready_url`
+    answers 200."""
     with log.open("w") as sink:
         process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     try:
@@ -54,7 +56,7 @@ def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) 
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command[:3]} did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.25)
-        yield ready_url
+        yield process
     finally:
         process.terminate()
         try:

@@ -70,9 +70,7 @@ def _ask(page: Page, question: str) -> None:
     box.press("Enter")
 
 
-def test_upload_ask_and_open_a_citation_with_the_real_api(
-    browser: Browser, tmp_path: Path
-) -> None:
+def test_upload_ask_and_open_a_citation_with_the_real_api(browser: Browser, tmp_path: Path) -> None:
     note = tmp_path / "zephyr-x9.md"
     note.write_text(
         "# Zephyr X9 drone\n\nThe Zephyr X9 drone flies for 42 minutes on one charge. "
@@ -113,28 +111,28 @@ def test_html_scripts_links_and_images_in_documents_and_answers_stay_inert(
     rag_app.indexer.sync([scan_path(docs, rag_app.settings.max_file_bytes)], "default")
     model.replies.append(f"The hostile note lists a refund window of 30 days. {PAYLOADS}")
 
-    with serving(create_app(rag_app.settings, rag_app), free_port()) as api_url:
-        with ui_for(api_url, tmp_path) as ui_url:
-            page = browser.new_page()
-            dialogs: list[str] = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            requests: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(ui_url)
+    api = serving(create_app(rag_app.settings, rag_app), free_port())
+    with api as api_url, ui_for(api_url, tmp_path) as ui_url:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(ui_url)
 
-            _ask(page, "What refund window does the hostile note list?")
-            answer = page.locator("[data-testid=stChatMessage]").nth(1)
-            answer.locator("summary", has_text="hostile.md").first.wait_for(timeout=60_000)
-            answer.locator("summary", has_text="hostile.md").first.click()
-            answer.get_by_text("<script>alert(2)</script>").first.wait_for(timeout=10_000)
-            page.wait_for_timeout(1000)
-            page.screenshot(path=str(tmp_path / "xss.png"), full_page=True)
+        _ask(page, "What refund window does the hostile note list?")
+        answer = page.locator("[data-testid=stChatMessage]").nth(1)
+        answer.locator("summary", has_text="hostile.md").first.wait_for(timeout=60_000)
+        answer.locator("summary", has_text="hostile.md").first.click()
+        answer.get_by_text("<script>alert(2)</script>").first.wait_for(timeout=10_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(tmp_path / "xss.png"), full_page=True)
 
-            chat = page.locator("[data-testid=stMain]")
-            assert chat.locator("img[src='x'], img[src*='tracker.example']").count() == 0
-            assert chat.locator("script").count() == 0
-            assert page.locator("a[href^='javascript:'], a[href*='tracker.example']").count() == 0
-            # The hostile text is shown, as text, in the answer and in the quoted source.
-            assert answer.get_by_text("onerror=alert(1)").count() >= 2
+        chat = page.locator("[data-testid=stMain]")
+        assert chat.locator("img[src='x'], img[src*='tracker.example']").count() == 0
+        assert chat.locator("script").count() == 0
+        assert page.locator("a[href^='javascript:'], a[href*='tracker.example']").count() == 0
+        # The hostile text is shown, as text, in the answer and in the quoted source.
+        assert answer.get_by_text("onerror=alert(1)").count() >= 2
     assert dialogs == []
     assert [url for url in requests if not url.startswith(("http://127.0.0.1", "data:"))] == []

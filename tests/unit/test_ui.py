@@ -2,7 +2,10 @@
 embedder): chat, citations, upload, feedback, and the error states a user meets."""
 
 import re
+import threading
 from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,8 @@ from rag.api import create_app
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import ModelBusyError
-from tests.fakes import ScriptedModel
+from rag.settings import Settings
+from tests.fakes import HashEmbedder, ScriptedModel
 from tests.live import free_port, serving
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
@@ -114,6 +118,51 @@ def test_upload_reports_each_file_and_lists_it(
     assert "PDF cannot be read" in page.sidebar.error[0].value
     after = page.sidebar.expander[1].label
     assert before != after and after.endswith(f"({int(before.split('(')[1][:-1]) + 1})")
+
+
+def test_a_web_page_is_added_through_a_job_and_documents_can_be_deleted(
+    settings: Settings, model: ScriptedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pumps.html").write_text(
+        "<html><body><main><h1>Heat pumps</h1><p>Service every 2 years.</p></main></body></html>"
+    )
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    pages = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{pages.server_port}"
+    allowed = settings.model_copy(update={"web_allowed_hosts": [host]})
+    core = RagApp(allowed, embedder=HashEmbedder(), model=model)
+    try:
+        with serving(create_app(allowed, core), free_port()) as url:
+            page = _page(url, monkeypatch)
+            page.sidebar.text_input[1].input(f"http://{host}/pumps.html")
+            [add] = [b for b in page.sidebar.button if b.label == "Add"]
+            add.click().run()
+            assert not page.exception, page.exception
+            assert page.sidebar.success[0].value == "1 page(s) indexed, 0 unchanged"
+            documents = page.sidebar.expander[1]
+            assert documents.label == "Documents in default (1)"
+
+            documents.button[0].click().run()
+            assert page.sidebar.expander[1].label == "Documents in default (0)"
+            assert core.catalog.documents("default") == []
+    finally:
+        pages.shutdown()
+        core.close()
+
+
+def test_a_new_collection_is_created_and_selected(
+    api_url: str, rag_app: RagApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page(api_url, monkeypatch)
+    page.sidebar.text_input[0].input("contracts")
+    [create] = [b for b in page.sidebar.button if b.label == "Create"]
+    create.click().run()
+    assert page.sidebar.selectbox[0].value == "contracts"
+    assert page.sidebar.expander[1].label == "Documents in contracts (0)"
+    assert "contracts" in [c.name for c in rag_app.catalog.collections()]
 
 
 def test_thumbs_are_stored_with_question_answer_and_sources(
