@@ -1,5 +1,6 @@
 """The orchestrator: retrieve → abstain? → fit the context → generate → align → fall back."""
 
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -14,6 +15,7 @@ from rag.answer import (
     quote_best_sentences,
     split_sentences,
 )
+from rag.condense import standalone_query
 from rag.embed import DenseEmbedder
 from rag.errors import InvalidInputError
 from rag.llm import Message
@@ -37,6 +39,8 @@ class AskResult:
     closest_sources: list[RetrievedChunk] = field(default_factory=list)
     tool_calls: list[ToolCall] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # Cosine similarity of the question to its best retrieved chunk (0 when nothing was searched).
+    support: float = 0.0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -50,6 +54,7 @@ class AskResult:
             ],
             "closest_sources": [c.to_json() for c in self.closest_sources],
             "tool_calls": [c.to_json() for c in self.tool_calls],
+            "support": round(self.support, 4),
             "timings": self.timings,
         }
 
@@ -103,6 +108,11 @@ class AnswerStream:
             self.result.answer = " ".join(sentences)
             self.result.sentences, self.result.citations = aligned, citations
             yield from self._deltas(sentences)
+        elif says_not_in_sources(text):
+            # The model followed its instruction to say the sources do not have the answer.
+            self.result.answer, self.result.abstained = ABSTAIN_TEXT, True
+            self.result.closest_sources = self._chunks
+            yield ABSTAIN_TEXT
         elif self._fallback is not None and not self._generation.cancelled:
             # The model said nothing the sources support: quote them instead of inventing.
             answer, self.result.sentences, self.result.citations = self._fallback()
@@ -176,10 +186,13 @@ class ChatOrchestrator:
         if self._answer_by_tool(question, result):
             return AnswerStream(result)
         started = time.perf_counter()
-        chunks = self._retriever.search(question, collection, top_k, mode, filters)
+        query = standalone_query(question, history)
+        result.timings["condense_ms"] = _ms_since(started)
+        started = time.perf_counter()
+        chunks = self._retriever.search(query, collection, top_k, mode, filters)
         result.timings["retrieve_ms"] = _ms_since(started)
-
-        if not chunks or max(c.similarity for c in chunks) < self._abstain_min_similarity:
+        result.support = max((c.similarity for c in chunks), default=0.0)
+        if result.support < self._abstain_min_similarity:
             result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, chunks
             return AnswerStream(result)
 
@@ -233,6 +246,19 @@ class ChatOrchestrator:
         result.answer = tool_answer(call)
         result.sentences = [AlignedSentence(result.answer, [], True)]
         return True
+
+
+_NOT_IN_SOURCES = re.compile(
+    r"\b(documents?|sources?|context|text)\b[^.]{0,40}\b(do|does|did)\s*(not|n't)\s+"
+    r"(say|state|contain|mention|include|specify|provide)"
+    r"|\bno (information|mention)\b|\bnot (mentioned|stated|specified|provided)\b",
+    re.I,
+)
+
+
+def says_not_in_sources(text: str) -> bool:
+    """Whether a model's answer is its way of saying the sources lack the answer."""
+    return bool(_NOT_IN_SOURCES.search(text))
 
 
 def _is_supported(sentence: str, chunks: list[RetrievedChunk]) -> bool:

@@ -258,31 +258,55 @@ def eval_(
     corpus: Annotated[Path, typer.Option("--corpus", help="Folder the gold sources are in.")],
     retrieval_only: Annotated[bool, typer.Option("--retrieval-only")] = False,
     mode: ModeOpt = None,
+    compare: Annotated[
+        Path | None, typer.Option("--compare", help="An earlier --json report to diff against.")
+    ] = None,
+    tolerance: Annotated[float, typer.Option(min=0.0, help="Allowed drop before failing.")] = 0.02,
+    records: Annotated[
+        Path | None, typer.Option("--records", help="Write every question's result here (JSON).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Measure retrieval quality on a labelled folder (its own collection, synced first)."""
-    from rag.connectors.files import scan_path
-    from rag.evaluation import eval_collection_name, evaluate_retrieval, load_dataset
+    """Measure retrieval and answer quality on a labelled folder (its own collection, synced
+    first); with --compare, exit 1 when a metric regressed by more than --tolerance."""
+    from rag.answer_eval import compare as compare_reports
+    from rag.answer_eval import run_eval
 
-    if not retrieval_only:
-        raise InvalidInputError("answer metrics are not available yet; pass --retrieval-only")
-    questions = load_dataset(dataset)
     settings = load_settings()
-    corpus = corpus.expanduser().resolve()
+    old = _read_report(compare) if compare else None
     with _open(settings) as app:
-        collection = eval_collection_name(corpus)
-        report = app.indexer.sync([scan_path(corpus, settings.max_file_bytes)], collection)
-        if report.failed:
-            failed = ", ".join(f["source"] for f in report.failed)
-            typer.echo(f"warning: {len(report.failed)} corpus files failed: {failed}", err=True)
-        metrics = evaluate_retrieval(
-            app.retriever, questions, collection, corpus, mode or settings.retrieval_mode
+        report, answers = run_eval(
+            app, dataset, corpus, mode or settings.retrieval_mode, retrieval_only
         )
+    for warning in report.pop("warnings", []):
+        typer.echo(f"warning: {warning}", err=True)
+    if records is not None:
+        records.write_text(json.dumps(answers, indent=1))
+    rows = compare_reports(old, report, tolerance) if old is not None else []
     if as_json:
-        typer.echo(json.dumps(metrics, indent=2))
+        typer.echo(json.dumps(report, indent=2))
+    elif rows:
+        typer.echo(f"{'metric':>20}  {'old':>9}  {'new':>9}  {'delta':>8}")
+        for key, before, after, delta, regressed in rows:
+            flag = "  REGRESSED" if regressed else ""
+            typer.echo(f"{key:>20}  {before:>9}  {after:>9}  {delta:>+8}{flag}")
     else:
-        for key, value in metrics.items():
-            typer.echo(f"{key:>14}  {value}")
+        for key, value in report.items():
+            typer.echo(f"{key:>20}  {value}")
+    regressions = [row[0] for row in rows if row[4]]
+    if regressions:
+        typer.echo(f"regressed beyond {tolerance}: {', '.join(regressions)}", err=True)
+        raise typer.Exit(1)
+
+
+def _read_report(path: Path) -> dict[str, object]:
+    try:
+        report = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InvalidInputError(f"cannot read the report {path}: {exc}") from None
+    if not isinstance(report, dict):
+        raise InvalidInputError(f"{path} is not a `rag eval --json` report")
+    return report
 
 
 @cli.command()

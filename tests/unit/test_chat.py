@@ -140,3 +140,71 @@ def test_sources_are_dropped_weakest_first_until_the_prompt_fits_the_context(
     assert model.count_tokens(prompt) + indexed.settings.llm_max_tokens <= model.n_ctx
     assert prompt[-1]["content"].count("<source ") == 2
     assert trimmed.citations
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The documents do not say.",
+        "The sources don't mention a pension plan.",
+        "There is no information about a pension plan in the context.",
+    ],
+)
+def test_a_model_saying_the_sources_lack_the_answer_abstains_with_closest_sources(
+    indexed: RagApp, model: ScriptedModel, reply: str
+) -> None:
+    model.replies.append(reply)
+    result = indexed.chat.ask("Does the company offer a pension plan for staff?", "default", 4)
+    assert result.abstained and result.answer == ABSTAIN_TEXT
+    assert result.citations == [] and result.closest_sources
+    assert 0 < result.support <= 1
+
+
+def test_a_follow_up_is_answered_through_the_condensed_query(
+    rag_app: RagApp, model: ScriptedModel, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "prices"
+    corpus.mkdir()
+    (corpus / "g3.md").write_text("The Solar Gateway G3 costs 1,290 euros including VAT.\n")
+    (corpus / "k2.md").write_text("How much does it cost? The Aurora K2 costs 7,450 euros.\n")
+    (corpus / "k3.md").write_text("How much does the K3 cost? It costs 9,900 euros.\n")
+    rag_app.indexer.sync([scan_path(corpus, 10**6)], "default")
+    follow_up = "And how much does it cost?"
+    alone = rag_app.retriever.search(follow_up, "default", 2)
+    assert not any(c.source.endswith("g3.md") for c in alone)  # unanswerable on its own
+
+    model.replies.append("The Solar Gateway G3 costs 1,290 euros.")
+    history = [
+        {"role": "user", "content": "What does the Solar Gateway G3 connect?"},
+        {"role": "assistant", "content": "It connects solar panels, batteries and the grid."},
+    ]
+    result = rag_app.chat.ask(follow_up, "default", 2, history=history)
+
+    assert not result.abstained and result.answer == "The Solar Gateway G3 costs 1,290 euros."
+    assert [c.chunk.source for c in result.citations] == [str(corpus / "g3.md")]
+    assert "condense_ms" in result.timings
+    assert any("Solar Gateway G3 connect" in m["content"] for m in model.prompts[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("And how much does it cost?", True),
+        ("What about the K3?", True),
+        ("Why?", True),
+        ("How many days of annual leave do employees get?", False),
+        ("What does error E04 mean on the Aurora K2?", False),
+    ],
+)
+def test_follow_up_detection(question: str, follow_up: bool) -> None:
+    from rag.condense import is_follow_up, standalone_query
+
+    assert is_follow_up(question) is follow_up
+    history = [{"role": "user", "content": "Tell me about the Solar Gateway G3 and the K2."}]
+    expected = f"Solar Gateway G3 K2 {question}" if follow_up else question
+    assert standalone_query(question, history) == expected
+    assert standalone_query(question, []) == question
+    unnamed = [{"role": "user", "content": "how long is parental leave?"}]
+    assert standalone_query("And for adoption?", unnamed) == (
+        "how long is parental leave? And for adoption?"
+    )

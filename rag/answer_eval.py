@@ -1,0 +1,187 @@
+"""Answer evaluation: does the answer hold a gold answer, cite a gold source, resolve its quotes,
+and abstain exactly when the documents do not contain the answer?
+
+Each question is asked through the real orchestrator (`ChatOrchestrator.ask`), so the scores are
+those of the answers users get. Citations are checked against the source file itself, re-read
+from disk: `page_text[start:end] == text`.
+"""
+
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rag.answer import Citation
+from rag.chat import AskResult
+from rag.connectors.files import scan_path
+from rag.evaluation import (
+    EvalQuestion,
+    answer_contains,
+    eval_collection_name,
+    evaluate_retrieval,
+    load_dataset,
+)
+from rag.ingest.readers import read_documents
+from rag.retrieve import Mode
+
+# A larger value is better for these; for the others (false abstention, latencies) smaller is.
+HIGHER_IS_BETTER = frozenset(
+    {"hit@1", "hit@5", "recall@5", "mrr", "ndcg@10", "contains_gold", "evidence_hit",
+     "abstain_recall", "abstain_precision", "citations_resolve"}
+)  # fmt: skip
+
+
+@dataclass
+class AnswerRecord:
+    question: str
+    answerable: bool
+    abstained: bool
+    answer: str
+    support: float
+    contains_gold: bool | None
+    evidence_hit: bool | None
+    citations: int
+    citations_resolved: int
+    tools: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class SourceTexts:
+    """Page texts of corpus files, read once each, to check citation spans against."""
+
+    def __init__(self, max_file_bytes: int) -> None:
+        self._max_file_bytes = max_file_bytes
+        self._pages: dict[str, dict[int | None, str]] = {}
+
+    def resolves(self, citation: Citation) -> bool:
+        pages = self._pages.get(citation.chunk.source)
+        if pages is None:
+            pages = self._pages[citation.chunk.source] = self._read(citation.chunk.source)
+        text = pages.get(citation.chunk.page)
+        return text is not None and text[citation.start : citation.end] == citation.text
+
+    def _read(self, source: str) -> dict[int | None, str]:
+        scan = scan_path(Path(source), self._max_file_bytes)
+        pages: dict[int | None, str] = {}
+        for raw in scan.sources:
+            for document in read_documents(raw, raw.read()):
+                pages[document.metadata["page"]] = document.text
+        return pages
+
+
+def record_answer(
+    question: EvalQuestion, result: AskResult, corpus: Path, sources: SourceTexts
+) -> AnswerRecord:
+    cited = {Path(c.chunk.source).relative_to(corpus).as_posix() for c in result.citations}
+    return AnswerRecord(
+        question=question.question,
+        answerable=question.answerable,
+        abstained=result.abstained,
+        answer=result.answer,
+        support=round(result.support, 4),
+        contains_gold=(
+            answer_contains(result.answer, question.answers)
+            if question.answerable and question.answers
+            else None
+        ),
+        evidence_hit=(
+            bool(cited & set(question.gold_sources))
+            if question.answerable and question.gold_sources
+            else None
+        ),
+        citations=len(result.citations),
+        citations_resolved=sum(sources.resolves(c) for c in result.citations),
+        tools=[call.name for call in result.tool_calls],
+        timings=dict(result.timings),
+    )
+
+
+def evaluate_answers(
+    ask: Callable[[str], AskResult],
+    questions: Iterable[EvalQuestion],
+    corpus: Path,
+    max_file_bytes: int,
+) -> list[AnswerRecord]:
+    sources = SourceTexts(max_file_bytes)
+    return [record_answer(q, ask(q.question), corpus, sources) for q in questions]
+
+
+def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int]:
+    answerable = [r for r in records if r.answerable]
+    unanswerable = [r for r in records if not r.answerable]
+    abstained = [r for r in records if r.abstained]
+    citations = sum(r.citations for r in records)
+    metrics: dict[str, float | int] = {
+        "answered_n": len(answerable),
+        "unanswerable_n": len(unanswerable),
+        "contains_gold": _share(r.contains_gold for r in answerable),
+        "evidence_hit": _share(r.evidence_hit for r in answerable),
+        "false_abstain": _share(r.abstained for r in answerable),
+        "abstain_recall": _share(r.abstained for r in unanswerable),
+        "abstain_precision": _share(not r.answerable for r in abstained),
+        "citations_resolve": round(sum(r.citations_resolved for r in records) / citations, 4)
+        if citations
+        else 1.0,
+    }
+    for stage in ("retrieve_ms", "first_token_ms", "generate_ms"):
+        values = [r.timings[stage] for r in records if stage in r.timings]
+        if values:
+            metrics[f"{stage}_median"] = round(statistics.median(values), 1)
+    return metrics
+
+
+def _share(flags: Iterable[bool | None]) -> float:
+    known = [flag for flag in flags if flag is not None]
+    return round(sum(known) / len(known), 4) if known else float("nan")
+
+
+def compare(
+    old: dict[str, object], new: dict[str, object], tolerance: float
+) -> list[tuple[str, float, float, float, bool]]:
+    """(metric, old, new, delta, regressed) for every quality metric both reports have.
+
+    A regression is a drop of more than `tolerance` in a higher-is-better metric, or a rise of
+    more than `tolerance` in false abstention. Latencies are shown but never fail a run.
+    """
+    rows = []
+    for key, before in old.items():
+        after = new.get(key)
+        if not isinstance(before, int | float) or not isinstance(after, int | float):
+            continue
+        delta = after - before
+        if key in HIGHER_IS_BETTER:
+            regressed = delta < -tolerance
+        else:
+            regressed = key == "false_abstain" and delta > tolerance
+        rows.append((key, before, after, round(delta, 4), regressed))
+    return rows
+
+
+def records_json(records: list[AnswerRecord]) -> list[dict[str, object]]:
+    return [asdict(r) for r in records]
+
+
+def run_eval(
+    app, dataset: Path, corpus: Path, mode: Mode, retrieval_only: bool
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """Sync the corpus into its own collection, then measure; returns (report, per-question
+    answer records). The report's `warnings` lists corpus files that could not be indexed."""
+    questions = load_dataset(dataset)
+    corpus = corpus.expanduser().resolve()
+    collection = eval_collection_name(corpus)
+    synced = app.indexer.sync([scan_path(corpus, app.settings.max_file_bytes)], collection)
+    report: dict[str, object] = {
+        "warnings": [f"{f['source']}: {f['error']}" for f in synced.failed],
+        **evaluate_retrieval(app.retriever, questions, collection, corpus, mode),
+    }
+    if retrieval_only:
+        return report, []
+    top_k = app.settings.top_k
+    records = evaluate_answers(
+        lambda question: app.chat.ask(question, collection, top_k, mode),
+        questions,
+        corpus,
+        app.settings.max_file_bytes,
+    )
+    report.update(answer_metrics(records))
+    return report, records_json(records)

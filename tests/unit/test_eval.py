@@ -1,0 +1,92 @@
+"""`rag eval`: answer metrics through the real orchestrator (scripted model, hash embedder), and
+`--compare` failing a run whose configuration was degraded."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rag import cli
+from rag.answer_eval import compare
+from tests.fakes import ScriptedModel
+
+ROWS = [
+    {
+        "question": "What discount do customers get for two or more batteries?",
+        "gold_sources": ["price-list.md"],
+        "answers": ["8%"],
+    },
+    {
+        "question": "What does error E04 mean on the battery?",
+        "gold_sources": ["aurora-k2-manual.md"],
+        "answers": ["isolation fault"],
+    },
+    {"question": "zebra quantum tango?", "answerable": False},
+]
+
+
+def _dataset(tmp_path: Path) -> Path:
+    path = tmp_path / "qa.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in ROWS))
+    return path
+
+
+def _eval(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli.cli, ["eval", *args])
+    return result.exit_code, result.output
+
+
+def test_answer_metrics_score_what_the_orchestrator_answered(
+    cli_on_fakes: Path,
+    model: ScriptedModel,
+    tmp_path: Path,
+    docs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RAG_ABSTAIN_MIN_SIMILARITY", "0.05")  # the hash embedder's scale
+    model.replies += [
+        "Customers get 8% off when they buy two or more batteries.",
+        "The documents do not say.",
+    ]
+    records = tmp_path / "records.json"
+    code, output = _eval(
+        str(_dataset(tmp_path)), "--corpus", str(docs), "--records", str(records), "--json"
+    )
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["contains_gold"] == 0.5 and report["evidence_hit"] == 0.5
+    assert report["false_abstain"] == 0.5  # the model abstained on E04
+    assert report["abstain_recall"] == 1.0 and report["abstain_precision"] == 0.5
+    assert report["citations_resolve"] == 1.0
+    first, second, third = json.loads(records.read_text())
+    assert first["evidence_hit"] and first["citations"] == first["citations_resolved"] >= 1
+    assert second["abstained"] and third["abstained"] and third["support"] < 0.05
+
+
+def test_compare_fails_a_degraded_configuration_and_passes_an_equal_one(
+    cli_on_fakes: Path, tmp_path: Path, docs: Path
+) -> None:
+    dataset = str(_dataset(tmp_path))
+    code, output = _eval(dataset, "--corpus", str(docs), "--retrieval-only", "--json")
+    assert code == 0, output
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(output)
+
+    same = _eval(dataset, "--corpus", str(docs), "--retrieval-only", "--compare", str(baseline))
+    assert same[0] == 0, same[1]
+
+    # BM25 off: dense only, with an embedder that knows no synonyms.
+    code, output = _eval(
+        dataset, "--corpus", str(docs), "--retrieval-only", "--mode", "dense",
+        "--compare", str(baseline),
+    )  # fmt: skip
+    assert code == 1
+    assert "REGRESSED" in output and "regressed beyond 0.02" in output
+
+
+def test_compare_flags_drops_and_more_false_abstention_but_not_latency() -> None:
+    old = {"hit@1": 0.9, "false_abstain": 0.02, "retrieve_ms_median": 30.0, "mode": "hybrid"}
+    new = {"hit@1": 0.85, "false_abstain": 0.10, "retrieve_ms_median": 90.0, "mode": "dense"}
+    flagged = {key for key, *_, regressed in compare(old, new, 0.02) if regressed}
+    assert flagged == {"hit@1", "false_abstain"}
