@@ -37,6 +37,7 @@ SHOWN = ["contains_gold", "evidence_hit", "false_abstain", "abstain_recall",
 def _answer_all(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[AnswerRecord]:
     collection = eval_collection_name(corpus)
     app.indexer.sync([scan_path(corpus, app.settings.max_file_bytes)], collection)
+    app.chat.ask("warm-up question?", collection, 1)  # model load and first prompt, untimed
     top_k = app.settings.top_k
     return evaluate_answers(
         lambda q: app.chat.ask(q, collection, top_k), questions, corpus, app.settings.max_file_bytes
@@ -93,7 +94,6 @@ def main() -> None:
         settings = Settings(data_dir=Path(data_dir), abstain_min_similarity=-1.0)
         default_threshold = Settings().abstain_min_similarity
         with RagApp(settings) as app:
-            app.chat.ask("warm-up question?", "default", 1)
             dataset, corpus = SAMPLE
             records = _answer_all(app, load_dataset(dataset), corpus.resolve())
             wiki = []

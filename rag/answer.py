@@ -78,12 +78,21 @@ class _Span:
     words: frozenset[str]
 
 
+_FENCE_TAG = re.compile(r"<(/?)(source)", re.I)
+
+
+def _fenced(text: str) -> str:
+    """Source text that cannot close its fence: a `</source>` inside a document would otherwise
+    let the rest of it pose as instructions outside the sources."""
+    return _FENCE_TAG.sub(lambda m: f"<{m.group(1)}\u200b{m.group(2)}", text)
+
+
 def build_messages(
     question: str, chunks: list[RetrievedChunk], history: Sequence[Message] = ()
 ) -> list[Message]:
     """System prompt, earlier turns of the conversation, then the fenced sources and question."""
     blocks = [
-        f'<source id="{n}" title="{_attr(c.title)}">\n{c.text}\n</source>'
+        f'<source id="{n}" title="{_attr(c.title)}">\n{_fenced(c.text)}\n</source>'
         for n, c in enumerate(chunks, start=1)
     ]
     user = "Sources:\n" + "\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
