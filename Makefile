@@ -67,7 +67,7 @@ test-integration: install-dev
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.store 10000 100000
-	$(BIN)/python -m bench.answers
+	$(BIN)/python -m bench.grounding
 	$(BIN)/python -m bench.llm
 	$(BIN)/python -m bench.tools
 	$(BIN)/python -m bench.ingest
