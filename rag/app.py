@@ -164,6 +164,10 @@ class RagApp:
             seed=s.llm_seed,
         )
 
+    @property
+    def model_loaded(self) -> bool:
+        return "model" in self.__dict__
+
     @cached_property
     def model_worker(self) -> ModelWorker:
         s = self.settings

@@ -57,6 +57,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
         from rag.app import RagApp
 
         core = rag_app or RagApp(settings)
+        if rag_app is None:
+            core.model  # noqa: B018 - load it now, so the first question does not wait for it
         api.state.rag = core
         metrics.rag_app = core
         record = core.data_dir.server_record_path

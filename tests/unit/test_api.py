@@ -19,13 +19,32 @@ def client(rag_app: RagApp, docs: Path):
 
 
 def test_health_lists_collections(client: TestClient) -> None:
-    assert client.get("/health").json() == {"status": "ok", "collections": ["default"]}
+    body = client.get("/health").json()
+    assert body == {
+        "status": "ok",
+        "store": "ok",
+        "collections": ["default"],
+        "model": {"loaded": False, "id": None},  # tests load the model on first use
+    }
+
+
+def test_health_is_503_when_the_store_fails(
+    client: TestClient, rag_app: RagApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> list[str]:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(rag_app.store, "collections", broken)
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "store": "unreachable: OSError: disk gone"}
 
 
 def test_query_returns_the_ask_shape(client: TestClient, model: ScriptedModel) -> None:
     model.replies.append("Customers get 8% off when they buy two or more batteries.")
     response = client.post("/v1/query", json={"question": "What discount for two batteries?"})
     assert response.status_code == 200
+    assert client.get("/health").json()["model"] == {"loaded": True, "id": "scripted"}
     body = response.json()
     assert body["citations"][0]["source"].endswith("price-list.md")
 

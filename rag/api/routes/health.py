@@ -1,4 +1,5 @@
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from rag.api.deps import Metrics, Rag
@@ -6,9 +7,20 @@ from rag.api.deps import Metrics, Rag
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
-def health(rag: Rag) -> dict[str, object]:
-    return {"status": "ok", "collections": rag.store.collections()}
+@router.get(
+    "/health",
+    response_model=None,
+    responses={503: {"description": "The store cannot be reached"}},
+)
+def health(rag: Rag) -> Response | dict[str, object]:
+    """Whether the store answers and the model is loaded (the server loads it at start)."""
+    try:
+        collections = rag.store.collections()
+    except Exception as exc:  # noqa: BLE001 - any store failure means "not healthy", said plainly
+        body = {"status": "unavailable", "store": f"unreachable: {type(exc).__name__}: {exc}"}
+        return JSONResponse(body, status_code=503)
+    model = {"loaded": rag.model_loaded, "id": rag.model.model_id if rag.model_loaded else None}
+    return {"status": "ok", "store": "ok", "collections": collections, "model": model}
 
 
 @router.get("/metrics", response_class=Response)
