@@ -10,16 +10,19 @@
 2. PhantomWiki (`../shared/eval/phantomwiki`, read in place), the first PHANTOMWIKI_QUESTIONS
    questions: answer contains a gold answer, evidence hit.
 
-Run: .venv/bin/python -m bench.grounding   (writes the "Grounded answers" section)
+Run: .venv/bin/python -m bench.grounding [RECORDS.json]   (writes the "Grounded answers" section;
+with a path, every sample_docs answer is kept there for inspection)
 """
 
 import dataclasses
 import hashlib
+import json
+import sys
 import tempfile
 from pathlib import Path
 
 from bench.harness import table, write_section
-from rag.answer_eval import AnswerRecord, answer_metrics, evaluate_answers
+from rag.answer_eval import AnswerRecord, answer_metrics, evaluate_answers, records_json
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.evaluation import EvalQuestion, eval_collection_name, load_dataset
@@ -100,6 +103,8 @@ def main() -> None:
             if (PHANTOMWIKI / "questions.jsonl").is_file():
                 questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:PHANTOMWIKI_QUESTIONS]
                 wiki = _answer_all(app, questions, (PHANTOMWIKI / "corpus").resolve())
+    if len(sys.argv) > 1:
+        Path(sys.argv[1]).write_text(json.dumps(records_json(records), indent=1))
     tune = [r for r in records if _half(r.question) == 0]
     test = [r for r in records if _half(r.question) == 1]
     threshold = _calibrate(tune)

@@ -17,15 +17,22 @@ from rag.answer import (
 )
 from rag.condense import standalone_query
 from rag.embed import DenseEmbedder
-from rag.errors import InvalidInputError
+from rag.errors import InvalidInputError, ModelError
 from rag.llm import Message
 from rag.llm.worker import Generation, ModelWorker
 from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
 from rag.tools import ToolCall, ToolError, ToolRegistry
+from rag.tools.doc_arithmetic import (
+    expression_messages,
+    grounded_citations,
+    needs_document_arithmetic,
+    operands,
+)
 from rag.tools.routing import route, tool_answer
 
 MAX_QUESTION_CHARS = 4000
+EXPRESSION_TOKENS = 32
 STOP = ["\nQuestion:", "\nSources:", "<source", "\n\n\n"]
 
 
@@ -196,6 +203,10 @@ class ChatOrchestrator:
             result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, chunks
             return AnswerStream(result)
 
+        if needs_document_arithmetic(question) and self._answer_by_document_arithmetic(
+            question, chunks, result
+        ):
+            return AnswerStream(result)
         messages, chunks = self._fit(question, chunks, list(history))
         generation = self._worker.submit(messages, self._max_tokens, STOP)
         return AnswerStream(
@@ -232,6 +243,36 @@ class ChatOrchestrator:
             return [sum(a * b for a, b in zip(query, v, strict=True)) for v in vectors]
 
         return similarity
+
+    def _answer_by_document_arithmetic(
+        self, question: str, chunks: list[RetrievedChunk], result: "AskResult"
+    ) -> bool:
+        """The model writes an expression over numbers in the sources (a grammar admits no
+        other number); the calculator computes it. False means: answer the usual way."""
+        found = operands(question, chunks)
+        if not found.in_sources:
+            return False
+        started = time.perf_counter()
+        try:
+            completion = self._worker.complete(
+                expression_messages(question, chunks), EXPRESSION_TOKENS, ["\n"], found.grammar()
+            )
+        except (ModelError, InvalidInputError):
+            return False
+        expression = completion.text.strip()
+        citations = grounded_citations(expression, found)
+        if citations is None:
+            return False
+        try:
+            call = self._tools.call("calculator", {"expression": expression})
+        except ToolError:
+            return False
+        result.timings["generate_ms"] = _ms_since(started)
+        result.tool_calls.append(call)
+        result.answer = tool_answer(call)
+        result.sentences = [AlignedSentence(result.answer, [c.id for c in citations], True)]
+        result.citations = citations
+        return True
 
     def _answer_by_tool(self, question: str, result: "AskResult") -> bool:
         """Arithmetic, conversions and dates are computed by a tool, never by the model."""

@@ -6,13 +6,14 @@ a Jinja sandbox (`rag.llm.template`), and the prompt is tokenized here so its le
 before generation starts.
 """
 
+import functools
 import importlib.util
 import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from rag.errors import ModelNotFoundError
+from rag.errors import ModelError, ModelNotFoundError
 from rag.llm import Message
 from rag.llm.template import ChatTemplate
 
@@ -75,7 +76,13 @@ class LlamaCppChatModel:
     def count_tokens(self, messages: list[Message]) -> int:
         return len(self._prompt_tokens(messages))
 
-    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+    def stream(
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str],
+        grammar: str | None = None,
+    ) -> Iterator[str]:
         # llama-cpp-python keeps the KV cache of the previous prompt and evaluates only the
         # tokens after the longest shared prefix, so the system prompt is paid for once.
         chunks = self._loaded().create_completion(
@@ -83,6 +90,7 @@ class LlamaCppChatModel:
             max_tokens=max_tokens,
             stop=stop,
             stream=True,
+            grammar=_compiled(grammar) if grammar else None,
             **self._sampling,
         )
         for chunk in chunks:
@@ -110,3 +118,13 @@ class LlamaCppChatModel:
                 )
                 self._llama = llama
         return self._llama
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(grammar: str):
+    from llama_cpp import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_string(grammar, verbose=False)
+    except ValueError as exc:
+        raise ModelError(f"the grammar does not parse: {exc}") from None

@@ -151,8 +151,13 @@ def arithmetic_only(question: str) -> str | None:
     return match.group().strip()
 
 
+def digits_for_number_words(text: str) -> str:
+    """`text` with spelled-out numbers as digits: "three units" → "3 units"."""
+    return _NUMBER_WORDS.sub(lambda m: _words_to_number(m.group()), text)
+
+
 def _symbols(text: str) -> str:
-    text = _NUMBER_WORDS.sub(lambda m: _words_to_number(m.group()), text)
+    text = digits_for_number_words(text)
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text, flags=re.I)
     return text

@@ -25,7 +25,9 @@ class GatedModel:
     def count_tokens(self, messages: list[Message]) -> int:
         return 10
 
-    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, stop: list[str], grammar: str | None = None
+    ) -> Iterator[str]:
         self.started.set()
         for n in range(max_tokens):
             if not self.gate.acquire(timeout=5):
@@ -35,7 +37,7 @@ class GatedModel:
 
 
 class FailingModel(ScriptedModel):
-    def stream(self, messages, max_tokens, stop):
+    def stream(self, messages, max_tokens, stop, grammar=None):
         if not self.prompts:
             self.prompts.append(messages)
             raise RuntimeError("GGML_ASSERT failed")
