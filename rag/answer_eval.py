@@ -10,6 +10,7 @@ import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.answer import Citation
 from rag.chat import AskResult
@@ -23,6 +24,9 @@ from rag.evaluation import (
 )
 from rag.ingest.readers import read_documents
 from rag.retrieve import Mode
+
+if TYPE_CHECKING:
+    from rag.app import RagApp
 
 # A larger value is better for these; for the others (false abstention, latencies) smaller is.
 HIGHER_IS_BETTER = frozenset(
@@ -162,11 +166,17 @@ def records_json(records: list[AnswerRecord]) -> list[dict[str, object]]:
 
 
 def run_eval(
-    app, dataset: Path, corpus: Path, mode: Mode, retrieval_only: bool
+    app: "RagApp",
+    dataset: Path,
+    corpus: Path,
+    mode: Mode,
+    retrieval_only: bool,
+    limit: int | None = None,
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
-    """Sync the corpus into its own collection, then measure; returns (report, per-question
-    answer records). The report's `warnings` lists corpus files that could not be indexed."""
-    questions = load_dataset(dataset)
+    """Sync the corpus into its own collection, then measure the first `limit` questions (all
+    when None); returns (report, per-question answer records). The report's `warnings` lists
+    corpus files that could not be indexed."""
+    questions = load_dataset(dataset)[:limit]
     corpus = corpus.expanduser().resolve()
     collection = eval_collection_name(corpus)
     synced = app.indexer.sync([scan_path(corpus, app.settings.max_file_bytes)], collection)

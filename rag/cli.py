@@ -265,6 +265,9 @@ def eval_(
     records: Annotated[
         Path | None, typer.Option("--records", help="Write every question's result here (JSON).")
     ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N questions.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Measure retrieval and answer quality on a labelled folder (its own collection, synced
@@ -276,7 +279,7 @@ def eval_(
     old = _read_report(compare) if compare else None
     with _open(settings) as app:
         report, answers = run_eval(
-            app, dataset, corpus, mode or settings.retrieval_mode, retrieval_only
+            app, dataset, corpus, mode or settings.retrieval_mode, retrieval_only, limit
         )
     for warning in report.pop("warnings", []):
         typer.echo(f"warning: {warning}", err=True)

@@ -63,6 +63,9 @@ def test_answer_metrics_score_what_the_orchestrator_answered(
     assert first["evidence_hit"] and first["citations"] == first["citations_resolved"] >= 1
     assert second["abstained"] and third["abstained"] and third["support"] < 0.05
 
+    code, output = _eval(str(_dataset(tmp_path)), "--corpus", str(docs), "--json", "--limit", "1")
+    assert code == 0 and json.loads(output)["answered_n"] == 1
+
 
 def test_compare_fails_a_degraded_configuration_and_passes_an_equal_one(
     cli_on_fakes: Path, tmp_path: Path, docs: Path
