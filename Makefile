@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install install-dev run test test-unit test-integration lint bench clean
+.PHONY: install install-dev run test test-unit test-integration lint bench bench-long clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.ingest_memory
 	$(BIN)/python -m bench.api
+
+# Long variants: a million chunks in the embedded store, answers on PhantomWiki (about 40 min).
+bench-long: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.store --edge-only 1000000
+	$(BIN)/python -m bench.grounding --phantomwiki 100
 
 lint: install-dev
 	$(BIN)/ruff check .

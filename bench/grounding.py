@@ -7,11 +7,11 @@
    threshold is calibrated on one half of the questions (the highest that keeps false
    abstention within FALSE_ABSTAIN_BUDGET there) and reported on the other half, and the
    configured default is reported on all of them.
-2. PhantomWiki (`../shared/eval/phantomwiki`, read in place), the first PHANTOMWIKI_QUESTIONS
-   questions: answer contains a gold answer, evidence hit.
+2. With --phantomwiki N, the first N PhantomWiki questions (`../shared/eval/phantomwiki`, read
+   in place): answer contains a gold answer, evidence hit.
 
-Run: .venv/bin/python -m bench.grounding [RECORDS.json]   (writes the "Grounded answers" section;
-with a path, every sample_docs answer is kept there for inspection)
+Run: .venv/bin/python -m bench.grounding [--records FILE]   (sample_docs: "Grounded answers")
+     .venv/bin/python -m bench.grounding --phantomwiki 60  ("Grounded answers, PhantomWiki")
 """
 
 import dataclasses
@@ -31,7 +31,6 @@ from rag.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "eval" / "sample_docs_qa.jsonl", ROOT / "sample_docs")
 PHANTOMWIKI = ROOT.parent / "shared" / "eval" / "phantomwiki"
-PHANTOMWIKI_QUESTIONS = 30
 FALSE_ABSTAIN_BUDGET = 0.05
 SHOWN = ["contains_gold", "evidence_hit", "false_abstain", "abstain_recall",
          "abstain_precision", "citations_resolve", "first_token_ms_median"]  # fmt: skip
@@ -90,46 +89,66 @@ def _row(name: str, records: list[AnswerRecord]) -> list[object]:
     return [name, len(records), *(metrics.get(key, "") for key in SHOWN)]
 
 
-def main() -> None:
-    rows = []
+def main(argv: list[str]) -> None:
+    wiki_questions = int(argv[argv.index("--phantomwiki") + 1]) if "--phantomwiki" in argv else 0
+    records_path = argv[argv.index("--records") + 1] if "--records" in argv else None
     with tempfile.TemporaryDirectory() as data_dir:
         # Similarity abstention off: every question reaches the model, thresholds are replayed.
         settings = Settings(data_dir=Path(data_dir), abstain_min_similarity=-1.0)
-        default_threshold = Settings().abstain_min_similarity
         with RagApp(settings) as app:
-            dataset, corpus = SAMPLE
-            records = _answer_all(app, load_dataset(dataset), corpus.resolve())
-            wiki = []
-            if (PHANTOMWIKI / "questions.jsonl").is_file():
-                questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:PHANTOMWIKI_QUESTIONS]
-                wiki = _answer_all(app, questions, (PHANTOMWIKI / "corpus").resolve())
-    if len(sys.argv) > 1:
-        Path(sys.argv[1]).write_text(json.dumps(records_json(records), indent=1))
+            if wiki_questions:
+                questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:wiki_questions]
+                records = _answer_all(app, questions, (PHANTOMWIKI / "corpus").resolve())
+            else:
+                dataset, corpus = SAMPLE
+                records = _answer_all(app, load_dataset(dataset), corpus.resolve())
+    if records_path:
+        Path(records_path).write_text(json.dumps(records_json(records), indent=1))
+    if wiki_questions:
+        _report_phantomwiki(records)
+    else:
+        _report_sample_docs(records)
+
+
+def _report_sample_docs(records: list[AnswerRecord]) -> None:
+    default_threshold = Settings().abstain_min_similarity
     tune = [r for r in records if _half(r.question) == 0]
     test = [r for r in records if _half(r.question) == 1]
     threshold = _calibrate(tune)
-    rows.append(_row("sample_docs, no similarity abstention", records))
     replays = [
-        (f"sample_docs, default threshold {default_threshold}", records, default_threshold),
+        ("no similarity abstention", records, -1.0),
+        (f"default threshold {default_threshold}", records, default_threshold),
         (f"calibration half, threshold {threshold:.3f}", tune, threshold),
         (f"held-out half, threshold {threshold:.3f}", test, threshold),
-        (f"PhantomWiki, first {len(wiki)} questions", wiki, default_threshold),
     ]
-    rows += [_row(name, _with_threshold(rs, t)) for name, rs, t in replays if rs]
-    body = table(["set", "n", *SHOWN], rows)
+    rows = [_row(name, _with_threshold(rs, t)) for name, rs, t in replays]
+    body = table(["sample_docs QA", "n", *SHOWN], rows)
     body += (
         "\n\nDefault models (MiniLM, SmolLM2-135M Q8), top_k from settings. `support` = cosine"
         " similarity of the question to its best chunk; an answer abstains when support is below"
         " the threshold, or when the model itself says the sources do not contain the answer."
         " The calibrated threshold is the highest keeping false abstention at most"
         f" {FALSE_ABSTAIN_BUDGET} on the calibration half (questions split by a hash of their"
-        " text). contains_gold and"
-        " evidence_hit are over answerable questions, counting an abstention as a miss;"
-        " citations_resolve re-reads each cited file and checks `page_text[start:end] == text`."
+        " text). contains_gold and evidence_hit are over answerable questions, counting an"
+        " abstention as a miss; citations_resolve re-reads each cited file and checks"
+        " `page_text[start:end] == text`."
     )
     print(body)
     write_section("Grounded answers", "python -m bench.grounding", body)
 
 
+def _report_phantomwiki(records: list[AnswerRecord]) -> None:
+    threshold = Settings().abstain_min_similarity
+    body = table(["set", "n", *SHOWN], [_row("PhantomWiki", _with_threshold(records, threshold))])
+    body += (
+        f"\n\nThe first {len(records)} questions of ../shared/eval/phantomwiki (read in place),"
+        f" default models and abstention threshold {threshold}."
+    )
+    print(body)
+    write_section(
+        "Grounded answers, PhantomWiki", "python -m bench.grounding --phantomwiki N", body
+    )
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

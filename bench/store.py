@@ -1,7 +1,9 @@
 """Embedded store: Qdrant Edge vs qdrant-client's local mode, same synthetic data, one run.
 
 Each (backend, size) scenario runs in its own process so peak RSS is its own.
-Run: .venv/bin/python -m bench.store [SIZE ...]   (default 10000 100000)
+Run: .venv/bin/python -m bench.store [SIZE ...]   (default 10000 100000; the "Embedded store"
+section) or `python -m bench.store --edge-only SIZE ...` for sizes qdrant-client's local mode
+cannot hold in memory (1,000,000: the "Embedded store, long" section, `make bench-long`).
 """
 
 import json
@@ -105,10 +107,10 @@ def scenario(backend: str, n: int) -> dict[str, float]:
     return result
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], backends: tuple[str, ...], section: str) -> None:
     rows, columns = [], None
     for n in sizes:
-        for backend in ("edge", "qdrant-client local"):
+        for backend in backends:
             out = subprocess.run(
                 [sys.executable, "-m", "bench.store", "--scenario", backend, str(n)],
                 capture_output=True,
@@ -125,11 +127,14 @@ def main(sizes: list[int]) -> None:
         " index (exact search): Edge's `optimize()` holds the GIL for the whole build, so the"
         " serving process never runs it."
     )
-    write_section("Embedded store", "python -m bench.store", body)
+    write_section(section, "python -m bench.store", body)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--scenario"]:
         print(json.dumps(scenario(sys.argv[2], int(sys.argv[3]))))
+    elif sys.argv[1:2] == ["--edge-only"]:
+        main([int(a) for a in sys.argv[2:]], ("edge",), "Embedded store, long")
     else:
-        main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
+        sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+        main(sizes, ("edge", "qdrant-client local"), "Embedded store")
