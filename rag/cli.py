@@ -436,7 +436,7 @@ def ui() -> None:
         f"--server.address={settings.ui_host}",
         "--browser.gatherUsageStats=false",
         "--client.toolbarMode=minimal",
-        "--client.showErrorDetails=false",  # an unexpected error shows a message, no traceback
+        "--client.showErrorDetails=none",  # an unexpected error shows a message, no traceback
     ]
     raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603
 
