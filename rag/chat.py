@@ -17,22 +17,16 @@ from rag.answer import (
 )
 from rag.condense import standalone_query
 from rag.embed import DenseEmbedder
-from rag.errors import InvalidInputError, ModelError
+from rag.errors import InvalidInputError
 from rag.llm import Message
 from rag.llm.worker import Generation, ModelWorker
 from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
 from rag.tools import ToolCall, ToolError, ToolRegistry
-from rag.tools.doc_arithmetic import (
-    expression_messages,
-    grounded_citations,
-    needs_document_arithmetic,
-    operands,
-)
+from rag.tools.doc_arithmetic import citations_for, compose, needs_document_arithmetic
 from rag.tools.routing import route, tool_answer
 
 MAX_QUESTION_CHARS = 4000
-EXPRESSION_TOKENS = 32
 STOP = ["\nQuestion:", "\nSources:", "<source", "\n\n\n"]
 
 
@@ -247,27 +241,16 @@ class ChatOrchestrator:
     def _answer_by_document_arithmetic(
         self, question: str, chunks: list[RetrievedChunk], result: "AskResult"
     ) -> bool:
-        """The model writes an expression over numbers in the sources (a grammar admits no
-        other number); the calculator computes it. False means: answer the usual way."""
-        found = operands(question, chunks)
-        if not found.in_sources:
+        """The calculator over figures parsed from the sources; False: answer as usual."""
+        composed = compose(question, chunks)
+        if composed is None:
             return False
-        started = time.perf_counter()
-        try:
-            completion = self._worker.complete(
-                expression_messages(question, chunks), EXPRESSION_TOKENS, ["\n"], found.grammar()
-            )
-        except (ModelError, InvalidInputError):
-            return False
-        expression = completion.text.strip()
-        citations = grounded_citations(expression, found)
-        if citations is None:
-            return False
+        expression, figures = composed
         try:
             call = self._tools.call("calculator", {"expression": expression})
         except ToolError:
             return False
-        result.timings["generate_ms"] = _ms_since(started)
+        citations = citations_for(figures)
         result.tool_calls.append(call)
         result.answer = tool_answer(call)
         result.sentences = [AlignedSentence(result.answer, [c.id for c in citations], True)]

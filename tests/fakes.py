@@ -46,19 +46,11 @@ class ScriptedModel:
     def __init__(self, *replies: str) -> None:
         self.replies = list(replies)
         self.prompts: list[list[Message]] = []
-        self.grammars: list[str | None] = []
 
     def count_tokens(self, messages: list[Message]) -> int:
         return sum(len(m["content"].split()) for m in messages)
 
-    def stream(
-        self,
-        messages: list[Message],
-        max_tokens: int,
-        stop: list[str],
-        grammar: str | None = None,
-    ) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
         self.prompts.append(messages)
-        self.grammars.append(grammar)
         text = self.replies.pop(0) if self.replies else ""
         yield from re.findall(r"\S+\s*", text)[:max_tokens]

@@ -30,13 +30,6 @@ class ChatModel(Protocol):
         """Prompt tokens these messages take once rendered by the model's chat template."""
         ...
 
-    def stream(
-        self,
-        messages: list[Message],
-        max_tokens: int,
-        stop: list[str],
-        grammar: str | None = None,
-    ) -> Iterator[str]:
-        """Generated text, one piece (about one token) at a time; with `grammar` (GBNF, as
-        llama.cpp reads it) the text is constrained to that language."""
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+        """Generated text, one piece (about one token) at a time."""
         ...

@@ -6,14 +6,13 @@ a Jinja sandbox (`rag.llm.template`), and the prompt is tokenized here so its le
 before generation starts.
 """
 
-import functools
 import importlib.util
 import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from rag.errors import ModelError, ModelNotFoundError
+from rag.errors import ModelNotFoundError
 from rag.llm import Message
 from rag.llm.template import ChatTemplate
 
@@ -76,13 +75,7 @@ class LlamaCppChatModel:
     def count_tokens(self, messages: list[Message]) -> int:
         return len(self._prompt_tokens(messages))
 
-    def stream(
-        self,
-        messages: list[Message],
-        max_tokens: int,
-        stop: list[str],
-        grammar: str | None = None,
-    ) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
         # llama-cpp-python keeps the KV cache of the previous prompt and evaluates only the
         # tokens after the longest shared prefix, so the system prompt is paid for once.
         chunks = self._loaded().create_completion(
@@ -90,7 +83,6 @@ class LlamaCppChatModel:
             max_tokens=max_tokens,
             stop=stop,
             stream=True,
-            grammar=_compiled(grammar) if grammar else None,
             **self._sampling,
         )
         for chunk in chunks:
@@ -118,13 +110,3 @@ class LlamaCppChatModel:
                 )
                 self._llama = llama
         return self._llama
-
-
-@functools.lru_cache(maxsize=32)
-def _compiled(grammar: str):
-    from llama_cpp import LlamaGrammar
-
-    try:
-        return LlamaGrammar.from_string(grammar, verbose=False)
-    except ValueError as exc:
-        raise ModelError(f"the grammar does not parse: {exc}") from None

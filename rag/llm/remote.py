@@ -41,14 +41,8 @@ class RemoteChatModel:
         chars = sum(len(m.get("content") or "") for m in messages)
         return chars // CHARS_PER_TOKEN + TOKENS_PER_MESSAGE * len(messages)
 
-    def stream(
-        self,
-        messages: list[Message],
-        max_tokens: int,
-        stop: list[str],
-        grammar: str | None = None,
-    ) -> Iterator[str]:
-        body: dict[str, object] = {
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+        body = {
             "model": self.model_id,
             "messages": messages,
             "max_tokens": max_tokens,
@@ -57,10 +51,6 @@ class RemoteChatModel:
         }
         if stop:
             body["stop"] = stop[:4]  # the OpenAI API accepts at most four
-        if grammar:
-            # llama.cpp server reads `grammar`, vLLM `guided_grammar`; a server with neither
-            # answers 4xx, which becomes ModelError and the caller's fallback.
-            body["grammar"] = body["guided_grammar"] = grammar
         try:
             with httpx.stream(
                 "POST", self._url, json=body, headers=self._headers, timeout=self._timeout

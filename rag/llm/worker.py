@@ -33,7 +33,6 @@ class _Request:
     stop: list[str]
     deadline: float
     prompt_tokens: int
-    grammar: str | None = None
     generated: int = 0
     pieces: "queue.Queue[object]" = field(default_factory=queue.Queue)
     cancelled: threading.Event = field(default_factory=threading.Event)
@@ -101,11 +100,7 @@ class ModelWorker:
         return self._running
 
     def submit(
-        self,
-        messages: list[Message],
-        max_tokens: int,
-        stop: list[str] | None = None,
-        grammar: str | None = None,
+        self, messages: list[Message], max_tokens: int, stop: list[str] | None = None
     ) -> Generation:
         """Admit a request or raise `ModelBusyError` at once; never blocks."""
         prompt_tokens = self.model.count_tokens(messages)
@@ -116,12 +111,7 @@ class ModelWorker:
                 "shorten the input or raise RAG_LLM_N_CTX"
             )
         request = _Request(
-            messages,
-            max_tokens,
-            stop or [],
-            time.monotonic() + self._timeout_s,
-            prompt_tokens,
-            grammar,
+            messages, max_tokens, stop or [], time.monotonic() + self._timeout_s, prompt_tokens
         )
         try:
             self._queue.put_nowait(request)
@@ -133,13 +123,9 @@ class ModelWorker:
         return Generation(request)
 
     def complete(
-        self,
-        messages: list[Message],
-        max_tokens: int,
-        stop: list[str] | None = None,
-        grammar: str | None = None,
+        self, messages: list[Message], max_tokens: int, stop: list[str] | None = None
     ) -> Completion:
-        return self.submit(messages, max_tokens, stop, grammar).result()
+        return self.submit(messages, max_tokens, stop).result()
 
     def _retry_after(self) -> int:
         waiting = self._queue.qsize() + self._running
@@ -170,9 +156,7 @@ class ModelWorker:
             raise ModelTimeoutError("the request waited too long for the model; try again")
         pieces: list[str] = []
         finish = "stop"
-        stream = self.model.stream(
-            request.messages, request.max_tokens, request.stop, request.grammar
-        )
+        stream = self.model.stream(request.messages, request.max_tokens, request.stop)
         try:
             for piece in stream:
                 if request.cancelled.is_set():

@@ -25,9 +25,7 @@ class GatedModel:
     def count_tokens(self, messages: list[Message]) -> int:
         return 10
 
-    def stream(
-        self, messages: list[Message], max_tokens: int, stop: list[str], grammar: str | None = None
-    ) -> Iterator[str]:
+    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
         self.started.set()
         for n in range(max_tokens):
             if not self.gate.acquire(timeout=5):
@@ -37,7 +35,7 @@ class GatedModel:
 
 
 class FailingModel(ScriptedModel):
-    def stream(self, messages, max_tokens, stop, grammar=None):
+    def stream(self, messages, max_tokens, stop):
         if not self.prompts:
             self.prompts.append(messages)
             raise RuntimeError("GGML_ASSERT failed")
