@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # A larger value is better for these; for the others (false abstention, latencies) smaller is.
 HIGHER_IS_BETTER = frozenset(
     {"hit@1", "hit@5", "recall@5", "mrr", "ndcg@10", "contains_gold", "evidence_hit",
-     "abstain_recall", "abstain_precision", "citations_resolve"}
+     "abstain_recall", "abstain_precision", "citations_resolve", "tool_accuracy"}
 )  # fmt: skip
 
 
@@ -47,6 +47,7 @@ class AnswerRecord:
     citations: int
     citations_resolved: int
     tools: list[str] = field(default_factory=list)
+    tool_ok: bool | None = None  # the expected tools were called (None: not labelled)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -96,6 +97,11 @@ def record_answer(
         citations=len(result.citations),
         citations_resolved=sum(sources.resolves(c) for c in result.citations),
         tools=[call.name for call in result.tool_calls],
+        tool_ok=(
+            None
+            if question.expected_tools is None
+            else tuple(call.name for call in result.tool_calls) == question.expected_tools
+        ),
         timings=dict(result.timings),
     )
 
@@ -123,6 +129,7 @@ def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int]:
         "false_abstain": _share(r.abstained for r in answerable),
         "abstain_recall": _share(r.abstained for r in unanswerable),
         "abstain_precision": _share(not r.answerable for r in abstained),
+        "tool_accuracy": _share(r.tool_ok for r in records),
         "citations_resolve": round(sum(r.citations_resolved for r in records) / citations, 4)
         if citations
         else 1.0,
@@ -181,9 +188,11 @@ def run_eval(
     collection = eval_collection_name(corpus)
     synced = app.indexer.sync([scan_path(corpus, app.settings.max_file_bytes)], collection)
     report: dict[str, object] = {
-        "warnings": [f"{f['source']}: {f['error']}" for f in synced.failed],
-        **evaluate_retrieval(app.retriever, questions, collection, corpus, mode),
+        "warnings": [f"{f['source']}: {f['error']}" for f in synced.failed]
     }
+    # A set without gold sources (tool routing, say) has answer metrics only.
+    if retrieval_only or any(q.gold_sources for q in questions):
+        report.update(evaluate_retrieval(app.retriever, questions, collection, corpus, mode))
     if retrieval_only:
         return report, []
     top_k = app.settings.top_k

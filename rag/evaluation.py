@@ -27,6 +27,8 @@ class EvalQuestion:
     gold_sources: tuple[str, ...]
     answers: tuple[str, ...]
     answerable: bool
+    # The tools a right answer calls, when the row says (`"tool": "calculator"` or null).
+    expected_tools: tuple[str, ...] | None = None
 
 
 def load_dataset(path: Path) -> list[EvalQuestion]:
@@ -37,20 +39,26 @@ def load_dataset(path: Path) -> list[EvalQuestion]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            rows.append(
-                EvalQuestion(
-                    question=str(row["question"]),
-                    gold_sources=tuple(row.get("gold_sources") or ()),
-                    answers=tuple(row.get("answers") or ()),
-                    answerable=bool(row.get("answerable", True)),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as exc:
+            rows.append(_question(json.loads(line)))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise InvalidInputError(f"{path}:{number}: not a dataset row ({exc})") from None
     if not rows:
         raise InvalidInputError(f"dataset {path} has no rows")
     return rows
+
+
+def _question(row: dict) -> EvalQuestion:
+    answers = row.get("answers") or ([row["answer"]] if row.get("answer") else [])
+    tools = None
+    if "tool" in row:  # labelled: null means no tool should be called
+        tools = (str(row["tool"]),) if row["tool"] else ()
+    return EvalQuestion(
+        question=str(row["question"]),
+        gold_sources=tuple(row.get("gold_sources") or ()),
+        answers=tuple(str(a) for a in answers),
+        answerable=bool(row.get("answerable", True)),
+        expected_tools=tools,
+    )
 
 
 def answer_contains(answer: str, golds: Iterable[str]) -> bool:

@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from rag import cli
 from rag.answer_eval import compare
+from rag.errors import InvalidInputError
+from rag.evaluation import load_dataset
 from tests.fakes import ScriptedModel
 
 ROWS = [
@@ -93,3 +95,26 @@ def test_compare_flags_drops_and_more_false_abstention_but_not_latency() -> None
     new = {"hit@1": 0.85, "false_abstain": 0.10, "retrieve_ms_median": 90.0, "mode": "dense"}
     flagged = {key for key, *_, regressed in compare(old, new, 0.02) if regressed}
     assert flagged == {"hit@1", "false_abstain"}
+
+
+def test_tool_labelled_rows_score_tool_accuracy(
+    cli_on_fakes: Path, model: ScriptedModel, tmp_path: Path, docs: Path
+) -> None:
+    rows = [
+        {"question": "What is 12 * 7?", "tool": "calculator", "answer": "84"},
+        {"question": "What does error E04 mean on the battery?", "tool": None},
+        {"question": "How many days are there between 2026-01-01 and 2026-03-01?",
+         "tool": "calculator"},
+    ]  # fmt: skip
+    dataset = tmp_path / "tools.jsonl"
+    dataset.write_text("\n".join(json.dumps(r) for r in rows) + "\n[1, 2]\n")
+    with pytest.raises(InvalidInputError, match=":4: not a dataset row"):
+        load_dataset(dataset)
+
+    dataset.write_text("\n".join(json.dumps(r) for r in rows))
+    model.replies.append("Isolation fault: switch the unit off and call a certified installer.")
+    code, output = _eval(str(dataset), "--corpus", str(docs), "--json")
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["tool_accuracy"] == round(2 / 3, 4)  # the date question used days_between
+    assert report["contains_gold"] == 1.0
