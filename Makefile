@@ -66,7 +66,7 @@ test-integration: install-dev
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.retrieval
-	$(BIN)/python -m bench.store 10000 100000
+	$(BIN)/python -m bench.store
 	$(BIN)/python -m bench.grounding
 	$(BIN)/python -m bench.llm
 	$(BIN)/python -m bench.tools
@@ -74,9 +74,9 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.ingest_memory
 	$(BIN)/python -m bench.api
 
-# Long variants: a million chunks in the embedded store, answers on PhantomWiki (about 40 min).
+# Long variants: 100,000 and a million chunks in the store, answers on PhantomWiki (about 1 h).
 bench-long: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.store --edge-only 1000000
+	$(BIN)/python -m bench.store --long
 	$(BIN)/python -m bench.grounding --phantomwiki 100
 
 lint: install-dev

@@ -1,9 +1,9 @@
 """Embedded store: Qdrant Edge vs qdrant-client's local mode, same synthetic data, one run.
 
 Each (backend, size) scenario runs in its own process so peak RSS is its own.
-Run: .venv/bin/python -m bench.store [SIZE ...]   (default 10000 100000; the "Embedded store"
-section) or `python -m bench.store --edge-only SIZE ...` for sizes qdrant-client's local mode
-cannot hold in memory (1,000,000: the "Embedded store, long" section, `make bench-long`).
+Run: .venv/bin/python -m bench.store          (10,000 chunks: the "Embedded store" section)
+     .venv/bin/python -m bench.store --long   (100,000 on both; 1,000,000 on Edge alone, which
+     qdrant-client's local mode cannot hold: the "Embedded store, long" section)
 """
 
 import json
@@ -107,9 +107,12 @@ def scenario(backend: str, n: int) -> dict[str, float]:
     return result
 
 
-def main(sizes: list[int], backends: tuple[str, ...], section: str) -> None:
+BOTH = ("edge", "qdrant-client local")
+
+
+def main(scenarios: list[tuple[int, tuple[str, ...]]], section: str) -> None:
     rows, columns = [], None
-    for n in sizes:
+    for n, backends in scenarios:
         for backend in backends:
             out = subprocess.run(
                 [sys.executable, "-m", "bench.store", "--scenario", backend, str(n)],
@@ -133,8 +136,7 @@ def main(sizes: list[int], backends: tuple[str, ...], section: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--scenario"]:
         print(json.dumps(scenario(sys.argv[2], int(sys.argv[3]))))
-    elif sys.argv[1:2] == ["--edge-only"]:
-        main([int(a) for a in sys.argv[2:]], ("edge",), "Embedded store, long")
+    elif sys.argv[1:2] == ["--long"]:
+        main([(100_000, BOTH), (1_000_000, ("edge",))], "Embedded store, long")
     else:
-        sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-        main(sizes, ("edge", "qdrant-client local"), "Embedded store")
+        main([(10_000, BOTH)], "Embedded store")
