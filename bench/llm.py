@@ -21,7 +21,7 @@ from rag.llm.local import LlamaCppChatModel, bundled_model_path
 from rag.llm.worker import ModelWorker
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNS = 5
+RUNS = 3
 MAX_TOKENS = 96
 N_CTX = 4096
 THREADS = os.cpu_count() or 1
