@@ -73,9 +73,8 @@ def _calibrate(records: list[AnswerRecord]) -> float:
     candidates = sorted({0.0, *(r.support for r in records)})
     best = 0.0
     for threshold in candidates:
-        if answer_metrics(_with_threshold(records, threshold))["false_abstain"] <= (
-            FALSE_ABSTAIN_BUDGET
-        ):
+        false_abstain = answer_metrics(_with_threshold(records, threshold))["false_abstain"]
+        if (false_abstain or 0.0) <= FALSE_ABSTAIN_BUDGET:
             best = threshold
     return best
 
@@ -86,7 +85,8 @@ def _half(question: str) -> int:
 
 def _row(name: str, records: list[AnswerRecord]) -> list[object]:
     metrics = answer_metrics(records)
-    return [name, len(records), *(metrics.get(key, "") for key in SHOWN)]
+    values = (metrics.get(key) for key in SHOWN)
+    return [name, len(records), *("—" if value is None else value for value in values)]
 
 
 def main(argv: list[str]) -> None:

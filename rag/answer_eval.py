@@ -116,12 +116,12 @@ def evaluate_answers(
     return [record_answer(q, ask(q.question), corpus, sources) for q in questions]
 
 
-def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int]:
+def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int | None]:
     answerable = [r for r in records if r.answerable]
     unanswerable = [r for r in records if not r.answerable]
     abstained = [r for r in records if r.abstained]
     citations = sum(r.citations for r in records)
-    metrics: dict[str, float | int] = {
+    metrics: dict[str, float | int | None] = {
         "answered_n": len(answerable),
         "unanswerable_n": len(unanswerable),
         "contains_gold": _share(r.contains_gold for r in answerable),
@@ -141,9 +141,10 @@ def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int]:
     return metrics
 
 
-def _share(flags: Iterable[bool | None]) -> float:
+def _share(flags: Iterable[bool | None]) -> float | None:
+    """The share of true flags among known ones; None (JSON null) when none is known."""
     known = [flag for flag in flags if flag is not None]
-    return round(sum(known) / len(known), 4) if known else float("nan")
+    return round(sum(known) / len(known), 4) if known else None
 
 
 def compare(

@@ -115,6 +115,7 @@ def test_tool_labelled_rows_score_tool_accuracy(
     model.replies.append("Isolation fault: switch the unit off and call a certified installer.")
     code, output = _eval(str(dataset), "--corpus", str(docs), "--json")
     assert code == 0, output
-    report = json.loads(output)
+    report = json.loads(output, parse_constant=pytest.fail)  # strict JSON: no NaN
+    assert report["abstain_recall"] is None  # no unanswerable row: unknown, not 0
     assert report["tool_accuracy"] == round(2 / 3, 4)  # the date question used days_between
     assert report["contains_gold"] == 1.0
