@@ -22,10 +22,15 @@ import tempfile
 from pathlib import Path
 
 from bench.harness import table, write_section
-from rag.answer_eval import AnswerRecord, answer_metrics, evaluate_answers, records_json
+from rag.answer_eval import (
+    AnswerRecord,
+    answer_metrics,
+    evaluate_answers,
+    records_json,
+    sync_corpus,
+)
 from rag.app import RagApp
-from rag.connectors.files import scan_path
-from rag.evaluation import EvalQuestion, eval_collection_name, load_dataset
+from rag.evaluation import EvalQuestion, load_dataset
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +42,9 @@ SHOWN = ["contains_gold", "evidence_hit", "false_abstain", "abstain_recall",
 
 
 def _answer_all(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[AnswerRecord]:
-    collection = eval_collection_name(corpus)
-    app.indexer.sync([scan_path(corpus, app.settings.max_file_bytes)], collection)
+    collection, _ = sync_corpus(app, corpus)
     app.chat.ask("warm-up question?", collection, 1)  # model load and first prompt, untimed
-    top_k = app.settings.top_k
-    return evaluate_answers(
-        lambda q: app.chat.ask(q, collection, top_k), questions, corpus, app.settings.max_file_bytes
-    )
+    return evaluate_answers(app, questions, collection, corpus, app.settings.retrieval_mode)
 
 
 def _with_threshold(records: list[AnswerRecord], threshold: float) -> list[AnswerRecord]:

@@ -7,7 +7,7 @@ from disk: `page_text[start:end] == text`.
 """
 
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,14 +106,24 @@ def record_answer(
     )
 
 
+def sync_corpus(app: "RagApp", corpus: Path) -> tuple[str, list[str]]:
+    """Index the (resolved) corpus folder into its own collection: (collection, warnings about
+    files that could not be indexed)."""
+    collection = eval_collection_name(corpus)
+    synced = app.indexer.sync([scan_path(corpus, app.settings.max_file_bytes)], collection)
+    return collection, [f"{f['source']}: {f['error']}" for f in synced.failed]
+
+
 def evaluate_answers(
-    ask: Callable[[str], AskResult],
-    questions: Iterable[EvalQuestion],
-    corpus: Path,
-    max_file_bytes: int,
+    app: "RagApp", questions: Iterable[EvalQuestion], collection: str, corpus: Path, mode: Mode
 ) -> list[AnswerRecord]:
-    sources = SourceTexts(max_file_bytes)
-    return [record_answer(q, ask(q.question), corpus, sources) for q in questions]
+    """Ask every question through the orchestrator, as users do, and score the answer."""
+    sources = SourceTexts(app.settings.max_file_bytes)
+    top_k = app.settings.top_k
+    return [
+        record_answer(q, app.chat.ask(q.question, collection, top_k, mode), corpus, sources)
+        for q in questions
+    ]
 
 
 def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int | None]:
@@ -186,22 +196,13 @@ def run_eval(
     corpus files that could not be indexed."""
     questions = load_dataset(dataset)[:limit]
     corpus = corpus.expanduser().resolve()
-    collection = eval_collection_name(corpus)
-    synced = app.indexer.sync([scan_path(corpus, app.settings.max_file_bytes)], collection)
-    report: dict[str, object] = {
-        "warnings": [f"{f['source']}: {f['error']}" for f in synced.failed]
-    }
+    collection, warnings = sync_corpus(app, corpus)
+    report: dict[str, object] = {"warnings": warnings}
     # A set without gold sources (tool routing, say) has answer metrics only.
     if retrieval_only or any(q.gold_sources for q in questions):
         report.update(evaluate_retrieval(app.retriever, questions, collection, corpus, mode))
     if retrieval_only:
         return report, []
-    top_k = app.settings.top_k
-    records = evaluate_answers(
-        lambda question: app.chat.ask(question, collection, top_k, mode),
-        questions,
-        corpus,
-        app.settings.max_file_bytes,
-    )
+    records = evaluate_answers(app, questions, collection, corpus, mode)
     report.update(answer_metrics(records))
     return report, records_json(records)

@@ -48,11 +48,7 @@ def main() -> None:
         os.environ.get("RAG_API_URL", "http://127.0.0.1:8000"), os.environ.get("RAG_API_KEY")
     )
     state = _state()
-    try:
-        collections = api.collections() or ["default"]
-    except ApiError as exc:
-        st.error(str(exc))
-        st.stop()
+    collections = _act(api.collections) or ["default"]
     with st.sidebar:
         options = _sidebar(api, collections)
     st.title("Ask your documents")

@@ -70,8 +70,8 @@ def upload_documents(
         problems = "; ".join(f"{Path(f['source']).name}: {f['error']}" for f in report.failed)
         raise UnprocessableError(f"no uploaded file could be indexed: {problems}")
     failed = {failure["source"] for failure in report.failed}
-    kept = [str(path.resolve()) for path in paths if str(path.resolve()) not in failed]
-    ids = {source: document_id(source) for source in kept}
+    # `path_for` paths are resolved already, so each is its source id.
+    ids = {str(p): document_id(str(p)) for p in paths if str(p) not in failed}
     return {"collection": name, "document_ids": ids, **report.to_json()}
 
 
