@@ -47,6 +47,7 @@ def _scan_folder(
     root: Path, max_file_bytes: int, include: Sequence[str], exclude: Sequence[str]
 ) -> Scan:
     files: list[Path] = []
+    outside: list[SourceFailure] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
@@ -61,7 +62,12 @@ def _scan_folder(
             # A symlink may point anywhere; only what really lies under the folder is its content.
             if candidate.resolve().is_relative_to(root):
                 files.append(candidate)
+            else:
+                outside.append(
+                    SourceFailure(str(candidate), "symlink points outside the folder: skipped")
+                )
     scan = _scan_files(files, max_file_bytes)
+    scan.failures.extend(outside)
     scan.scope = str(root) + os.sep
     return scan
 

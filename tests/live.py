@@ -1,11 +1,14 @@
 """Live servers on 127.0.0.1 for tests: uvicorn in a thread, or any command as a process."""
 
+import os
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -63,3 +66,31 @@ def running(
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@dataclass(frozen=True)
+class Finished:
+    returncode: int
+    stdout: str
+    seconds: float
+    peak_rss_mib: float
+
+
+def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> Finished:
+    """Run `command` to its end, with its own peak RSS (from wait4, not a sampled guess)."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > timeout_s:
+                process.kill()
+                process.wait()
+                raise TimeoutError(f"{command[:4]} ran past {timeout_s} s")
+            time.sleep(0.1)
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        stdout = out.read().decode()
+    return Finished(process.returncode, stdout, time.monotonic() - started, usage.ru_maxrss / 1024)

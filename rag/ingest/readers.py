@@ -51,10 +51,22 @@ def _text(data: bytes) -> list[Page]:
 def _html(data: bytes) -> list[Page]:
     import trafilatura
 
+    markup = decode_text(data)
     text = trafilatura.extract(
-        decode_text(data), include_comments=False, include_tables=True, favor_recall=True
+        markup, include_comments=False, include_tables=True, favor_recall=True
     )
-    return [(text or "", None)]
+    return [(text or _visible_text(markup), None)]
+
+
+def _visible_text(markup: str) -> str:
+    """Every visible string, for pages where trafilatura finds no main text: lxml gives up on
+    very deep nesting (thousands of levels), Python's own HTML parser does not."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "nav", "header", "footer"]):
+        tag.decompose()
+    return soup.get_text("\n", strip=True)
 
 
 def _csv(data: bytes) -> list[Page]:
@@ -68,13 +80,24 @@ def _csv(data: bytes) -> list[Page]:
 
 def _pdf(data: bytes) -> list[Page]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise SourceError("PDF is encrypted with a password")
-        pages = [(page.extract_text() or "", n) for n, page in enumerate(reader.pages, start=1)]
+        pages = []
+        for n, page in enumerate(reader.pages, start=1):
+            # extract_text() swallows pypdf's decompression limit and returns "", which would
+            # report a bomb as a scan; decoding the content stream first surfaces it.
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+            pages.append((page.extract_text() or "", n))
+    except LimitReachedError:
+        raise SourceError(
+            "a PDF stream expands past the decompression limit: refused as a decompression bomb"
+        ) from None
     except PdfReadError as exc:
         raise SourceError(f"PDF cannot be read: {exc}") from None
     if pages and not any(text.strip() for text, _ in pages):
@@ -161,6 +184,8 @@ def read_documents(source: RawSource, data: bytes) -> list[Document]:
     reader = READERS.get(source.file_type)
     if reader is None:
         raise SourceError(f"no reader for file type {source.file_type!r}")
+    if not data:
+        raise SourceError("file is empty (0 bytes)")
     try:
         pages = [(text, page) for text, page in reader(data) if text.strip()]
     except SourceError:

@@ -47,14 +47,18 @@ def test_folder_scan_finds_supported_files_recursively(tmp_path: Path) -> None:
     assert scan.failures == []
 
 
-def test_symlink_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
+def test_symlink_out_of_the_folder_is_not_followed_and_is_reported(tmp_path: Path) -> None:
     outside = tmp_path / "outside.md"
     outside.write_text("private")
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "link.md").symlink_to(outside)
 
-    assert scan_path(folder, max_file_bytes=1000).sources == []
+    scan = scan_path(folder, max_file_bytes=1000)
+    assert scan.sources == []
+    assert [(f.source_id, f.error) for f in scan.failures] == [
+        (str(folder.resolve() / "link.md"), "symlink points outside the folder: skipped")
+    ]
 
 
 def test_oversized_and_missing_files_are_failures(tmp_path: Path) -> None:

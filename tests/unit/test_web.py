@@ -1,46 +1,19 @@
 """The web connector against a local HTTP server; nothing here touches the internet."""
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from rag.connectors.web import URLRefusedError, WebLimits, check_url, scan_url
+from tests.local_site import Routes, local_site, sitemap
 
 PAGE = b"<html><body><nav>Menu</nav><main><h1>Heat pumps</h1><p>%s</p></main></body></html>"
 
 
-def _sitemap(base: str, paths: list[str], index: bool = False) -> bytes:
-    tag, item = ("sitemapindex", "sitemap") if index else ("urlset", "url")
-    entries = "".join(f"<{item}><loc>{base}{p}</loc></{item}>" for p in paths)
-    return (
-        f'<?xml version="1.0"?><{tag} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"{entries}</{tag}>"
-    ).encode()
-
-
 @pytest.fixture
-def site() -> Iterator[tuple[str, dict[str, tuple[int, str, bytes, dict]]]]:
-    routes: dict[str, tuple[int, str, bytes, dict]] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
-            status, kind, body, headers = routes.get(self.path, (404, "text/plain", b"", {}))
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", routes
-    server.shutdown()
+def site() -> Iterator[tuple[str, Routes]]:
+    with local_site() as served:
+        yield served
 
 
 def _limits(base: str, **kwargs) -> WebLimits:
@@ -64,13 +37,13 @@ def test_nested_sitemaps_with_a_page_limit_and_same_host_rule(site) -> None:
     routes["/sitemap.xml"] = (
         200,
         "application/xml",
-        _sitemap(base, ["/s1.xml", "/s1.xml"], True),
+        sitemap(base, ["/s1.xml", "/s1.xml"], True),
         {},
     )
     routes["/s1.xml"] = (
         200,
         "application/xml",
-        _sitemap(base, ["/p1", "/p2", "/p3"]).replace(
+        sitemap(base, ["/p1", "/p2", "/p3"]).replace(
             b"</urlset>", b"<url><loc>http://elsewhere.example/x</loc></url></urlset>"
         ),
         {},
@@ -87,7 +60,7 @@ def test_nested_sitemaps_with_a_page_limit_and_same_host_rule(site) -> None:
 
 def test_self_referencing_sitemap_terminates(site) -> None:
     base, routes = site
-    routes["/loop.xml"] = (200, "application/xml", _sitemap(base, ["/loop.xml", "/p"]), {})
+    routes["/loop.xml"] = (200, "application/xml", sitemap(base, ["/loop.xml", "/p"]), {})
     routes["/p"] = (200, "text/html", PAGE % b"x", {})
     scan = scan_url(f"{base}/loop.xml", _limits(base))
     assert [s.source_id for s in scan.sources] == [f"{base}/p"]
