@@ -11,8 +11,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from rag.cli_checks import register as register_checks
+from rag.cli_options import CollectionOpt, FilterOpt, JsonOpt, ModeOpt, TopKOpt
 from rag.errors import InvalidInputError, RagError
-from rag.settings import RetrievalMode, Settings, load_settings
+from rag.settings import Settings, load_settings
 
 cli = typer.Typer(
     name="rag",
@@ -21,22 +23,6 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-CollectionOpt = Annotated[str | None, typer.Option("--collection", "-c", help="Collection name.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-TopKOpt = Annotated[int | None, typer.Option("--top-k", "-k", min=1, max=50)]
-FilterOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--filter",
-        "-f",
-        help="KEY=VALUE, KEY>=VALUE or KEY<=VALUE on chunk metadata (source, file_type, page, "
-        "modified, tags.NAME); repeat to combine.",
-    ),
-]
-ModeOpt = Annotated[
-    RetrievalMode | None, typer.Option("--mode", help="hybrid (default), dense, bm25 or rrf.")
-]
 
 
 def _open(settings: Settings):
@@ -252,66 +238,6 @@ def _via_server_or_local(path: str, body: dict, local) -> dict:
         return local(app)
 
 
-@cli.command(name="eval")
-def eval_(
-    dataset: Annotated[Path, typer.Argument(help="JSONL of labelled questions.")],
-    corpus: Annotated[Path, typer.Option("--corpus", help="Folder the gold sources are in.")],
-    retrieval_only: Annotated[bool, typer.Option("--retrieval-only")] = False,
-    mode: ModeOpt = None,
-    compare: Annotated[
-        Path | None, typer.Option("--compare", help="An earlier --json report to diff against.")
-    ] = None,
-    tolerance: Annotated[float, typer.Option(min=0.0, help="Allowed drop before failing.")] = 0.02,
-    records: Annotated[
-        Path | None, typer.Option("--records", help="Write every question's result here (JSON).")
-    ] = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Only the first N questions.")
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Measure retrieval and answer quality on a labelled folder (its own collection, synced
-    first); with --compare, exit 1 when a metric regressed by more than --tolerance."""
-    from rag.answer_eval import compare as compare_reports
-    from rag.answer_eval import run_eval
-
-    settings = load_settings()
-    old = _read_report(compare) if compare else None
-    with _open(settings) as app:
-        report, answers = run_eval(
-            app, dataset, corpus, mode or settings.retrieval_mode, retrieval_only, limit
-        )
-    for warning in report.pop("warnings", []):
-        typer.echo(f"warning: {warning}", err=True)
-    if records is not None:
-        records.write_text(json.dumps(answers, indent=1))
-    rows = compare_reports(old, report, tolerance) if old is not None else []
-    if as_json:
-        typer.echo(json.dumps(report, indent=2))
-    elif rows:
-        typer.echo(f"{'metric':>20}  {'old':>9}  {'new':>9}  {'delta':>8}")
-        for key, before, after, delta, regressed in rows:
-            flag = "  REGRESSED" if regressed else ""
-            typer.echo(f"{key:>20}  {before:>9}  {after:>9}  {delta:>+8}{flag}")
-    else:
-        for key, value in report.items():
-            typer.echo(f"{key:>20}  {value}")
-    regressions = [row[0] for row in rows if row[4]]
-    if regressions:
-        typer.echo(f"regressed beyond {tolerance}: {', '.join(regressions)}", err=True)
-        raise typer.Exit(1)
-
-
-def _read_report(path: Path) -> dict[str, object]:
-    try:
-        report = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise InvalidInputError(f"cannot read the report {path}: {exc}") from None
-    if not isinstance(report, dict):
-        raise InvalidInputError(f"{path} is not a `rag eval --json` report")
-    return report
-
-
 @cli.command()
 def reindex(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
     """Rebuild a collection from its sources with the current embedder and chunker."""
@@ -439,6 +365,9 @@ def ui() -> None:
         "--client.showErrorDetails=none",  # an unexpected error shows a message, no traceback
     ]
     raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603
+
+
+register_checks(cli, lambda settings: _open(settings))
 
 
 def main() -> NoReturn:

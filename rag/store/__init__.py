@@ -81,6 +81,10 @@ class VectorStore(Protocol):
 
     def query(self, collection: str, query: StoreQuery) -> list[StoredHit]: ...
 
+    def point_sources(self, collection: str) -> dict[str, str]:
+        """Every stored point's id → its `source` payload (for consistency checks)."""
+        ...
+
     def count(self, collection: str, filters: Filters | None = None) -> int: ...
 
     def build_index(self, collection: str) -> None:

@@ -30,6 +30,7 @@ from qdrant_edge import (
     QueryRequest,
     RangeDateTime,
     RangeFloat,
+    ScrollRequest,
     UpdateOperation,
 )
 from qdrant_edge import SparseVector as EdgeSparse
@@ -49,6 +50,7 @@ from rag.store import (
     validate_points,
 )
 
+_SCROLL_PAGE = 1024
 _SCHEMA_TYPES = {
     "keyword": PayloadSchemaType.Keyword,
     "integer": PayloadSchemaType.Integer,
@@ -132,6 +134,16 @@ class EdgeStore:
             ]
             request = QueryRequest(prefetches=prefetches, query=Fusion.Rrf(k=RRF_K), **common)
         return [_to_hit(p) for p in shard.query(request)]
+
+    def point_sources(self, collection: str) -> dict[str, str]:
+        shard, sources, offset = self._shard(collection), {}, None
+        while True:
+            records, offset = shard.scroll(
+                ScrollRequest(offset=offset, limit=_SCROLL_PAGE, with_payload=True)
+            )
+            sources.update((str(r.id), (r.payload or {}).get("source", "")) for r in records)
+            if offset is None:
+                return sources
 
     def count(self, collection: str, filters: Filters | None = None) -> int:
         return self._shard(collection).count(CountRequest(exact=True, filter=_to_filter(filters)))

@@ -27,6 +27,7 @@ from rag.store import (
 )
 
 T = TypeVar("T")
+_SCROLL_PAGE = 1024
 _SCHEMA_TYPES = {
     "keyword": models.PayloadSchemaType.KEYWORD,
     "integer": models.PayloadSchemaType.INTEGER,
@@ -138,6 +139,20 @@ class QdrantServerStore:
             )
             for p in points
         ]
+
+    def point_sources(self, collection: str) -> dict[str, str]:
+        self._require(collection)
+        sources: dict[str, str] = {}
+        offset = None
+        while True:
+            records, offset = self._call(
+                lambda start=offset: self._client.scroll(
+                    collection, limit=_SCROLL_PAGE, offset=start, with_payload=["source"]
+                )
+            )
+            sources.update((str(r.id), (r.payload or {}).get("source", "")) for r in records)
+            if offset is None:
+                return sources
 
     def count(self, collection: str, filters: Filters | None = None) -> int:
         self._require(collection)

@@ -61,6 +61,14 @@ class StoreContract:
         filled.delete("docs", [point(0).id, point(7).id])
         assert filled.count("docs") == 6
 
+    def test_point_sources_lists_every_point_across_pages(self, store: VectorStore) -> None:
+        store.create_collection("many", DIM)
+        # point(100)'s sparse vector repeats index 100, which Qdrant refuses.
+        store.upsert("many", [point(n, f"/{n % 3}.md") for n in range(1501) if n != 100])
+        sources = store.point_sources("many")
+        assert len(sources) == 1500
+        assert sources[point(1).id] == "/1.md" and sources[point(1499).id] == "/2.md"
+
     @pytest.mark.parametrize("mode", ["dense", "bm25", "rrf"])
     def test_each_mode_ranks_the_matching_point_first(self, filled: VectorStore, mode: str):
         hits = filled.query("docs", query(mode, n=6))

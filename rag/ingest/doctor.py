@@ -1,0 +1,89 @@
+"""`rag doctor`: do the ledger and the store agree? Find and repair what a crash could leave.
+
+The ledger names every current chunk; the store holds points. They disagree when:
+- a chunk the ledger names is not stored (lost): the source is re-read and indexed again, or
+  dropped from the ledger if it no longer exists;
+- a stored point no source claims (orphan): it is deleted;
+- a chunk id is claimed by two sources (duplicate): both sources are indexed again.
+The two-phase replace (DESIGN.md §5) should make all three impossible; this proves it after a
+crash and repairs an index that was damaged some other way (a restored backup, a lost disk).
+"""
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from rag.ingest.ledger import Ledger, delete_pending
+from rag.ingest.sync import IngestReport
+from rag.store import VectorStore
+
+
+@dataclass
+class CollectionHealth:
+    collection: str
+    sources: int
+    chunks: int  # named by the ledger
+    points: int  # held by the store
+    lost: dict[str, int] = field(default_factory=dict)  # source → chunks missing from the store
+    orphans: list[str] = field(default_factory=list)  # stored ids that no source claims
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # chunk id → its sources
+    repairs: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not (self.lost or self.orphans or self.duplicates)
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self), "orphans": len(self.orphans), "healthy": self.healthy}
+
+
+def check(ledger: Ledger, store: VectorStore, collection: str) -> CollectionHealth:
+    records = ledger.sources(collection)
+    stored = store.point_sources(collection) if collection in store.collections() else {}
+    claims: dict[str, list[str]] = {}
+    for record in records:
+        for chunk in record.chunk_ids:
+            claims.setdefault(chunk, []).append(record.source_id)
+    missing = Counter(
+        source for chunk, sources in claims.items() if chunk not in stored for source in sources
+    )
+    return CollectionHealth(
+        collection=collection,
+        sources=len(records),
+        chunks=len(claims),
+        points=len(stored),
+        lost=dict(sorted(missing.items())),
+        orphans=sorted(set(stored) - set(claims)),
+        duplicates={chunk: sources for chunk, sources in claims.items() if len(sources) > 1},
+    )
+
+
+def repair(
+    health: CollectionHealth,
+    ledger: Ledger,
+    store: VectorStore,
+    reingest: Callable[[Sequence[str]], IngestReport],
+) -> None:
+    """Delete orphans, then index again every source with a lost or duplicate chunk.
+
+    `reingest(source_ids)` scans and syncs those sources into the collection; its report says
+    which could not be read again (those are dropped from the ledger).
+    """
+    collection = health.collection
+    if health.orphans:
+        store.delete(collection, health.orphans)
+        health.repairs.append(f"deleted {len(health.orphans)} orphan chunks")
+    damaged = sorted(set(health.lost) | {s for d in health.duplicates.values() for s in d})
+    if not damaged:
+        return
+    # Forget them first: an unchanged hash would otherwise make the sync skip them.
+    for source in damaged:
+        ledger.remove_source(collection, source)
+    delete_pending(ledger, store, collection)
+    report = reingest(damaged)
+    failed = {f["source"]: f["error"] for f in report.failed}
+    for source in damaged:
+        if source in failed:
+            health.repairs.append(f"dropped {source}: {failed[source]}")
+        else:
+            health.repairs.append(f"indexed {source} again")
