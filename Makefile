@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install install-dev run test test-unit test-integration lint bench bench-long clean
+.PHONY: install install-dev run test test-unit test-integration test-long lint bench bench-long clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,13 @@ bench-long: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.store --long
 	$(BIN)/python -m bench.ingest_memory
 	$(BIN)/python -m bench.grounding --phantomwiki 100
+
+# Every hostile-input, crash and load test, the long variants included (50 server kills, 8 clients
+# for 2 minutes: about 15 min); writes the reliability table of docs/BENCHMARKS.md.
+test-long: install-dev
+	RELIABILITY_REPORT=$(CURDIR)/.reliability.json $(BIN)/pytest -m "long or not long" \
+		tests/hostile tests/integration/test_kill.py
+	$(BIN)/python -m bench.reliability .reliability.json
 
 lint: install-dev
 	$(BIN)/ruff check .

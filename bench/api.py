@@ -19,6 +19,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -127,9 +128,16 @@ def _server(data_dir: Path, port: int, log: Path):
     return running(command, env, f"http://127.0.0.1:{port}/health", log)
 
 
-def main() -> None:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
-    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+@dataclass
+class LoadRun:
+    recorder: Recorder
+    peak_rss_mib: float
+    alive: bool
+    server_log: str
+
+
+def run_load(seconds: float, clients: int) -> LoadRun:
+    """Start a server on sample_docs, run `clients` threads for `seconds`, stop it."""
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         log = Path(tmp) / "server.log"
@@ -148,10 +156,17 @@ def main() -> None:
                 thread.join()
             peak_rss = _rss_mib(server.pid)
             alive = server.poll() is None
-        _report(recorder, seconds, clients, peak_rss, alive)
-        if recorder.errors:
-            print("\n".join(recorder.errors[:20]), file=sys.stderr)
-            print(log.read_text()[-4000:], file=sys.stderr)
+        return LoadRun(recorder, peak_rss, alive, log.read_text()[-4000:])
+
+
+def main() -> None:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
+    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    run = run_load(seconds, clients)
+    _report(run.recorder, seconds, clients, run.peak_rss_mib, run.alive)
+    if run.recorder.errors:
+        print("\n".join(run.recorder.errors[:20]), file=sys.stderr)
+        print(run.server_log, file=sys.stderr)
 
 
 def _report(recorder: Recorder, seconds: float, clients: int, peak_rss: float, alive: bool) -> None:

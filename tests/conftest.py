@@ -1,4 +1,7 @@
+import json
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,8 +17,6 @@ N_SAMPLE_DOCS = sum(1 for p in SAMPLE_DOCS.iterdir() if not p.name.startswith(".
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the developer's own RAG_* settings."""
-    import os
-
     for key in list(os.environ):
         if key.startswith("RAG_"):
             monkeypatch.delenv(key)
@@ -59,3 +60,28 @@ def cli_on_fakes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model: Scripte
     monkeypatch.setenv("RAG_DATA_DIR", str(data_dir))
     monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder(), model=model))
     return data_dir
+
+
+class ReliabilityLog:
+    """Rows of the reliability table in docs/BENCHMARKS.md; a test adds to its row once its
+    assertions passed. Numbers add up across tests and parameters; text replaces."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, object]] = {}
+
+    def add(self, row: str, **values: object) -> None:
+        cells = self.rows.setdefault(row, {})
+        for key, value in values.items():
+            before = cells.get(key, 0)
+            numeric = isinstance(value, int) and isinstance(before, int)
+            cells[key] = before + value if numeric else value
+
+
+@pytest.fixture(scope="session")
+def reliability() -> Iterator[ReliabilityLog]:
+    """Written to $RELIABILITY_REPORT (JSON) at the end, for bench/reliability.py."""
+    log = ReliabilityLog()
+    yield log
+    target = os.environ.get("RELIABILITY_REPORT")
+    if target and log.rows:
+        Path(target).write_text(json.dumps(log.rows, indent=1))
