@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.answer import Citation
-from rag.chat import AskResult
+from rag.chat import ANSWER_STAGES, AskResult
 from rag.connectors.files import scan_path
 from rag.evaluation import (
     EvalQuestion,
@@ -144,10 +144,10 @@ def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int | None]
         if citations
         else 1.0,
     }
-    for stage in ("retrieve_ms", "first_token_ms", "generate_ms"):
-        values = [r.timings[stage] for r in records if stage in r.timings]
+    for stage in ANSWER_STAGES:
+        values = [r.timings[f"{stage}_ms"] for r in records if f"{stage}_ms" in r.timings]
         if values:
-            metrics[f"{stage}_median"] = round(statistics.median(values), 1)
+            metrics[f"{stage}_ms_median"] = round(statistics.median(values), 1)
     return metrics
 
 

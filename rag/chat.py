@@ -27,6 +27,8 @@ from rag.tools.doc_arithmetic import citations_for, compose, needs_document_arit
 from rag.tools.routing import route, tool_answer
 
 MAX_QUESTION_CHARS = 4000
+# The timed stages of an answer: `timings["<stage>_ms"]`, reported by the API and `rag eval`.
+ANSWER_STAGES = ("condense", "retrieve", "first_token", "generate")
 STOP = ["\nQuestion:", "\nSources:", "<source", "\n\n\n"]
 
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rag.chat import ANSWER_STAGES
+
 if TYPE_CHECKING:
     from rag.chat import AskResult
     from rag.ingest.sync import IngestReport
@@ -52,7 +54,7 @@ class ApiMetrics:
         )
 
     def observe_answer(self, result: "AskResult") -> None:
-        for stage in ("retrieve", "generate", "first_token"):
+        for stage in ANSWER_STAGES:
             if f"{stage}_ms" in result.timings:
                 self._stages.labels(stage).observe(result.timings[f"{stage}_ms"] / 1000)
         self._tokens.inc(result.timings.get("completion_tokens", 0))

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from rag import cli
 from rag.answer_eval import compare
+from rag.chat import ANSWER_STAGES
 from rag.errors import InvalidInputError
 from rag.evaluation import load_dataset
 from tests.fakes import ScriptedModel
@@ -61,6 +62,7 @@ def test_answer_metrics_score_what_the_orchestrator_answered(
     assert report["false_abstain"] == 0.5  # the model abstained on E04
     assert report["abstain_recall"] == 1.0 and report["abstain_precision"] == 0.5
     assert report["citations_resolve"] == 1.0
+    assert {f"{stage}_ms_median" for stage in ANSWER_STAGES} <= set(report)
     first, second, third = json.loads(records.read_text())
     assert first["evidence_hit"] and first["citations"] == first["citations_resolved"] >= 1
     assert second["abstained"] and third["abstained"] and third["support"] < 0.05
