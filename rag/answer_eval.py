@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # A larger value is better for these; for the others (false abstention, latencies) smaller is.
 HIGHER_IS_BETTER = frozenset(
     {"hit@1", "hit@5", "recall@5", "mrr", "ndcg@10", "contains_gold", "evidence_hit",
-     "abstain_recall", "abstain_precision", "citations_resolve", "tool_accuracy"}
+     "abstain_recall", "abstain_precision", "citations_resolve", "tool_accuracy", "faithfulness"}
 )  # fmt: skip
 
 
@@ -48,6 +48,7 @@ class AnswerRecord:
     citations_resolved: int
     tools: list[str] = field(default_factory=list)
     tool_ok: bool | None = None  # the expected tools were called (None: not labelled)
+    faithful: bool | None = None  # the judge's verdict (None: not judged, or no verdict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -115,15 +116,26 @@ def sync_corpus(app: "RagApp", corpus: Path) -> tuple[str, list[str]]:
 
 
 def evaluate_answers(
-    app: "RagApp", questions: Iterable[EvalQuestion], collection: str, corpus: Path, mode: Mode
+    app: "RagApp",
+    questions: Iterable[EvalQuestion],
+    collection: str,
+    corpus: Path,
+    mode: Mode,
+    judge: bool = False,
 ) -> list[AnswerRecord]:
-    """Ask every question through the orchestrator, as users do, and score the answer."""
+    """Ask every question through the orchestrator, as users do, and score the answer; with
+    `judge`, the configured judge also rates each cited answer's faithfulness."""
     sources = SourceTexts(app.settings.max_file_bytes)
     top_k = app.settings.top_k
-    return [
-        record_answer(q, app.chat.ask(q.question, collection, top_k, mode), corpus, sources)
-        for q in questions
-    ]
+    records = []
+    for question in questions:
+        result = app.chat.ask(question.question, collection, top_k, mode)
+        record = record_answer(question, result, corpus, sources)
+        if judge and result.citations and not result.abstained:
+            passages = list(dict.fromkeys(c.chunk.text for c in result.citations))
+            record.faithful = app.judge(result.answer, passages)
+        records.append(record)
+    return records
 
 
 def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int | None]:
@@ -140,6 +152,7 @@ def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int | None]
         "abstain_recall": _share(r.abstained for r in unanswerable),
         "abstain_precision": _share(not r.answerable for r in abstained),
         "tool_accuracy": _share(r.tool_ok for r in records),
+        "faithfulness": _share(r.faithful for r in records),
         "citations_resolve": round(sum(r.citations_resolved for r in records) / citations, 4)
         if citations
         else 1.0,
@@ -190,6 +203,7 @@ def run_eval(
     mode: Mode,
     retrieval_only: bool,
     limit: int | None = None,
+    judge: bool = False,
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
     """Sync the corpus into its own collection, then measure the first `limit` questions (all
     when None); returns (report, per-question answer records). The report's `warnings` lists
@@ -203,6 +217,6 @@ def run_eval(
         report.update(evaluate_retrieval(app.retriever, questions, collection, corpus, mode))
     if retrieval_only:
         return report, []
-    records = evaluate_answers(app, questions, collection, corpus, mode)
+    records = evaluate_answers(app, questions, collection, corpus, mode, judge)
     report.update(answer_metrics(records))
     return report, records_json(records)

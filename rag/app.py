@@ -164,6 +164,27 @@ class RagApp:
             seed=s.llm_seed,
         )
 
+    @cached_property
+    def judge(self):
+        """The faithfulness judge of `rag eval --judge` (rag/judge.py)."""
+        from rag.judge import FaithfulnessJudge
+
+        s = self.settings
+        if s.judge_url is None:
+            return FaithfulnessJudge(self.model_worker)
+        from rag.llm.remote import RemoteChatModel
+
+        model = RemoteChatModel(
+            s.judge_url,
+            s.judge_model,
+            api_key=s.judge_api_key.get_secret_value() if s.judge_api_key else None,
+            n_ctx=s.llm_n_ctx,
+            parallel=1,
+            timeout_s=s.llm_timeout_s,
+            temperature=0.0,
+        )
+        return FaithfulnessJudge(ModelWorker(model, queue_size=1, timeout_s=s.llm_timeout_s))
+
     @property
     def model_loaded(self) -> bool:
         return "model" in self.__dict__

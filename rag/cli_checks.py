@@ -34,6 +34,14 @@ def register(cli: typer.Typer, open_app: Callable[[Settings], Any]) -> None:
         limit: Annotated[
             int | None, typer.Option("--limit", min=1, help="Only the first N questions.")
         ] = None,
+        judge: Annotated[
+            bool,
+            typer.Option(
+                "--judge",
+                help="Also rate each cited answer's faithfulness with the judge model "
+                "(RAG_JUDGE_URL, else the answering model).",
+            ),
+        ] = False,
         as_json: JsonOpt = False,
     ) -> None:
         """Measure retrieval and answer quality on a labelled folder (its own collection, synced
@@ -45,7 +53,7 @@ def register(cli: typer.Typer, open_app: Callable[[Settings], Any]) -> None:
         old = _read_report(compare) if compare else None
         with open_app(settings) as app:
             report, answers = run_eval(
-                app, dataset, corpus, mode or settings.retrieval_mode, retrieval_only, limit
+                app, dataset, corpus, mode or settings.retrieval_mode, retrieval_only, limit, judge
             )
         for warning in report.pop("warnings", []):
             typer.echo(f"warning: {warning}", err=True)

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     llm_remote_model: str = "default"
     llm_api_key: SecretStr | None = None
     llm_parallel: int = Field(default=4, ge=1)
+    # `rag eval --judge`: an OpenAI-compatible server whose model judges faithfulness; None means
+    # the model that answers judges too.
+    judge_url: str | None = None
+    judge_model: str = "default"
+    judge_api_key: SecretStr | None = None
 
     # front doors
     api_host: str = "127.0.0.1"

@@ -12,6 +12,7 @@ from rag.answer_eval import compare
 from rag.chat import ANSWER_STAGES
 from rag.errors import InvalidInputError
 from rag.evaluation import load_dataset
+from rag.judge import JUDGE_SYSTEM, parse_verdict
 from tests.fakes import ScriptedModel
 
 ROWS = [
@@ -121,3 +122,37 @@ def test_tool_labelled_rows_score_tool_accuracy(
     assert report["abstain_recall"] is None  # no unanswerable row: unknown, not 0
     assert report["tool_accuracy"] == round(2 / 3, 4)  # the date question used days_between
     assert report["contains_gold"] == 1.0
+
+
+def test_judge_rates_the_generated_answers_it_reads(
+    cli_on_fakes: Path,
+    model: ScriptedModel,
+    tmp_path: Path,
+    docs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RAG_ABSTAIN_MIN_SIMILARITY", "0.05")
+    model.replies += [
+        "Customers get 8% off when they buy two or more batteries.",
+        "Yes, every statement is in passage 1.",
+        "The documents do not say.",  # abstained: not judged
+    ]
+    records = tmp_path / "records.json"
+    code, output = _eval(
+        str(_dataset(tmp_path)), "--corpus", str(docs), "--judge", "--records", str(records)
+    )
+    assert code == 0, output
+    first, second, third = json.loads(records.read_text())
+    assert (first["faithful"], second["faithful"], third["faithful"]) == (True, None, None)
+    judged = model.prompts[1]
+    assert judged[0]["content"] == JUDGE_SYSTEM
+    assert "Answer: Customers get 8% off" in judged[1]["content"]
+    assert "Passage 1:" in judged[1]["content"]
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [("Yes.", True), (" no, it is not", False), ("Unsupported", False), ("Maybe", None)],
+)
+def test_judge_verdicts_are_parsed_from_text(text: str, verdict: bool | None) -> None:
+    assert parse_verdict(text) is verdict
