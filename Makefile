@@ -65,20 +65,12 @@ test-integration: install-dev
 	$(BIN)/pytest tests/integration
 
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.retrieval
-	$(BIN)/python -m bench.store
-	$(BIN)/python -m bench.grounding
-	$(BIN)/python -m bench.llm
-	$(BIN)/python -m bench.tools
-	$(BIN)/python -m bench.ingest
-	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.run_all default
 
 # Long variants: 100,000 and a million chunks in the store, ingest memory on a 50 MB folder,
 # answers on PhantomWiki (about 1 h 15 min).
 bench-long: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.store --long
-	$(BIN)/python -m bench.ingest_memory
-	$(BIN)/python -m bench.grounding --phantomwiki 100
+	$(BIN)/python -m bench.run_all long
 
 # Every hostile-input, crash and load test, the long variants included (50 server kills, 8 clients
 # for 2 minutes: about 15 min); writes the reliability table of docs/BENCHMARKS.md.
