@@ -84,7 +84,7 @@ def register(cli: typer.Typer, open_app: Callable[[Settings], Any]) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Check that the ledger and the store agree (no lost, orphan or duplicate chunk);
-        exit 1 when they do not and --repair was not given."""
+        exit 1 while they do not (after --repair: when the repair could not fix them)."""
         from rag.ingest.doctor import check
         from rag.ingest.doctor import repair as repair_collection
         from rag.ingest.sources import scans_for
@@ -106,6 +106,8 @@ def register(cli: typer.Typer, open_app: Callable[[Settings], Any]) -> None:
                         app.store,
                         lambda ids, name=name: app.indexer.sync(scans_for(ids, settings), name),
                     )
+                    repairs, health = health.repairs, check(app.ledger, app.store, name)
+                    health.repairs = repairs  # what was done, next to the state it left
                 results.append(health)
         if as_json:
             typer.echo(json.dumps([h.to_json() for h in results], indent=2))
@@ -119,7 +121,7 @@ def register(cli: typer.Typer, open_app: Callable[[Settings], Any]) -> None:
                 )
                 for line in h.repairs:
                     typer.echo(f"  repaired: {line}")
-        if any(not h.healthy for h in results) and not repair:
+        if any(not h.healthy for h in results):
             raise typer.Exit(1)
 
 
