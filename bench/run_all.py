@@ -22,11 +22,12 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.api"],
     ],
     # 100,000 and a million chunks in the store, ingest memory on a 50 MB folder, embedder
-    # backends, answers on PhantomWiki.
+    # backends, LoRA switch cost, answers on PhantomWiki.
     "long": [
         ["bench.store", "--long"],
         ["bench.ingest_memory"],
         ["bench.embed_backends"],
+        ["bench.lora"],
         ["bench.grounding", "--phantomwiki", "100"],
     ],
 }

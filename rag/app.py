@@ -150,6 +150,7 @@ class RagApp:
                 parallel=s.llm_parallel,
                 timeout_s=s.llm_timeout_s,
                 temperature=s.llm_temperature,
+                adapters=s.llm_lora_adapters,
             )
         from rag.llm.local import LlamaCppChatModel, resolve_model_path
 
@@ -162,6 +163,7 @@ class RagApp:
             temperature=s.llm_temperature,
             repeat_penalty=s.llm_repeat_penalty,
             seed=s.llm_seed,
+            adapters={n: p.expanduser() for n, p in s.llm_lora_adapters.items()},
         )
 
     @cached_property
@@ -206,6 +208,7 @@ class RagApp:
             self.embedder,
             max_tokens=self.settings.llm_max_tokens,
             abstain_min_similarity=self.settings.abstain_min_similarity,
+            collection_adapters=self.settings.collection_adapters,
         )
 
     def close(self) -> None:

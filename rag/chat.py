@@ -3,7 +3,7 @@
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rag.answer import (
@@ -44,6 +44,7 @@ class AskResult:
     timings: dict[str, float] = field(default_factory=dict)
     # Cosine similarity of the question to its best retrieved chunk (0 when nothing was searched).
     support: float = 0.0
+    adapter: str | None = None  # the LoRA adapter the model answered with (None: the base)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -58,6 +59,7 @@ class AskResult:
             "closest_sources": [c.to_json() for c in self.closest_sources],
             "tool_calls": [c.to_json() for c in self.tool_calls],
             "support": round(self.support, 4),
+            "adapter": self.adapter,
             "timings": self.timings,
         }
 
@@ -144,6 +146,7 @@ class ChatOrchestrator:
         *,
         max_tokens: int,
         abstain_min_similarity: float,
+        collection_adapters: Mapping[str, str] | None = None,
     ) -> None:
         self._retriever = retriever
         self._worker = worker
@@ -151,6 +154,7 @@ class ChatOrchestrator:
         self._embedder = embedder
         self._max_tokens = max_tokens
         self._abstain_min_similarity = abstain_min_similarity
+        self._collection_adapters = dict(collection_adapters or {})
 
     def ask(
         self,
@@ -161,8 +165,11 @@ class ChatOrchestrator:
         filters: Filters | None = None,
         conversation_id: str | None = None,
         history: Sequence[Message] = (),
+        adapter: str | None = None,
     ) -> AskResult:
-        stream = self.stream(question, collection, top_k, mode, filters, conversation_id, history)
+        stream = self.stream(
+            question, collection, top_k, mode, filters, conversation_id, history, adapter
+        )
         for _ in stream:
             pass
         return stream.result
@@ -176,8 +183,10 @@ class ChatOrchestrator:
         filters: Filters | None = None,
         conversation_id: str | None = None,
         history: Sequence[Message] = (),
+        adapter: str | None = None,
     ) -> AnswerStream:
-        """Retrieve and admit the generation now (so "busy" is raised before anything streams)."""
+        """Retrieve and admit the generation now (so "busy" is raised before anything streams).
+        `adapter` names a LoRA adapter; by default the collection's, if it has one."""
         question = question.strip()
         if not question:
             raise InvalidInputError("the question is empty")
@@ -204,7 +213,8 @@ class ChatOrchestrator:
         ):
             return AnswerStream(result)
         messages, chunks = self._fit(question, chunks, list(history))
-        generation = self._worker.submit(messages, self._max_tokens, STOP)
+        result.adapter = adapter or self._collection_adapters.get(collection)
+        generation = self._worker.submit(messages, self._max_tokens, STOP, result.adapter)
         return AnswerStream(
             result,
             generation,

@@ -105,6 +105,9 @@ def ask(
     top_k: TopKOpt = None,
     mode: ModeOpt = None,
     filter_: FilterOpt = None,
+    adapter: Annotated[
+        str | None, typer.Option("--adapter", help="A LoRA adapter from RAG_LLM_LORA_ADAPTERS.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
@@ -118,6 +121,7 @@ def ask(
         "mode": mode,
         "filters": filters,
         "conversation_id": conversation,
+        "adapter": adapter,
     }
     result = _via_server_or_local(
         "/v1/query",
@@ -126,6 +130,7 @@ def ask(
             question,
             *app.retrieval_args(collection, top_k, mode, filters),
             conversation_id=conversation,
+            adapter=adapter,
         ).to_json(),
     )
     if as_json:

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     llm_repeat_penalty: float = Field(default=1.15, ge=1.0)
     llm_seed: int = 0
     # The model worker admits this many waiting requests; more get "busy" (HTTP 429).
+    # LoRA adapters over the base model, by name: a local GGUF adapter file each (for a remote
+    # server the names are what it serves, e.g. vLLM's --lora-modules, and the paths are unused).
+    # A request may name one; `collection_adapters` gives a collection its default.
+    llm_lora_adapters: dict[str, Path] = Field(default_factory=dict)
+    collection_adapters: dict[str, str] = Field(default_factory=dict)
     llm_queue_size: int = Field(default=4, ge=1)
     llm_timeout_s: float = Field(default=120.0, gt=0)
     # A remote OpenAI-compatible server (llama.cpp server, vLLM, TGI) instead of the local GGUF:
@@ -110,6 +115,15 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API from their pages (CORS); empty = none (the default).
     api_cors_origins: list[str] = Field(default_factory=list)
     ui_host: str = "127.0.0.1"
+
+    @model_validator(mode="after")
+    def _collection_adapters_exist(self) -> "Settings":
+        unknown = set(self.collection_adapters.values()) - set(self.llm_lora_adapters)
+        if unknown:
+            raise ValueError(
+                f"collection_adapters names adapters not in llm_lora_adapters: {sorted(unknown)}"
+            )
+        return self
 
     @field_validator("chunk_overlap")
     @classmethod

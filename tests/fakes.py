@@ -43,14 +43,19 @@ class ScriptedModel:
     n_ctx = 4096
     parallel = 1
 
-    def __init__(self, *replies: str) -> None:
+    def __init__(self, *replies: str, adapters: frozenset[str] = frozenset()) -> None:
         self.replies = list(replies)
         self.prompts: list[list[Message]] = []
+        self.adapters = adapters
+        self.adapters_used: list[str | None] = []
 
     def count_tokens(self, messages: list[Message]) -> int:
         return sum(len(m["content"].split()) for m in messages)
 
-    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+    ) -> Iterator[str]:
         self.prompts.append(messages)
+        self.adapters_used.append(adapter)
         text = self.replies.pop(0) if self.replies else ""
         yield from re.findall(r"\S+\s*", text)[:max_tokens]

@@ -25,11 +25,16 @@ class ChatModel(Protocol):
     n_ctx: int
     # How many requests the backend can run at once (1 for a local GGUF).
     parallel: int
+    # Names of the LoRA adapters a request may ask for (none: the base model only).
+    adapters: frozenset[str]
 
     def count_tokens(self, messages: list[Message]) -> int:
         """Prompt tokens these messages take once rendered by the model's chat template."""
         ...
 
-    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
-        """Generated text, one piece (about one token) at a time."""
+    def stream(
+        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+    ) -> Iterator[str]:
+        """Generated text, one piece (about one token) at a time, by the base model or with the
+        named LoRA adapter applied."""
         ...

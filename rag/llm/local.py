@@ -6,13 +6,14 @@ a Jinja sandbox (`rag.llm.template`), and the prompt is tokenized here so its le
 before generation starts.
 """
 
+import ctypes
 import importlib.util
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from rag.errors import ModelNotFoundError
+from rag.errors import ModelError, ModelNotFoundError
 from rag.llm import Message
 from rag.llm.template import ChatTemplate
 
@@ -55,8 +56,13 @@ class LlamaCppChatModel:
         temperature: float,
         repeat_penalty: float,
         seed: int,
+        adapters: Mapping[str, Path] | None = None,
     ) -> None:
         self.model_id = model_path.name
+        self.adapters = frozenset(adapters or {})
+        self._adapter_paths = dict(adapters or {})
+        self._adapter_handles: dict[str, object] = {}
+        self._active_adapter: str | None = None
         self.n_ctx = n_ctx
         self._path = model_path
         self._load_args = dict(
@@ -75,10 +81,14 @@ class LlamaCppChatModel:
     def count_tokens(self, messages: list[Message]) -> int:
         return len(self._prompt_tokens(messages))
 
-    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+    ) -> Iterator[str]:
         # llama-cpp-python keeps the KV cache of the previous prompt and evaluates only the
         # tokens after the longest shared prefix, so the system prompt is paid for once.
-        chunks = self._loaded().create_completion(
+        llama = self._loaded()
+        self._use_adapter(llama, adapter)
+        chunks = llama.create_completion(
             self._prompt_tokens(messages),
             max_tokens=max_tokens,
             stop=stop,
@@ -89,6 +99,24 @@ class LlamaCppChatModel:
             text = chunk["choices"][0]["text"]
             if text:
                 yield text
+
+    def _use_adapter(self, llama, name: str | None) -> None:
+        """Apply `name`'s LoRA (None: the base model alone) without reloading the base."""
+        if name == self._active_adapter:
+            return
+        import llama_cpp
+
+        if name is None:
+            status = llama_cpp.llama_set_adapters_lora(llama.ctx, None, 0, None)
+        else:
+            handles = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(self._adapter_handles[name])
+            scales = (ctypes.c_float * 1)(1.0)
+            status = llama_cpp.llama_set_adapters_lora(llama.ctx, handles, 1, scales)
+        if status != 0:
+            raise ModelError(f"llama.cpp could not switch to LoRA adapter {name!r}")
+        # The cached prompt prefix was computed with other weights: evaluate the next one whole.
+        llama.reset()
+        self._active_adapter = name
 
     def _prompt_tokens(self, messages: list[Message]) -> list[int]:
         llama = self._loaded()
@@ -102,6 +130,11 @@ class LlamaCppChatModel:
                 from llama_cpp import Llama
 
                 llama = Llama(model_path=str(self._path), **self._load_args)
+                try:
+                    self._load_adapters(llama)
+                except BaseException:
+                    llama.close()
+                    raise
                 vocab = llama._model
                 self._template = ChatTemplate(
                     llama.metadata.get("tokenizer.chat_template"),
@@ -110,3 +143,16 @@ class LlamaCppChatModel:
                 )
                 self._llama = llama
         return self._llama
+
+    def _load_adapters(self, llama) -> None:
+        import llama_cpp
+
+        for name, path in self._adapter_paths.items():
+            handle = llama_cpp.llama_adapter_lora_init(llama.model, str(path).encode())
+            if not handle:
+                raise ModelNotFoundError(
+                    f"LoRA adapter {name!r} at {path} cannot be loaded: it must be a GGUF LoRA "
+                    f"made for {self.model_id}; fix RAG_LLM_LORA_ADAPTERS"
+                )
+            llama._stack.callback(llama_cpp.llama_adapter_lora_free, handle)
+            self._adapter_handles[name] = handle

@@ -6,7 +6,7 @@ prompts inside the server's context.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import httpx
 
@@ -28,8 +28,11 @@ class RemoteChatModel:
         parallel: int,
         timeout_s: float,
         temperature: float,
+        adapters: Iterable[str] = (),
     ) -> None:
         self.model_id = model
+        # Servers such as vLLM (--lora-modules) serve each LoRA adapter under its own model name.
+        self.adapters = frozenset(adapters)
         self.n_ctx = n_ctx
         self.parallel = parallel
         self._url = base_url.rstrip("/") + "/chat/completions"
@@ -41,9 +44,11 @@ class RemoteChatModel:
         chars = sum(len(m.get("content") or "") for m in messages)
         return chars // CHARS_PER_TOKEN + TOKENS_PER_MESSAGE * len(messages)
 
-    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+    ) -> Iterator[str]:
         body = {
-            "model": self.model_id,
+            "model": adapter or self.model_id,
             "messages": messages,
             "max_tokens": max_tokens,
             "temperature": self._temperature,

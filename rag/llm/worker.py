@@ -33,6 +33,7 @@ class _Request:
     stop: list[str]
     deadline: float
     prompt_tokens: int
+    adapter: str | None = None
     generated: int = 0
     pieces: "queue.Queue[object]" = field(default_factory=queue.Queue)
     cancelled: threading.Event = field(default_factory=threading.Event)
@@ -100,9 +101,16 @@ class ModelWorker:
         return self._running
 
     def submit(
-        self, messages: list[Message], max_tokens: int, stop: list[str] | None = None
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str] | None = None,
+        adapter: str | None = None,
     ) -> Generation:
         """Admit a request or raise `ModelBusyError` at once; never blocks."""
+        if adapter is not None and adapter not in self.model.adapters:
+            known = ", ".join(sorted(self.model.adapters)) or "none is configured"
+            raise InvalidInputError(f"unknown LoRA adapter {adapter!r} (known: {known})")
         prompt_tokens = self.model.count_tokens(messages)
         if prompt_tokens + max_tokens > self.model.n_ctx:
             raise InvalidInputError(
@@ -111,7 +119,12 @@ class ModelWorker:
                 "shorten the input or raise RAG_LLM_N_CTX"
             )
         request = _Request(
-            messages, max_tokens, stop or [], time.monotonic() + self._timeout_s, prompt_tokens
+            messages,
+            max_tokens,
+            stop or [],
+            time.monotonic() + self._timeout_s,
+            prompt_tokens,
+            adapter,
         )
         try:
             self._queue.put_nowait(request)
@@ -123,9 +136,13 @@ class ModelWorker:
         return Generation(request)
 
     def complete(
-        self, messages: list[Message], max_tokens: int, stop: list[str] | None = None
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str] | None = None,
+        adapter: str | None = None,
     ) -> Completion:
-        return self.submit(messages, max_tokens, stop).result()
+        return self.submit(messages, max_tokens, stop, adapter).result()
 
     def _retry_after(self) -> int:
         waiting = self._queue.qsize() + self._running
@@ -156,7 +173,9 @@ class ModelWorker:
             raise ModelTimeoutError("the request waited too long for the model; try again")
         pieces: list[str] = []
         finish = "stop"
-        stream = self.model.stream(request.messages, request.max_tokens, request.stop)
+        stream = self.model.stream(
+            request.messages, request.max_tokens, request.stop, request.adapter
+        )
         try:
             for piece in stream:
                 if request.cancelled.is_set():

@@ -98,3 +98,14 @@ def test_an_unreachable_remote_server_is_a_model_error() -> None:
     worker = ModelWorker(_remote("http://127.0.0.1:9/v1"), queue_size=1, timeout_s=5)
     with pytest.raises(ModelError, match="failed"):
         worker.complete(MESSAGES, max_tokens=20)
+
+
+def test_a_remote_adapter_is_requested_as_its_served_model_name(openai_stub: str) -> None:
+    model = RemoteChatModel(
+        openai_stub, "base", api_key=None, n_ctx=2048, parallel=1, timeout_s=5,
+        temperature=0, adapters=["legal"],
+    )  # fmt: skip
+    worker = ModelWorker(model, queue_size=1, timeout_s=5)
+    worker.complete(MESSAGES, max_tokens=5, adapter="legal")
+    worker.complete(MESSAGES, max_tokens=5)
+    assert [r["model"] for r in _OpenAIStub.requests] == ["legal", "base"]

@@ -16,6 +16,7 @@ class GatedModel:
     model_id = "gated"
     n_ctx = 1000
     parallel = 1
+    adapters = frozenset()
 
     def __init__(self) -> None:
         self.gate = threading.Semaphore(0)
@@ -25,7 +26,9 @@ class GatedModel:
     def count_tokens(self, messages: list[Message]) -> int:
         return 10
 
-    def stream(self, messages: list[Message], max_tokens: int, stop: list[str]) -> Iterator[str]:
+    def stream(
+        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+    ) -> Iterator[str]:
         self.started.set()
         for n in range(max_tokens):
             if not self.gate.acquire(timeout=5):
@@ -35,11 +38,11 @@ class GatedModel:
 
 
 class FailingModel(ScriptedModel):
-    def stream(self, messages, max_tokens, stop):
+    def stream(self, messages, max_tokens, stop, adapter=None):
         if not self.prompts:
             self.prompts.append(messages)
             raise RuntimeError("GGML_ASSERT failed")
-        yield from super().stream(messages, max_tokens, stop)
+        yield from super().stream(messages, max_tokens, stop, adapter)
 
 
 MESSAGES = [{"role": "user", "content": "hello"}]

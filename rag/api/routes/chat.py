@@ -19,7 +19,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from rag.api.deps import Metrics, Rag
 from rag.api.metrics import ApiMetrics
-from rag.api.routes.query import RetrievalOptions
+from rag.api.routes.query import AdapterField, RetrievalOptions
 from rag.chat import AnswerStream, AskResult
 from rag.errors import InvalidInputError, RagError
 from rag.llm import Message
@@ -48,6 +48,7 @@ class ChatCompletionRequest(RetrievalOptions):
     model: str = Field(default="rag", max_length=200)
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
+    adapter: str | None = AdapterField
     # Accepted for compatibility; answers are always deterministic and capped by settings.
     max_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0, le=2)
@@ -94,11 +95,15 @@ async def chat_completions(
     args = rag.retrieval_args(collection, body.top_k, body.mode, body.filters)
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if not body.stream:
-        result = await run_in_threadpool(rag.chat.ask, question, *args, history=history)
+        result = await run_in_threadpool(
+            rag.chat.ask, question, *args, history=history, adapter=body.adapter
+        )
         metrics.observe_answer(result)
         return _completion(reply_id, created, body.model, result)
     # Admission happens here, before any byte is sent, so "busy" is still a proper 429.
-    stream = await run_in_threadpool(rag.chat.stream, question, *args, history=history)
+    stream = await run_in_threadpool(
+        rag.chat.stream, question, *args, history=history, adapter=body.adapter
+    )
     return StreamingResponse(
         _events(stream, reply_id, created, body.model, metrics), media_type="text/event-stream"
     )

@@ -17,9 +17,14 @@ class RetrievalOptions(BaseModel):
     filters: FilterBody = None
 
 
+# A LoRA adapter from RAG_LLM_LORA_ADAPTERS; None: the collection's default, else the base model.
+AdapterField = Field(default=None, max_length=100)
+
+
 class QueryBody(RetrievalOptions):
     question: str = Field(min_length=1, max_length=4000)
     conversation_id: str | None = None
+    adapter: str | None = AdapterField
 
 
 class SearchBody(RetrievalOptions):
@@ -36,7 +41,9 @@ def search(body: SearchBody, rag: Rag) -> dict[str, object]:
 @router.post("/query")
 def query(body: QueryBody, rag: Rag, metrics: Metrics) -> dict[str, object]:
     """An answer with citations, the `rag ask --json` shape."""
-    result = rag.chat.ask(body.question, *_options(body, rag), body.conversation_id)
+    result = rag.chat.ask(
+        body.question, *_options(body, rag), body.conversation_id, adapter=body.adapter
+    )
     metrics.observe_answer(result)
     return result.to_json()
 
