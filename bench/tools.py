@@ -2,8 +2,9 @@
 is the final number right?
 
 The set (`eval/tool_routing.jsonl`, written by us) mixes direct arithmetic, arithmetic in words,
-arithmetic over numbers in sample_docs, date questions, unit conversions, and plain document
-questions that need no tool. Each question goes through the full `ChatOrchestrator.ask` over an
+arithmetic over numbers in sample_docs, date questions, unit conversions, word problems no
+parser reads (`model`: the model must write the calculator call), and plain document questions
+that need no tool. Each question goes through the full `ChatOrchestrator.ask` over an
 index of sample_docs.
 
 Run: .venv/bin/python -m bench.tools   (writes the "Tool routing" section)
@@ -22,7 +23,7 @@ from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "eval" / "tool_routing.jsonl"
-NUMERIC = ("arithmetic", "words", "doc_arithmetic", "date", "units")
+NUMERIC = ("arithmetic", "words", "doc_arithmetic", "date", "units", "model")
 
 
 def main() -> None:
@@ -63,7 +64,9 @@ def main() -> None:
         "Default models over an index of sample_docs. `right tool` = exactly the expected tool "
         "was called (for `none`: no tool at all); `answer right` = the answer states the "
         "expected number or fact (current_date questions have none to check). Goals: "
-        "arithmetic 100% right, no-tool questions >= 95% without a spurious tool call.\n\n"
+        "arithmetic 100% right, no-tool questions >= 95% without a spurious tool call. `model` "
+        "rows go to the model, which writes its call under a grammar (rag/tools/model_calls.py); "
+        "a call may only use the question's numbers.\n\n"
         + table(["category", "questions", "right tool", "answer right"], rows)
     )
     write_section("Tool routing", "python -m bench.tools", body)

@@ -200,15 +200,20 @@ class RagApp:
     def chat(self):
         from rag.chat import ChatOrchestrator
         from rag.tools import default_registry
+        from rag.tools.model_calls import ModelToolCaller
 
+        tools = default_registry()
         return ChatOrchestrator(
             self.retriever,
             self.model_worker,
-            default_registry(),
+            tools,
             self.embedder,
             max_tokens=self.settings.llm_max_tokens,
             abstain_min_similarity=self.settings.abstain_min_similarity,
             collection_adapters=self.settings.collection_adapters,
+            model_tools=ModelToolCaller(self.model_worker, tools)
+            if self.settings.llm_tool_calls
+            else None,
         )
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
 from rag.tools import ToolCall, ToolError, ToolRegistry
 from rag.tools.doc_arithmetic import citations_for, compose, needs_document_arithmetic
+from rag.tools.model_calls import ModelToolCaller
 from rag.tools.routing import route, tool_answer
 
 MAX_QUESTION_CHARS = 4000
@@ -147,6 +148,7 @@ class ChatOrchestrator:
         max_tokens: int,
         abstain_min_similarity: float,
         collection_adapters: Mapping[str, str] | None = None,
+        model_tools: ModelToolCaller | None = None,
     ) -> None:
         self._retriever = retriever
         self._worker = worker
@@ -155,6 +157,7 @@ class ChatOrchestrator:
         self._max_tokens = max_tokens
         self._abstain_min_similarity = abstain_min_similarity
         self._collection_adapters = dict(collection_adapters or {})
+        self._model_tools = model_tools
 
     def ask(
         self,
@@ -197,6 +200,7 @@ class ChatOrchestrator:
         result = AskResult("", False, conversation_id or str(uuid.uuid4()))
         if self._answer_by_tool(question, result):
             return AnswerStream(result)
+        adapter = adapter or self._collection_adapters.get(collection)
         started = time.perf_counter()
         query = standalone_query(question, history)
         result.timings["condense_ms"] = _ms_since(started)
@@ -204,16 +208,25 @@ class ChatOrchestrator:
         chunks = self._retriever.search(query, collection, top_k, mode, filters)
         result.timings["retrieve_ms"] = _ms_since(started)
         result.support = max((c.similarity for c in chunks), default=0.0)
-        if result.support < self._abstain_min_similarity:
-            result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, chunks
-            return AnswerStream(result)
-
-        if needs_document_arithmetic(question) and self._answer_by_document_arithmetic(
-            question, chunks, result
+        supported = result.support >= self._abstain_min_similarity
+        if (
+            supported
+            and needs_document_arithmetic(question)
+            and self._answer_by_document_arithmetic(question, chunks, result)
         ):
             return AnswerStream(result)
+        # Arithmetic the parsers could not read: the model writes the call (no abstention, as
+        # for any tool-only question).
+        if self._model_tools is not None and ModelToolCaller.wants_tool(question):
+            call = self._model_tools.call(question, adapter)
+            if call is not None:
+                self._answer_with(call, result)
+                return AnswerStream(result)
+        if not supported:
+            result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, chunks
+            return AnswerStream(result)
         messages, chunks = self._fit(question, chunks, list(history))
-        result.adapter = adapter or self._collection_adapters.get(collection)
+        result.adapter = adapter
         generation = self._worker.submit(messages, self._max_tokens, STOP, result.adapter)
         return AnswerStream(
             result,
@@ -278,10 +291,14 @@ class ChatOrchestrator:
             call = self._tools.call(routed.tool, routed.arguments)
         except ToolError:
             return False
+        self._answer_with(call, result)
+        return True
+
+    @staticmethod
+    def _answer_with(call: ToolCall, result: "AskResult") -> None:
         result.tool_calls.append(call)
         result.answer = tool_answer(call)
         result.sentences = [AlignedSentence(result.answer, [], True)]
-        return True
 
 
 _NOT_IN_SOURCES = re.compile(

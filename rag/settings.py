@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # A request may name one; `collection_adapters` gives a collection its default.
     llm_lora_adapters: dict[str, Path] = Field(default_factory=dict)
     collection_adapters: dict[str, str] = Field(default_factory=dict)
+    # Let the model write a tool call (grammar-constrained JSON) for arithmetic that parsing the
+    # question could not read; calls are validated and may only use the question's numbers.
+    llm_tool_calls: bool = True
     llm_queue_size: int = Field(default=4, ge=1)
     llm_timeout_s: float = Field(default=120.0, gt=0)
     # A remote OpenAI-compatible server (llama.cpp server, vLLM, TGI) instead of the local GGUF:

@@ -48,14 +48,21 @@ class ScriptedModel:
         self.prompts: list[list[Message]] = []
         self.adapters = adapters
         self.adapters_used: list[str | None] = []
+        self.schemas_used: list[dict | None] = []
 
     def count_tokens(self, messages: list[Message]) -> int:
         return sum(len(m["content"].split()) for m in messages)
 
     def stream(
-        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str],
+        adapter: str | None = None,
+        json_schema: dict | None = None,
     ) -> Iterator[str]:
         self.prompts.append(messages)
         self.adapters_used.append(adapter)
+        self.schemas_used.append(json_schema)
         text = self.replies.pop(0) if self.replies else ""
         yield from re.findall(r"\S+\s*", text)[:max_tokens]

@@ -7,7 +7,7 @@ worth of requests, and enforces cancellation and timeouts. Backends: a local GGU
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 Message = dict[str, str]
 
@@ -33,8 +33,13 @@ class ChatModel(Protocol):
         ...
 
     def stream(
-        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str],
+        adapter: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         """Generated text, one piece (about one token) at a time, by the base model or with the
-        named LoRA adapter applied."""
+        named LoRA adapter applied; with `json_schema`, only JSON matching it can be generated."""
         ...

@@ -8,10 +8,12 @@ before generation starts.
 
 import ctypes
 import importlib.util
+import json
 import os
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from rag.errors import ModelError, ModelNotFoundError
 from rag.llm import Message
@@ -63,6 +65,7 @@ class LlamaCppChatModel:
         self._adapter_paths = dict(adapters or {})
         self._adapter_handles: dict[str, object] = {}
         self._active_adapter: str | None = None
+        self._grammars: dict[str, object] = {}
         self.n_ctx = n_ctx
         self._path = model_path
         self._load_args = dict(
@@ -82,7 +85,12 @@ class LlamaCppChatModel:
         return len(self._prompt_tokens(messages))
 
     def stream(
-        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str],
+        adapter: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         # llama-cpp-python keeps the KV cache of the previous prompt and evaluates only the
         # tokens after the longest shared prefix, so the system prompt is paid for once.
@@ -93,12 +101,24 @@ class LlamaCppChatModel:
             max_tokens=max_tokens,
             stop=stop,
             stream=True,
+            grammar=self._grammar(json_schema) if json_schema else None,
             **self._sampling,
         )
         for chunk in chunks:
             text = chunk["choices"][0]["text"]
             if text:
                 yield text
+
+    def _grammar(self, json_schema: dict[str, Any]):
+        """llama.cpp's grammar for the schema, built once per schema. Schemas come from our own
+        code (the tool registry), never from a request: a malformed grammar crashes llama.cpp
+        at sampling time instead of failing here."""
+        from llama_cpp import LlamaGrammar
+
+        key = json.dumps(json_schema, sort_keys=True)
+        if key not in self._grammars:
+            self._grammars[key] = LlamaGrammar.from_json_schema(key, verbose=False)
+        return self._grammars[key]
 
     def _use_adapter(self, llama, name: str | None) -> None:
         """Apply `name`'s LoRA (None: the base model alone) without reloading the base."""

@@ -7,6 +7,7 @@ prompts inside the server's context.
 
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import httpx
 
@@ -45,15 +46,25 @@ class RemoteChatModel:
         return chars // CHARS_PER_TOKEN + TOKENS_PER_MESSAGE * len(messages)
 
     def stream(
-        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str],
+        adapter: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
-        body = {
+        body: dict[str, Any] = {
             "model": adapter or self.model_id,
             "messages": messages,
             "max_tokens": max_tokens,
             "temperature": self._temperature,
             "stream": True,
         }
+        if json_schema is not None:  # structured outputs (vLLM, llama.cpp server, OpenAI)
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": json_schema, "strict": True},
+            }
         if stop:
             body["stop"] = stop[:4]  # the OpenAI API accepts at most four
         try:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rag.errors import (
     InvalidInputError,
@@ -34,6 +35,7 @@ class _Request:
     deadline: float
     prompt_tokens: int
     adapter: str | None = None
+    json_schema: dict[str, Any] | None = None
     generated: int = 0
     pieces: "queue.Queue[object]" = field(default_factory=queue.Queue)
     cancelled: threading.Event = field(default_factory=threading.Event)
@@ -106,8 +108,10 @@ class ModelWorker:
         max_tokens: int,
         stop: list[str] | None = None,
         adapter: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Generation:
-        """Admit a request or raise `ModelBusyError` at once; never blocks."""
+        """Admit a request or raise `ModelBusyError` at once; never blocks. `json_schema`
+        constrains the output to JSON that matches it."""
         if adapter is not None and adapter not in self.model.adapters:
             known = ", ".join(sorted(self.model.adapters)) or "none is configured"
             raise InvalidInputError(f"unknown LoRA adapter {adapter!r} (known: {known})")
@@ -125,6 +129,7 @@ class ModelWorker:
             time.monotonic() + self._timeout_s,
             prompt_tokens,
             adapter,
+            json_schema,
         )
         try:
             self._queue.put_nowait(request)
@@ -141,8 +146,9 @@ class ModelWorker:
         max_tokens: int,
         stop: list[str] | None = None,
         adapter: str | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Completion:
-        return self.submit(messages, max_tokens, stop, adapter).result()
+        return self.submit(messages, max_tokens, stop, adapter, json_schema).result()
 
     def _retry_after(self) -> int:
         waiting = self._queue.qsize() + self._running
@@ -174,7 +180,7 @@ class ModelWorker:
         pieces: list[str] = []
         finish = "stop"
         stream = self.model.stream(
-            request.messages, request.max_tokens, request.stop, request.adapter
+            request.messages, request.max_tokens, request.stop, request.adapter, request.json_schema
         )
         try:
             for piece in stream:

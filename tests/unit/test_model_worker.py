@@ -27,7 +27,12 @@ class GatedModel:
         return 10
 
     def stream(
-        self, messages: list[Message], max_tokens: int, stop: list[str], adapter: str | None = None
+        self,
+        messages: list[Message],
+        max_tokens: int,
+        stop: list[str],
+        adapter: str | None = None,
+        json_schema: dict | None = None,
     ) -> Iterator[str]:
         self.started.set()
         for n in range(max_tokens):
@@ -38,11 +43,11 @@ class GatedModel:
 
 
 class FailingModel(ScriptedModel):
-    def stream(self, messages, max_tokens, stop, adapter=None):
+    def stream(self, messages, max_tokens, stop, adapter=None, json_schema=None):
         if not self.prompts:
             self.prompts.append(messages)
             raise RuntimeError("GGML_ASSERT failed")
-        yield from super().stream(messages, max_tokens, stop, adapter)
+        yield from super().stream(messages, max_tokens, stop, adapter, json_schema)
 
 
 MESSAGES = [{"role": "user", "content": "hello"}]
