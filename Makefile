@@ -68,7 +68,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run_all default
 
 # Long variants: 100,000 and a million chunks in the store, ingest memory on a 50 MB folder,
-# answers on PhantomWiki (about 1 h 15 min).
+# embedder backends, LoRA switch cost, answers on PhantomWiki (about 40 min).
 bench-long: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run_all long
 
