@@ -68,21 +68,29 @@ class Catalog:
         self._ledger.forget_collection(name)
         self._store.drop_collection(name)
 
-    def sources_to_reindex(self, collection: str, plan: Path) -> list[str]:
-        """Empty `collection` for a rebuild under the current recipe; return its sources.
+    def sources_to_reindex(
+        self, collection: str, plan: Path
+    ) -> list[tuple[dict[str, str], list[str]]]:
+        """Empty `collection` for a rebuild under the current recipe; return its sources grouped
+        by the ingest-time tags their chunks carry, so the rebuild writes the same tags.
 
-        The source list is saved to `plan` first and read back on a rerun, so a rebuild that is
+        The groups are saved to `plan` first and read back on a rerun, so a rebuild that is
         interrupted resumes with every source instead of forgetting the ones not yet redone.
         """
         if plan.is_file():
-            return json.loads(plan.read_text())
-        sources = [r.source_id for r in self._ledger.sources(collection)]
+            return [(tags, sources) for tags, sources in json.loads(plan.read_text())]
+        groups: dict[str, list[str]] = {}
+        for record in self._ledger.sources(collection):
+            first = self._store.retrieve(collection, list(record.chunk_ids[:1]))
+            tags = (first[0].payload.get("tags") or {}) if first else {}
+            groups.setdefault(json.dumps(tags, sort_keys=True), []).append(record.source_id)
+        plan_groups = [(json.loads(tags), sources) for tags, sources in groups.items()]
         temporary = plan.with_suffix(".tmp")
-        temporary.write_text(json.dumps(sources))
+        temporary.write_text(json.dumps(plan_groups))
         temporary.replace(plan)
         if collection in {c.name for c in self.collections()}:
             self.delete(collection)
-        return sources
+        return plan_groups
 
     def documents(self, collection: str) -> list[SourceRecord]:
         return self._ledger.sources(collection)

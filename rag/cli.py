@@ -247,13 +247,15 @@ def _via_server_or_local(path: str, body: dict, local) -> dict:
 def reindex(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
     """Rebuild a collection from its sources with the current embedder and chunker."""
     from rag.ingest.sources import scans_for
+    from rag.ingest.sync import IngestReport
 
     settings = load_settings()
     with _open(settings) as app:
         name = app.collection(collection)
         plan = app.data_dir.root / f"reindex-{name}.json"
-        sources = app.catalog.sources_to_reindex(name, plan)
-        report = _sync(app, scans_for(sources, settings), name, {}, quiet=as_json)
+        report = IngestReport()
+        for tags, sources in app.catalog.sources_to_reindex(name, plan):
+            report.extend(_sync(app, scans_for(sources, settings), name, tags, quiet=as_json))
         plan.unlink()
     _print_report(report, as_json)
     raise typer.Exit(1 if report.failed else 0)

@@ -59,6 +59,13 @@ class IngestReport:
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 
+    def extend(self, other: "IngestReport") -> None:
+        """Add `other`'s outcomes to this report (one run made of several syncs)."""
+        for name in ("added", "updated", "deleted", "moved", "failed"):
+            getattr(self, name).extend(getattr(other, name))
+        self.unchanged += other.unchanged
+        self.chunks_written += other.chunks_written
+
     def summary(self) -> str:
         return (
             f"added {len(self.added)}, updated {len(self.updated)}, "

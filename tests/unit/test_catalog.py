@@ -83,3 +83,19 @@ def test_reindex_rebuilds_under_a_new_recipe_and_resumes_after_a_crash(
     assert len(json.loads(result.output)["added"]) == N_SAMPLE_DOCS
     assert runner.invoke(cli.cli, ["ingest", str(docs), "--json"]).exit_code == 0
     assert not (cli_on_fakes / "reindex-default.json").exists()
+
+
+def test_reindex_keeps_each_sources_ingest_tags(
+    monkeypatch: pytest.MonkeyPatch, cli_on_fakes: Path, docs: Path
+) -> None:
+    runner = CliRunner()
+    runner.invoke(cli.cli, ["ingest", str(docs / "price-list.md"), "--tag", "team=sales"])
+    runner.invoke(cli.cli, ["ingest", str(docs / "support-faq.txt")])
+    monkeypatch.setenv("RAG_CHUNK_SIZE", "90")
+    assert runner.invoke(cli.cli, ["reindex"]).exit_code == 0
+
+    found = runner.invoke(
+        cli.cli, ["search", "battery price", "--filter", "tags.team=sales", "--json"]
+    )
+    sources = {Path(r["source"]).name for r in json.loads(found.output)["results"]}
+    assert sources == {"price-list.md"}
