@@ -5,8 +5,11 @@ Front doors call `open_app(settings)` and use its services. Models load on first
 Tests inject fakes through the keyword arguments.
 """
 
+from collections.abc import Iterable
 from functools import cached_property
 from types import TracebackType
+
+from pydantic import SecretStr
 
 from rag.datadir import DataDir, check_collection_name
 from rag.embed import DenseEmbedder, SparseEncoder
@@ -140,15 +143,12 @@ class RagApp:
             return self._model
         s = self.settings
         if s.llm_url is not None:
-            from rag.llm.remote import RemoteChatModel
-
-            return RemoteChatModel(
+            return _remote_model(
+                s,
                 s.llm_url,
                 s.llm_remote_model,
-                api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else None,
-                n_ctx=s.llm_n_ctx,
+                s.llm_api_key,
                 parallel=s.llm_parallel,
-                timeout_s=s.llm_timeout_s,
                 temperature=s.llm_temperature,
                 adapters=s.llm_lora_adapters,
             )
@@ -174,16 +174,8 @@ class RagApp:
         s = self.settings
         if s.judge_url is None:
             return FaithfulnessJudge(self.model_worker)
-        from rag.llm.remote import RemoteChatModel
-
-        model = RemoteChatModel(
-            s.judge_url,
-            s.judge_model,
-            api_key=s.judge_api_key.get_secret_value() if s.judge_api_key else None,
-            n_ctx=s.llm_n_ctx,
-            parallel=1,
-            timeout_s=s.llm_timeout_s,
-            temperature=0.0,
+        model = _remote_model(
+            s, s.judge_url, s.judge_model, s.judge_api_key, parallel=1, temperature=0.0
         )
         return FaithfulnessJudge(ModelWorker(model, queue_size=1, timeout_s=s.llm_timeout_s))
 
@@ -233,6 +225,31 @@ class RagApp:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _remote_model(
+    settings: Settings,
+    url: str,
+    name: str,
+    api_key: SecretStr | None,
+    *,
+    parallel: int,
+    temperature: float,
+    adapters: Iterable[str] = (),
+) -> ChatModel:
+    """An OpenAI-compatible server as a chat model, with the runtime's context and timeout."""
+    from rag.llm.remote import RemoteChatModel
+
+    return RemoteChatModel(
+        url,
+        name,
+        api_key=api_key.get_secret_value() if api_key else None,
+        n_ctx=settings.llm_n_ctx,
+        parallel=parallel,
+        timeout_s=settings.llm_timeout_s,
+        temperature=temperature,
+        adapters=adapters,
+    )
 
 
 def _build_store(settings: Settings, data_dir: DataDir) -> VectorStore:

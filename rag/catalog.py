@@ -79,10 +79,14 @@ class Catalog:
         """
         if plan.is_file():
             return [(tags, sources) for tags, sources in json.loads(plan.read_text())]
+        records = self._ledger.sources(collection)
+        # One chunk per source tells its tags: every chunk of a source carries the same ones.
+        firsts = [r.chunk_ids[0] for r in records if r.chunk_ids]
+        stored = {p.id: p for p in self._store.retrieve(collection, firsts)} if firsts else {}
         groups: dict[str, list[str]] = {}
-        for record in self._ledger.sources(collection):
-            first = self._store.retrieve(collection, list(record.chunk_ids[:1]))
-            tags = (first[0].payload.get("tags") or {}) if first else {}
+        for record in records:
+            first = stored.get(record.chunk_ids[0]) if record.chunk_ids else None
+            tags = (first.payload.get("tags") or {}) if first else {}
             groups.setdefault(json.dumps(tags, sort_keys=True), []).append(record.source_id)
         plan_groups = [(json.loads(tags), sources) for tags, sources in groups.items()]
         temporary = plan.with_suffix(".tmp")

@@ -94,3 +94,14 @@ def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> F
         out.seek(0)
         stdout = out.read().decode()
     return Finished(process.returncode, stdout, time.monotonic() - started, usage.ru_maxrss / 1024)
+
+
+def finished_job(client: httpx.Client, job_id: str, timeout_s: float = 60) -> dict:
+    """Poll `GET /v1/jobs/{id}` (a TestClient is an httpx.Client too) until the job ends."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish in {timeout_s} s")

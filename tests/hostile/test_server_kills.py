@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ReliabilityLog
 from tests.convergence import index_state, write_versioned_corpus
-from tests.live import free_port, run_measured, running
+from tests.live import finished_job, free_port, run_measured, running
 
 pytestmark = pytest.mark.integration
 GENERATED = 10  # files; half change between rounds, so every ingest has work to cut short
@@ -54,13 +54,8 @@ def _interrupt(url: str, folder: Path, action: str, delay_s: float) -> None:
 def _ingest_to_the_end(url: str, folder: Path) -> None:
     with httpx.Client(base_url=url, timeout=30) as client:
         job = client.post("/v1/ingest", json={"paths": [str(folder)]}).json()
-        for _ in range(600):
-            state = client.get(f"/v1/jobs/{job['id']}").json()
-            if state["status"] != "running" and state["status"] != "queued":
-                assert state["status"] == "done", state
-                return
-            time.sleep(0.5)
-    raise AssertionError("the last ingest did not finish")
+        state = finished_job(client, job["id"], timeout_s=300)
+    assert state["status"] == "done", state
 
 
 @pytest.mark.parametrize(

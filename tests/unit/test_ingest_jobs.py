@@ -1,6 +1,5 @@
 """POST /v1/ingest runs a job over allowed server-side paths or public URLs."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +8,7 @@ from fastapi.testclient import TestClient
 from rag.api import create_app
 from rag.app import RagApp
 from tests.conftest import N_SAMPLE_DOCS
+from tests.live import finished_job
 
 
 @pytest.fixture
@@ -18,20 +18,10 @@ def client(rag_app: RagApp, docs: Path, monkeypatch: pytest.MonkeyPatch):
         yield client
 
 
-def _finished(client: TestClient, job_id: str) -> dict:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("the job did not finish")
-
-
 def test_an_ingest_job_reports_progress_and_its_report(client: TestClient, docs: Path) -> None:
     response = client.post("/v1/ingest", json={"paths": [str(docs)], "collection": "docs"})
     assert response.status_code == 202
-    job = _finished(client, response.json()["id"])
+    job = finished_job(client, response.json()["id"])
     assert job["status"] == "done"
     assert len(job["report"]["added"]) == N_SAMPLE_DOCS
     assert job["progress"]["sources_done"] == N_SAMPLE_DOCS
@@ -42,7 +32,7 @@ def test_an_ingest_job_reports_progress_and_its_report(client: TestClient, docs:
 
 def test_a_refused_url_is_reported_in_the_job(client: TestClient) -> None:
     response = client.post("/v1/ingest", json={"urls": ["http://169.254.169.254/latest/meta-data"]})
-    job = _finished(client, response.json()["id"])
+    job = finished_job(client, response.json()["id"])
     assert job["status"] == "done" and job["report"]["chunks_written"] == 0
     assert "169.254.169.254" in job["report"]["failed"][0]["source"]
 
@@ -70,6 +60,6 @@ def test_server_side_paths_are_off_unless_roots_are_configured(
 def test_bad_ingest_bodies_and_unknown_jobs(client: TestClient) -> None:
     assert client.post("/v1/ingest", json={}).status_code == 422
     local_file = client.post("/v1/ingest", json={"urls": ["file:///etc/passwd"]}).json()
-    job = _finished(client, local_file["id"])
+    job = finished_job(client, local_file["id"])
     assert job["report"]["failed"] and job["report"]["chunks_written"] == 0
     assert client.get("/v1/jobs/nope").status_code == 404

@@ -120,3 +120,15 @@ def test_a_json_schema_becomes_the_servers_structured_output(openai_stub: str) -
         "type": "json_schema",
         "json_schema": {"name": "reply", "schema": schema, "strict": True},
     }
+
+
+def test_the_judge_can_be_a_remote_server(openai_stub: str, tmp_path: Path) -> None:
+    from rag.app import RagApp
+    from rag.settings import Settings
+    from tests.fakes import HashEmbedder, ScriptedModel
+
+    settings = Settings(data_dir=tmp_path / "data", judge_url=openai_stub, judge_model="judge-7b")
+    with RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel()) as app:
+        assert app.judge("An answer.", ["A passage."]) is None  # "The answer is 42." is no verdict
+    sent = _OpenAIStub.requests[0]
+    assert sent["model"] == "judge-7b" and sent["temperature"] == 0
