@@ -8,7 +8,7 @@ exponents, result sizes, input length and nesting are bounded, so every call end
 import ast
 import re
 from collections.abc import Callable
-from decimal import Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 from rag.tools import ToolError
@@ -17,7 +17,9 @@ MAX_CHARS = 500
 MAX_DEPTH = 250  # a 500-character sum is ~250 levels deep; deeper is abuse
 MAX_EXPONENT = 1000
 MAX_BITS = 4096  # about 1,230 decimal digits in a numerator or denominator
-SIGNIFICANT_DIGITS = 10
+DECIMALS = 4
+SIGNIFICANT_BELOW_ONE = 6
+SIGNIFICANT_DIGITS = 10  # beyond 10**15
 _DECIMAL = Context(prec=40)
 
 _BINARY: dict[type, Callable[[Fraction, Fraction], Fraction]] = {
@@ -55,13 +57,20 @@ def evaluate(expression: str) -> Fraction:
 
 
 def format_number(value: Fraction) -> str:
-    """Integers exactly; other values to 10 significant digits, without trailing zeros."""
-    if value.denominator == 1 and abs(value.numerator) < 10**21:
+    """Integers exactly; other values rounded for reading: 4 decimals from 1 up (40366 / 439 →
+    91.9499), 6 significant digits below 1 (2 / 3 → 0.666667), scientific beyond 10**15."""
+    magnitude = abs(value)
+    if value.denominator == 1 and magnitude < 10**21:
         return str(value.numerator)
-    mantissa, e, exponent = format(_to_decimal(value), f".{SIGNIFICANT_DIGITS}g").partition("e")
+    decimal = _to_decimal(value)
+    if 1 <= magnitude < 10**15:
+        text = format(decimal.quantize(Decimal(10) ** -DECIMALS, ROUND_HALF_UP), "f")
+        return text.rstrip("0").rstrip(".")
+    digits = SIGNIFICANT_DIGITS if magnitude >= 1 else SIGNIFICANT_BELOW_ONE
+    mantissa, _, exponent = format(decimal, f".{digits}g").partition("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}{e}{exponent}"
+    return f"{mantissa}e{int(exponent):+d}" if exponent else mantissa
 
 
 def _normalise(expression: str) -> str:

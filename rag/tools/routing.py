@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from rag.tools import ToolCall
-from rag.tools.calculator import format_number
+from rag.tools.calculator import evaluate, format_number
 
 _NUMBER = r"\(*\s*-?\d[\d,]*(?:\.\d+)?\s*%?\s*\)*"
 _OPERATOR = r"(?:\*\*|//|[-+*/×÷^%]|% of)"
@@ -127,7 +127,9 @@ def tool_answer(call: ToolCall) -> str:
     """The result in a sentence that says which tool computed it."""
     args = call.arguments
     if call.name == "calculator":
-        return f"{args['expression']} = {call.result} (computed by the calculator)."
+        exact = Fraction(call.result) == evaluate(args["expression"])
+        relation = "=" if exact else "≈"
+        return f"{args['expression']} {relation} {call.result} (computed by the calculator)."
     if call.name == "unit_convert":
         value = format_number(Fraction(repr(args["value"])))
         return f"{value} {args['from_unit']} = {call.result} (converted by unit_convert)."

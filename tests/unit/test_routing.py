@@ -9,7 +9,7 @@ from rag.tools.routing import route, tool_answer
 @pytest.mark.parametrize(
     ("question", "tool", "result"),
     [
-        ("What is 40366 / 439?", "calculator", "91.9498"),
+        ("What is 40366 / 439?", "calculator", "91.9499"),
         ("What is twelve times seven?", "calculator", "84"),
         ("What's 99 * 99?", "calculator", "9801"),
         ("What is one hundred and twenty plus thirty-five?", "calculator", "155"),
@@ -17,9 +17,9 @@ from rag.tools.routing import route, tool_answer
         ("Divide 100 by 8", "calculator", "12.5"),
         ("What is the square root of 144?", "calculator", "12"),
         ("What is 15 percent of 240?", "calculator", "36"),
-        ("Convert 5 km to miles", "unit_convert", "3.1068"),
+        ("Convert 5 km to miles", "unit_convert", "3.1069"),
         ("How many feet in 3 metres?", "unit_convert", "9.8425"),
-        ("What is 100 degrees fahrenheit in celsius?", "unit_convert", "37.7777"),
+        ("What is 100 degrees fahrenheit in celsius?", "unit_convert", "37.7778"),
         ("How many days between 1 January 2026 and 31 March 2026?", "days_between", "89"),
     ],
 )
@@ -53,3 +53,15 @@ def test_date_questions_use_today() -> None:
 )
 def test_document_questions_are_not_routed(question: str) -> None:
     assert route(question) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "sentence"),
+    [
+        ("40366 / 439", "40366 / 439 ≈ 91.9499 (computed by the calculator)."),
+        ("90 / 8", "90 / 8 = 11.25 (computed by the calculator)."),
+    ],
+)
+def test_a_rounded_result_says_it_is_approximate(expression: str, sentence: str) -> None:
+    call = default_registry().call("calculator", {"expression": expression})
+    assert tool_answer(call) == sentence
