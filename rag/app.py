@@ -192,7 +192,7 @@ class RagApp:
     def chat(self):
         from rag.chat import ChatOrchestrator
         from rag.tools import default_registry
-        from rag.tools.model_calls import ModelToolCaller
+        from rag.tools.model_calls import ModelToolLoop
 
         tools = default_registry()
         return ChatOrchestrator(
@@ -203,9 +203,7 @@ class RagApp:
             max_tokens=self.settings.llm_max_tokens,
             abstain_min_similarity=self.settings.abstain_min_similarity,
             collection_adapters=self.settings.collection_adapters,
-            model_tools=ModelToolCaller(self.model_worker, tools)
-            if self.settings.llm_tool_calls
-            else None,
+            model_tools=ModelToolLoop(self.model_worker) if self.settings.llm_tool_calls else None,
         )
 
     def close(self) -> None:

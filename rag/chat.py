@@ -23,9 +23,15 @@ from rag.llm.worker import Generation, ModelWorker
 from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
 from rag.tools import ToolCall, ToolError, ToolRegistry
-from rag.tools.doc_arithmetic import citations_for, compose, needs_document_arithmetic
-from rag.tools.model_calls import ModelToolCaller
+from rag.tools.doc_arithmetic import (
+    citations_for,
+    compose,
+    figures_stating,
+    needs_document_arithmetic,
+)
+from rag.tools.model_calls import ModelToolLoop, numbers_in, wants_tool
 from rag.tools.routing import route, tool_answer
+from rag.tools.search import DocumentSearch
 
 MAX_QUESTION_CHARS = 4000
 # The timed stages of an answer: `timings["<stage>_ms"]`, reported by the API and `rag eval`.
@@ -148,7 +154,7 @@ class ChatOrchestrator:
         max_tokens: int,
         abstain_min_similarity: float,
         collection_adapters: Mapping[str, str] | None = None,
-        model_tools: ModelToolCaller | None = None,
+        model_tools: ModelToolLoop | None = None,
     ) -> None:
         self._retriever = retriever
         self._worker = worker
@@ -209,19 +215,17 @@ class ChatOrchestrator:
         result.timings["retrieve_ms"] = _ms_since(started)
         result.support = max((c.similarity for c in chunks), default=0.0)
         supported = result.support >= self._abstain_min_similarity
-        if (
-            supported
-            and needs_document_arithmetic(question)
-            and self._answer_by_document_arithmetic(question, chunks, result)
-        ):
+        computes = needs_document_arithmetic(question)
+        if supported and computes and self._answer_by_document_arithmetic(question, chunks, result):
             return AnswerStream(result)
-        # Arithmetic the parsers could not read: the model writes the call (no abstention, as
-        # for any tool-only question).
-        if self._model_tools is not None and ModelToolCaller.wants_tool(question):
-            call = self._model_tools.call(question, adapter)
-            if call is not None:
-                self._answer_with(call, result)
+        # Computations the parsers could not read: the model chooses the tools (no abstention
+        # when it computed, as for any tool-only question).
+        if self._model_tools is not None and (computes or wants_tool(question)):
+            search = DocumentSearch(self._retriever, collection, mode, filters)
+            if self._answer_by_model_tools(question, search, adapter, result):
                 return AnswerStream(result)
+            known = {chunk.id for chunk in chunks}
+            chunks += [chunk for chunk in search.found if chunk.id not in known]
         if not supported:
             result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, chunks
             return AnswerStream(result)
@@ -275,11 +279,24 @@ class ChatOrchestrator:
             call = self._tools.call("calculator", {"expression": expression})
         except ToolError:
             return False
-        citations = citations_for(figures)
         result.tool_calls.append(call)
-        result.answer = tool_answer(call)
-        result.sentences = [AlignedSentence(result.answer, [c.id for c in citations], True)]
-        result.citations = citations
+        _answer_with(call, result, citations_for(figures))
+        return True
+
+    def _answer_by_model_tools(
+        self, question: str, search: DocumentSearch, adapter: str | None, result: "AskResult"
+    ) -> bool:
+        """The model's tool calls; a computed result is the answer, each figure a search found
+        cited where it stands. False: nothing computed (the search's passages may still help)."""
+        tools = self._tools.with_functions(search.search_documents)
+        calls = self._model_tools.run(question, tools, adapter)
+        result.tool_calls += calls
+        computed = [call for call in calls if call.name != "search_documents"]
+        if not computed:
+            return False
+        found = numbers_in(str(computed[-1].arguments.get("expression", "")))
+        figures = figures_stating(found - numbers_in(question), search.found)
+        _answer_with(computed[-1], result, citations_for(figures))
         return True
 
     def _answer_by_tool(self, question: str, result: "AskResult") -> bool:
@@ -291,14 +308,15 @@ class ChatOrchestrator:
             call = self._tools.call(routed.tool, routed.arguments)
         except ToolError:
             return False
-        self._answer_with(call, result)
+        result.tool_calls.append(call)
+        _answer_with(call, result, [])
         return True
 
-    @staticmethod
-    def _answer_with(call: ToolCall, result: "AskResult") -> None:
-        result.tool_calls.append(call)
-        result.answer = tool_answer(call)
-        result.sentences = [AlignedSentence(result.answer, [], True)]
+
+def _answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> None:
+    result.answer = tool_answer(call)
+    result.citations = citations
+    result.sentences = [AlignedSentence(result.answer, [c.id for c in citations], True)]
 
 
 _NOT_IN_SOURCES = re.compile(

@@ -14,6 +14,9 @@ from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import Document
 
 _CHUNK_NAMESPACE = uuid.UUID("6f1c2a4e-8b7d-4a53-9e0f-3c2d1b0a9e87")
+# SentenceSplitter's last resort before words splits at every comma and full stop, which cut
+# "1,290" into "1," and "290" across two chunks; a separator between digits is not a boundary.
+_CLAUSE = r"(?:[^,.;。？！]|(?<=\d)[,.](?=\d))+[,.;。？！]?"
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,10 @@ class Chunker:
         self, chunk_size: int, chunk_overlap: int, tokenize: Callable[[str], list[int]]
     ) -> None:
         self._splitter = SentenceSplitter(
-            chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=tokenize
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+            tokenizer=tokenize,
+            secondary_chunking_regex=_CLAUSE,
         )
 
     def chunk(self, source_id: str, content_hash: str, pages: list[Document]) -> list[Chunk]:

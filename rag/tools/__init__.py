@@ -67,6 +67,12 @@ class ToolRegistry:
     def __init__(self, functions: list[Callable[..., str]]) -> None:
         self._tools = {tool.name: tool for tool in map(tool_from_function, functions)}
 
+    def with_functions(self, *functions: Callable[..., str]) -> "ToolRegistry":
+        """This registry plus tools bound to one request (such as a document search)."""
+        extended = ToolRegistry([])
+        extended._tools = {**self._tools, **{t.name: t for t in map(tool_from_function, functions)}}
+        return extended
+
     def schemas(self) -> list[dict[str, Any]]:
         return [tool.schema() for tool in self._tools.values()]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rag.answer import Citation, split_sentences
 from rag.retrieve import RetrievedChunk
+from rag.tools.model_calls import numbers_in
 from rag.tools.routing import digits_for_number_words
 
 # What a question needing arithmetic over the documents says, besides a how-much/-many ask:
@@ -83,6 +84,22 @@ def compose(question: str, chunks: list[RetrievedChunk]) -> tuple[str, list[Figu
     if not figures:
         return None
     return template.format(*(f.value for f in figures)), figures
+
+
+def figures_stating(numbers: set[str], chunks: list[RetrievedChunk]) -> list[Figure]:
+    """For each number (normalised as `numbers_in` gives it), the first sentence stating it."""
+    figures = []
+    for number in sorted(numbers):
+        stated = (
+            Figure(number, chunk, offset, sentence)
+            for chunk in chunks
+            for offset, sentence in split_sentences(chunk.text)
+            if number in numbers_in(sentence)
+        )
+        figure = next(stated, None)
+        if figure is not None:
+            figures.append(figure)
+    return figures
 
 
 def citations_for(figures: list[Figure]) -> list[Citation]:

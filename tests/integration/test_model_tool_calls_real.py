@@ -1,5 +1,5 @@
 """The bundled model writes tool calls under the registry's grammar: whatever it chooses is JSON
-that matches the schema (llama.cpp can generate nothing else), and the caller never fails."""
+that matches the schema (llama.cpp can generate nothing else), and the loop never fails."""
 
 import json
 
@@ -8,7 +8,7 @@ import pytest
 from rag.llm.local import LlamaCppChatModel, bundled_model_path
 from rag.llm.worker import ModelWorker
 from rag.tools import default_registry
-from rag.tools.model_calls import CALL_TOKENS, ModelToolCaller, call_schema
+from rag.tools.model_calls import ANSWER, CALL_TOKENS, MAX_STEPS, ModelToolLoop, call_schema
 
 pytestmark = pytest.mark.integration
 QUESTIONS = [
@@ -26,10 +26,10 @@ def test_the_grammar_holds_the_small_model_to_valid_calls() -> None:
     worker = ModelWorker(model, queue_size=4, timeout_s=120)
     registry = default_registry()
     schema = call_schema(registry)
-    caller = ModelToolCaller(worker, registry)
+    loop = ModelToolLoop(worker)
     for question in QUESTIONS:
         messages = [{"role": "user", "content": question}]
         reply = json.loads(worker.complete(messages, CALL_TOKENS, json_schema=schema).text)
-        assert reply["tool"] in {"none", *registry.names()}
-        call = caller.call(question)
-        assert call is None or call.name in registry.names()
+        assert reply["tool"] in {ANSWER, *registry.names()}
+        calls = loop.run(question, registry)
+        assert len(calls) <= MAX_STEPS and all(c.name in registry.names() for c in calls)

@@ -51,3 +51,12 @@ def test_markdown_chunks_carry_their_heading_path() -> None:
 
 def test_plain_text_chunks_have_no_headings() -> None:
     assert all(c.headings is None for c in _chunks("# not markdown\nSome text here."))
+
+
+def test_a_figure_is_never_cut_in_half_at_a_chunk_boundary() -> None:
+    rows = [f"| Item {n} | BW-{n} | {n},{n:03d}.50 |" for n in range(1, 60)]
+    text = "Price list without a full stop\n" + "\n".join(rows)
+    for chunk in _chunks(text, size=32, overlap=4):
+        edges = chunk.text[:8] + " … " + chunk.text[-8:]
+        assert not chunk.text.rstrip().endswith(","), edges
+        assert not chunk.text[0].isdigit() or text[chunk.start - 1] in " |\n", edges

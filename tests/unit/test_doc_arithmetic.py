@@ -107,6 +107,8 @@ def test_the_answer_names_the_calculator_and_cites_each_figure(
 def test_when_no_figure_is_found_the_question_is_answered_from_the_sources(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
-    model.replies.append("An Aurora K2 home battery costs 7,450 euros.")
+    # The model is offered its tools first (it answers without one), then answers as usual.
+    model.replies += ['{"tool": "answer"}', "An Aurora K2 home battery costs 7,450 euros."]
     result = indexed.chat.ask("What do three Zephyr drones cost?", "default", 4)
-    assert result.tool_calls == [] and len(model.prompts) == 1
+    assert result.tool_calls == [] and len(model.prompts) == 2
+    assert model.schemas_used[0] is not None and model.schemas_used[1] is None

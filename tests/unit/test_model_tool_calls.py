@@ -1,6 +1,8 @@
 """Tool calls the model writes, through the orchestrator, with a scripted model: a valid call is
-run, an invented number or malformed JSON gets one retry, then the answer goes on without a tool;
-questions with nothing to compute never ask the model for a call."""
+run, a document search feeds a calculation that cites where its figure stands, an invented
+number, a repeated call or malformed JSON is refused with the reason, the loop stops after
+MAX_STEPS, and without a computed result the answer goes on as usual; questions with nothing to
+compute never ask the model for a call."""
 
 import json
 
@@ -8,15 +10,20 @@ import pytest
 
 from rag.app import RagApp
 from rag.connectors.files import scan_path
-from rag.tools import default_registry
-from rag.tools.model_calls import ModelToolCaller, call_schema
+from rag.tools.model_calls import MAX_STEPS, numbers_in, wants_tool
 from tests.fakes import ScriptedModel
 
 WORD_PROBLEM = "If I buy 3 boxes at 17.50 each, what do I pay altogether?"
+LOOKUP_PROBLEM = "If a Solar Gateway G3 is bought for each of 4 sites, what is the spend?"
+ANSWER = '{"tool": "answer"}'
 
 
 def _call(expression: str) -> str:
     return json.dumps({"tool": "calculator", "arguments": {"expression": expression}})
+
+
+def _search(query: str) -> str:
+    return json.dumps({"tool": "search_documents", "arguments": {"query": query}})
 
 
 @pytest.fixture
@@ -28,23 +35,60 @@ def indexed(rag_app: RagApp, docs) -> RagApp:
 def test_a_word_problem_is_computed_by_the_call_the_model_writes(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
-    model.replies.append(_call("3 * 17.50"))
+    model.replies += [_call("3 * 17.50"), ANSWER]
     result = indexed.chat.ask(WORD_PROBLEM, "default", 4)
     assert result.answer == "3 * 17.50 = 52.5 (computed by the calculator)."
     assert [c.to_json() for c in result.tool_calls] == [
         {"name": "calculator", "arguments": {"expression": "3 * 17.50"}, "result": "52.5"}
     ]
-    assert model.schemas_used == [call_schema(default_registry())]
+    first, then = (
+        {o["properties"]["tool"]["const"] for o in s["oneOf"]} for s in model.schemas_used
+    )
+    tools = {"calculator", "current_date", "days_between", "unit_convert", "search_documents"}
+    assert first == tools and then == tools | {"answer"}  # a tool first, then the answer
+    assert model.prompts[1][-1]["content"] == "Result of calculator: 52.5"
 
 
-def test_an_invented_number_is_refused_and_retried_once(
+def test_a_searched_figure_is_computed_and_cited_where_it_stands(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
-    model.replies += [_call("3 * 18"), _call("17.5 * 3")]
-    result = indexed.chat.ask(WORD_PROBLEM, "default", 4)
-    assert result.tool_calls[0].result == "52.5"
-    retry = model.prompts[1][-1]["content"]
-    assert "the numbers ['18'] are not in the question" in retry
+    model.replies += [_search("Solar Gateway G3 price"), _call("4 * 1290"), ANSWER]
+    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    assert [c.name for c in result.tool_calls] == ["search_documents", "calculator"]
+    assert "<passage>" in result.tool_calls[0].result
+    assert result.answer == "4 * 1290 = 5160 (computed by the calculator)."
+    (citation,) = result.citations
+    assert citation.chunk.source.endswith("price-list.md") and "1,290" in citation.text
+    assert result.sentences[0].citations == [citation.id] and not result.abstained
+
+
+def test_a_number_no_result_gave_is_refused_with_the_reason(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies += [_call("4 * 1300"), _search("G3 price"), _call("4 * 1290"), ANSWER]
+    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    assert result.tool_calls[-1].result == "5160"
+    refusal = model.prompts[1][-1]["content"]
+    assert "the numbers ['1300'] are not in the question or a tool result" in refusal
+
+
+def test_a_repeated_call_is_refused(indexed: RagApp, model: ScriptedModel) -> None:
+    model.replies += [_search("G3 price"), _search("G3 price"), _search("G3 price")]
+    model.replies.append("The Solar Gateway G3 costs 1,290.")
+    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    assert [c.name for c in result.tool_calls] == ["search_documents"]
+    assert "already called" in model.prompts[2][-1]["content"]
+
+
+def test_the_loop_stops_after_max_steps_and_the_answer_uses_what_was_found(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies += [_search(f"gateway price {n}") for n in range(MAX_STEPS)]
+    model.replies.append("The Solar Gateway G3 costs 1,290.")
+    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    assert len(result.tool_calls) == MAX_STEPS
+    assert model.schemas_used[MAX_STEPS] is None  # then the ordinary answer
+    assert "1,290" in result.answer
 
 
 @pytest.mark.parametrize(
@@ -52,7 +96,7 @@ def test_an_invented_number_is_refused_and_retried_once(
     [
         ["{not json", '{"tool": "calculator"}'],  # malformed, then missing arguments
         [_call("__import__('os')"), _call("2 ** 10 ** 10")],  # refused by the calculator
-        ['{"tool": "none"}'],
+        [ANSWER],
     ],
 )
 def test_no_valid_call_means_an_ordinary_answer_never_a_crash(
@@ -70,5 +114,34 @@ def test_questions_with_nothing_to_compute_never_ask_for_a_call(
     model.replies.append("Full-time employees receive 26 days of paid annual leave per year.")
     indexed.chat.ask("How many days of annual leave do employees get?", "default", 4)
     assert model.schemas_used == [None]
-    assert not ModelToolCaller.wants_tool("What does error E04 mean?")
-    assert ModelToolCaller.wants_tool("Split 90 euros between three people")
+    assert not wants_tool("What does error E04 mean?")
+    assert wants_tool("Split 90 euros between three people")
+
+
+def test_numbers_in_reads_document_text_without_failing() -> None:
+    text = "Firmware 1.4.2 fixes G3 pairing; the K2 costs 7,450 (1,290.50 for two), ratio 3,4."
+    assert numbers_in(text) == {"1", "4", "2", "7450", "1290.5", "3"}
+
+
+@pytest.mark.parametrize(
+    ("call", "reason"),
+    [
+        (_call("17.50"), "computes nothing"),
+        (
+            json.dumps(
+                {
+                    "tool": "unit_convert",
+                    "arguments": {"value": 90, "from_unit": "kg", "to_unit": "kg"},
+                }
+            ),
+            "changes nothing",
+        ),
+    ],
+)
+def test_calls_that_compute_nothing_are_refused(
+    indexed: RagApp, model: ScriptedModel, call: str, reason: str
+) -> None:
+    model.replies += [call, _call("3 * 17.50"), ANSWER]
+    result = indexed.chat.ask(WORD_PROBLEM, "default", 4)
+    assert [c.result for c in result.tool_calls] == ["52.5"]
+    assert reason in model.prompts[1][-1]["content"]
