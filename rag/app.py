@@ -5,6 +5,8 @@ Front doors call `open_app(settings)` and use its services. Models load on first
 Tests inject fakes through the keyword arguments.
 """
 
+import logging
+import threading
 from collections.abc import Iterable
 from functools import cached_property
 from types import TracebackType
@@ -17,6 +19,8 @@ from rag.llm import ChatModel
 from rag.llm.worker import ModelWorker
 from rag.settings import RetrievalMode, Settings
 from rag.store import Filters, VectorStore
+
+log = logging.getLogger(__name__)
 
 
 class RagApp:
@@ -104,9 +108,28 @@ class RagApp:
                 job.sources_done += 1
 
             scans = scans_for(job.sources, self.settings)
-            return self.indexer.sync(scans, job.collection, on_source_done=done)
+            report = self.indexer.sync(scans, job.collection, on_source_done=done)
+            if self.index_is_due(job.collection, report):
+                # The job is done now; the index builds off to the side (see rag/store/edge.py).
+                threading.Thread(
+                    target=self._build_index_quietly, args=(job.collection,), daemon=True
+                ).start()
+            return report
 
         return JobRunner(run)
+
+    def index_is_due(self, collection: str, report) -> bool:
+        """An ingest that wrote chunks into a collection past `index_build_threshold` chunks."""
+        threshold = self.settings.index_build_threshold
+        return bool(report.chunks_written and threshold) and (
+            self.store.count(collection) >= threshold
+        )
+
+    def _build_index_quietly(self, collection: str) -> None:
+        try:
+            self.store.build_index(collection)
+        except Exception:  # the exact search still answers; the next ingest tries again
+            log.exception("building the search index of %s failed", collection)
 
     @cached_property
     def feedback(self):

@@ -81,8 +81,7 @@ def _sync(app, scans: list, collection: str, tags: dict[str, str], quiet: bool):
         report = app.indexer.sync(scans, collection, tags)
     else:
         report = _sync_with_progress(app, scans, collection, tags, total)
-    threshold = app.settings.index_build_threshold
-    if report.chunks_written and threshold and app.store.count(collection) >= threshold:
+    if app.index_is_due(collection, report):
         typer.echo(f"building the search index of {collection}...", err=True)
         app.store.build_index(collection)
     return report

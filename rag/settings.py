@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: SecretStr | None = None
     qdrant_timeout_s: int = Field(default=30, ge=1)
-    # A CLI ingest that wrote chunks builds the HNSW index once the collection reaches this many
-    # chunks (0 = never). Below it, exact search is fast enough (docs/BENCHMARKS.md).
+    # An ingest (CLI, or a server job in the background) that wrote chunks builds the HNSW index
+    # once the collection reaches this many chunks (0 = never). Below it, exact search is fast
+    # enough (docs/BENCHMARKS.md).
     index_build_threshold: int = Field(default=20_000, ge=0)
 
     # retrieve

@@ -88,7 +88,8 @@ class VectorStore(Protocol):
     def count(self, collection: str, filters: Filters | None = None) -> int: ...
 
     def build_index(self, collection: str) -> None:
-        """Build the ANN index now. Blocking: only batch jobs call it, never a request."""
+        """Build the ANN index now. It blocks its caller (the end of an ingest, or a thread of
+        the server), never a query or a write."""
         ...
 
     def close(self) -> None: ...

@@ -1,12 +1,20 @@
 """Embedded Qdrant Edge: the Qdrant engine in-process, one shard folder per collection.
 
-Segments are left unoptimised on the request path: an unindexed segment answers exactly, and
-HNSW building (`optimize()`) is slow, so it never runs inside a user request.
+Segments are left unoptimised on the request path: an unindexed segment answers exactly. The
+HNSW index is built off to the side (`build_index`): the shard is copied to a new folder, a child
+process optimises the copy (optimize() holds the GIL, so never in this process), the writes made
+meanwhile are replayed onto it, and `collection.json` is switched to the new folder. Queries and
+writes go on against the old shard until the switch; a build cut short leaves the old shard in
+force and its folder is removed the next time the collection opens.
 """
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -58,11 +66,20 @@ _SCHEMA_TYPES = {
 }
 
 
+# A write made while an index build runs, replayed onto the built copy: ("upsert", points) or
+# ("delete", ids).
+_Write = tuple[str, Sequence[ChunkPoint] | Sequence[str]]
+
+
 class EdgeStore:
     def __init__(self, root: Path) -> None:
         self._root = root
         self._shards: dict[str, EdgeShard] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards self._shards
+        self._writes = threading.Lock()  # one write at a time, so a build's copy is consistent
+        self._journals: dict[str, list[_Write]] = {}  # collections being built: writes since
+        self._children: set[subprocess.Popen] = set()  # running index builds, killed on close
+        self._closed = False
 
     def create_collection(self, name: str, dimension: int) -> None:
         with self._lock:
@@ -79,7 +96,7 @@ class EdgeStore:
                 shard.update(UpdateOperation.create_field_index(field, _SCHEMA_TYPES[kind]))
             shard.flush()
             self._shards[name] = shard
-            self._meta_path(name).write_text(json.dumps({"dimension": dimension}))
+            self._write_meta(name, {"dimension": dimension, "shard": "shard"})
 
     def collections(self) -> list[str]:
         if not self._root.is_dir():
@@ -94,18 +111,19 @@ class EdgeStore:
             shutil.rmtree(self._path(name).parent, ignore_errors=True)
 
     def upsert(self, collection: str, points: Sequence[ChunkPoint]) -> None:
-        if not points:
-            return
-        shard = self._shard(collection)
-        validate_points(points, self._dimension(collection))
-        shard.update(UpdateOperation.upsert_points([_to_point(p) for p in points]))
-        shard.flush()
+        if points:
+            validate_points(points, self._dimension(collection))
+            self._write(collection, ("upsert", points))
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
         if ids:
-            shard = self._shard(collection)
-            shard.update(UpdateOperation.delete_points(list(ids)))
-            shard.flush()
+            self._write(collection, ("delete", ids))
+
+    def _write(self, collection: str, write: _Write) -> None:
+        with self._writes:
+            _apply(self._shard(collection), write)
+            if collection in self._journals:
+                self._journals[collection].append(write)
 
     def retrieve(self, collection: str, ids: Sequence[str]) -> list[ChunkPoint]:
         records = self._shard(collection).retrieve(list(ids), with_payload=True, with_vector=True)
@@ -149,24 +167,64 @@ class EdgeStore:
         return self._shard(collection).count(CountRequest(exact=True, filter=_to_filter(filters)))
 
     def build_index(self, collection: str) -> None:
-        # optimize() holds the GIL for the whole HNSW build (measured: no Python thread runs
-        # meanwhile), so it belongs to the CLI's batch runs, never to the serving process.
-        self._shard(collection).optimize()
+        """Build the HNSW index on a copy in a child process, then switch to it (see above).
+        Blocks its caller for the build, never a query or a write."""
+        with self._writes:
+            if collection in self._journals:
+                return  # a build of this collection is already running
+            self._shard(collection).flush()
+            folder = f"shard-{uuid.uuid4().hex[:12]}"
+            target = self._root / collection / folder
+            shutil.copytree(self._path(collection), target)
+            self._journals[collection] = []
+        try:
+            optimize_in_child(target, self._children)
+            with self._writes:
+                if self._closed:
+                    raise RuntimeError("the store closed during the index build")
+                built = EdgeShard.load(str(target))
+                for write in self._journals.pop(collection):
+                    _apply(built, write)
+                with self._lock:
+                    old, old_path = self._shards.get(collection), self._path(collection)
+                    self._write_meta(collection, {**self._meta(collection), "shard": folder})
+                    self._shards[collection] = built
+        except BaseException:
+            self._journals.pop(collection, None)
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        if old is not None:
+            old.close()
+        shutil.rmtree(old_path, ignore_errors=True)
 
     def close(self) -> None:
+        with self._writes:
+            self._closed = True
+            for child in list(self._children):
+                child.kill()
         with self._lock:
             for shard in self._shards.values():
                 shard.close()
             self._shards.clear()
 
     def _path(self, name: str) -> Path:
-        return self._root / name / "shard"
+        if not self._meta_path(name).is_file():
+            return self._root / name / "shard"
+        return self._root / name / self._meta(name).get("shard", "shard")
 
     def _meta_path(self, name: str) -> Path:
         return self._root / name / "collection.json"
 
+    def _meta(self, name: str) -> dict:
+        return json.loads(self._meta_path(name).read_text())
+
+    def _write_meta(self, name: str, meta: dict) -> None:
+        staged = self._meta_path(name).with_suffix(".tmp")
+        staged.write_text(json.dumps(meta))
+        os.replace(staged, self._meta_path(name))  # atomic: the old or the new shard, never none
+
     def _dimension(self, name: str) -> int:
-        return int(json.loads(self._meta_path(name).read_text())["dimension"])
+        return int(self._meta(name)["dimension"])
 
     def _shard(self, name: str) -> EdgeShard:
         with self._lock:
@@ -176,6 +234,9 @@ class EdgeStore:
             path = self._path(name)
             if not path.is_dir():
                 raise NotFoundError(f"collection {name!r} does not exist")
+            for stale in path.parent.glob("shard*"):
+                if stale != path:  # a build cut short, or the shard it replaced
+                    shutil.rmtree(stale, ignore_errors=True)
             try:
                 shard = EdgeShard.load(str(path))
             except Exception as exc:
@@ -186,6 +247,27 @@ class EdgeStore:
                 raise
             self._shards[name] = shard
             return shard
+
+
+def optimize_in_child(folder: Path, children: set[subprocess.Popen]) -> None:
+    command = [sys.executable, "-m", "rag.store.optimize", str(folder)]  # our own module and path
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)  # noqa: S603
+    children.add(child)
+    try:
+        _, stderr = child.communicate()
+    finally:
+        children.discard(child)
+    if child.returncode != 0:
+        raise RuntimeError(f"building the index of {folder} failed: {stderr[-500:]}")
+
+
+def _apply(shard: EdgeShard, write: _Write) -> None:
+    kind, items = write
+    if kind == "upsert":
+        shard.update(UpdateOperation.upsert_points([_to_point(p) for p in items]))
+    else:
+        shard.update(UpdateOperation.delete_points(list(items)))
+    shard.flush()
 
 
 def _to_point(point: ChunkPoint) -> Point:

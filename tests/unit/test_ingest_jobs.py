@@ -1,5 +1,8 @@
 """POST /v1/ingest runs a job over allowed server-side paths or public URLs."""
 
+import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,30 @@ def test_bad_ingest_bodies_and_unknown_jobs(client: TestClient) -> None:
     job = finished_job(client, local_file["id"])
     assert job["report"]["failed"] and job["report"]["chunks_written"] == 0
     assert client.get("/v1/jobs/nope").status_code == 404
+
+
+def test_the_server_builds_the_index_after_the_job_without_holding_it(
+    client: TestClient, rag_app: RagApp, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.store import edge
+
+    monkeypatch.setattr(rag_app.settings, "index_build_threshold", 1)
+    release, real_optimize = threading.Event(), edge.optimize_in_child
+
+    def held_build(folder: Path, children: set) -> None:
+        assert release.wait(timeout=60)
+        real_optimize(folder, children)
+
+    monkeypatch.setattr(edge, "optimize_in_child", held_build)
+    response = client.post("/v1/ingest", json={"paths": [str(docs)], "collection": "docs"})
+    assert finished_job(client, response.json()["id"])["status"] == "done"  # build still held
+    before = client.post("/v1/search", json={"query": "warranty", "collection": "docs"}).json()
+
+    release.set()
+    meta = rag_app.settings.data_dir / "collections" / "docs" / "collection.json"
+    deadline = time.monotonic() + 60
+    while json.loads(meta.read_text())["shard"] == "shard":
+        assert time.monotonic() < deadline, "the index build never switched shards"
+        time.sleep(0.2)
+    after = client.post("/v1/search", json={"query": "warranty", "collection": "docs"}).json()
+    assert after == before

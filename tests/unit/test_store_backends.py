@@ -1,8 +1,10 @@
+import threading
 from pathlib import Path
 
 import pytest
 from qdrant_client import QdrantClient
 
+from rag.store import edge
 from rag.store.edge import EdgeStore
 from rag.store.server import QdrantServerStore
 from tests.unit.store_contract import DIM, StoreContract, point
@@ -24,6 +26,54 @@ class TestEdgeStore(StoreContract):
         assert second.count("docs") == 2
         assert second.collections() == ["docs"]
         second.close()
+
+    def test_writes_made_while_the_index_builds_are_kept(
+        self, filled: EdgeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def build_while_writing(folder: Path, children: set) -> None:
+            # Another thread writes while the child builds: neither lock may be held meanwhile.
+            writer = threading.Thread(
+                target=lambda: (filled.upsert("docs", [point(20)]), filled.delete("docs", [ids[0]]))
+            )
+            writer.start()
+            writer.join(timeout=30)
+            assert not writer.is_alive(), "a write waited for the index build"
+            assert filled.count("docs") == 8  # the old shard answers, with the write in it
+            real_optimize(folder, children)
+
+        ids = [point(n).id for n in range(8)]
+        real_optimize = edge.optimize_in_child
+        monkeypatch.setattr(edge, "optimize_in_child", build_while_writing)
+        filled.build_index("docs")
+
+        expected = {*ids[1:], point(20).id}
+        assert set(filled.point_sources("docs")) == expected
+        folders = sorted(p.name for p in (tmp_path / "collections" / "docs").iterdir())
+        assert folders[0] == "collection.json" and len(folders) == 2  # the old shard is gone
+        filled.close()
+        reopened = EdgeStore(tmp_path / "collections")
+        assert set(reopened.point_sources("docs")) == expected
+        reopened.close()
+
+    def test_a_build_cut_short_leaves_the_old_shard_in_force(
+        self, filled: EdgeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def killed(folder: Path, children: set) -> None:
+            raise RuntimeError("the child was killed")
+
+        monkeypatch.setattr(edge, "optimize_in_child", killed)
+        with pytest.raises(RuntimeError):
+            filled.build_index("docs")
+        filled.upsert("docs", [point(20)])
+        assert filled.count("docs") == 9
+        filled.close()
+        # A process killed mid-build leaves its copy behind: removed when the collection opens.
+        (tmp_path / "collections" / "docs" / "shard-left-by-a-kill").mkdir()
+        reopened = EdgeStore(tmp_path / "collections")
+        assert reopened.count("docs") == 9
+        folders = sorted(p.name for p in (tmp_path / "collections" / "docs").iterdir())
+        assert folders == ["collection.json", "shard"]
+        reopened.close()
 
 
 class TestQdrantServerStore(StoreContract):
