@@ -220,12 +220,13 @@ class ChatOrchestrator:
             return AnswerStream(result)
         # Computations the parsers could not read: the model chooses the tools (no abstention
         # when it computed, as for any tool-only question).
-        if self._model_tools is not None and (computes or wants_tool(question)):
-            search = DocumentSearch(self._retriever, collection, mode, filters)
+        stated = wants_tool(question)
+        if self._model_tools is not None and (computes or stated):
+            # Figures the question names but does not state ("what do three Solar Gateway G3
+            # units cost?") may be looked up; a question stating its figures needs no search.
+            search = None if stated else DocumentSearch(self._retriever, collection, mode, filters)
             if self._answer_by_model_tools(question, search, adapter, result):
                 return AnswerStream(result)
-            known = {chunk.id for chunk in chunks}
-            chunks += [chunk for chunk in search.found if chunk.id not in known]
         if not supported:
             result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, chunks
             return AnswerStream(result)
@@ -284,18 +285,22 @@ class ChatOrchestrator:
         return True
 
     def _answer_by_model_tools(
-        self, question: str, search: DocumentSearch, adapter: str | None, result: "AskResult"
+        self,
+        question: str,
+        search: DocumentSearch | None,
+        adapter: str | None,
+        result: "AskResult",
     ) -> bool:
         """The model's tool calls; a computed result is the answer, each figure a search found
-        cited where it stands. False: nothing computed (the search's passages may still help)."""
-        tools = self._tools.with_functions(search.search_documents)
+        cited where it stands. False: nothing computed, the question is answered as usual."""
+        tools = self._tools.with_functions(search.search_documents) if search else self._tools
         calls = self._model_tools.run(question, tools, adapter)
         result.tool_calls += calls
-        computed = [call for call in calls if call.name != "search_documents"]
+        computed = [call for call in calls if call.name in _COMPUTING_TOOLS]
         if not computed:
             return False
         found = numbers_in(str(computed[-1].arguments.get("expression", "")))
-        figures = figures_stating(found - numbers_in(question), search.found)
+        figures = figures_stating(found - numbers_in(question), search.found if search else [])
         _answer_with(computed[-1], result, citations_for(figures))
         return True
 
@@ -311,6 +316,11 @@ class ChatOrchestrator:
         result.tool_calls.append(call)
         _answer_with(call, result, [])
         return True
+
+
+# Tools whose result can answer a question the model computed (today's date or a search result
+# only feed a computation).
+_COMPUTING_TOOLS = frozenset({"calculator", "unit_convert", "days_between"})
 
 
 def _answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> None:

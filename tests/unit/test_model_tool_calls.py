@@ -44,8 +44,8 @@ def test_a_word_problem_is_computed_by_the_call_the_model_writes(
     first, then = (
         {o["properties"]["tool"]["const"] for o in s["oneOf"]} for s in model.schemas_used
     )
-    tools = {"calculator", "current_date", "days_between", "unit_convert", "search_documents"}
-    assert first == tools and then == tools | {"answer"}  # a tool first, then the answer
+    tools = {"calculator", "current_date", "days_between", "unit_convert"}  # figures stated:
+    assert first == tools and then == tools | {"answer"}  # no search; a tool first, then answer
     assert model.prompts[1][-1]["content"] == "Result of calculator: 52.5"
 
 
@@ -80,7 +80,7 @@ def test_a_repeated_call_is_refused(indexed: RagApp, model: ScriptedModel) -> No
     assert "already called" in model.prompts[2][-1]["content"]
 
 
-def test_the_loop_stops_after_max_steps_and_the_answer_uses_what_was_found(
+def test_the_loop_stops_after_max_steps_then_the_question_is_answered_as_usual(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     model.replies += [_search(f"gateway price {n}") for n in range(MAX_STEPS)]
@@ -106,6 +106,18 @@ def test_no_valid_call_means_an_ordinary_answer_never_a_crash(
     result = indexed.chat.ask(WORD_PROBLEM, "default", 4)
     assert result.tool_calls == []
     assert model.schemas_used[-1] is None  # the last prompt was the ordinary answer
+
+
+def test_a_date_or_a_search_alone_is_never_the_answer(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies += ['{"tool": "current_date", "arguments": {}}', _search("G3"), ANSWER]
+    model.replies.append("The Solar Gateway G3 costs 1,290.")
+    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    assert [c.name for c in result.tool_calls] == ["current_date", "search_documents"]
+    assert result.answer == "The Solar Gateway G3 costs 1,290."
+    lookup_tools = {o["properties"]["tool"]["const"] for o in model.schemas_used[0]["oneOf"]}
+    assert "search_documents" in lookup_tools
 
 
 def test_questions_with_nothing_to_compute_never_ask_for_a_call(
