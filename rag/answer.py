@@ -31,6 +31,21 @@ _STOPWORDS = frozenset(
     were what which who whom whose with how when where why does do did can could should would
     will i you he she they we not no yes""".split()
 )
+# A number and the unit written after it: "10-year", "114 kg", "70%", "7,450 euros".
+_QUANTITY = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)\s*-?\s*(%|[a-z]+)?", re.I)
+_UNITS = {
+    unit: name
+    for name, spellings in {
+        "year": "year years yr yrs", "month": "month months", "week": "week weeks",
+        "day": "day days", "hour": "hour hours h hrs", "minute": "minute minutes min mins",
+        "second": "second seconds s", "percent": "% percent", "kwh": "kwh", "kw": "kw",
+        "wh": "wh", "w": "w watt watts", "v": "v volt volts", "a": "a amp amps", "ah": "ah",
+        "kg": "kg kilograms", "g": "g grams", "lb": "lb lbs pounds", "km": "km kilometres",
+        "m": "m metres meters", "cm": "cm", "mm": "mm", "eur": "eur euro euros",
+        "usd": "usd dollar dollars", "cycle": "cycle cycles",
+    }.items()
+    for unit in spellings.split()
+}  # fmt: skip
 # Share of an answer sentence's content words that a source sentence must contain.
 MIN_SUPPORT = 0.6
 # A second quoted sentence must score at least this share of the best one.
@@ -76,6 +91,7 @@ class _Span:
     start: int  # offset in the source's extracted text
     text: str
     words: frozenset[str]
+    units: dict[str, frozenset[str]]  # number → the units written after it ("" for none)
 
 
 _FENCE_TAG = re.compile(r"<(/?)(source)", re.I)
@@ -176,7 +192,7 @@ def quote_best_sentences(
 
 def _source_spans(chunks: list[RetrievedChunk]) -> list[_Span]:
     return [
-        _Span(chunk, chunk.start + offset, sentence, _content_words(sentence))
+        _Span(chunk, chunk.start + offset, sentence, _content_words(sentence), _units(sentence))
         for chunk in chunks
         for offset, sentence in split_sentences(chunk.text)
     ]
@@ -187,10 +203,13 @@ def _best_support(sentence: str, spans: list[_Span]) -> tuple[_Span, float] | No
     if not words:
         return None
     numbers = {w for w in words if w[0].isdigit()}
+    units = _units(sentence)
     best: tuple[_Span, float] | None = None
     for span in spans:
         if not numbers <= span.words:
             continue  # a number the source sentence does not state is never "supported"
+        if any(not _same_units(units[n], span.units.get(n, frozenset())) for n in units):
+            continue  # "10 months" where the source says "10-year"
         score = len(words & span.words) / len(words)
         if score >= MIN_SUPPORT and (best is None or score > best[1]):
             best = (span, score)
@@ -209,6 +228,19 @@ def _cite(span: _Span, score: float, citations: dict[tuple[str, int], Citation])
             score=score,
         )
     return citations[key]
+
+
+def _units(text: str) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for number, unit in _QUANTITY.findall(text.lower()):
+        found.setdefault(number, set()).add(_UNITS.get(unit, ""))
+    return {number: frozenset(units) for number, units in found.items()}
+
+
+def _same_units(answer: frozenset[str], source: frozenset[str]) -> bool:
+    """Whether the source can say what the answer says of a number: each unit the answer gives
+    it is one the source gives it, or the source gives it none somewhere."""
+    return "" in source or answer - {""} <= source
 
 
 def _content_words(text: str) -> frozenset[str]:

@@ -102,3 +102,15 @@ def test_fallback_never_quotes_a_question_and_uses_semantic_similarity() -> None
 
     assert answer == "Call +32 9 555 01 40 on weekdays."
     assert citations[0].text == text[citations[0].start : citations[0].end]
+
+
+def test_a_number_with_another_unit_than_the_source_is_unsupported() -> None:
+    wrong = "The K2 is covered by a 10-month warranty. The K2 weighs 114 lb."
+    sentences, citations = align(wrong, [CHUNK])
+    assert [s.supported for s in sentences] == [False, False] and citations == []
+    right = "The K2 is covered by a 10 year warranty. The K2 weight is 114 kg."
+    assert [s.supported for s in align(right, [CHUNK])[0]] == [True, True]
+    # A source number without a unit supports the answer's unit: the page may say it elsewhere.
+    table = RetrievedChunk("t", "| Aurora K2 | BW-K2 | 7,450 |", "/p.md", "p", "p", None, 0, 27,
+                           0.5, 0.6)  # fmt: skip
+    assert align("The Aurora K2 costs 7,450 euros.", [table])[0][0].supported
