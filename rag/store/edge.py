@@ -104,7 +104,8 @@ class EdgeStore:
         return sorted(p.name for p in self._root.iterdir() if self._meta_path(p.name).is_file())
 
     def drop_collection(self, name: str) -> None:
-        with self._lock:
+        with self._writes, self._lock:
+            self._journals.pop(name, None)  # a build of it running now finds it gone
             shard = self._shards.pop(name, None)
             if shard is not None:
                 shard.close()
@@ -180,10 +181,11 @@ class EdgeStore:
         try:
             optimize_in_child(target, self._children)
             with self._writes:
-                if self._closed:
-                    raise RuntimeError("the store closed during the index build")
+                journal = self._journals.pop(collection, None)
+                if self._closed or journal is None:
+                    raise RuntimeError(f"{collection!r} was closed or dropped during its build")
                 built = EdgeShard.load(str(target))
-                for write in self._journals.pop(collection):
+                for write in journal:
                     _apply(built, write)
                 with self._lock:
                     old, old_path = self._shards.get(collection), self._path(collection)

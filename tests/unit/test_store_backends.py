@@ -55,6 +55,14 @@ class TestEdgeStore(StoreContract):
         assert set(reopened.point_sources("docs")) == expected
         reopened.close()
 
+    def test_a_collection_dropped_during_its_build_stays_dropped(
+        self, filled: EdgeStore, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(edge, "optimize_in_child", lambda f, c: filled.drop_collection("docs"))
+        with pytest.raises(RuntimeError, match="dropped"):
+            filled.build_index("docs")
+        assert filled.collections() == []
+
     def test_a_build_cut_short_leaves_the_old_shard_in_force(
         self, filled: EdgeStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
