@@ -30,15 +30,20 @@ from qdrant_edge import (
     Fusion,
     MatchAny,
     MatchValue,
+    Memory,
     Modifier,
     PayloadSchemaType,
     Point,
     Prefetch,
+    QuantizationSearchParams,
     Query,
     QueryRequest,
     RangeDateTime,
     RangeFloat,
+    ScalarQuantizationConfig,
+    ScalarType,
     ScrollRequest,
+    SearchParams,
     UpdateOperation,
 )
 from qdrant_edge import SparseVector as EdgeSparse
@@ -59,6 +64,12 @@ from rag.store import (
 )
 
 _SCROLL_PAGE = 1024
+# A built index searches int8 copies of the vectors, kept in RAM, and rescores twice the asked
+# number of candidates with the originals, read from disk (bench.store: a quarter of the
+# memory, a build 2.5x faster, recall@10 1.0 against exact search). An unbuilt segment searches
+# its originals exactly and ignores both settings.
+_QUANTIZED = ScalarQuantizationConfig(ScalarType.Int8, quantile=0.99, memory=Memory.Pinned)
+_RESCORED = SearchParams(quantization=QuantizationSearchParams(rescore=True, oversampling=2.0))
 _SCHEMA_TYPES = {
     "keyword": PayloadSchemaType.Keyword,
     "integer": PayloadSchemaType.Integer,
@@ -88,8 +99,13 @@ class EdgeStore:
             # A shard folder without its metadata file is a creation cut short: start over.
             shutil.rmtree(self._path(name), ignore_errors=True)
             config = EdgeConfig(
-                vectors={DENSE: EdgeVectorParams(size=dimension, distance=Distance.Cosine)},
+                vectors={
+                    DENSE: EdgeVectorParams(
+                        size=dimension, distance=Distance.Cosine, memory=Memory.Cold
+                    )
+                },
                 sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)},
+                quantization_config=_QUANTIZED,
             )
             shard = EdgeShard.create(str(self._path(name)), config)
             for field, kind in INDEXED_FIELDS.items():
@@ -141,15 +157,16 @@ class EdgeStore:
         )
         common = dict(limit=query.limit, with_payload=True, with_vector=[DENSE], filter=edge_filter)
         if query.mode == "dense":
-            request = QueryRequest(query=dense, **common)
+            request = QueryRequest(query=dense, params=_RESCORED, **common)
         elif sparse is None:
             return []  # no query term is in the BM25 vocabulary: nothing matches lexically
         elif query.mode == "bm25":
             request = QueryRequest(query=sparse, **common)
         else:
+            limit = query.prefetch_limit
             prefetches = [
-                Prefetch(limit=query.prefetch_limit, query=q, filter=edge_filter)
-                for q in (dense, sparse)
+                Prefetch(limit=limit, query=dense, params=_RESCORED, filter=edge_filter),
+                Prefetch(limit=limit, query=sparse, filter=edge_filter),
             ]
             request = QueryRequest(prefetches=prefetches, query=Fusion.Rrf(k=RRF_K), **common)
         return [_to_hit(p) for p in shard.query(request)]
