@@ -22,13 +22,14 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.api"],
     ],
     # 100,000 and a million chunks in the store, ingest memory on a 50 MB folder, embedder
-    # backends, LoRA switch cost, answers on PhantomWiki.
+    # backends, LoRA switch cost, answers on PhantomWiki, abstention signals.
     "long": [
         ["bench.store", "--long"],
         ["bench.ingest_memory"],
         ["bench.embed_backends"],
         ["bench.lora"],
         ["bench.grounding", "--phantomwiki", "100"],
+        ["bench.abstention"],
     ],
 }
 SECTIONS = {"default": "Benchmark run (make bench)", "long": "Long benchmark run (make bench-long)"}
