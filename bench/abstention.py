@@ -78,9 +78,10 @@ def main() -> None:
         f"\n\n{answerable} answerable and {len(questions) - answerable} unanswerable questions,"
         f" top {top_k} chunks of the default hybrid retrieval, bundled MiniLM. The unanswerable"
         " questions name products, people and places the documents do talk about (their facts"
-        " are absent, not their topics), so similarity ranks them as high as the answerable"
-        " ones, which are worded unlike their sources. Telling them apart takes reading the"
-        " passage for the asked fact: an NLI or QA reader model, which no offline package ships."
+        " are absent, not their topics), so similarity ranks them as high as, or higher than,"
+        " the answerable ones, which are worded unlike their sources. Telling them apart takes"
+        " reading the passage for the asked fact: an NLI or QA reader model, which the offline"
+        " install does not ship."
     )
     print(body)
     write_section("Abstention signals", "python -m bench.abstention", body)
