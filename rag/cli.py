@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 failure (some sources failed, an error), 2 usage error.
 import json
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -56,8 +57,18 @@ def ingest(
             raise InvalidInputError(f"--tag takes NAME=VALUE, got {key}{op}{value}")
         tags[key] = value
     from rag.ingest.sources import scans_for
+    from rag.ingest.sync import IngestReport
+    from rag.remote import ServerClient
 
     settings = load_settings()
+    # A live server owns the index: a plain ingest runs there; the options it lacks need it
+    # stopped (opening the index below then says who owns it).
+    server = None if watch or include or exclude or tags else ServerClient.for_settings(settings)
+    if server is not None:
+        with closing(server):
+            report = IngestReport(**server.ingest(sources, collection))
+        _print_report(report, as_json)
+        raise typer.Exit(1 if report.failed else 0)
     with _open(settings) as app:
         name = app.collection(collection)
         while True:

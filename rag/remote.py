@@ -6,12 +6,15 @@ the model, and the CLI sends its requests there instead of opening the index its
 
 import json
 import os
+import time
 from pathlib import Path
 
 import httpx
 
 from rag.errors import InvalidInputError, NotFoundError, RagError
 from rag.settings import Settings
+
+_JOB_POLL_S = 0.25
 
 
 def read_server_record(data_dir: Path) -> dict[str, object] | None:
@@ -50,6 +53,23 @@ class ServerClient:
 
     def get(self, path: str) -> dict[str, object]:
         return self._reply(self._http.get(path))
+
+    def ingest(self, sources: list[str], collection: str | None) -> dict[str, object]:
+        """Run an ingest job on the server and wait for its report. The server reads local paths
+        only under its RAG_API_INGEST_ROOTS; they are resolved here, where they were named."""
+        urls = [s for s in sources if "://" in s]
+        paths = [str(Path(s).expanduser().resolve()) for s in sources if "://" not in s]
+        try:
+            job = self.post("/v1/ingest", {"paths": paths, "urls": urls, "collection": collection})
+        except InvalidInputError as exc:
+            refused = f"the API server at {self.url} owns this data directory and refused"
+            raise InvalidInputError(f"{refused} the ingest: {exc}") from None
+        while job["status"] in ("queued", "running"):
+            time.sleep(_JOB_POLL_S)
+            job = self.get(f"/v1/jobs/{job['id']}")
+        if job["status"] == "failed":
+            raise RagError(f"the ingest job on the API server at {self.url} failed: {job['error']}")
+        return job["report"]
 
     def close(self) -> None:
         self._http.close()

@@ -20,7 +20,10 @@ from tests.live import free_port, serving
 def live_server(tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch):
     port = free_port()
     settings = Settings(
-        data_dir=tmp_path / "data", api_url=f"http://127.0.0.1:{port}", abstain_min_similarity=0.05
+        data_dir=tmp_path / "data",
+        api_url=f"http://127.0.0.1:{port}",
+        abstain_min_similarity=0.05,
+        api_ingest_roots=[tmp_path / "shared"],
     )
     core = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
     core.indexer.sync([scan_path(docs, 10**6)], "default")
@@ -38,15 +41,41 @@ def test_cli_search_goes_through_the_live_server(live_server: Settings) -> None:
 
 
 def test_cli_command_that_needs_the_index_names_the_owning_server(
-    live_server: Settings, docs: Path, capsys: pytest.CaptureFixture[str]
+    live_server: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        _run_main(["ingest", str(docs)])
+        _run_main(["reindex"])
 
     assert exit_info.value.code == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1
     assert f"owned by the API server at {live_server.api_url}" in lines[0]
+
+
+def test_cli_ingest_runs_on_the_live_server(live_server: Settings, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "heat-pump.md").write_text("The Zephyr heat pump defrosts every 40 minutes.\n")
+
+    result = CliRunner().invoke(cli.cli, ["ingest", str(shared), "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["added"] == [str((shared / "heat-pump.md").resolve())]
+    found = CliRunner().invoke(cli.cli, ["search", "Zephyr defrosts", "--json", "--mode", "bm25"])
+    assert json.loads(found.output)["results"][0]["source"].endswith("heat-pump.md")
+
+
+def test_cli_ingest_the_server_may_not_read_is_one_line_naming_it(
+    live_server: Settings, docs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        _run_main(["ingest", str(docs)])
+
+    assert exit_info.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert f"API server at {live_server.api_url}" in lines[0]
+    assert "outside the allowed ingest roots" in lines[0]
 
 
 def test_stale_server_record_is_ignored(tmp_path: Path) -> None:
