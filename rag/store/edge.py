@@ -64,10 +64,10 @@ from rag.store import (
 )
 
 _SCROLL_PAGE = 1024
-# A built index searches int8 copies of the vectors, kept in RAM, and rescores twice the asked
-# number of candidates with the originals, read from disk (bench.store: a quarter of the
-# memory, a build 2.5x faster, recall@10 1.0 against exact search). An unbuilt segment searches
-# its originals exactly and ignores both settings.
+# A built index searches int8 copies of the vectors (a quarter of the floats), kept in RAM, and
+# rescores twice the asked number of candidates with the originals, read from disk. Measured at
+# 100k chunks: serving RSS 205 MiB vs 298, build 2.5x faster, recall@10 1.0 against exact search
+# (0.97 without the oversampling). An unbuilt segment searches its originals exactly.
 _QUANTIZED = ScalarQuantizationConfig(ScalarType.Int8, quantile=0.99, memory=Memory.Pinned)
 _RESCORED = SearchParams(quantization=QuantizationSearchParams(rescore=True, oversampling=2.0))
 _SCHEMA_TYPES = {
