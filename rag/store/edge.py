@@ -69,6 +69,18 @@ _SCROLL_PAGE = 1024
 # 100k chunks: serving RSS 205 MiB vs 298, build 2.5x faster, recall@10 1.0 against exact search
 # (0.97 without the oversampling). An unbuilt segment searches its originals exactly.
 _QUANTIZED = ScalarQuantizationConfig(ScalarType.Int8, quantile=0.99, memory=Memory.Pinned)
+# Qdrant loads what it keeps in RAM (the int8 vectors, HNSW links, BM25 postings, payload indexes,
+# id tracker) by page faults on its mmaps, far slower than a sequential read, and drops those
+# pages from the page cache once loaded, so no reopen finds them cached. Reading the files through
+# once, sequentially, before the open more than halves it (1M chunks: 2.6 s -> 0.5 + 0.8 s). The
+# original vectors and the payloads stay on disk and are not read.
+_READ_AT_OPEN = (
+    "wal/*",
+    "segments/*/id_tracker.*",
+    "segments/*/vector_storage-*/quantized.data",
+    "segments/*/vector_index-*/*",
+    "segments/*/payload_index/**/*",
+)
 _RESCORED = SearchParams(quantization=QuantizationSearchParams(rescore=True, oversampling=2.0))
 _SCHEMA_TYPES = {
     "keyword": PayloadSchemaType.Keyword,
@@ -256,6 +268,7 @@ class EdgeStore:
             for stale in path.parent.glob("shard*"):
                 if stale != path:  # a build cut short, or the shard it replaced
                     shutil.rmtree(stale, ignore_errors=True)
+            _read_ahead(path)
             try:
                 shard = EdgeShard.load(str(path))
             except Exception as exc:
@@ -266,6 +279,18 @@ class EdgeStore:
                 raise
             self._shards[name] = shard
             return shard
+
+
+def files_read_at_open(shard: Path) -> list[Path]:
+    return [path for pattern in _READ_AT_OPEN for path in shard.glob(pattern) if path.is_file()]
+
+
+def _read_ahead(shard: Path) -> None:
+    buffer = bytearray(1 << 22)
+    for path in files_read_at_open(shard):
+        with path.open("rb", buffering=0) as file:
+            while file.readinto(buffer):
+                pass
 
 
 def optimize_in_child(folder: Path, children: set[subprocess.Popen]) -> None:

@@ -112,6 +112,10 @@ def test_the_built_quantized_index_finds_what_exact_search_finds(tmp_path: Path)
     exact = top10()
     store.build_index("big")
     assert store._shard("big").info().indexed_vectors_count >= 8000
+    # What a reopen reads ahead is what the built shard keeps in RAM, not its original vectors.
+    read_ahead = {p.name for p in edge.files_read_at_open(store._path("big"))}
+    assert {"quantized.data", "links_compressed.bin", "inverted_index.dat"} <= read_ahead
+    assert "matrix.dat" not in read_ahead
     overlap = np.mean([len(a & b) for a, b in zip(exact, top10(), strict=True)])
     store.close()
     assert overlap >= 9.9
