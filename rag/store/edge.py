@@ -294,7 +294,8 @@ def _read_ahead(shard: Path) -> None:
 
 
 def optimize_in_child(folder: Path, children: set[subprocess.Popen]) -> None:
-    command = [sys.executable, "-m", "rag.store.optimize", str(folder)]  # our own module and path
+    # Our own module and path, and our pid: the child dies with this process.
+    command = [sys.executable, "-m", "rag.store.optimize", str(folder), str(os.getpid())]
     child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)  # noqa: S603
     children.add(child)
     try:

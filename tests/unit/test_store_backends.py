@@ -1,4 +1,7 @@
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -119,6 +122,38 @@ def test_the_built_quantized_index_finds_what_exact_search_finds(tmp_path: Path)
     overlap = np.mean([len(a & b) for a, b in zip(exact, top10(), strict=True)])
     store.close()
     assert overlap >= 9.9
+
+
+# A parent that starts a child which calls die_with_parent and then would sleep for a minute.
+_SERVER = """
+import os, subprocess, sys, time
+code = "import os, sys, time; from rag.store.optimize import die_with_parent; "
+code += "die_with_parent(int(sys.argv[1])); print(os.getpid(), flush=True); time.sleep(60)"
+subprocess.Popen([sys.executable, "-c", code, str(os.getpid())])
+time.sleep(60)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
+def test_an_index_build_dies_with_the_process_that_started_it() -> None:
+    # A killed server must not leave its build running for minutes on a copy nobody will use.
+    server = subprocess.Popen([sys.executable, "-c", _SERVER], stdout=subprocess.PIPE, text=True)
+    build = int(server.stdout.readline())
+    assert _running(build)
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 10
+    while _running(build) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(build)
 
 
 class TestQdrantServerStore(StoreContract):
