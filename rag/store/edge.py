@@ -213,7 +213,7 @@ class EdgeStore:
                 journal = self._journals.pop(collection, None)
                 if self._closed or journal is None:
                     raise RuntimeError(f"{collection!r} was closed or dropped during its build")
-                built = EdgeShard.load(str(target))
+                built = _load(target)
                 for write in journal:
                     _apply(built, write)
                 with self._lock:
@@ -268,9 +268,8 @@ class EdgeStore:
             for stale in path.parent.glob("shard*"):
                 if stale != path:  # a build cut short, or the shard it replaced
                     shutil.rmtree(stale, ignore_errors=True)
-            _read_ahead(path)
             try:
-                shard = EdgeShard.load(str(path))
+                shard = _load(path)
             except Exception as exc:
                 if "WouldBlock" in str(exc):
                     raise IndexLockedError(
@@ -281,16 +280,47 @@ class EdgeStore:
             return shard
 
 
+def _load(path: Path) -> EdgeShard:
+    _read_through(files_read_at_open(path))
+    shard = EdgeShard.load(str(path))
+    warm_in_background(path)
+    return shard
+
+
 def files_read_at_open(shard: Path) -> list[Path]:
     return [path for pattern in _READ_AT_OPEN for path in shard.glob(pattern) if path.is_file()]
 
 
-def _read_ahead(shard: Path) -> None:
+def warm_in_background(shard: Path) -> list[Path]:
+    """Read the shard's other files (the original vectors that queries rescore with, the
+    payloads) into the page cache in a daemon thread, if they fit in half the memory available:
+    otherwise each query reads them from disk until they are cached (1M chunks, cold cache:
+    filtered hybrid p95 208 ms vs 11 ms warm). Returns the files it reads."""
+    loaded = set(files_read_at_open(shard))
+    files = [path for path in shard.rglob("*") if path.is_file() and path not in loaded]
+    if sum(path.stat().st_size for path in files) > _available_memory() // 2:
+        return []
+    threading.Thread(target=_read_through, args=(files,), daemon=True).start()
+    return files
+
+
+def _available_memory() -> int:
+    try:
+        meminfo = Path("/proc/meminfo").read_text()
+    except OSError:
+        return 0  # not Linux: leave the cache to the queries
+    return int(meminfo.split("MemAvailable:")[1].split()[0]) * 1024
+
+
+def _read_through(files: list[Path]) -> None:
     buffer = bytearray(1 << 22)
-    for path in files_read_at_open(shard):
-        with path.open("rb", buffering=0) as file:
-            while file.readinto(buffer):
-                pass
+    for path in files:
+        try:
+            with path.open("rb", buffering=0) as file:
+                while file.readinto(buffer):
+                    pass
+        except OSError:
+            return  # the shard was dropped or replaced meanwhile
 
 
 def optimize_in_child(folder: Path, children: set[subprocess.Popen]) -> None:
