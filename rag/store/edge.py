@@ -73,7 +73,7 @@ _QUANTIZED = ScalarQuantizationConfig(ScalarType.Int8, quantile=0.99, memory=Mem
 # id tracker) by page faults on its mmaps, far slower than a sequential read, and drops those
 # pages from the page cache once loaded, so no reopen finds them cached. Reading the files through
 # once, sequentially, before the open more than halves it (1M chunks: 2.6 s -> 0.5 + 0.8 s). The
-# original vectors and the payloads stay on disk and are not read.
+# original vectors and the payloads are left to `warm_in_background`.
 _READ_AT_OPEN = (
     "wal/*",
     "segments/*/id_tracker.*",
