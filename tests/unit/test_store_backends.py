@@ -121,13 +121,13 @@ def test_the_built_quantized_index_finds_what_exact_search_finds(
     read_ahead = {p.name for p in edge.files_read_at_open(store._path("big"))}
     assert {"quantized.data", "links_compressed.bin", "inverted_index.dat"} <= read_ahead
     assert "matrix.dat" not in read_ahead
-    # The rest, which queries read from disk (the originals they rescore with), is read in the
-    # background when it fits in the memory available, and never when it does not.
-    warmed = edge.warm_in_background(store._path("big"))
+    # The rest, which queries read from disk (the originals they rescore with), is read after the
+    # open when it fits in the memory available, and never when it does not.
+    warmed = edge.files_to_warm(store._path("big"))
     assert "matrix.dat" in {p.name for p in warmed}
     assert not set(edge.files_read_at_open(store._path("big"))) & set(warmed)
     monkeypatch.setattr(edge, "_available_memory", lambda: 0)
-    assert edge.warm_in_background(store._path("big")) == []
+    assert edge.files_to_warm(store._path("big")) == []
     overlap = np.mean([len(a & b) for a, b in zip(exact, top10(), strict=True)])
     store.close()
     assert overlap >= 9.9
