@@ -126,7 +126,7 @@ def test_the_built_quantized_index_finds_what_exact_search_finds(
     warmed = edge.files_to_warm(store._path("big"))
     assert "matrix.dat" in {p.name for p in warmed}
     assert not set(edge.files_read_at_open(store._path("big"))) & set(warmed)
-    monkeypatch.setattr(edge, "_available_memory", lambda: 0)
+    monkeypatch.setattr(edge, "available_memory", lambda: 0)
     assert edge.files_to_warm(store._path("big")) == []
     overlap = np.mean([len(a & b) for a, b in zip(exact, top10(), strict=True)])
     store.close()
