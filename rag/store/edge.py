@@ -210,12 +210,12 @@ class EdgeStore:
             self._journals[collection] = []
         try:
             optimize_in_child(target, self._children)
-            _read_through(files_to_warm(target))  # so the first queries after the switch are warm
+            _warm(target)  # so the first queries after the switch are warm
             with self._writes:
                 journal = self._journals.pop(collection, None)
                 if self._closed or journal is None:
                     raise RuntimeError(f"{collection!r} was closed or dropped during its build")
-                built = _load(target)
+                built = _load(target, warm_in_background=False)
                 for write in journal:
                     _apply(built, write)
                 with self._lock:
@@ -282,11 +282,16 @@ class EdgeStore:
             return shard
 
 
-def _load(path: Path) -> EdgeShard:
+def _load(path: Path, *, warm_in_background: bool = True) -> EdgeShard:
     _read_through(files_read_at_open(path))
     shard = EdgeShard.load(str(path))
-    threading.Thread(target=_read_through, args=(files_to_warm(path),), daemon=True).start()
+    if warm_in_background:
+        threading.Thread(target=_warm, args=(path,), name=f"warm {path}", daemon=True).start()
     return shard
+
+
+def _warm(shard: Path) -> None:
+    _read_through(files_to_warm(shard))
 
 
 def files_read_at_open(shard: Path) -> list[Path]:

@@ -115,7 +115,14 @@ def test_the_built_quantized_index_finds_what_exact_search_finds(
         ]
 
     exact = top10()
+    read: list[str] = []
+    monkeypatch.setattr(edge, "_read_through", lambda files: read.extend(f.name for f in files))
     store.build_index("big")
+    for thread in threading.enumerate():
+        if thread.name.startswith("warm "):
+            thread.join(timeout=10)
+    # The build warms the new shard once, before it switches: not again in the background.
+    assert read.count("matrix.dat") == 1
     assert store._shard("big").info().indexed_vectors_count >= 8000
     # What a reopen reads ahead is what the built shard keeps in RAM, not its original vectors.
     read_ahead = {p.name for p in edge.files_read_at_open(store._path("big"))}
