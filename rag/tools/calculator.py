@@ -1,8 +1,11 @@
 """A calculator over exact numbers: Python's AST with an allowlist, evaluated as Fractions.
 
-Never eval, exec or numexpr (LangChain CVE-2023-29374, numexpr CVE-2023-39631). Only numbers,
-+ - * / // % **, parentheses, unary signs, percentages and a few named functions are accepted;
-exponents, result sizes, input length and nesting are bounded, so every call ends quickly.
+Never eval, exec or numexpr (LangChain CVE-2023-29374, numexpr CVE-2023-39631). Only decimal
+numbers, + - * / // % **, parentheses, unary signs, percentages and a few named functions are
+accepted; exponents, result sizes, input length and nesting are bounded, so every call ends
+quickly. A number is read from its digits, never through a float ("1e309" and
+"0.1000000000000000000001" stay exact), and an "=" is refused, not dropped: "17 + 2450 =" is not
+a question the calculator can answer for "17 plus 12 percent of 2450".
 """
 
 import ast
@@ -17,10 +20,15 @@ MAX_CHARS = 500
 MAX_DEPTH = 250  # a 500-character sum is ~250 levels deep; deeper is abuse
 MAX_EXPONENT = 1000
 MAX_BITS = 4096  # about 1,230 decimal digits in a numerator or denominator
+MAX_DIGITS = 1233  # a number written with a larger exponent than this is out of range
 DECIMALS = 4
 SIGNIFICANT_BELOW_ONE = 6
 SIGNIFICANT_DIGITS = 10  # beyond 10**15
 _DECIMAL = Context(prec=40)
+_LITERAL = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PERCENT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*of\b\s*")
+_NAME = re.compile(r"[A-Za-z_]\w*\s*")
+_POWER = re.compile(r"\s*\*\*\s*")
 
 _BINARY: dict[type, Callable[[Fraction, Fraction], Fraction]] = {
     ast.Add: lambda a, b: a + b,
@@ -45,13 +53,18 @@ def calculator(expression: str) -> str:
 def evaluate(expression: str) -> Fraction:
     if len(expression) > MAX_CHARS:
         raise ToolError(f"expression is longer than {MAX_CHARS} characters")
+    if "=" in expression:
+        raise ToolError(
+            f"'=' has no place in an expression: give only the arithmetic to compute, such as "
+            f"'17 + 294', not {expression!r}"
+        )
     text = _normalise(expression)
     try:
         tree = ast.parse(text, mode="eval")
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         raise ToolError(f"not an arithmetic expression: {expression!r}") from None
     try:
-        return _eval(tree.body, 0)
+        return _eval(tree.body, 0, text)
     except ArithmeticError as exc:  # decimal overflow or an invalid operation
         raise ToolError(f"cannot compute {expression!r}: {type(exc).__name__}") from None
 
@@ -74,26 +87,68 @@ def format_number(value: Fraction) -> str:
 
 
 def _normalise(expression: str) -> str:
-    text = expression.strip().rstrip("=?").strip()
+    text = expression.strip().rstrip("?").strip()
     for symbol, replacement in (("×", "*"), ("÷", "/"), ("−", "-"), ("^", "**")):
         text = text.replace(symbol, replacement)
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # thousands separators: 40,366
-    text = re.sub(r"(\d+(?:\.\d+)?)\s*%\s*of\b", r"(\1/100)*", text)  # 12% of 2450
+    text = _percent_of(text)  # 12% of 2450
     return re.sub(r"(\d+(?:\.\d+)?)\s*%(?!\s*[\d(.])", r"(\1/100)", text)  # 2450 * 12%
 
 
-def _eval(node: ast.AST, depth: int) -> Fraction:
+def _percent_of(text: str) -> str:
+    """Each "X% of Y" as one term, "((X/100)*(Y))", Y the operand that follows: a number, a
+    bracket or a call, with any power of it. So "10 / 12% of 50" divides by 6, as it reads, and
+    "17 + 12% of 2450" adds 294. The last one first, so "12% of 50% of 200" nests."""
+    while matches := list(_PERCENT_OF.finditer(text)):
+        last = matches[-1]
+        end = _operand_end(text, last.end())
+        if end is None:
+            return text  # no operand: the parser reports the expression
+        operand = text[last.end() : end]
+        text = f"{text[: last.start()]}(({last[1]}/100)*({operand})){text[end:]}"
+    return text
+
+
+def _operand_end(text: str, start: int) -> int | None:
+    """Where the operand starting at `start` ends: [sign] primary [** operand]."""
+    position = start
+    while position < len(text) and text[position] in "+- ":
+        position += 1
+    number = _LITERAL.match(text, position)
+    if number:
+        position = number.end()
+    else:
+        name = _NAME.match(text, position)
+        if name:
+            position = name.end()
+        if position >= len(text) or text[position] != "(":
+            return None
+        depth = 0
+        for index in range(position, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[index], 0)
+            if depth == 0:
+                position = index + 1
+                break
+        else:
+            return None
+    power = _POWER.match(text, position)
+    if power:
+        return _operand_end(text, power.end())
+    return position
+
+
+def _eval(node: ast.AST, depth: int, text: str) -> Fraction:
     if depth > MAX_DEPTH:
         raise ToolError(f"expression is nested deeper than {MAX_DEPTH} levels")
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return _bounded(Fraction(repr(node.value)))
+        return _number(ast.get_source_segment(text, node) or "")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        operand = _eval(node.operand, depth + 1)
+        operand = _eval(node.operand, depth + 1, text)
         return -operand if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        return _power(_eval(node.left, depth + 1), _eval(node.right, depth + 1))
+        return _power(_eval(node.left, depth + 1, text), _eval(node.right, depth + 1, text))
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _eval(node.left, depth + 1), _eval(node.right, depth + 1)
+        left, right = _eval(node.left, depth + 1, text), _eval(node.right, depth + 1, text)
         if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod) and right == 0:
             raise ToolError("division by zero")
         return _bounded(_BINARY[type(node.op)](left, right))
@@ -101,8 +156,19 @@ def _eval(node: ast.AST, depth: int) -> Fraction:
         function = _FUNCTIONS.get(node.func.id)
         if function is None:
             raise ToolError(f"unknown function {node.func.id!r}; use {', '.join(_FUNCTIONS)}")
-        return _bounded(function(*(_eval(arg, depth + 1) for arg in node.args)))
+        return _bounded(function(*(_eval(arg, depth + 1, text) for arg in node.args)))
     raise ToolError(f"{type(node).__name__} is not allowed in a calculation")
+
+
+def _number(literal: str) -> Fraction:
+    """A number exactly as written, never through a float (which turns 1e309 into inf and
+    1e-400 into 0); the exponent is checked before any digit is expanded."""
+    if not _LITERAL.fullmatch(literal):
+        raise ToolError(f"{literal!r} is not a decimal number")
+    value = Decimal(literal)
+    if value and abs(value.adjusted()) > MAX_DIGITS:
+        raise ToolError(f"{literal} is outside the calculator's range (10**±{MAX_DIGITS})")
+    return _bounded(Fraction(value))
 
 
 def _power(base: Fraction, exponent: Fraction) -> Fraction:

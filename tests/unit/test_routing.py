@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from rag.answer.tool_route import route, tool_answer
 from rag.tools import default_registry
-from rag.tools.routing import route, tool_answer
 
 
 @pytest.mark.parametrize(
@@ -17,6 +17,15 @@ from rag.tools.routing import route, tool_answer
         ("Divide 100 by 8", "calculator", "12.5"),
         ("What is the square root of 144?", "calculator", "12"),
         ("What is 15 percent of 240?", "calculator", "36"),
+        ("What is 17 plus 12 percent of 2450?", "calculator", "311"),  # not 17 + 2450
+        ("What is 17 + 12% of 2450?", "calculator", "311"),
+        ("What is 12 percent of 2450 plus 17?", "calculator", "311"),
+        ("What is 10 divided by 12 percent of 50?", "calculator", "1.6667"),  # 10 / 6
+        ("what is 5 plus 3 =", "calculator", "8"),
+        ("What is 50 - 7 % 3?", "calculator", "49"),  # % between numbers is the remainder
+        ("1234 + 5678 = ?", "calculator", "6912"),
+        ("What is 1e308*10?", "calculator", "1e+309"),  # exact, no float overflow
+        ("What is the value of 3 + 4?", "calculator", "7"),
         ("Convert 5 km to miles", "unit_convert", "3.1069"),
         ("How many feet in 3 metres?", "unit_convert", "9.8425"),
         ("What is 100 degrees fahrenheit in celsius?", "unit_convert", "37.7778"),
@@ -53,6 +62,35 @@ def test_date_questions_use_today() -> None:
 )
 def test_document_questions_are_not_routed(question: str) -> None:
     assert route(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is 3 + 4 for 10 people?",  # 10 is left outside the expression
+        "What is 2 + 3 = 4 + 5?",
+        "What is 5 plus 3 = 9?",
+        "What is 17 plus 12 percent?",  # 17 * 1.12 or 17.12: ambiguous
+        "What is 17 + 12%?",
+        "What is 100 - 5%?",
+        "What is the product of 3 + 4?",  # an operator word outside the expression
+        "What is the sum of 3 * 4?",
+        "What is 3 + 4 doubled?",
+        "What is 10 divided 2 + 3?",
+        "What is 12 of 3 + 4?",
+        "What is = 5 + 3?",
+    ],
+)
+def test_a_parse_that_leaves_a_number_or_operator_out_does_not_answer(question: str) -> None:
+    assert route(question) is None
+
+
+def test_a_routed_expression_never_drops_a_number_of_the_question() -> None:
+    routed = route("What is 17 plus 12 percent of 2450?")
+    assert routed is not None
+    call = default_registry().call(routed.tool, routed.arguments)
+    assert call.result == "311"
+    assert tool_answer(call) == "17 + 12% of 2450 = 311 (computed by the calculator)."
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,17 @@ from rag.tools.units import unit_convert
         ("sqrt(16) + abs(-2) + max(1, 5, 3) - min(4, 2)", "9"),
         ("log(1000, 10)", "3"),
         ("1e308 * 10", "1e+309"),  # no float overflow
+        ("1e309", "1e+309"),  # beyond a float, still exact
+        ("1e-400 * 10**400", "1"),  # below a float, not 0
+        ("0.10000000000000000001 * 10**20 - 10**19", "1"),  # every digit kept, not 0
+        ("17 + 12% of 2450", "311"),
+        ("10 / 12% of 50", "1.6667"),  # 10 / (12% of 50), not (10 / 12%) * 50
+        ("12% of 50% of 200", "12"),
+        ("12% of 2 ** 3", "0.96"),
+        ("12% of (100 + 50) / 2", "9"),
         ("+".join(["1"] * 200), "200"),  # a long flat sum is fine
         ("What is 40366 / 439?", None),
+        ("0x10", None),  # decimal numbers only
     ],
 )
 def test_exact_arithmetic(expression: str, expected: str | None) -> None:
@@ -62,6 +71,12 @@ def test_exact_arithmetic(expression: str, expected: str | None) -> None:
         "'a' * 10",
         "True + 1",
         "x",
+        "1e100000000",
+        "1e-100000000",
+        "-1e999999999 * 0",
+        "12% of (2450",
+        "12% of x",
+        "1% of " * 90 + "(" * 200,
     ],
 )
 def test_hostile_input_is_a_clear_error_quickly(attack: str) -> None:
@@ -70,6 +85,14 @@ def test_hostile_input_is_a_clear_error_quickly(attack: str) -> None:
         calculator(attack)
     assert time.perf_counter() - started < 1.0
     assert str(error.value)
+
+
+@pytest.mark.parametrize(
+    "expression", ["17 + 2450 =", "5 =", "5 + 3 = 8", "= 5", "5 == 5", "2 <= 3"]
+)
+def test_an_equals_sign_is_refused_not_ignored(expression: str) -> None:
+    with pytest.raises(ToolError, match="'='"):
+        calculator(expression)
 
 
 def test_schema_comes_from_signature_and_docstring() -> None:
