@@ -54,11 +54,13 @@ def rag_app(settings: Settings, model: ScriptedModel):
 @pytest.fixture
 def cli_on_fakes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model: ScriptedModel) -> Path:
     """The CLI wired to the fake embedder and scripted model, on a fresh data directory."""
-    from rag import cli
+    from rag.cli import common
 
     data_dir = tmp_path / "data"
     monkeypatch.setenv("RAG_DATA_DIR", str(data_dir))
-    monkeypatch.setattr(cli, "_open", lambda s: RagApp(s, embedder=HashEmbedder(), model=model))
+    monkeypatch.setattr(
+        common, "open_app", lambda s: RagApp(s, embedder=HashEmbedder(), model=model)
+    )
     return data_dir
 
 

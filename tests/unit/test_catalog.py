@@ -72,10 +72,10 @@ def test_reindex_rebuilds_under_a_new_recipe_and_resumes_after_a_crash(
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    sync = cli._sync
-    monkeypatch.setattr(cli, "_sync", crash)
+    sync = cli.ingest._sync
+    monkeypatch.setattr(cli.ingest, "_sync", crash)
     assert runner.invoke(cli.cli, ["reindex"]).exit_code != 0
-    monkeypatch.setattr(cli, "_sync", sync)
+    monkeypatch.setattr(cli.ingest, "_sync", sync)
 
     # ...and the rerun still knows every source.
     result = runner.invoke(cli.cli, ["reindex", "--json"])

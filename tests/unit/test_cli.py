@@ -119,7 +119,7 @@ def test_watch_resyncs_until_interrupted(
         else:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr("rag.cli.time.sleep", nap)
+    monkeypatch.setattr("rag.cli.ingest.time.sleep", nap)
 
     result = _run("ingest", str(docs), "--watch")
 

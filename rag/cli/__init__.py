@@ -1,0 +1,40 @@
+"""The `rag` command line: parse arguments, call the core, render. Errors are translated here once.
+
+Exit codes: 0 success, 1 failure (some sources failed, an error), 2 usage error.
+"""
+
+import sys
+from typing import NoReturn
+
+import typer
+
+from rag.cli import catalog, checks, ingest, query, servers
+from rag.errors import InvalidInputError, RagError
+
+cli = typer.Typer(
+    name="rag",
+    help="Private, local-first RAG: ingest documents, then ask questions answered with citations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+cli.command()(ingest.ingest)
+cli.command()(query.ask)
+cli.command()(query.search)
+cli.command()(ingest.reindex)
+cli.add_typer(catalog.collections_cli, name="collections")
+cli.add_typer(catalog.docs_cli, name="docs")
+cli.command()(servers.serve)
+cli.command()(servers.ui)
+cli.command(name="eval")(checks.eval_)
+cli.command()(checks.doctor)
+
+
+def main() -> NoReturn:
+    try:
+        cli()
+    except RagError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2 if isinstance(exc, InvalidInputError) else 1)
+    sys.exit(0)

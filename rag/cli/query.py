@@ -1,0 +1,97 @@
+"""`rag ask` and `rag search`: through the live server when one owns the index, else here."""
+
+import json
+from typing import Annotated
+
+import typer
+
+from rag.cli import common
+from rag.cli.options import CollectionOpt, FilterOpt, JsonOpt, ModeOpt, TopKOpt
+from rag.errors import InvalidInputError
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    collection: CollectionOpt = None,
+    conversation: Annotated[str | None, typer.Option("--conversation")] = None,
+    top_k: TopKOpt = None,
+    mode: ModeOpt = None,
+    filter_: FilterOpt = None,
+    adapter: Annotated[
+        str | None, typer.Option("--adapter", help="A LoRA adapter from RAG_LLM_LORA_ADAPTERS.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question from the indexed documents, with citations."""
+    if not question.strip():
+        raise InvalidInputError('the question is empty; ask something, e.g. rag ask "..."')
+    filters = common.parse_filters(filter_)
+    body = {
+        "question": question,
+        "collection": collection,
+        "top_k": top_k,
+        "mode": mode,
+        "filters": filters,
+        "conversation_id": conversation,
+        "adapter": adapter,
+    }
+    result = common.via_server_or_local(
+        "/v1/query",
+        body,
+        lambda app: app.chat.ask(
+            question,
+            *app.retrieval_args(collection, top_k, mode, filters),
+            conversation_id=conversation,
+            adapter=adapter,
+        ).to_json(),
+    )
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(result["answer"])
+    if result["abstained"]:
+        typer.echo("\nClosest sources:")
+        for chunk in result["closest_sources"]:
+            typer.echo(f"  - {chunk['source']}")
+        return
+    typer.echo("\nSources:")
+    for citation in result["citations"]:
+        page = f" p.{citation['page']}" if citation["page"] else ""
+        typer.echo(f'  [{citation["id"]}] {citation["source"]}{page}: "{citation["text"]}"')
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    collection: CollectionOpt = None,
+    top_k: TopKOpt = None,
+    mode: ModeOpt = None,
+    filter_: FilterOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrieval only: the chunks that best match QUERY."""
+    filters = common.parse_filters(filter_)
+    body = {
+        "query": query,
+        "collection": collection,
+        "top_k": top_k,
+        "mode": mode,
+        "filters": filters,
+    }
+    result = common.via_server_or_local(
+        "/v1/search",
+        body,
+        lambda app: {
+            "results": [
+                c.to_json()
+                for c in app.retriever.search(
+                    query, *app.retrieval_args(collection, top_k, mode, filters)
+                )
+            ]
+        },
+    )
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    for rank, chunk in enumerate(result["results"], start=1):
+        snippet = " ".join(chunk["text"].split())[:160]
+        typer.echo(f"{rank}. {chunk['source']} ({chunk['score']:.4f})\n   {snippet}")

@@ -1,0 +1,56 @@
+"""`rag serve` and `rag ui`: the long-running front doors."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rag.settings import load_settings
+
+
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535)] = None,
+) -> None:
+    """Run the REST API (it owns the index and the model while it runs)."""
+    import uvicorn
+
+    from rag.api import create_app
+
+    settings = load_settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level="info",
+    )
+
+
+def ui() -> None:
+    """Run the Streamlit chat UI (a client of the API at RAG_API_URL)."""
+    import os
+    import subprocess
+
+    import rag.ui
+
+    settings = load_settings()
+    script = Path(rag.ui.__file__).with_name("app.py")
+    env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "RAG_API_URL": settings.api_url,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless=true",
+        f"--server.address={settings.ui_host}",
+        "--browser.gatherUsageStats=false",
+        "--client.toolbarMode=minimal",
+        "--client.showErrorDetails=none",  # an unexpected error shows a message, no traceback
+    ]
+    raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603
