@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.harness import table, write_section
-from rag.answer import split_sentences
+from rag.answer.text import split_sentences
 from rag.answer_eval import sync_corpus
 from rag.app import RagApp
 from rag.evaluation import load_dataset

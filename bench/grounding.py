@@ -43,7 +43,8 @@ SHOWN = ["contains_gold", "evidence_hit", "false_abstain", "abstain_recall",
 
 def _answer_all(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[AnswerRecord]:
     collection, _ = sync_corpus(app, corpus)
-    app.chat.ask("warm-up question?", collection, 1)  # model load and first prompt, untimed
+    # The model's load and first prompt, untimed.
+    app.answers.ask(app.ask_request("warm-up question?", collection, 1))
     return evaluate_answers(app, questions, collection, corpus, app.settings.retrieval_mode)
 
 
@@ -95,7 +96,7 @@ def main(argv: list[str]) -> None:
     records_path = argv[argv.index("--records") + 1] if "--records" in argv else None
     with tempfile.TemporaryDirectory() as data_dir:
         # Similarity abstention off: every question reaches the model, thresholds are replayed.
-        settings = Settings(data_dir=Path(data_dir), abstain_min_similarity=-1.0)
+        settings = Settings(data_dir=Path(data_dir), abstain_min_support=-1.0)
         with RagApp(settings) as app:
             if wiki_questions:
                 questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:wiki_questions]
@@ -112,7 +113,7 @@ def main(argv: list[str]) -> None:
 
 
 def _report_sample_docs(records: list[AnswerRecord]) -> None:
-    default_threshold = Settings().abstain_min_similarity
+    default_threshold = Settings().abstain_min_support
     tune = [r for r in records if _half(r.question) == 0]
     test = [r for r in records if _half(r.question) == 1]
     threshold = _calibrate(tune)
@@ -139,7 +140,7 @@ def _report_sample_docs(records: list[AnswerRecord]) -> None:
 
 
 def _report_phantomwiki(records: list[AnswerRecord]) -> None:
-    threshold = Settings().abstain_min_similarity
+    threshold = Settings().abstain_min_support
     body = table(["set", "n", *SHOWN], [_row("PhantomWiki", _with_threshold(records, threshold))])
     body += (
         f"\n\nThe first {len(records)} questions of ../shared/eval/phantomwiki (read in place),"

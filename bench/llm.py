@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.harness import table, write_section
-from rag.answer import SYSTEM_PROMPT
+from rag.answer.prompt import SYSTEM_PROMPT
 from rag.llm.local import LlamaCppChatModel, bundled_model_path
 from rag.llm.worker import ModelWorker
 

@@ -38,7 +38,7 @@ def main() -> None:
     ):
         app.indexer.sync([scan_path(ROOT / "sample_docs", app.settings.max_file_bytes)], "default")
         for q in questions:
-            result = app.chat.ask(q["question"], "default", app.settings.top_k)
+            result = app.answers.ask(app.ask_request(q["question"], "default"))
             tools = [call.name for call in result.tool_calls]
             category = q["category"]
             total[category] += 1
@@ -66,7 +66,7 @@ def main() -> None:
         "expected number or fact (current_date questions have none to check). Goals: "
         "arithmetic 100% right, no-tool questions >= 95% without a spurious tool call. `model` "
         "rows are word problems no parser reads: the model chooses tools in a loop of at most 4 "
-        "grammar-constrained JSON calls (rag/tools/model_calls.py), and a calculator call may "
+        "grammar-constrained JSON calls (rag/answer/model_tools.py), and a calculator call may "
         "only use numbers the question or a tool result gave. The bundled 135M model writes a "
         "valid, right call for none of them.\n\n"
         + table(["category", "questions", "right tool", "answer right"], rows)

@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.answer import Citation
-from rag.chat import ANSWER_STAGES, AskResult
+from rag.answer.types import ANSWER_STAGES, AskResult, Citation
 from rag.connectors.files import scan_path
 from rag.evaluation import (
     EvalQuestion,
@@ -126,10 +125,9 @@ def evaluate_answers(
     """Ask every question through the orchestrator, as users do, and score the answer; with
     `judge`, the configured judge also rates each cited answer's faithfulness."""
     sources = SourceTexts(app.settings.max_file_bytes)
-    top_k = app.settings.top_k
     records = []
     for question in questions:
-        result = app.chat.ask(question.question, collection, top_k, mode)
+        result = app.answers.ask(app.ask_request(question.question, collection, mode=mode))
         record = record_answer(question, result, corpus, sources)
         if judge and result.citations and not result.abstained:
             passages = list(dict.fromkeys(c.chunk.text for c in result.citations))

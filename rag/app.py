@@ -7,18 +7,23 @@ Tests inject fakes through the keyword arguments.
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
 from rag.datadir import DataDir, check_collection_name
 from rag.embed import DenseEmbedder, SparseEncoder
-from rag.llm import ChatModel
+from rag.llm import ChatModel, Message
 from rag.llm.worker import ModelWorker
 from rag.settings import RetrievalMode, Settings
 from rag.store import Filters, VectorStore
+
+if TYPE_CHECKING:
+    from rag.answer.types import AskRequest
+    from rag.retrieve import RetrievedChunk
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +60,36 @@ class RagApp:
     def collection(self, name: str | None) -> str:
         return check_collection_name(name or self.settings.default_collection)
 
-    def retrieval_args(
+    def ask_request(
         self,
-        collection: str | None,
-        top_k: int | None,
-        mode: RetrievalMode | None,
-        filters: Filters | None,
-    ) -> tuple:
-        """(collection, top_k, mode, filters) as retrieval takes them, settings filling gaps."""
-        return (
+        question: str,
+        collection: str | None = None,
+        top_k: int | None = None,
+        mode: RetrievalMode | None = None,
+        filters: Filters | None = None,
+        *,
+        history: Sequence[Message] = (),
+        adapter: str | None = None,
+        conversation_id: str | None = None,
+    ) -> "AskRequest":
+        """The one request the answer stage takes, settings filling what the caller left out."""
+        from rag.answer.types import AskRequest
+
+        return AskRequest(
+            question,
             self.collection(collection),
             top_k or self.settings.top_k,
             mode or self.settings.retrieval_mode,
             filters,
+            tuple(history),
+            adapter,
+            conversation_id,
         )
+
+    def search(self, request: "AskRequest") -> list["RetrievedChunk"]:
+        """Retrieval only (`rag search`, `/v1/search`): the request's question is the query."""
+        r = request
+        return self.retriever.search(r.question, r.collection, r.top_k, r.mode, r.filters)
 
     @property
     def recipe(self) -> dict[str, object]:
@@ -212,22 +233,25 @@ class RagApp:
         return ModelWorker(self.model, queue_size=s.llm_queue_size, timeout_s=s.llm_timeout_s)
 
     @cached_property
-    def chat(self):
-        from rag.chat import ChatOrchestrator
+    def answers(self):
+        """The answer stage (rag/answer/): `ask(request)` and `stream(request)`."""
+        from rag.answer.answerers import default_chain
+        from rag.answer.context import embedder_similarity
+        from rag.answer.model_tools import ModelToolLoop
+        from rag.answer.orchestrator import AnswerOrchestrator
         from rag.tools import default_registry
-        from rag.tools.model_calls import ModelToolLoop
 
-        tools = default_registry()
-        return ChatOrchestrator(
+        s = self.settings
+        chain = default_chain(
             self.retriever,
             self.model_worker,
-            tools,
-            self.embedder,
-            max_tokens=self.settings.llm_max_tokens,
-            abstain_min_similarity=self.settings.abstain_min_similarity,
-            collection_adapters=self.settings.collection_adapters,
-            model_tools=ModelToolLoop(self.model_worker) if self.settings.llm_tool_calls else None,
+            default_registry(),
+            max_tokens=s.llm_max_tokens,
+            abstain_min_support=s.abstain_min_support,
+            model_tools=ModelToolLoop(self.model_worker) if s.llm_tool_calls else None,
         )
+        similarity = embedder_similarity(self.embedder)
+        return AnswerOrchestrator(self.retriever, similarity, chain, s.collection_adapters.get)
 
     def close(self) -> None:
         if "feedback" in self.__dict__:

@@ -19,6 +19,8 @@ from pydantic_settings import (
 from rag.errors import ConfigError
 
 RetrievalMode = Literal["hybrid", "dense", "bm25", "rrf"]
+# The one bound on chunks per answer or search, for settings and every front door.
+MAX_TOP_K = 50
 
 
 def default_data_dir() -> Path:
@@ -58,7 +60,7 @@ class Settings(BaseSettings):
     index_build_threshold: int = Field(default=20_000, ge=0)
 
     # retrieve
-    top_k: int = Field(default=4, ge=1, le=50)
+    top_k: int = Field(default=4, ge=1, le=MAX_TOP_K)
     retrieval_mode: RetrievalMode = "hybrid"
     prefetch_limit: int = Field(default=50, ge=1)
     # hybrid = dense_weight * dense + (1 - dense_weight) * BM25, each min-max normalised over its
@@ -69,11 +71,11 @@ class Settings(BaseSettings):
     rerank_model: Path | None = None
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
-    # Below this cosine similarity between question and best chunk, the answer abstains.
-    # Calibrated by bench/grounding.py for the bundled embedder: the highest threshold keeping
-    # false abstention within 5% on one half of eval/sample_docs_qa.jsonl (0.193); another
-    # embedder needs its own calibration.
-    abstain_min_similarity: float = Field(default=0.19, ge=-1.0, le=1.0)
+    # Below this evidence support (rag/answer/abstain.py: the share of the question's focus
+    # terms its best sentence holds, plus W_TYPE when that sentence states the kind of thing
+    # asked), the answer abstains. Calibrated by bench/grounding.py: the highest threshold
+    # keeping false abstention within 5% on one half of eval/sample_docs_qa.jsonl.
+    abstain_min_support: float = Field(default=0.3, ge=-1.0, le=2.0)
 
     # generate: None means the bundled SmolLM2-135M-Instruct GGUF.
     llm_model_path: Path | None = None

@@ -26,9 +26,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     # The hash embedder's similarities run lower than MiniLM's, hence its own abstain threshold.
-    return Settings(
-        data_dir=tmp_path / "data", chunk_size=64, chunk_overlap=8, abstain_min_similarity=0.05
-    )
+    return Settings(data_dir=tmp_path / "data", chunk_size=64, chunk_overlap=8)
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rag.chat import ANSWER_STAGES
+from rag.answer.types import ANSWER_STAGES
 
 if TYPE_CHECKING:
-    from rag.chat import AskResult
+    from rag.answer.types import AskResult
     from rag.ingest.sync import IngestReport
 
 _STAGE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80)

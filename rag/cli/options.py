@@ -4,11 +4,11 @@ from typing import Annotated
 
 import typer
 
-from rag.settings import RetrievalMode
+from rag.settings import MAX_TOP_K, RetrievalMode
 
 CollectionOpt = Annotated[str | None, typer.Option("--collection", "-c", help="Collection name.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-TopKOpt = Annotated[int | None, typer.Option("--top-k", "-k", min=1, max=50)]
+TopKOpt = Annotated[int | None, typer.Option("--top-k", "-k", min=1, max=MAX_TOP_K)]
 FilterOpt = Annotated[
     list[str] | None,
     typer.Option(

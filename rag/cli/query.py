@@ -7,7 +7,6 @@ import typer
 
 from rag.cli import common
 from rag.cli.options import CollectionOpt, FilterOpt, JsonOpt, ModeOpt, TopKOpt
-from rag.errors import InvalidInputError
 
 
 def ask(
@@ -23,8 +22,9 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
-    if not question.strip():
-        raise InvalidInputError('the question is empty; ask something, e.g. rag ask "..."')
+    from rag.answer.types import checked_question
+
+    checked_question(question)  # before a server is asked
     filters = common.parse_filters(filter_)
     body = {
         "question": question,
@@ -38,11 +38,16 @@ def ask(
     result = common.via_server_or_local(
         "/v1/query",
         body,
-        lambda app: app.chat.ask(
-            question,
-            *app.retrieval_args(collection, top_k, mode, filters),
-            conversation_id=conversation,
-            adapter=adapter,
+        lambda app: app.answers.ask(
+            app.ask_request(
+                question,
+                collection,
+                top_k,
+                mode,
+                filters,
+                adapter=adapter,
+                conversation_id=conversation,
+            )
         ).to_json(),
     )
     if as_json:
@@ -83,9 +88,7 @@ def search(
         lambda app: {
             "results": [
                 c.to_json()
-                for c in app.retriever.search(
-                    query, *app.retrieval_args(collection, top_k, mode, filters)
-                )
+                for c in app.search(app.ask_request(query, collection, top_k, mode, filters))
             ]
         },
     )

@@ -8,7 +8,7 @@ model inside <passage> delimiters as data, as sources do in the answer prompt.
 
 import re
 
-from rag.answer import split_sentences
+from rag.answer.text import split_sentences
 from rag.retrieve import Mode, RetrievedChunk, Retriever
 from rag.store import Filters
 

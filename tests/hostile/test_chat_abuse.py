@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rag.answer import SYSTEM_PROMPT
+from rag.answer.prompt import SYSTEM_PROMPT
 from rag.api import create_app
 from rag.app import RagApp
 from rag.connectors.files import scan_path

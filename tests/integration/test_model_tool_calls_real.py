@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from rag.answer.model_tools import ANSWER, CALL_TOKENS, MAX_STEPS, ModelToolLoop, call_schema
 from rag.llm.local import LlamaCppChatModel, bundled_model_path
 from rag.llm.worker import ModelWorker
 from rag.tools import default_registry
-from rag.tools.model_calls import ANSWER, CALL_TOKENS, MAX_STEPS, ModelToolLoop, call_schema
 
 pytestmark = pytest.mark.integration
 QUESTIONS = [

@@ -32,6 +32,6 @@ def test_injected_instructions_change_neither_answer_nor_tools(
     (docs / "refunds.md").write_text(INJECTION.format(marker=marker))
     with RagApp(Settings(data_dir=tmp_path / "data")) as app:
         app.indexer.sync([scan_path(docs, 10**7)], "default")
-        result = app.chat.ask(question, "default", app.settings.top_k)
+        result = app.answers.ask(app.ask_request(question, "default", app.settings.top_k))
     assert result.tool_calls == [] and not marker.exists()
     assert not any(leak in result.answer for leak in LEAK_MARKERS)

@@ -21,7 +21,6 @@ QUESTION = "What discount do customers get for two batteries?"
 def adapted(tmp_path: Path, docs: Path):
     settings = Settings(
         data_dir=tmp_path / "data",
-        abstain_min_similarity=0.05,
         llm_lora_adapters={"sales": tmp_path / "sales.gguf", "legal": tmp_path / "legal.gguf"},
         collection_adapters={"default": "sales"},
     )
@@ -35,8 +34,8 @@ def adapted(tmp_path: Path, docs: Path):
 def test_a_collection_answers_with_its_adapter_unless_the_request_names_one(adapted) -> None:
     app, model = adapted
     model.replies += [ANSWER, ANSWER]
-    by_default = app.chat.ask(QUESTION, "default", 4)
-    chosen = app.chat.ask(QUESTION, "default", 4, adapter="legal")
+    by_default = app.answers.ask(app.ask_request(QUESTION, "default", 4))
+    chosen = app.answers.ask(app.ask_request(QUESTION, "default", 4, adapter="legal"))
     assert model.adapters_used == ["sales", "legal"]
     assert by_default.to_json()["adapter"] == "sales" and chosen.adapter == "legal"
 

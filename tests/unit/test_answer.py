@@ -1,4 +1,8 @@
-from rag.answer import align, build_messages, quote_best_sentences, split_sentences
+from rag.answer.context import rank_evidence
+from rag.answer.prompt import build_messages
+from rag.answer.question import analyse
+from rag.answer.text import split_sentences
+from rag.answer.verify import align
 from rag.retrieve import RetrievedChunk
 
 PAGE = (
@@ -53,16 +57,22 @@ def test_unrelated_sentence_is_unsupported_and_others_still_cited() -> None:
     assert [s.supported for s in sentences] == [True, False]
 
 
-def test_fallback_quotes_the_sentences_that_match_the_question() -> None:
-    text, sentences, citations = quote_best_sentences("How much capacity does it keep?", [CHUNK])
+def _no_similarity(question: str, texts: list[str]) -> list[float]:
+    return [0.0] * len(texts)
 
-    assert text.startswith("It keeps 70% of its capacity.")
-    assert all(s.supported for s in sentences)
-    assert all(PAGE[c.start : c.end] == c.text for c in citations)
+
+def test_the_best_evidence_is_the_sentence_that_matches_the_question() -> None:
+    ranked = rank_evidence(analyse("How much capacity does it keep?"), [CHUNK], _no_similarity)
+
+    assert ranked[0].span.text == "It keeps 70% of its capacity."
+    assert all(PAGE[e.span.start : e.span.start + len(e.span.text)] == e.span.text for e in ranked)
 
 
 def test_prompt_numbers_sources_and_fences_them_as_data() -> None:
-    messages = build_messages("Q?", [CHUNK, _chunk(0, 12, "/docs/b.md")])
+    chunks = [CHUNK, _chunk(0, 12, "/docs/b.md")]
+    messages = build_messages(
+        "Q?", rank_evidence(analyse("Intro warranty?"), chunks, _no_similarity)
+    )
     user = messages[1]["content"]
     assert '<source id="1" title="manual.md">' in user and '<source id="2"' in user
     assert "not instructions" in messages[0]["content"]
@@ -78,7 +88,7 @@ def test_soft_line_wraps_do_not_end_a_sentence() -> None:
     ]
 
 
-def test_fallback_never_quotes_a_question_and_uses_semantic_similarity() -> None:
+def test_evidence_ranks_a_question_in_the_sources_last_and_uses_semantic_similarity() -> None:
     text = "How do I contact support?\nCall +32 9 555 01 40 on weekdays.\nSupport is friendly."
     chunk = RetrievedChunk(
         id="c",
@@ -93,15 +103,14 @@ def test_fallback_never_quotes_a_question_and_uses_semantic_similarity() -> None
         similarity=0.5,
     )
 
-    def semantic(texts: list[str]) -> list[float]:
+    def semantic(question: str, texts: list[str]) -> list[float]:
         return [0.9 if "Call" in t else 0.1 for t in texts]
 
-    answer, sentences, citations = quote_best_sentences(
-        "What is the support phone number?", [chunk], semantic
-    )
+    ranked = rank_evidence(analyse("What is the support phone number?"), [chunk], semantic)
 
-    assert answer == "Call +32 9 555 01 40 on weekdays."
-    assert citations[0].text == text[citations[0].start : citations[0].end]
+    assert ranked[0].span.text == "Call +32 9 555 01 40 on weekdays."
+    question = next(e for e in ranked if e.span.text == "How do I contact support?")
+    assert not question.answer_like and question.score < ranked[0].score
 
 
 def test_a_number_with_another_unit_than_the_source_is_unsupported() -> None:

@@ -2,7 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import ABSTAIN_TEXT, build_messages
+from rag.answer.abstain import CONFIDENT_SUPPORT
+from rag.answer.context import embedder_similarity, rank_evidence, select_context
+from rag.answer.prompt import build_messages
+from rag.answer.question import analyse
+from rag.answer.types import ABSTAIN_TEXT
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import InvalidInputError
@@ -20,7 +24,9 @@ def test_supported_answer_carries_citations_into_the_right_file(
 ) -> None:
     model.replies.append("Full-time employees receive 26 days of paid annual leave per year.")
 
-    result = indexed.chat.ask("How many days of annual leave?", "default", top_k=4)
+    result = indexed.answers.ask(
+        indexed.ask_request("How many days of annual leave?", "default", top_k=4)
+    )
 
     assert not result.abstained
     assert result.citations and result.citations[0].chunk.source.endswith("employee-handbook.md")
@@ -44,7 +50,9 @@ def test_invented_answer_falls_back_to_quoting_sources(
 ) -> None:
     model.replies.append("Employees get 99 days off and a free car.")
 
-    result = indexed.chat.ask("How many days of annual leave?", "default", top_k=4)
+    result = indexed.answers.ask(
+        indexed.ask_request("How many days of annual leave?", "default", top_k=4)
+    )
 
     assert "99" not in result.answer
     assert result.citations and all(s.supported for s in result.sentences)
@@ -53,7 +61,7 @@ def test_invented_answer_falls_back_to_quoting_sources(
 def test_question_far_from_every_document_abstains_without_calling_the_model(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
-    result = indexed.chat.ask("zebra quantum tango?", "default", top_k=4)
+    result = indexed.answers.ask(indexed.ask_request("zebra quantum tango?", "default", top_k=4))
 
     assert result.abstained and result.answer == ABSTAIN_TEXT
     assert result.citations == [] and result.closest_sources
@@ -63,11 +71,13 @@ def test_question_far_from_every_document_abstains_without_calling_the_model(
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
 def test_bad_questions_are_input_errors(indexed: RagApp, question: str) -> None:
     with pytest.raises(InvalidInputError):
-        indexed.chat.ask(question, "default", top_k=4)
+        indexed.answers.ask(indexed.ask_request(question, "default", top_k=4))
 
 
 def test_conversation_id_is_echoed(indexed: RagApp, model: ScriptedModel) -> None:
-    result = indexed.chat.ask("annual leave days?", "default", 4, conversation_id="conv-1")
+    result = indexed.answers.ask(
+        indexed.ask_request("annual leave days?", "default", 4, conversation_id="conv-1")
+    )
     assert result.conversation_id == "conv-1"
 
 
@@ -78,7 +88,7 @@ def test_conversation_id_is_echoed(indexed: RagApp, model: ScriptedModel) -> Non
 def test_arithmetic_questions_go_to_the_calculator_not_the_model(
     indexed: RagApp, model: ScriptedModel, question: str, answer: str
 ) -> None:
-    result = indexed.chat.ask(question, "default", top_k=4)
+    result = indexed.answers.ask(indexed.ask_request(question, "default", top_k=4))
 
     assert answer in result.answer and not result.abstained
     assert model.prompts == []
@@ -91,25 +101,29 @@ def test_document_questions_with_numbers_still_use_the_documents(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     model.replies.append("Customers get 8% off when they buy two or more batteries.")
-    result = indexed.chat.ask("What discount do I get for 2 batteries?", "default", top_k=4)
+    result = indexed.answers.ask(
+        indexed.ask_request("What discount do I get for 2 batteries?", "default", top_k=4)
+    )
     assert result.tool_calls == [] and model.prompts
 
 
-def test_the_stream_holds_unsupported_openers_and_streams_exactly_the_answer(
+def test_the_stream_releases_only_verified_sentences_and_streams_exactly_the_answer(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     model.replies.append(
         "Great question. Full-time employees receive 26 days of paid annual leave per year. "
-        "Enjoy them."
+        "Enjoy them. Full-time employees receive 26 days of paid annual leave per year."
     )
 
-    stream = indexed.chat.stream("How many days of annual leave?", "default", top_k=4)
+    stream = indexed.answers.stream(
+        indexed.ask_request("How many days of annual leave?", "default", top_k=4)
+    )
     deltas = list(stream)
 
     assert "".join(deltas) == stream.result.answer
-    assert deltas[0].startswith("Great question.")  # released together with the supported one
-    assert "26 days" in deltas[1]
-    assert [s.supported for s in stream.result.sentences] == [False, True, False]
+    # The opener and the closer are not verified, and the repeat is shown once.
+    assert deltas == ["Full-time employees receive 26 days of paid annual leave per year."]
+    assert [s.supported for s in stream.result.sentences] == [True]
     assert stream.result.timings["completion_tokens"] > 0
 
 
@@ -118,27 +132,34 @@ def test_a_stream_with_no_supported_sentence_gives_only_the_quoted_fallback(
 ) -> None:
     model.replies.append("Employees get 99 days off. They also get a free car.")
 
-    stream = indexed.chat.stream("How many days of annual leave?", "default", top_k=4)
+    stream = indexed.answers.stream(
+        indexed.ask_request("How many days of annual leave?", "default", top_k=4)
+    )
     deltas = list(stream)
 
     assert deltas == [stream.result.answer]
     assert "99" not in stream.result.answer and stream.result.citations
 
 
-def test_sources_are_dropped_weakest_first_until_the_prompt_fits_the_context(
+def test_sentences_are_dropped_weakest_first_until_the_prompt_fits_the_context(
     indexed: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     question = "How many days of annual leave?"
     chunks = indexed.retriever.search(question, "default", 4)
-    two_sources = model.count_tokens(build_messages(question, chunks[:2]))
-    monkeypatch.setattr(model, "n_ctx", two_sources + indexed.settings.llm_max_tokens)
+    ranked = rank_evidence(analyse(question), chunks, embedder_similarity(indexed.embedder))
+    context = select_context(ranked)
+    two_sentences = model.count_tokens(build_messages(question, context[:2]))
+    monkeypatch.setattr(model, "n_ctx", two_sentences + indexed.settings.llm_max_tokens)
     model.replies.append("Full-time employees receive 26 days of paid annual leave per year.")
 
-    trimmed = indexed.chat.ask(question, "default", top_k=4)
+    trimmed = indexed.answers.ask(indexed.ask_request(question, "default", top_k=4))
 
     prompt = model.prompts[-1]
     assert model.count_tokens(prompt) + indexed.settings.llm_max_tokens <= model.n_ctx
-    assert prompt[-1]["content"].count("<source ") == 2
+    assert prompt[-1]["content"].count("\n") < build_messages(question, context)[-1][
+        "content"
+    ].count("\n")
+    assert context[0].reads in prompt[-1]["content"]
     assert trimmed.citations
 
 
@@ -151,13 +172,27 @@ def test_sources_are_dropped_weakest_first_until_the_prompt_fits_the_context(
     ],
 )
 def test_a_model_saying_the_sources_lack_the_answer_abstains_with_closest_sources(
-    indexed: RagApp, model: ScriptedModel, reply: str
+    indexed: RagApp, model: ScriptedModel, reply: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Evidence weak enough to doubt, not so weak that the answer abstains before the model.
+    monkeypatch.setattr(indexed.settings, "abstain_min_support", 0.0)
     model.replies.append(reply)
-    result = indexed.chat.ask("Does the company offer a pension plan for staff?", "default", 4)
+    result = indexed.answers.ask(
+        indexed.ask_request("Does the company offer a pension plan for staff?", "default", 4)
+    )
+    assert model.prompts
     assert result.abstained and result.answer == ABSTAIN_TEXT
     assert result.citations == [] and result.closest_sources
-    assert 0 < result.support <= 1
+    assert 0 <= result.support < CONFIDENT_SUPPORT
+
+
+def test_weak_evidence_abstains_before_the_model_is_asked(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    result = indexed.answers.ask(
+        indexed.ask_request("Does the company offer a pension plan for staff?", "default", 4)
+    )
+    assert result.abstained and result.closest_sources and model.prompts == []
 
 
 def test_a_follow_up_is_answered_through_the_condensed_query(
@@ -178,7 +213,7 @@ def test_a_follow_up_is_answered_through_the_condensed_query(
         {"role": "user", "content": "What does the Solar Gateway G3 connect?"},
         {"role": "assistant", "content": "It connects solar panels, batteries and the grid."},
     ]
-    result = rag_app.chat.ask(follow_up, "default", 2, history=history)
+    result = rag_app.answers.ask(rag_app.ask_request(follow_up, "default", 2, history=history))
 
     assert not result.abstained and result.answer == "The Solar Gateway G3 costs 1,290 euros."
     assert [c.chunk.source for c in result.citations] == [str(corpus / "g3.md")]
@@ -197,7 +232,7 @@ def test_a_follow_up_is_answered_through_the_condensed_query(
     ],
 )
 def test_follow_up_detection(question: str, follow_up: bool) -> None:
-    from rag.condense import is_follow_up, standalone_query
+    from rag.answer.condense import is_follow_up, standalone_query
 
     assert is_follow_up(question) is follow_up
     history = [{"role": "user", "content": "Tell me about the Solar Gateway G3 and the K2."}]

@@ -18,7 +18,6 @@ def fake_core(
     monkeypatch: pytest.MonkeyPatch, cli_on_fakes: Path, model: ScriptedModel
 ) -> ScriptedModel:
     # The hash embedder's similarities run lower than MiniLM's (see tests/conftest.py).
-    monkeypatch.setenv("RAG_ABSTAIN_MIN_SIMILARITY", "0.05")
     return model
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from rag.answer.doc_arithmetic import compose, needs_document_arithmetic
+from rag.answer.tool_route import route
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.retrieve import RetrievedChunk
-from rag.tools.doc_arithmetic import compose, needs_document_arithmetic
-from rag.tools.routing import route
 from tests.fakes import ScriptedModel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +93,7 @@ def test_the_answer_names_the_calculator_and_cites_each_figure(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     question = "What do an Aurora K2 home battery and its wall bracket cost together?"
-    result = indexed.chat.ask(question, "default", 8)
+    result = indexed.answers.ask(indexed.ask_request(question, "default", 8))
     assert [(c.name, c.arguments, c.result) for c in result.tool_calls] == [
         ("calculator", {"expression": "7450 + 180"}, "7630")
     ]
@@ -107,8 +107,11 @@ def test_the_answer_names_the_calculator_and_cites_each_figure(
 def test_when_no_figure_is_found_the_question_is_answered_from_the_sources(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
-    # The model is offered its tools first (it answers without one), then answers as usual.
+    # The model is offered its tools first (it answers without one), then the question goes on
+    # as usual: no document names a Zephyr drone, so it abstains rather than quote a price.
     model.replies += ['{"tool": "answer"}', "An Aurora K2 home battery costs 7,450 euros."]
-    result = indexed.chat.ask("What do three Zephyr drones cost?", "default", 4)
-    assert result.tool_calls == [] and len(model.prompts) == 2
-    assert model.schemas_used[0] is not None and model.schemas_used[1] is None
+    result = indexed.answers.ask(
+        indexed.ask_request("What do three Zephyr drones cost?", "default", 4)
+    )
+    assert result.tool_calls == [] and len(model.prompts) == 1
+    assert model.schemas_used[0] is not None and result.abstained

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from rag import cli
+from rag.answer.types import ANSWER_STAGES
 from rag.answer_eval import compare
-from rag.chat import ANSWER_STAGES
 from rag.errors import InvalidInputError
 from rag.evaluation import load_dataset
 from rag.judge import JUDGE_SYSTEM, parse_verdict
@@ -48,7 +48,6 @@ def test_answer_metrics_score_what_the_orchestrator_answered(
     docs: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("RAG_ABSTAIN_MIN_SIMILARITY", "0.05")  # the hash embedder's scale
     model.replies += [
         "Customers get 8% off when they buy two or more batteries.",
         "The documents do not say.",
@@ -131,7 +130,6 @@ def test_judge_rates_the_generated_answers_it_reads(
     docs: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("RAG_ABSTAIN_MIN_SIMILARITY", "0.05")
     model.replies += [
         "Customers get 8% off when they buy two or more batteries.",
         "Yes, every statement is in passage 1.",

@@ -8,9 +8,10 @@ import json
 
 import pytest
 
+from rag.answer.model_tools import MAX_STEPS, wants_tool
+from rag.answer.text import numbers_in
 from rag.app import RagApp
 from rag.connectors.files import scan_path
-from rag.tools.model_calls import MAX_STEPS, numbers_in, wants_tool
 from tests.fakes import ScriptedModel
 
 WORD_PROBLEM = "If I buy 3 boxes at 17.50 each, what do I pay altogether?"
@@ -29,6 +30,8 @@ def _search(query: str) -> str:
 @pytest.fixture
 def indexed(rag_app: RagApp, docs) -> RagApp:
     rag_app.indexer.sync([scan_path(docs, 10**6)], "default")
+    # These tests are about the tool loop and what follows it; abstention is test_chat's.
+    rag_app.settings.abstain_min_support = -1.0
     return rag_app
 
 
@@ -36,7 +39,7 @@ def test_a_word_problem_is_computed_by_the_call_the_model_writes(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     model.replies += [_call("3 * 17.50"), ANSWER]
-    result = indexed.chat.ask(WORD_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(WORD_PROBLEM, "default", 4))
     assert result.answer == "3 * 17.50 = 52.5 (computed by the calculator)."
     assert [c.to_json() for c in result.tool_calls] == [
         {"name": "calculator", "arguments": {"expression": "3 * 17.50"}, "result": "52.5"}
@@ -53,7 +56,7 @@ def test_a_searched_figure_is_computed_and_cited_where_it_stands(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     model.replies += [_search("Solar Gateway G3 price"), _call("4 * 1290"), ANSWER]
-    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(LOOKUP_PROBLEM, "default", 4))
     assert [c.name for c in result.tool_calls] == ["search_documents", "calculator"]
     assert "<passage>" in result.tool_calls[0].result
     assert result.answer == "4 * 1290 = 5160 (computed by the calculator)."
@@ -66,7 +69,7 @@ def test_a_number_no_result_gave_is_refused_with_the_reason(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     model.replies += [_call("4 * 1300"), _search("G3 price"), _call("4 * 1290"), ANSWER]
-    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(LOOKUP_PROBLEM, "default", 4))
     assert result.tool_calls[-1].result == "5160"
     refusal = model.prompts[1][-1]["content"]
     assert "the numbers ['1300'] are not in the question or a tool result" in refusal
@@ -75,7 +78,7 @@ def test_a_number_no_result_gave_is_refused_with_the_reason(
 def test_a_repeated_call_is_refused(indexed: RagApp, model: ScriptedModel) -> None:
     model.replies += [_search("G3 price"), _search("G3 price"), _search("G3 price")]
     model.replies.append("The Solar Gateway G3 costs 1,290.")
-    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(LOOKUP_PROBLEM, "default", 4))
     assert [c.name for c in result.tool_calls] == ["search_documents"]
     assert "already called" in model.prompts[2][-1]["content"]
 
@@ -85,7 +88,7 @@ def test_the_loop_stops_after_max_steps_then_the_question_is_answered_as_usual(
 ) -> None:
     model.replies += [_search(f"gateway price {n}") for n in range(MAX_STEPS)]
     model.replies.append("The Solar Gateway G3 costs 1,290.")
-    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(LOOKUP_PROBLEM, "default", 4))
     assert len(result.tool_calls) == MAX_STEPS
     assert model.schemas_used[MAX_STEPS] is None  # then the ordinary answer
     assert "1,290" in result.answer
@@ -103,7 +106,7 @@ def test_no_valid_call_means_an_ordinary_answer_never_a_crash(
     indexed: RagApp, model: ScriptedModel, replies: list[str]
 ) -> None:
     model.replies += [*replies, "The documents do not say."]
-    result = indexed.chat.ask(WORD_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(WORD_PROBLEM, "default", 4))
     assert result.tool_calls == []
     assert model.schemas_used[-1] is None  # the last prompt was the ordinary answer
 
@@ -113,7 +116,7 @@ def test_a_date_or_a_search_alone_is_never_the_answer(
 ) -> None:
     model.replies += ['{"tool": "current_date", "arguments": {}}', _search("G3"), ANSWER]
     model.replies.append("The Solar Gateway G3 costs 1,290.")
-    result = indexed.chat.ask(LOOKUP_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(LOOKUP_PROBLEM, "default", 4))
     assert [c.name for c in result.tool_calls] == ["current_date", "search_documents"]
     assert result.answer == "The Solar Gateway G3 costs 1,290."
     lookup_tools = {o["properties"]["tool"]["const"] for o in model.schemas_used[0]["oneOf"]}
@@ -124,7 +127,9 @@ def test_questions_with_nothing_to_compute_never_ask_for_a_call(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
     model.replies.append("Full-time employees receive 26 days of paid annual leave per year.")
-    indexed.chat.ask("How many days of annual leave do employees get?", "default", 4)
+    indexed.answers.ask(
+        indexed.ask_request("How many days of annual leave do employees get?", "default", 4)
+    )
     assert model.schemas_used == [None]
     assert not wants_tool("What does error E04 mean?")
     assert wants_tool("Split 90 euros between three people")
@@ -154,6 +159,6 @@ def test_calls_that_compute_nothing_are_refused(
     indexed: RagApp, model: ScriptedModel, call: str, reason: str
 ) -> None:
     model.replies += [call, _call("3 * 17.50"), ANSWER]
-    result = indexed.chat.ask(WORD_PROBLEM, "default", 4)
+    result = indexed.answers.ask(indexed.ask_request(WORD_PROBLEM, "default", 4))
     assert [c.result for c in result.tool_calls] == ["52.5"]
     assert reason in model.prompts[1][-1]["content"]

@@ -22,7 +22,6 @@ def live_server(tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch):
     settings = Settings(
         data_dir=tmp_path / "data",
         api_url=f"http://127.0.0.1:{port}",
-        abstain_min_similarity=0.05,
         api_ingest_roots=[tmp_path / "shared"],
     )
     core = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())

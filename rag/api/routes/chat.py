@@ -17,10 +17,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
+from rag.answer.stream import AnswerStream
+from rag.answer.types import AskResult
 from rag.api.deps import Metrics, Rag
 from rag.api.metrics import ApiMetrics
 from rag.api.routes.query import AdapterField, RetrievalOptions
-from rag.chat import AnswerStream, AskResult
 from rag.errors import InvalidInputError, RagError
 from rag.llm import Message
 
@@ -92,18 +93,22 @@ async def chat_completions(
     """A grounded answer to the last user message; `stream: true` sends server-sent events."""
     question, history = _conversation(body.messages)
     collection = body.collection or _collection_of(body.model)
-    args = rag.retrieval_args(collection, body.top_k, body.mode, body.filters)
+    request = rag.ask_request(
+        question,
+        collection,
+        body.top_k,
+        body.mode,
+        body.filters,
+        history=history,
+        adapter=body.adapter,
+    )
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if not body.stream:
-        result = await run_in_threadpool(
-            rag.chat.ask, question, *args, history=history, adapter=body.adapter
-        )
+        result = await run_in_threadpool(rag.answers.ask, request)
         metrics.observe_answer(result)
         return _completion(reply_id, created, body.model, result)
     # Admission happens here, before any byte is sent, so "busy" is still a proper 429.
-    stream = await run_in_threadpool(
-        rag.chat.stream, question, *args, history=history, adapter=body.adapter
-    )
+    stream = await run_in_threadpool(rag.answers.stream, request)
     return StreamingResponse(
         _events(stream, reply_id, created, body.model, metrics), media_type="text/event-stream"
     )

@@ -1,8 +1,9 @@
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from rag.answer.types import MAX_QUESTION_CHARS
 from rag.api.deps import Metrics, Rag
-from rag.settings import RetrievalMode
+from rag.settings import MAX_TOP_K, RetrievalMode
 
 router = APIRouter(prefix="/v1", tags=["query"])
 
@@ -12,7 +13,7 @@ FilterBody = dict[str, str | int | bool | list[str] | list[int] | dict[str, floa
 
 class RetrievalOptions(BaseModel):
     collection: str | None = None
-    top_k: int | None = Field(default=None, ge=1, le=50)
+    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
     mode: RetrievalMode | None = None
     filters: FilterBody = None
 
@@ -22,31 +23,34 @@ AdapterField = Field(default=None, max_length=100)
 
 
 class QueryBody(RetrievalOptions):
-    question: str = Field(min_length=1, max_length=4000)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     conversation_id: str | None = None
     adapter: str | None = AdapterField
 
 
 class SearchBody(RetrievalOptions):
-    query: str = Field(min_length=1, max_length=4000)
+    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
 
 
 @router.post("/search")
 def search(body: SearchBody, rag: Rag) -> dict[str, object]:
     """Retrieval only, the `rag search --json` shape."""
-    chunks = rag.retriever.search(body.query, *_options(body, rag))
-    return {"results": [c.to_json() for c in chunks]}
+    request = rag.ask_request(body.query, body.collection, body.top_k, body.mode, body.filters)
+    return {"results": [c.to_json() for c in rag.search(request)]}
 
 
 @router.post("/query")
 def query(body: QueryBody, rag: Rag, metrics: Metrics) -> dict[str, object]:
     """An answer with citations, the `rag ask --json` shape."""
-    result = rag.chat.ask(
-        body.question, *_options(body, rag), body.conversation_id, adapter=body.adapter
+    request = rag.ask_request(
+        body.question,
+        body.collection,
+        body.top_k,
+        body.mode,
+        body.filters,
+        adapter=body.adapter,
+        conversation_id=body.conversation_id,
     )
+    result = rag.answers.ask(request)
     metrics.observe_answer(result)
     return result.to_json()
-
-
-def _options(body: RetrievalOptions, rag: Rag) -> tuple:
-    return rag.retrieval_args(body.collection, body.top_k, body.mode, body.filters)

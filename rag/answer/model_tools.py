@@ -1,6 +1,7 @@
-"""Tool calls the model writes, for computations that deterministic parsing (rag/tools/routing.py,
-rag/tools/doc_arithmetic.py) could not read: "I buy 3 boxes at 17.50 each; what do I pay?", or
-"what do two gateways and a bracket cost?" when the figures must first be found.
+"""Tool calls the model writes, for computations that deterministic parsing
+(rag/answer/tool_route.py, rag/answer/doc_arithmetic.py) could not read: "I buy 3 boxes at 17.50
+each; what do I pay?", or "what do two gateways and a bracket cost?" when the figures must first
+be found.
 
 A loop of at most MAX_STEPS calls. At each step the model writes one JSON object, and a llama.cpp
 grammar built from the registry's schemas lets it write nothing else: `{"tool": NAME,
@@ -15,21 +16,17 @@ so far. Never a crash: every failure ends in a fallback the orchestrator already
 
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
+from rag.answer.text import count_numbers, numbers_in
 from rag.llm import Message
 from rag.llm.worker import ModelWorker
 from rag.tools import ToolCall, ToolError, ToolRegistry
-from rag.tools.routing import digits_for_number_words
 
 MAX_STEPS = 4
 MAX_REFUSALS = 2
 CALL_TOKENS = 80
 ANSWER = "answer"
-# A quantity, not a digit inside a name such as "G3" or "E04".
-_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)*(?![A-Za-z])")
-_ONE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # Words that ask for a computation; together with two numbers they make a question worth a call.
 _OPERATION = re.compile(
     r"\b(each|per|total|sum|plus|minus|times|twice|double|half|divided|split|share|average|"
@@ -66,23 +63,9 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def numbers_in(text: str) -> set[str]:
-    """The numbers in `text`, spelled-out ones included, normalised ("17.50" and "17.5" agree)."""
-    numbers: set[str] = set()
-    for found in _NUMBER.findall(digits_for_number_words(text)):
-        # "7,450" and "1,290.50" are one number each; "1.4.2" (a version) or "3,4" are several.
-        parts = (
-            [found.replace(",", "")] if _ONE_NUMBER.fullmatch(found) else re.split("[.,]", found)
-        )
-        numbers |= {format(Decimal(part).normalize(), "f") for part in parts}
-    return numbers
-
-
 def wants_tool(question: str) -> bool:
     """Two or more numbers and a word asking to combine them."""
-    return len(_NUMBER.findall(digits_for_number_words(question))) >= 2 and bool(
-        _OPERATION.search(question)
-    )
+    return count_numbers(question) >= 2 and bool(_OPERATION.search(question))
 
 
 class ModelToolLoop:

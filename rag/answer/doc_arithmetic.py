@@ -13,10 +13,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from rag.answer import Citation, split_sentences
+from rag.answer.text import digits_for_number_words, numbers_in, split_sentences
+from rag.answer.types import Citation
 from rag.retrieve import RetrievedChunk
-from rag.tools.model_calls import numbers_in
-from rag.tools.routing import digits_for_number_words
 
 # What a question needing arithmetic over the documents says, besides a how-much/-many ask:
 # a count of things ("two weeks", "3 years"; not "5 more years", which names an item), a

@@ -1,0 +1,131 @@
+"""Does the answer stage's context selection put the sentence holding the answer first?
+
+No language model: each question is retrieved as the answer stage retrieves it, its sentences
+are ranked by rag/answer/context.py, and the best one (and the best three) are checked for a
+gold answer. The same pass measures how well the evidence separates answerable from
+unanswerable questions (AUC of each abstention signal on the sample_docs set). Questions split
+into halves by a hash of their text; report both, tune on neither alone.
+
+Run: .venv/bin/python -m bench.evidence [--phantomwiki N] [--write]   ("Evidence ranking")
+"""
+
+import hashlib
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from bench.harness import table, write_section
+from rag.answer.abstain import evidence_signal
+from rag.answer.context import embedder_similarity, rank_evidence
+from rag.answer.question import analyse
+from rag.answer_eval import sync_corpus
+from rag.app import RagApp
+from rag.evaluation import EvalQuestion, answer_contains, load_dataset
+from rag.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = (ROOT / "eval" / "sample_docs_qa.jsonl", ROOT / "sample_docs")
+PHANTOMWIKI = ROOT.parent / "shared" / "eval" / "phantomwiki"
+
+
+def half(question: str) -> int:
+    return hashlib.sha256(question.encode()).digest()[0] % 2
+
+
+def auc(positive: list[float], negative: list[float]) -> float | None:
+    if not positive or not negative:
+        return None
+    pairs = [(a > u) + 0.5 * (a == u) for a in positive for u in negative]
+    return round(float(np.mean(pairs)), 3)
+
+
+def stated_in_gold(question: EvalQuestion, corpus: Path) -> bool:
+    """Whether a gold answer is written in a gold source (one article answers it)."""
+    texts = [(corpus / name).read_text(encoding="utf-8") for name in question.gold_sources]
+    return any(answer_contains(text, question.answers) for text in texts)
+
+
+def measure(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[dict]:
+    collection, _ = sync_corpus(app, corpus)
+    similarity = embedder_similarity(app.embedder)
+    rows = []
+    for question in questions:
+        request = app.ask_request(question.question, collection)
+        chunks = app.search(request)
+        focus = analyse(question.question)
+        ranked = rank_evidence(focus, chunks, similarity)
+        golds = question.answers
+        rows.append(
+            {
+                "question": question.question,
+                "half": half(question.question),
+                "answerable": question.answerable,
+                "stated": question.answerable and stated_in_gold(question, corpus),
+                "top1": bool(ranked) and answer_contains(ranked[0].reads, golds),
+                "top3": any(answer_contains(e.reads, golds) for e in ranked[:3]),
+                "signal": evidence_signal(focus, ranked),
+                "support": max((c.similarity for c in chunks), default=0.0),
+                "best": " // ".join(" ".join(e.reads.split())[:90] for e in ranked[:3]),
+            }
+        )
+    return rows
+
+
+def summary(name: str, rows: list[dict]) -> list[list[object]]:
+    out = []
+    for label, part in (("tuning half", 0), ("held-out half", 1)):
+        subset = [r for r in rows if r["half"] == part]
+        stated = [r for r in subset if r["stated"]]
+        answerable = [r["signal"] for r in subset if r["answerable"]]
+        unanswerable = [r["signal"] for r in subset if not r["answerable"]]
+        out.append(
+            [
+                f"{name}, {label}",
+                len(stated),
+                round(sum(r["top1"] for r in stated) / max(len(stated), 1), 3),
+                round(sum(r["top3"] for r in stated) / max(len(stated), 1), 3),
+                auc(answerable, unanswerable) or "—",
+            ]
+        )
+    return out
+
+
+def main(argv: list[str]) -> None:
+    wiki = int(argv[argv.index("--phantomwiki") + 1]) if "--phantomwiki" in argv else 0
+    rows: list[list[object]] = []
+    with (
+        tempfile.TemporaryDirectory() as data_dir,
+        RagApp(Settings(data_dir=Path(data_dir))) as app,
+    ):
+        dataset, corpus = SAMPLE
+        sample = measure(app, load_dataset(dataset), corpus.resolve())
+        rows += summary("sample_docs", sample)
+        if wiki:
+            questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:wiki]
+            phantom = measure(app, questions, (PHANTOMWIKI / "corpus").resolve())
+            rows += summary("PhantomWiki", phantom)
+    if "--verbose" in argv:
+        for r in sample + (phantom if wiki else []):
+            if r["stated"] and not r["top1"]:
+                print(round(r["signal"], 3), r["question"], "->", r["best"])
+    body = table(
+        ["set", "questions stated in one source", "best sentence holds gold", "top 3 hold gold",
+         "abstention signal AUC"],
+        rows,
+    )  # fmt: skip
+    body += (
+        "\n\nDefault retrieval (hybrid, top_k from settings), sentences ranked by"
+        " rag/answer/context.py with the bundled MiniLM; no language model. A question counts"
+        " when a gold answer is written in one of its gold sources. The AUC is the chance that"
+        " an answerable question's evidence signal (rag/answer/abstain.py) beats an"
+        " unanswerable one's."
+    )
+    print(body)
+    if "--write" in argv:
+        write_section("Evidence ranking", "python -m bench.evidence", body)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,228 @@
+"""The answerers, each `try_answer(context) -> AnswerStream | None`, and their default order."""
+
+from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources
+from rag.answer.context import Evidence, select_context, with_lead
+from rag.answer.doc_arithmetic import (
+    citations_for,
+    compose,
+    figures_stating,
+    needs_document_arithmetic,
+)
+from rag.answer.model_tools import ModelToolLoop, wants_tool
+from rag.answer.orchestrator import AnswerContext, Answerer
+from rag.answer.prompt import STOP, build_messages
+from rag.answer.stream import AnswerStream
+from rag.answer.text import numbers_in
+from rag.answer.tool_route import route, tool_answer
+from rag.answer.types import AlignedSentence, AskResult, Citation
+from rag.answer.verify import AnswerVerifier, cite
+from rag.errors import InvalidInputError
+from rag.llm import Message
+from rag.llm.worker import ModelWorker
+from rag.retrieve import Retriever
+from rag.tools import ToolCall, ToolError, ToolRegistry
+from rag.tools.search import DocumentSearch
+
+# An answer sentence must be supported by one of the best answer-like sentences.
+RELEVANT_SENTENCES = 3
+# Tools whose result can answer a question the model computed (today's date or a search result
+# only feed a computation).
+COMPUTING_TOOLS = frozenset({"calculator", "unit_convert", "days_between"})
+
+
+def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> AnswerStream:
+    """`call`'s result as the answer (the caller has recorded the call)."""
+    result.answer = tool_answer(call)
+    result.citations = citations
+    result.sentences = [AlignedSentence(result.answer, [c.id for c in citations], True)]
+    return AnswerStream(result)
+
+
+class ToolRouteAnswerer:
+    """Arithmetic, conversions and dates the question states outright: a tool computes them,
+    never the model, and no document is searched."""
+
+    def __init__(self, tools: ToolRegistry) -> None:
+        self._tools = tools
+
+    def try_answer(self, context: AnswerContext) -> AnswerStream | None:
+        routed = route(context.request.question)
+        if routed is None:
+            return None
+        try:
+            call = self._tools.call(routed.tool, routed.arguments)
+        except ToolError:
+            return None
+        context.result.tool_calls.append(call)
+        return answer_with(call, context.result, [])
+
+
+class DocumentArithmeticAnswerer:
+    """The calculator over figures parsed from the sources ("what do three G3 units cost?")."""
+
+    def __init__(self, tools: ToolRegistry, min_support: float) -> None:
+        self._tools = tools
+        self._min_support = min_support
+
+    def try_answer(self, context: AnswerContext) -> AnswerStream | None:
+        question = context.request.question
+        if not needs_document_arithmetic(question) or not _supported(context, self._min_support):
+            return None
+        composed = compose(question, context.chunks)
+        if composed is None:
+            return None
+        expression, figures = composed
+        try:
+            call = self._tools.call("calculator", {"expression": expression})
+        except ToolError:
+            return None
+        context.result.tool_calls.append(call)
+        return answer_with(call, context.result, citations_for(figures))
+
+
+class ModelToolsAnswerer:
+    """Computations the parsers could not read: the model chooses the tools. A computed result
+    is the answer, each figure a search found cited where it stands."""
+
+    def __init__(self, tools: ToolRegistry, loop: ModelToolLoop, retriever: Retriever) -> None:
+        self._tools = tools
+        self._loop = loop
+        self._retriever = retriever
+
+    def try_answer(self, context: AnswerContext) -> AnswerStream | None:
+        request = context.request
+        stated = wants_tool(request.question)
+        if not (stated or needs_document_arithmetic(request.question)):
+            return None
+        # Figures the question names but does not state ("what do three Solar Gateway G3
+        # units cost?") may be looked up; a question stating its figures needs no search.
+        search = (
+            None
+            if stated
+            else DocumentSearch(self._retriever, request.collection, request.mode, request.filters)
+        )
+        tools = self._tools.with_functions(search.search_documents) if search else self._tools
+        calls = self._loop.run(request.question, tools, context.adapter)
+        computed = [call for call in calls if call.name in COMPUTING_TOOLS]
+        context.result.tool_calls += calls
+        if not computed:
+            return None
+        found = numbers_in(str(computed[-1].arguments.get("expression", "")))
+        figures = figures_stating(
+            found - numbers_in(request.question), search.found if search else []
+        )
+        return answer_with(computed[-1], context.result, citations_for(figures))
+
+
+class AbstentionAnswerer:
+    """The best sentences do not answer the question: say so, with the closest sources."""
+
+    def __init__(self, min_support: float) -> None:
+        self._min_support = min_support
+
+    def try_answer(self, context: AnswerContext) -> AnswerStream | None:
+        if _supported(context, self._min_support):
+            return None
+        abstain(context.result, context.chunks)
+        return AnswerStream(context.result)
+
+
+def _supported(context: AnswerContext, min_support: float) -> bool:
+    context.evidence  # noqa: B018 - ranking the evidence sets result.support
+    return bool(context.chunks) and context.result.support >= min_support
+
+
+class ExtractiveQuoteAnswerer:
+    """The source sentence that best answers the question, quoted and cited, its answer span
+    marked: a table row as its records, a sentence leaning on the one before with that one."""
+
+    def quote(self, context: AnswerContext) -> None:
+        best = _best_quote(context.evidence)
+        result = context.result
+        if best is None:
+            abstain(result, context.chunks)
+            return
+        citations: dict[tuple[str, int], Citation] = {}
+        quoted = with_lead(best, context.evidence)
+        result.sentences = [
+            AlignedSentence(e.reads, [cite(e.span, e.score, citations).id], True) for e in quoted
+        ]
+        result.answer = " ".join(s.text for s in result.sentences)
+        result.citations = list(citations.values())
+
+    def try_answer(self, context: AnswerContext) -> AnswerStream | None:
+        self.quote(context)
+        return AnswerStream(context.result)
+
+
+def _best_quote(ranked: list[Evidence]) -> Evidence | None:
+    return next((e for e in ranked if e.answer_like), None)
+
+
+class GroundedGenerationAnswerer:
+    """The model answers from the selected sentences; each sentence it writes is verified as it
+    streams, and the extractive quote stands in when none passes."""
+
+    def __init__(
+        self, worker: ModelWorker, max_tokens: int, quote: ExtractiveQuoteAnswerer
+    ) -> None:
+        self._worker = worker
+        self._max_tokens = max_tokens
+        self._quote = quote
+
+    def try_answer(self, context: AnswerContext) -> AnswerStream | None:
+        request = context.request
+        messages, selected = self._fit(
+            request.question, select_context(context.evidence), list(request.history)
+        )
+        context.result.adapter = context.adapter
+        generation = self._worker.submit(messages, self._max_tokens, STOP, context.adapter)
+        verifier = AnswerVerifier(context.focus, context.evidence, RELEVANT_SENTENCES)
+
+        def settle(model_text: str) -> None:
+            if says_not_in_sources(model_text) and context.result.support < CONFIDENT_SUPPORT:
+                abstain(context.result, context.chunks)
+            else:
+                self._quote.quote(context)
+
+        return AnswerStream(context.result, generation, verifier, settle)
+
+    def _fit(
+        self, question: str, evidence: list[Evidence], history: list[Message]
+    ) -> tuple[list[Message], list[Evidence]]:
+        """Messages that fit the model's context: drop the weakest sentences, then old turns."""
+        budget = self._worker.model.n_ctx - self._max_tokens
+        while True:
+            messages = build_messages(question, evidence, history)
+            if self._worker.model.count_tokens(messages) <= budget:
+                return messages, evidence
+            if len(evidence) > 1:
+                evidence = evidence[:-1]
+            elif history:
+                history = history[2:]
+            else:
+                raise InvalidInputError(
+                    "the question and its best source do not fit the model's context "
+                    f"({self._worker.model.n_ctx} tokens); shorten the question or raise "
+                    "RAG_LLM_N_CTX"
+                )
+
+
+def default_chain(
+    retriever: Retriever,
+    worker: ModelWorker,
+    tools: ToolRegistry,
+    *,
+    max_tokens: int,
+    abstain_min_support: float,
+    model_tools: ModelToolLoop | None,
+) -> list[Answerer]:
+    quote = ExtractiveQuoteAnswerer()
+    return [
+        ToolRouteAnswerer(tools),
+        DocumentArithmeticAnswerer(tools, abstain_min_support),
+        *([ModelToolsAnswerer(tools, model_tools, retriever)] if model_tools else []),
+        AbstentionAnswerer(abstain_min_support),
+        GroundedGenerationAnswerer(worker, max_tokens, quote),
+        quote,
+    ]

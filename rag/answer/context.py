@@ -1,0 +1,186 @@
+"""Compressed context: the few source sentences that matter for the question, ranked.
+
+The model reads best when it reads little, so it gets these sentences, not whole chunks. Each
+sentence of the retrieved chunks is scored on its embedding similarity to the question, the
+share of the question's focus terms it holds (rarer terms weigh more), the question's phrases
+it repeats ("father of Kevin"), and whether it states the kind of thing asked for (a quantity
+for "how much", a date for "when", a name for "who"). Headings, questions in the sources (FAQ
+entries), markup fragments and other non-answers are pushed down. A table row reads as
+"column: value" records under its header; a sentence that leans on the one before it ("It
+costs...") brings that one along.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.answer.question import QuestionFocus, stems
+from rag.answer.text import MARKUP
+from rag.answer.verify import SourceSpan, source_spans
+from rag.embed import DenseEmbedder
+from rag.retrieve import RetrievedChunk
+
+Similarity = Callable[[str, list[str]], list[float]]  # (question, texts) → cosines
+
+W_DENSE = 1.0
+W_TERMS = 1.0
+W_PHRASE = 0.5
+W_TYPE = 0.8
+W_NOT_ANSWER = 1.0
+MAX_SENTENCES = 5
+MAX_CHARS = 1000
+_LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    span: SourceSpan  # the exact source sentence, for citing
+    reads: str  # what the ranker and the model read: the sentence, a table row as records
+    source: int  # 1-based number of its chunk among the retrieved ones
+    score: float
+    coverage: float  # share of the question's focus terms it holds, rarer terms weighing more
+    typed: bool  # it states something of the kind the question asks for
+    answer_like: bool  # not a heading, a question, markup or a bare fragment
+
+
+def embedder_similarity(embedder: DenseEmbedder) -> Similarity:
+    def similarity(question: str, texts: list[str]) -> list[float]:
+        query = embedder.embed_query(question)
+        vectors = embedder.embed_documents(texts)
+        return [sum(a * b for a, b in zip(query, v, strict=True)) for v in vectors]
+
+    return similarity
+
+
+def rank_evidence(
+    focus: QuestionFocus, chunks: list[RetrievedChunk], similarity: Similarity
+) -> list[Evidence]:
+    """Every sentence of `chunks`, best first."""
+    numbered = [(n, span) for n, chunk in enumerate(chunks, 1) for span in source_spans([chunk])]
+    if not numbered:
+        return []
+    spans = [span for _, span in numbered]
+    reads = [_reading(span) for span in spans]
+    dense = similarity(focus.text, reads)
+    weight = _term_weights(focus, reads)
+    total = sum(weight.values()) or 1.0
+    ranked = []
+    for (number, span), text, cosine in zip(numbered, reads, dense, strict=True):
+        held = focus.terms & stems(text)
+        coverage = sum(weight[t] for t in held) / total if focus.terms else 1.0
+        typed = focus.has_answer_type(text)
+        answer_like = is_answer_like(span)
+        score = (
+            W_DENSE * cosine
+            + W_TERMS * coverage
+            + W_PHRASE * focus.phrase_overlap(text)
+            + W_TYPE * typed
+            - W_NOT_ANSWER * (not answer_like)
+        )
+        evidence = Evidence(span, text, number, score, coverage, typed, answer_like)
+        ranked.append(evidence)
+    ranked.sort(key=lambda e: -e.score)
+    return ranked
+
+
+def select_context(ranked: list[Evidence]) -> list[Evidence]:
+    """The best sentences within MAX_SENTENCES and MAX_CHARS, each preceded by the sentence it
+    leans on, without repeats."""
+    chosen: list[Evidence] = []
+    seen: set[str] = set()
+    size = 0
+    for evidence in ranked:
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        for item in with_lead(evidence, ranked):
+            key = " ".join(item.reads.lower().split())
+            if key in seen or size + len(item.reads) > MAX_CHARS and chosen:
+                continue
+            seen.add(key)
+            chosen.append(item)
+            size += len(item.reads)
+    return chosen
+
+
+def with_lead(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
+    """`evidence`, preceded by the sentence before it in its chunk when it leans on that one
+    ("It costs 1,290 euros.")."""
+    if not _LEANS_BACK.match(evidence.span.text):
+        return [evidence]
+    before = [
+        e for e in ranked if e.source == evidence.source and e.span.start < evidence.span.start
+    ]
+    lead = max(before, key=lambda e: e.span.start, default=None)
+    return [evidence] if lead is None else [lead, evidence]
+
+
+def is_answer_like(span: SourceSpan) -> bool:
+    """Not a heading, a question, markup or a fragment too short to state anything."""
+    text = span.text
+    if text.endswith("?") or MARKUP.search(text) or _is_heading(span):
+        return False
+    return len(span.words) >= 3 or _is_table_row(span)
+
+
+def _reading(span: SourceSpan) -> str:
+    if not _is_table_row(span):
+        return span.text
+    header = _table_header(span)
+    cells = _cells(span.text)
+    if header is None or len(header) != len(cells):
+        return span.text
+    return "; ".join(f"{name}: {value}" for name, value in zip(header, cells, strict=True))
+
+
+def _term_weights(focus: QuestionFocus, reads: list[str]) -> dict[str, float]:
+    """Inverse frequency among the candidate sentences: a term every sentence has (the product
+    the whole manual is about) says less than one only the answer has."""
+    frequency = Counter(term for text in reads for term in focus.terms & stems(text))
+    return {t: math.log(1 + len(reads) / (1 + frequency[t])) for t in focus.terms}
+
+
+def _line_of(span: SourceSpan) -> str:
+    text, offset = span.chunk.text, span.start - span.chunk.start
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _is_heading(span: SourceSpan) -> bool:
+    line = _line_of(span).strip()
+    if line.startswith("#"):
+        return True
+    if span.start == 0 and len(line.split()) <= 8 and line[-1:] not in ".!?":
+        return True  # a document's first line: its title
+    # A title line: short, no closing punctuation, mostly capitalised words.
+    tokens = line.split()
+    capitalised = sum(t[:1].isupper() or t[:1].isdigit() for t in tokens)
+    return (
+        0 < len(tokens) <= 8
+        and line[-1:] not in ".!?:;"
+        and capitalised >= 0.6 * len(tokens)
+        and not _is_table_row(span)
+    )
+
+
+def _is_table_row(span: SourceSpan) -> bool:
+    return _line_of(span).strip().startswith("|")
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _table_header(span: SourceSpan) -> list[str] | None:
+    """The header cells of the table `span` is a row of, when the chunk holds them."""
+    text = span.chunk.text[: span.start - span.chunk.start]
+    lines = text.split("\n")
+    for n in range(len(lines) - 1, 0, -1):
+        if _TABLE_SEPARATOR.match(lines[n]):
+            return _cells(lines[n - 1])
+        if not lines[n].strip().startswith("|") and lines[n].strip():
+            return None
+    return None

@@ -1,0 +1,105 @@
+"""The answer stage's entry point: a request goes down a chain of answerers; the first that
+answers wins. The order is data (`default_chain` in rag/answer/answerers.py):
+
+    tool route → document arithmetic → model tool calls → abstention → grounded generation
+    → extractive quote
+
+Retrieval and the ranking of its sentences run once, the first time an answerer needs them.
+"""
+
+import time
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Protocol
+
+from rag.answer.abstain import evidence_signal
+from rag.answer.condense import standalone_query
+from rag.answer.context import Evidence, Similarity, rank_evidence
+from rag.answer.question import QuestionFocus, analyse
+from rag.answer.stream import AnswerStream, ms_since
+from rag.answer.types import AskRequest, AskResult
+from rag.retrieve import RetrievedChunk, Retriever
+
+
+class AnswerContext:
+    """One request being answered: its result so far and, on first use, its retrieved chunks
+    and their sentences ranked against the question."""
+
+    def __init__(
+        self,
+        request: AskRequest,
+        retriever: Retriever,
+        similarity: Similarity,
+        adapter: str | None,
+    ) -> None:
+        self.request = request
+        self.result = AskResult.for_request(request)
+        self.adapter = adapter
+        self._retriever = retriever
+        self._similarity = similarity
+
+    @cached_property
+    def query(self) -> str:
+        """The question made standalone with what the conversation named (rag/answer/condense)."""
+        started = time.perf_counter()
+        query = standalone_query(self.request.question, self.request.history)
+        self.result.timings["condense_ms"] = ms_since(started)
+        return query
+
+    @cached_property
+    def focus(self) -> QuestionFocus:
+        return analyse(self.query)
+
+    @cached_property
+    def evidence(self) -> list[Evidence]:
+        """Every sentence of the retrieved chunks, best first (rag/answer/context.py)."""
+        ranked = rank_evidence(self.focus, self.chunks, self._similarity)
+        self.result.support = evidence_signal(self.focus, ranked)
+        return ranked
+
+    @cached_property
+    def chunks(self) -> list[RetrievedChunk]:
+        request = self.request
+        query = self.query
+        started = time.perf_counter()
+        chunks = self._retriever.search(
+            query, request.collection, request.top_k, request.mode, request.filters
+        )
+        self.result.timings["retrieve_ms"] = ms_since(started)
+        return chunks
+
+
+class Answerer(Protocol):
+    def try_answer(self, context: AnswerContext) -> AnswerStream | None:
+        """The answer (possibly still being generated), or None to let the next one try."""
+
+
+class AnswerOrchestrator:
+    def __init__(
+        self,
+        retriever: Retriever,
+        similarity: Similarity,
+        chain: Sequence[Answerer],
+        adapter_for: Callable[[str], str | None] = lambda collection: None,
+    ) -> None:
+        self._retriever = retriever
+        self._similarity = similarity
+        self._chain = list(chain)
+        self._adapter_for = adapter_for
+
+    def ask(self, request: AskRequest) -> AskResult:
+        stream = self.stream(request)
+        for _ in stream:
+            pass
+        return stream.result
+
+    def stream(self, request: AskRequest) -> AnswerStream:
+        """Answer up to the generation, which is admitted now (so "busy" is raised before
+        anything streams)."""
+        adapter = request.adapter or self._adapter_for(request.collection)
+        context = AnswerContext(request, self._retriever, self._similarity, adapter)
+        for answerer in self._chain:
+            answer = answerer.try_answer(context)
+            if answer is not None:
+                return answer
+        return AnswerStream(context.result)

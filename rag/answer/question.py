@@ -1,0 +1,138 @@
+"""What a question asks for: its focus terms, the phrases that tie them, and the answer's type.
+
+"How much does the Aurora K2 weigh?" asks for a quantity about "aurora", "k2" and "weigh"; a
+sentence that answers it states a number next to those words. Context selection ranks source
+sentences by these cues, verification checks an answer against them, and abstention measures
+how much of them the best sentence covers.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rag.answer.text import STOPWORDS, digits_for_number_words, numbers_in, stem, words
+
+AnswerType = Literal["quantity", "date", "person", "any"]
+
+_QUANTITY_ASK = re.compile(
+    r"\bhow (many|much|long|far|heavy|big|large|high|old|fast|quickly|often|efficient)\b"
+    r"|\b(price|cost|costs|fee|weigh|weighs|weight|percentage|share|rate|number of|amount)\b"
+    r"|\bwhat (temperature|time|size|capacity|budget|discount|reduction|rebate)\b",
+    re.I,
+)
+_DATE_ASK = re.compile(r"\bwhen\b|\bwhat (date|year|day|month)\b|\bwhich (date|year|day)\b", re.I)
+_PERSON_ASK = re.compile(r"^\s*(who|whom)\b|\bwhich person\b|\bwhat is the name of\b", re.I)
+# Words that only ask: they say nothing of what the answer is about.
+_ASKING = STOPWORDS | frozenset(
+    """much many long often quickly there any some get gets got need needs must should may
+    tell know find give say said about into after before over under per each every one
+    person people thing things""".split()
+)
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b(1[89]|20)\d{2}\b|\b(" + "|".join(_MONTHS) + r")\b"
+    r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+_UNIT_TAIL = r"(?![a-z])"
+_MONEY = r"[€$£]|\b(euros?|dollars?|eur|usd|prices?|costs?)\b"
+# "How much is the installation?" asks a price when nothing else says what is measured.
+_PRICE_BY_DEFAULT = re.compile(r"\bhow much (is|are|does|do|will)\b", re.I)
+# What a quantity is measured in, by the words that ask for it: "how much energy" wants kWh,
+# "how heavy" kg. A question naming one of these wants a number written with such a unit.
+_MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(asked, re.I), re.compile(stated, re.I))
+    for asked, stated in [
+        (r"\b(energy|capacity|hold|store|stores)\b", r"\d\s*[kmg]?wh" + _UNIT_TAIL),
+        (r"\b(weigh\w*|weight|heav\w*|mass)\b",
+         r"\d\s*(kg|g|lbs?|kilograms?|grams?|pounds?|tonnes?)" + _UNIT_TAIL),
+        (r"\btemperature\b", r"°|\d\s*degrees"),
+        (r"\b(price|cost|costs|pay|paid|spend|fee|budget|money|expensive)\b", _MONEY),
+        (r"\b(percent\w*|share|efficien\w*|discount|rebate|reduction|rate|tax|vat)\b",
+         r"\d\s*%|\bpercent"),
+        (r"\b(clearance|distance|far|high|height|wide|width|tall|deep|depth)\b",
+         r"\d\s*(mm|cm|m|km|metres?|meters?|inch(es)?|feet|ft)" + _UNIT_TAIL),
+        (r"\bhow (long|quickly|fast|soon)\b|\b(duration|deadline|period)\b",
+         r"\d[\d.,]*[\s-]*(ms|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|"
+         r"years?)" + _UNIT_TAIL),
+        (r"\bhow often\b|\bfrequen", r"\bevery\b|\bper (day|week|month|year)\b|\btimes a\b|"
+         r"\b(daily|weekly|monthly|yearly|annually)\b"),
+        (r"\bwhat time\b|\bat what hour\b", r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b"),
+        (r"\b(power|output|watts?)\b", r"\d\s*[km]?w" + _UNIT_TAIL + r"|\bwatts?\b"),
+    ]
+]  # fmt: skip
+# Two or more capitalised words in a row: "Kevin Boutte", "Marta Lindqvist".
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+
+
+@dataclass(frozen=True)
+class QuestionFocus:
+    text: str
+    terms: frozenset[str]  # stems of the words that say what the answer is about
+    bigrams: frozenset[tuple[str, str]]  # neighbouring words, to tell "father of X" from "X's"
+    answer_type: AnswerType
+    measures: tuple[re.Pattern[str], ...]  # units the asked quantity is written in, if known
+
+    def covered(self, sentence: str) -> float:
+        """Share of the focus terms `sentence` contains (1.0 when the question has none)."""
+        if not self.terms:
+            return 1.0
+        return len(self.terms & stems(sentence)) / len(self.terms)
+
+    def phrase_overlap(self, sentence: str) -> float:
+        if not self.bigrams:
+            return 0.0
+        return len(self.bigrams & bigrams(sentence)) / len(self.bigrams)
+
+    def has_answer_type(self, sentence: str) -> bool:
+        if not has_type(sentence, self.answer_type, self.text):
+            return False
+        digits = digits_for_number_words(sentence)  # "five hours" is a duration too
+        return not self.measures or any(unit.search(digits) for unit in self.measures)
+
+
+def analyse(question: str) -> QuestionFocus:
+    kind = answer_type(question)
+    measures = tuple(
+        stated for asked, stated in _MEASURES if kind == "quantity" and asked.search(question)
+    )
+    if not measures and _PRICE_BY_DEFAULT.search(question):
+        measures = (re.compile(_MONEY, re.I),)
+    return QuestionFocus(question, stems(question), bigrams(question), kind, measures)
+
+
+def answer_type(question: str) -> AnswerType:
+    if _PERSON_ASK.search(question):
+        return "person"
+    if _DATE_ASK.search(question):
+        return "date"
+    if _QUANTITY_ASK.search(question):
+        return "quantity"
+    return "any"
+
+
+def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
+    """Whether `sentence` states something of the kind asked for, beyond what the question says."""
+    if kind == "quantity":
+        return bool(numbers_in(sentence) - numbers_in(question))
+    if kind == "date":
+        return bool(_DATE.search(sentence))
+    if kind == "person":
+        asked = {name.lower() for name in _FULL_NAME.findall(question)}
+        return any(name.lower() not in asked for name in _FULL_NAME.findall(sentence))
+    return True
+
+
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text) if w not in _ASKING)
+
+
+def bigrams(text: str) -> frozenset[tuple[str, str]]:
+    """Neighbouring word pairs, "of" and "in" kept (they tie a relation to its person), other
+    stopwords dropped."""
+    kept = [stem(w) for w in words(text) if w in ("of", "in") or w not in _ASKING]
+    pairs = zip(kept, kept[1:], strict=False)
+    return frozenset(pair for pair in pairs if not all(w in ("of", "in") for w in pair))

@@ -1,0 +1,149 @@
+"""Sentence, word and number parsing shared by every part of the answer stage.
+
+One place for what a sentence, a content word and a number are, so that the context selection,
+the verification, the extractive quote and the tool routes all read text the same way.
+"""
+
+import re
+from decimal import Decimal
+
+# A sentence ends at . ! or ? followed by whitespace, at a blank line, or at a line break before
+# anything but a lowercase letter (lists, table rows, headings). A line break before a lowercase
+# letter is a soft wrap, as in text extracted from PDFs; so is one before a capital that ends a
+# long line of running text (see `_soft_wrap`).
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n\s*\n\s*|\n(?![ \t]*[a-z])\s*")
+# A wrapped line of prose: long, not a heading, list item or table row, ending inside a sentence.
+_RECORD = re.compile(r"^[^:;]{1,40}: [^;]*;")  # "Day: Monday; Activity: ..." (a table row)
+_WRAPPED_LINE = re.compile(r"^(?![ \t]*[#|>])[^\n]{50,}[a-z,]$")
+_TRIM = " \t\r|#*->"
+# A word: letters and digits, a number keeping its decimal and thousands separators ("1,290.50").
+WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+STOPWORDS = frozenset(
+    """a an and are as at be by for from has have in is it its of on or that the this to was
+    were what which who whom whose with how when where why does do did can could should would
+    will i you he she they we not no yes""".split()
+)
+# A number and the unit written after it: "10-year", "114 kg", "70%", "7,450 euros".
+_QUANTITY = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)\s*-?\s*(%|[a-z]+)?", re.I)
+UNITS = {
+    unit: name
+    for name, spellings in {
+        "year": "year years yr yrs", "month": "month months", "week": "week weeks",
+        "day": "day days", "hour": "hour hours h hrs", "minute": "minute minutes min mins",
+        "second": "second seconds s", "percent": "% percent", "kwh": "kwh", "kw": "kw",
+        "wh": "wh", "w": "w watt watts", "v": "v volt volts", "a": "a amp amps", "ah": "ah",
+        "kg": "kg kilograms", "g": "g grams", "lb": "lb lbs pounds", "km": "km kilometres",
+        "m": "m metres meters", "cm": "cm", "mm": "mm", "eur": "eur euro euros",
+        "usd": "usd dollar dollars", "cycle": "cycle cycles",
+    }.items()
+    for unit in spellings.split()
+}  # fmt: skip
+
+# Markup or template fragments: "</pre", "<script", "{{ user }}".
+MARKUP = re.compile(r"</?[a-z][a-z0-9]*\b|\{\{|\}\}|\{%|<!--", re.I)
+# A quantity, not a digit inside a name such as "G3" or "E04".
+_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)*(?![A-Za-z])")
+_ONE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_VALUES = {w: n for n, w in enumerate(_SMALL)} | {w: 20 + 10 * n for n, w in enumerate(_TENS)}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORDS = re.compile(
+    r"\b(?:(?:" + "|".join(_WORD_VALUES) + r"|hundred|thousand|million|and)[\s-]*)+\b", re.I
+)
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; each sentence is `text[offset:offset + len(sentence)]`."""
+    spans = []
+    start = 0
+    for boundary in [*_BOUNDARY.finditer(text), None]:
+        if boundary is not None and _soft_wrap(text, boundary):
+            continue
+        end = boundary.start() if boundary else len(text)
+        raw = text[start:end]
+        stripped = raw.strip(_TRIM)
+        if content_words(stripped):
+            spans.append((start + raw.index(stripped), stripped))
+        if boundary:
+            start = boundary.end()
+    return spans
+
+
+def _soft_wrap(text: str, boundary: re.Match[str]) -> bool:
+    """A single line break after a wrapped line of prose: "founded in 2014 in\nGhent"."""
+    if boundary.group().count("\n") != 1 or not boundary.group().startswith("\n"):
+        return False
+    line = text[text.rfind("\n", 0, boundary.start()) + 1 : boundary.start()]
+    return bool(_WRAPPED_LINE.match(line)) and not _RECORD.search(line)
+
+
+def sentences_of(text: str) -> list[str]:
+    return [sentence for _, sentence in split_sentences(text)]
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words and numbers, in order, stopwords included."""
+    return [w.rstrip(".,") for w in WORD.findall(text.lower())]
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in words(text) if w not in STOPWORDS)
+
+
+def stem(word: str) -> str:
+    """A crude stem that lets "sister" meet "sisters" and "weighs" meet "weight"."""
+    return word[:5] if not word[0].isdigit() else word
+
+
+def units_of(text: str) -> dict[str, frozenset[str]]:
+    """number → the units written after it ("" for none)."""
+    found: dict[str, set[str]] = {}
+    for number, unit in _QUANTITY.findall(text.lower()):
+        found.setdefault(number, set()).add(UNITS.get(unit, ""))
+    return {number: frozenset(units) for number, units in found.items()}
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers in `text`, spelled-out ones included, normalised ("17.50" and "17.5" agree)."""
+    numbers: set[str] = set()
+    for found in _NUMBER.findall(digits_for_number_words(text)):
+        # "7,450" and "1,290.50" are one number each; "1.4.2" (a version) or "3,4" are several.
+        parts = (
+            [found.replace(",", "")] if _ONE_NUMBER.fullmatch(found) else re.split("[.,]", found)
+        )
+        numbers |= {format(Decimal(part).normalize(), "f") for part in parts}
+    return numbers
+
+
+def count_numbers(text: str) -> int:
+    """How many quantities `text` writes, spelled-out ones included."""
+    return len(_NUMBER.findall(digits_for_number_words(text)))
+
+
+def digits_for_number_words(text: str) -> str:
+    """`text` with spelled-out numbers as digits: "three units" → "3 units"."""
+    return _NUMBER_WORDS.sub(lambda m: _words_to_number(m.group()), text)
+
+
+def _words_to_number(phrase: str) -> str:
+    parts = [w for w in re.split(r"[\s-]+", phrase.lower()) if w]
+    if all(w == "and" for w in parts):
+        return phrase
+    total = current = 0
+    for word in parts:
+        if word in _WORD_VALUES:
+            current += _WORD_VALUES[word]
+        elif word in _SCALES:
+            if _SCALES[word] == 100:
+                current = max(current, 1) * 100
+            else:
+                total += max(current, 1) * _SCALES[word]
+                current = 0
+    trailing = " " if phrase.endswith(" ") else ""
+    leading = " " if phrase.startswith(" ") else ""
+    return f"{leading}{total + current}{trailing}"

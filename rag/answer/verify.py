@@ -1,0 +1,156 @@
+"""Verification: each answer sentence is matched to the source sentence that supports it.
+
+Citations are not asked of the model: the citation quotes the supporting source sentence's
+exact span, so `source_text[start:end] == text` always holds. Sentences with no support are
+flagged.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rag.answer.text import MARKUP, content_words, split_sentences, units_of
+from rag.answer.types import AlignedSentence, Citation
+from rag.retrieve import RetrievedChunk
+
+if TYPE_CHECKING:
+    from rag.answer.context import Evidence
+    from rag.answer.question import QuestionFocus
+
+# Share of an answer sentence's content words that a source sentence must contain.
+MIN_SUPPORT = 0.6
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    chunk: RetrievedChunk
+    start: int  # offset in the source's extracted text
+    text: str
+    words: frozenset[str]
+    units: dict[str, frozenset[str]]  # number → the units written after it ("" for none)
+
+
+def source_spans(chunks: list[RetrievedChunk]) -> list[SourceSpan]:
+    return [
+        SourceSpan(
+            chunk, chunk.start + offset, sentence, content_words(sentence), units_of(sentence)
+        )
+        for chunk in chunks
+        for offset, sentence in split_sentences(chunk.text)
+    ]
+
+
+def align(
+    answer: str, chunks: list[RetrievedChunk]
+) -> tuple[list[AlignedSentence], list[Citation]]:
+    """Match each answer sentence to its best-supporting source sentence."""
+    return align_sentences([sentence for _, sentence in split_sentences(answer)], chunks)
+
+
+def align_sentences(
+    answer_sentences: list[str], chunks: list[RetrievedChunk]
+) -> tuple[list[AlignedSentence], list[Citation]]:
+    spans = source_spans(chunks)
+    citations: dict[tuple[str, int], Citation] = {}
+    sentences = []
+    for sentence in answer_sentences:
+        aligned = AlignedSentence(sentence)
+        best = best_support(sentence, spans)
+        if best is not None:
+            span, score = best
+            citation = cite(span, score, citations)
+            aligned.citations.append(citation.id)
+            aligned.supported = True
+        sentences.append(aligned)
+    return sentences, list(citations.values())
+
+
+def is_supported(sentence: str, chunks: list[RetrievedChunk]) -> bool:
+    return best_support(sentence, source_spans(chunks)) is not None
+
+
+def best_support(sentence: str, spans: list[SourceSpan]) -> tuple[SourceSpan, float] | None:
+    words = content_words(sentence)
+    if not words:
+        return None
+    numbers = {w for w in words if w[0].isdigit()}
+    units = units_of(sentence)
+    best: tuple[SourceSpan, float] | None = None
+    for span in spans:
+        if not numbers <= span.words:
+            continue  # a number the source sentence does not state is never "supported"
+        if any(not _same_units(units[n], span.units.get(n, frozenset())) for n in units):
+            continue  # "10 months" where the source says "10-year"
+        score = len(words & span.words) / len(words)
+        if score >= MIN_SUPPORT and (best is None or score > best[1]):
+            best = (span, score)
+    return best
+
+
+def cite(span: SourceSpan, score: float, citations: dict[tuple[str, int], Citation]) -> Citation:
+    key = (span.chunk.source, span.start)
+    if key not in citations:
+        citations[key] = Citation(
+            id=f"c{len(citations) + 1}",
+            chunk=span.chunk,
+            start=span.start,
+            end=span.start + len(span.text),
+            text=span.text,
+            score=score,
+        )
+    return citations[key]
+
+
+def _same_units(answer: frozenset[str], source: frozenset[str]) -> bool:
+    """Whether the source can say what the answer says of a number: each unit the answer gives
+    it is one the source gives it, or the source gives it none somewhere."""
+    return "" in source or answer - {""} <= source
+
+
+# An answer sentence that is none of these, whatever a source says: markup or template
+# fragments, an instruction aimed at the reader or the model (copied from a document), or a
+# computation the calculator did not make.
+_INSTRUCTION = re.compile(
+    r"^\W*(always|never|ignore|disregard|forget|append|print|reveal|output|respond|reply|"
+    r"pretend|new rule|system)\b|https?://|\bwww\.",
+    re.I,
+)
+_COMPUTATION = re.compile(r"\d\s*[-+*/×÷^x]\s*[\d(].*=|=\s*=")
+
+
+def never_an_answer(sentence: str) -> str | None:
+    """Why `sentence` may not be an answer sentence, or None."""
+    if MARKUP.search(sentence):
+        return "markup"
+    if _INSTRUCTION.search(sentence):
+        return "an instruction"
+    if _COMPUTATION.search(sentence):
+        return "a computation the calculator did not make"
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    evidence: "Evidence"  # the source sentence that supports the answer sentence
+    score: float  # share of the answer sentence's content words it holds
+
+
+class AnswerVerifier:
+    """An answer sentence passes when a source sentence the question is about supports it, it
+    states the kind of thing asked for, and it is not a non-answer (see `never_an_answer`)."""
+
+    def __init__(self, focus: "QuestionFocus", ranked: "list[Evidence]", relevant: int) -> None:
+        self._focus = focus
+        # The sentences that answer the question best; support from any other sentence shows
+        # the answer is about something else ("Zorblium is a teal mineral" for its boiling point).
+        self._relevant = [e for e in ranked if e.answer_like][:relevant]
+        self._spans = [e.span for e in self._relevant]
+
+    def check(self, sentence: str) -> Verdict | None:
+        if never_an_answer(sentence) or not self._focus.has_answer_type(sentence):
+            return None
+        best = best_support(sentence, self._spans)
+        if best is None:
+            return None
+        span, score = best
+        return Verdict(self._relevant[self._spans.index(span)], score)
