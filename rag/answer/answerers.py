@@ -108,6 +108,8 @@ class ModelToolsAnswerer:
         if not computed:
             return None
         found = numbers_in(str(computed[-1].arguments.get("expression", "")))
+        if computed[-1].name == "calculator" and not numbers_in(request.question) <= found:
+            return None  # it left out a figure the question gives ("17 + 2450" for 17 + 12%)
         figures = figures_stating(
             found - numbers_in(request.question), search.found if search else []
         )

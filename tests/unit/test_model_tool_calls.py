@@ -52,6 +52,16 @@ def test_a_word_problem_is_computed_by_the_call_the_model_writes(
     assert model.prompts[1][-1]["content"] == "Result of calculator: 52.5"
 
 
+def test_a_computation_leaving_out_a_number_of_the_question_is_not_the_answer(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    question = "If I buy 3 boxes at 17.50 each and pay 5 for delivery, what do I pay?"
+    model.replies += [_call("3 * 17.50"), ANSWER, "The documents do not say."]
+    result = indexed.answers.ask(indexed.ask_request(question, "default", 4))
+    assert "52.5" not in result.answer
+    assert not any(s.text.startswith("3 * 17.50") for s in result.sentences)
+
+
 def test_a_searched_figure_is_computed_and_cited_where_it_stands(
     indexed: RagApp, model: ScriptedModel
 ) -> None:
