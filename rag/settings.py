@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     index_build_threshold: int = Field(default=20_000, ge=0)
 
     # retrieve
-    top_k: int = Field(default=4, ge=1, le=MAX_TOP_K)
+    top_k: int = Field(default=8, ge=1, le=MAX_TOP_K)
     retrieval_mode: RetrievalMode = "hybrid"
     prefetch_limit: int = Field(default=50, ge=1)
     # hybrid = dense_weight * dense + (1 - dense_weight) * BM25, each min-max normalised over its

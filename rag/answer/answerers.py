@@ -23,8 +23,6 @@ from rag.retrieve import Retriever
 from rag.tools import ToolCall, ToolError, ToolRegistry
 from rag.tools.search import DocumentSearch
 
-# An answer sentence must be supported by one of the best answer-like sentences.
-RELEVANT_SENTENCES = 3
 # Tools whose result can answer a question the model computed (today's date or a search result
 # only feed a computation).
 COMPUTING_TOOLS = frozenset({"calculator", "unit_convert", "days_between"})
@@ -179,7 +177,7 @@ class GroundedGenerationAnswerer:
         )
         context.result.adapter = context.adapter
         generation = self._worker.submit(messages, self._max_tokens, STOP, context.adapter)
-        verifier = AnswerVerifier(context.focus, context.evidence, RELEVANT_SENTENCES)
+        verifier = AnswerVerifier(context.focus, context.evidence)
 
         def settle(model_text: str) -> None:
             if says_not_in_sources(model_text) and context.result.support < CONFIDENT_SUPPORT:

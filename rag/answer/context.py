@@ -29,6 +29,7 @@ W_TERMS = 1.0
 W_PHRASE = 0.5
 W_TYPE = 0.8
 W_NOT_ANSWER = 1.0
+W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best chunk)
 MAX_SENTENCES = 5
 MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
@@ -78,6 +79,7 @@ def rank_evidence(
             + W_TERMS * coverage
             + W_PHRASE * focus.phrase_overlap(text)
             + W_TYPE * typed
+            + W_RETRIEVAL * span.chunk.score
             - W_NOT_ANSWER * (not answer_like)
         )
         evidence = Evidence(span, text, number, score, coverage, typed, answer_like)

@@ -17,6 +17,7 @@ AnswerType = Literal["quantity", "date", "person", "any"]
 _QUANTITY_ASK = re.compile(
     r"\bhow (many|much|long|far|heavy|big|large|high|old|fast|quickly|often|efficient)\b"
     r"|\b(price|cost|costs|fee|weigh|weighs|weight|percentage|share|rate|number of|amount)\b"
+    r"|\b(boiling|melting|freezing) point\b"
     r"|\bwhat (temperature|time|size|capacity|budget|discount|reduction|rebate)\b",
     re.I,
 )
@@ -49,7 +50,7 @@ _MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         (r"\b(energy|capacity|hold|store|stores)\b", r"\d\s*[kmg]?wh" + _UNIT_TAIL),
         (r"\b(weigh\w*|weight|heav\w*|mass)\b",
          r"\d\s*(kg|g|lbs?|kilograms?|grams?|pounds?|tonnes?)" + _UNIT_TAIL),
-        (r"\btemperature\b", r"°|\d\s*degrees"),
+        (r"\btemperature\b|\b(boiling|melting|freezing) point\b", r"°|\d\s*degrees"),
         (r"\b(price|cost|costs|pay|paid|spend|fee|budget|money|expensive)\b", _MONEY),
         (r"\b(percent\w*|share|efficien\w*|discount|rebate|reduction|rate|tax|vat)\b",
          r"\d\s*%|\bpercent"),
@@ -126,8 +127,21 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
     return True
 
 
+# A word a question uses for a kind of relation, and the narrower words sources write for it:
+# "the sibling of X" is answered by "the sisters of X are ...".
+_NARROWER = {
+    "sibling": "brother sister", "child": "son daughter", "children": "son daughter",
+    "parent": "father mother", "spouse": "husband wife", "partner": "husband wife",
+    "grandchild": "grandson granddaughter", "grandparent": "grandfather grandmother",
+}  # fmt: skip
+_BROADER = {stem(n): stem(broad) for broad, narrow in _NARROWER.items() for n in narrow.split()}
+
+
 def stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in words(text) if w not in _ASKING)
+    """Stems of the words that say what `text` is about, with the broader word for a narrower
+    one ("sister" also counts as "sibling")."""
+    found = {stem(w) for w in words(text) if w not in _ASKING}
+    return frozenset(found | {_BROADER[s] for s in found if s in _BROADER})
 
 
 def bigrams(text: str) -> frozenset[tuple[str, str]]:

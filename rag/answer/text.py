@@ -11,9 +11,10 @@ from decimal import Decimal
 # anything but a lowercase letter (lists, table rows, headings). A line break before a lowercase
 # letter is a soft wrap, as in text extracted from PDFs; so is one before a capital that ends a
 # long line of running text (see `_soft_wrap`).
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n\s*\n\s*|\n(?![ \t]*[a-z])\s*")
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n\s*\n\s*|\n\s*")
 # A wrapped line of prose: long, not a heading, list item or table row, ending inside a sentence.
-_RECORD = re.compile(r"^[^:;]{1,40}: [^;]*;")  # "Day: Monday; Activity: ..." (a table row)
+# A table row read as records: "Day: Monday; Activity: ..." or "city: Ghent; address: ...".
+_RECORD = re.compile(r"^[^:;]{1,40}: [^;]*;")
 _WRAPPED_LINE = re.compile(r"^(?![ \t]*[#|>])[^\n]{50,}[a-z,]$")
 _TRIM = " \t\r|#*->"
 # A word: letters and digits, a number keeping its decimal and thousands separators ("1,290.50").
@@ -75,11 +76,15 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
 
 
 def _soft_wrap(text: str, boundary: re.Match[str]) -> bool:
-    """A single line break after a wrapped line of prose: "founded in 2014 in\nGhent"."""
+    """A single line break inside a sentence: before a lowercase letter, or after a wrapped
+    line of prose ("founded in 2014 in\nGhent"); never after a table row or a record."""
     if boundary.group().count("\n") != 1 or not boundary.group().startswith("\n"):
         return False
     line = text[text.rfind("\n", 0, boundary.start()) + 1 : boundary.start()]
-    return bool(_WRAPPED_LINE.match(line)) and not _RECORD.search(line)
+    if _RECORD.search(line) or line.lstrip().startswith("|"):
+        return False
+    following = text[boundary.end() : boundary.end() + 1]
+    return following.islower() or bool(_WRAPPED_LINE.match(line))
 
 
 def sentences_of(text: str) -> list[str]:
@@ -96,8 +101,12 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def stem(word: str) -> str:
-    """A crude stem that lets "sister" meet "sisters" and "weighs" meet "weight"."""
-    return word[:5] if not word[0].isdigit() else word
+    """A crude stem that lets "sister" meet "sisters", "son" "sons" and "weighs" "weight"."""
+    if word[0].isdigit():
+        return word
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:5]
 
 
 def units_of(text: str) -> dict[str, frozenset[str]]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.answer.text import MARKUP, content_words, split_sentences, units_of
+from rag.answer.text import MARKUP, content_words, numbers_in, split_sentences, units_of
 from rag.answer.types import AlignedSentence, Citation
 from rag.retrieve import RetrievedChunk
 
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 # Share of an answer sentence's content words that a source sentence must contain.
 MIN_SUPPORT = 0.6
+# An answer sentence must be supported by one of the best RELEVANT_SENTENCES answer-like source
+# sentences, scoring within RELEVANCE_MARGIN of the best (rag/answer/context.py's score).
+RELEVANT_SENTENCES = 3
+RELEVANCE_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,18 @@ class SourceSpan:
     text: str
     words: frozenset[str]
     units: dict[str, frozenset[str]]  # number → the units written after it ("" for none)
+    numbers: frozenset[str]  # as `numbers_in` normalises them: "4,000" and "four thousand" agree
 
 
 def source_spans(chunks: list[RetrievedChunk]) -> list[SourceSpan]:
     return [
         SourceSpan(
-            chunk, chunk.start + offset, sentence, content_words(sentence), units_of(sentence)
+            chunk,
+            chunk.start + offset,
+            sentence,
+            content_words(sentence),
+            units_of(sentence),
+            frozenset(numbers_in(sentence)),
         )
         for chunk in chunks
         for offset, sentence in split_sentences(chunk.text)
@@ -73,11 +83,11 @@ def best_support(sentence: str, spans: list[SourceSpan]) -> tuple[SourceSpan, fl
     words = content_words(sentence)
     if not words:
         return None
-    numbers = {w for w in words if w[0].isdigit()}
+    numbers = numbers_in(sentence)
     units = units_of(sentence)
     best: tuple[SourceSpan, float] | None = None
     for span in spans:
-        if not numbers <= span.words:
+        if not numbers <= span.numbers:
             continue  # a number the source sentence does not state is never "supported"
         if any(not _same_units(units[n], span.units.get(n, frozenset())) for n in units):
             continue  # "10 months" where the source says "10-year"
@@ -139,11 +149,14 @@ class AnswerVerifier:
     """An answer sentence passes when a source sentence the question is about supports it, it
     states the kind of thing asked for, and it is not a non-answer (see `never_an_answer`)."""
 
-    def __init__(self, focus: "QuestionFocus", ranked: "list[Evidence]", relevant: int) -> None:
+    def __init__(self, focus: "QuestionFocus", ranked: "list[Evidence]") -> None:
         self._focus = focus
-        # The sentences that answer the question best; support from any other sentence shows
-        # the answer is about something else ("Zorblium is a teal mineral" for its boiling point).
-        self._relevant = [e for e in ranked if e.answer_like][:relevant]
+        # The sentences that answer the question about as well as the best one; support from
+        # any other shows the answer is about something else ("Zorblium is a teal mineral" for
+        # its boiling point).
+        answer_like = [e for e in ranked if e.answer_like]
+        floor = answer_like[0].score - RELEVANCE_MARGIN if answer_like else 0.0
+        self._relevant = [e for e in answer_like[:RELEVANT_SENTENCES] if e.score >= floor]
         self._spans = [e.span for e in self._relevant]
 
     def check(self, sentence: str) -> Verdict | None:

@@ -123,3 +123,14 @@ def test_a_number_with_another_unit_than_the_source_is_unsupported() -> None:
     table = RetrievedChunk("t", "| Aurora K2 | BW-K2 | 7,450 |", "/p.md", "p", "p", None, 0, 27,
                            0.5, 0.6)  # fmt: skip
     assert align("The Aurora K2 costs 7,450 euros.", [table])[0][0].supported
+
+
+def test_a_number_written_in_words_must_be_the_source_number() -> None:
+    text = "The K2 is covered by a 10-year warranty or 4,000 full charge cycles."
+    chunk = RetrievedChunk("w", text, "/w.md", "w", "w", None, 0, len(text), 0.5, 0.6)
+    wrong = align("The K2 is covered by a 10-year warranty or four full charge cycles.", [chunk])
+    right = align(
+        "The K2 is covered by a 10-year warranty or four thousand charge cycles.", [chunk]
+    )
+    assert not wrong[0][0].supported
+    assert right[0][0].supported
