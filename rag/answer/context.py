@@ -157,12 +157,13 @@ def _is_heading(span: SourceSpan) -> bool:
         return True
     if span.start == 0 and len(line.split()) <= 8 and line[-1:] not in ".!?":
         return True  # a document's first line: its title
-    # A title line: short, no closing punctuation, mostly capitalised words.
+    # A title line: short, no closing punctuation, no figures, mostly capitalised words.
     tokens = line.split()
-    capitalised = sum(t[:1].isupper() or t[:1].isdigit() for t in tokens)
+    capitalised = sum(t[:1].isupper() for t in tokens)
     return (
         0 < len(tokens) <= 8
         and line[-1:] not in ".!?:;"
+        and not any(c.isdigit() for c in line)
         and capitalised >= 0.6 * len(tokens)
         and not _is_table_row(span)
     )

@@ -18,7 +18,8 @@ _QUANTITY_ASK = re.compile(
     r"\bhow (many|much|long|far|heavy|big|large|high|old|fast|quickly|often|efficient)\b"
     r"|\b(price|cost|costs|fee|weigh|weighs|weight|percentage|share|rate|number of|amount)\b"
     r"|\b(boiling|melting|freezing) point\b"
-    r"|\bwhat (temperature|time|size|capacity|budget|discount|reduction|rebate)\b",
+    r"|\bwhat (temperature|time|size|capacity|budget|discount|reduction|rebate)\b"
+    r"|\b(what|which) hours?\b",
     re.I,
 )
 _DATE_ASK = re.compile(r"\bwhen\b|\bwhat (date|year|day|month)\b|\bwhich (date|year|day)\b", re.I)
@@ -26,7 +27,7 @@ _PERSON_ASK = re.compile(r"^\s*(who|whom)\b|\bwhich person\b|\bwhat is the name 
 # Words that only ask: they say nothing of what the answer is about.
 _ASKING = STOPWORDS | frozenset(
     """much many long often quickly there any some get gets got need needs must should may
-    tell know find give say said about into after before over under per each every one
+    tell know find give say said about into after before over under per each every one during
     person people thing things""".split()
 )
 _MONTHS = (
@@ -39,6 +40,7 @@ _DATE = re.compile(
     re.I,
 )
 _UNIT_TAIL = r"(?![a-z])"
+_PERIOD = r"(second|minute|hour|day|week|month|quarter|year)s?\b"
 _MONEY = r"[€$£]|\b(euros?|dollars?|eur|usd|prices?|costs?)\b"
 # "How much is the installation?" asks a price when nothing else says what is measured.
 _PRICE_BY_DEFAULT = re.compile(r"\bhow much (is|are|does|do|will)\b", re.I)
@@ -59,9 +61,11 @@ _MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         (r"\bhow (long|quickly|fast|soon)\b|\b(duration|deadline|period)\b",
          r"\d[\d.,]*[\s-]*(ms|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|"
          r"years?)" + _UNIT_TAIL),
-        (r"\bhow often\b|\bfrequen", r"\bevery\b|\bper (day|week|month|year)\b|\btimes a\b|"
-         r"\b(daily|weekly|monthly|yearly|annually)\b"),
-        (r"\bwhat time\b|\bat what hour\b", r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b"),
+        (r"\bhow often\b|\bfrequen",
+         r"\bevery\s+(\d+\s+|other\s+)?" + _PERIOD + r"|\b(per|a|each|times an?)\s+" + _PERIOD
+         + r"|\b(daily|weekly|monthly|yearly|annually)\b"),
+        (r"\bwhat time\b|\b(what|which) hours?\b|\bat what hour\b",
+         r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b"),
         (r"\b(power|output|watts?)\b", r"\d\s*[km]?w" + _UNIT_TAIL + r"|\bwatts?\b"),
     ]
 ]  # fmt: skip

@@ -1,8 +1,8 @@
 """Answerability verifier: does this source sentence state the answer to the question?
 
 A small network over the bundled MiniLM's embeddings of the question and the sentence
-([q, s, q*s, |q-s|], their cosine) and three lexical cues of rag/answer/question.py (share of
-the focus terms held, the answer's type stated, the question's word pairs repeated). It was
+([q, s, q*s, |q-s|], their cosine), with or without two lexical cues of its own (share of the
+question's words the sentence holds; a digit in it), as its config says. It was
 trained on generated pairs only (bench/train_verifier.py, bench/verifier_data.py): a sentence
 stating the asked attribute of the asked entity scores high; the same entity's other attribute,
 the same attribute of another entity, a near miss ("annual" leave for "sick" leave), the topic
@@ -12,12 +12,12 @@ the app's one is that. Numpy only; the embedder brings its own model.
 """
 
 import json
+import re
 import threading
 from pathlib import Path
 
 import numpy as np
 
-from rag.answer.question import analyse
 from rag.embed import DenseEmbedder
 from rag.errors import ModelNotFoundError
 
@@ -26,23 +26,38 @@ CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "verifier.safetensors"
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+_DIGIT = re.compile(r"\d")
+# Words that only ask; the rest of a question says what the answer is about.
+_ASKING = frozenset(
+    """a an and are as at be by can could did do does for from get has have how i in is it its
+    many much of on or the there this to was what when where which who whom why will with you
+    your""".split()
+)
+
+
+def lexical(question: str, sentence: str) -> list[float]:
+    """Share of the question's content words (first five letters) the sentence holds, and
+    whether the sentence holds a digit. Kept here, not shared, so the trained weights never
+    see inputs computed differently from training."""
+    asked = {w[:5] for w in _WORD.findall(question.lower()) if w not in _ASKING}
+    held = {w[:5] for w in _WORD.findall(sentence.lower())}
+    share = len(asked & held) / len(asked) if asked else 1.0
+    return [share, float(bool(_DIGIT.search(sentence)))]
+
+
 def features(
-    question: str, question_vector: np.ndarray, sentences: list[str], vectors: np.ndarray
-) -> np.ndarray:
-    """One row per sentence: [q, s, q*s, |q-s|, cosine, coverage, typed, phrase overlap]."""
-    focus = analyse(question)
+    question: str, question_vector: np.ndarray, sentences: list[str], vectors: np.ndarray,
+    with_lexical: bool,
+) -> np.ndarray:  # fmt: skip
+    """One row per sentence: [q, s, q*s, |q-s|, cosine] and, `with_lexical`, `lexical`."""
     q = np.broadcast_to(question_vector, vectors.shape)
-    lexical = np.array(
-        [
-            [focus.covered(s), float(focus.has_answer_type(s)), focus.phrase_overlap(s)]
-            for s in sentences
-        ],
-        dtype=np.float32,
-    ).reshape(len(sentences), 3)
     cosine = (q * vectors).sum(axis=1, keepdims=True)
-    return np.hstack([q, vectors, q * vectors, np.abs(q - vectors), cosine, lexical]).astype(
-        np.float32
-    )
+    parts = [q, vectors, q * vectors, np.abs(q - vectors), cosine]
+    if with_lexical:
+        cues = [lexical(question, s) for s in sentences]
+        parts.append(np.array(cues, dtype=np.float32).reshape(len(sentences), 2))
+    return np.hstack(parts).astype(np.float32)
 
 
 class AnswerabilityVerifier:
@@ -54,6 +69,7 @@ class AnswerabilityVerifier:
         self._weights_dir = weights_dir
         self._lock = threading.Lock()
         self._layers: list[tuple[np.ndarray, np.ndarray]] | None = None
+        self._with_lexical = False
 
     @staticmethod
     def available(weights_dir: Path = WEIGHTS_DIR) -> bool:
@@ -73,7 +89,7 @@ class AnswerabilityVerifier:
         layers = self._load()
         query = np.asarray(self._embedder.embed_query(question), dtype=np.float32)
         vectors = np.asarray(self._embedder.embed_documents(sentences), dtype=np.float32)
-        hidden = features(question, query, sentences, vectors)
+        hidden = features(question, query, sentences, vectors, self._with_lexical)
         for n, (weight, bias) in enumerate(layers):
             hidden = hidden @ weight + bias
             if n < len(layers) - 1:
@@ -95,6 +111,8 @@ class AnswerabilityVerifier:
             )
         from safetensors.numpy import load_file
 
+        config = json.loads((self._weights_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+        self._with_lexical = bool(config.get("lexical", False))
         tensors = load_file(str(self._weights_dir / WEIGHTS_FILE))
         count = len([k for k in tensors if k.startswith("weight.")])
         return [
