@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from bench.harness import table, write_section
-from rag.answer.abstain import evidence_signal
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer_eval import sync_corpus
@@ -65,7 +64,7 @@ def measure(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[di
                 "stated": question.answerable and stated_in_gold(question, corpus),
                 "top1": bool(ranked) and answer_contains(ranked[0].reads, golds),
                 "top3": any(answer_contains(e.reads, golds) for e in ranked[:3]),
-                "signal": evidence_signal(focus, ranked),
+                "signal": app.support_signal(focus, ranked),
                 "support": max((c.similarity for c in chunks), default=0.0),
                 "best": " // ".join(" ".join(e.reads.split())[:90] for e in ranked[:3]),
             }
@@ -119,8 +118,8 @@ def main(argv: list[str]) -> None:
         "\n\nDefault retrieval (hybrid, top_k from settings), sentences ranked by"
         " rag/answer/context.py with the bundled MiniLM; no language model. A question counts"
         " when a gold answer is written in one of its gold sources. The AUC is the chance that"
-        " an answerable question's evidence signal (rag/answer/abstain.py) beats an"
-        " unanswerable one's."
+        " an answerable question's support signal (rag/answer/abstain.py: the answerability"
+        " verifier over the best 3 answer-like sentences) beats an unanswerable one's."
     )
     print(body)
     if "--write" in argv:

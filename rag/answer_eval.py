@@ -7,11 +7,13 @@ from disk: `page_text[start:end] == text`.
 """
 
 import statistics
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.answer.text import sentences_of
 from rag.answer.types import ANSWER_STAGES, AskResult, Citation
 from rag.connectors.files import scan_path
 from rag.evaluation import (
@@ -127,7 +129,9 @@ def evaluate_answers(
     sources = SourceTexts(app.settings.max_file_bytes)
     records = []
     for question in questions:
+        started = time.perf_counter()
         result = app.answers.ask(app.ask_request(question.question, collection, mode=mode))
+        result.timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
         record = record_answer(question, result, corpus, sources)
         if judge and result.citations and not result.abstained:
             passages = list(dict.fromkeys(c.chunk.text for c in result.citations))
@@ -155,11 +159,20 @@ def answer_metrics(records: list[AnswerRecord]) -> dict[str, float | int | None]
         if citations
         else 1.0,
     }
-    for stage in ANSWER_STAGES:
+    for stage in (*ANSWER_STAGES, "total"):
         values = [r.timings[f"{stage}_ms"] for r in records if f"{stage}_ms" in r.timings]
         if values:
             metrics[f"{stage}_ms_median"] = round(statistics.median(values), 1)
+    prompts = [r.timings["prompt_tokens"] for r in records if r.timings.get("prompt_tokens")]
+    if prompts:
+        metrics["prompt_tokens_median"] = statistics.median(prompts)
+    metrics["repeats_a_sentence"] = _share(_repeats(r.answer) for r in records)
     return metrics
+
+
+def _repeats(answer: str) -> bool:
+    sentences = [" ".join(s.lower().split()) for s in sentences_of(answer)]
+    return len(sentences) != len(set(sentences))
 
 
 def _share(flags: Iterable[bool | None]) -> float | None:

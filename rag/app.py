@@ -251,7 +251,20 @@ class RagApp:
             model_tools=ModelToolLoop(self.model_worker) if s.llm_tool_calls else None,
         )
         similarity = embedder_similarity(self.embedder)
-        return AnswerOrchestrator(self.retriever, similarity, chain, s.collection_adapters.get)
+        return AnswerOrchestrator(
+            self.retriever, similarity, self.support_signal, chain, s.collection_adapters.get
+        )
+
+    @cached_property
+    def support_signal(self):
+        """How well the best sentences answer a question (rag/answer/abstain.py): the trained
+        verifier when its weights fit the embedder, else focus-term coverage."""
+        from rag.answer.abstain import evidence_signal, verifier_signal
+        from rag.answer.verifier import AnswerabilityVerifier
+
+        if AnswerabilityVerifier.fits(self.embedder):
+            return verifier_signal(AnswerabilityVerifier(self.embedder))
+        return evidence_signal
 
     def close(self) -> None:
         if "feedback" in self.__dict__:

@@ -71,10 +71,10 @@ class Settings(BaseSettings):
     rerank_model: Path | None = None
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
-    # Below this evidence support (rag/answer/abstain.py: the share of the question's focus
-    # terms its best sentence holds, plus W_TYPE when that sentence states the kind of thing
-    # asked), the answer abstains. Calibrated by bench/grounding.py: the highest threshold
-    # keeping false abstention within 5% on one half of eval/sample_docs_qa.jsonl.
+    # Below this support (rag/answer/abstain.py: the answerability verifier's best score over
+    # the best sentences, 0..1), the answer abstains. Calibrated by bench/grounding.py: the
+    # highest threshold keeping false abstention within 5% on one half of
+    # eval/sample_docs_qa.jsonl.
     abstain_min_support: float = Field(default=0.3, ge=-1.0, le=2.0)
 
     # generate: None means the bundled SmolLM2-135M-Instruct GGUF.

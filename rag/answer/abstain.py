@@ -1,18 +1,27 @@
 """Abstention: when the documents do not hold the answer, say so and show the closest sources.
 
-The signal is the evidence, not the retrieval score: how much of the question's focus the best
-answer-like sentence holds (rarer terms weighing more) and whether it states the kind of thing
-asked. Similarity of the question to its chunks does not separate (measured AUC 0.31 on the
-sample_docs set: unanswerable questions name what the documents talk about); see
+The signal reads the best sentences, not the retrieval score: similarity of the question to its
+chunks does not separate answerable from unanswerable questions (AUC 0.31 on the sample_docs
+set; the unanswerable ones name what the documents talk about). With the bundled embedder, the
+answerability verifier (rag/answer/verifier.py, trained on generated pairs) scores whether one
+of the best sentences states the answer (AUC 0.87/0.78 on the two halves); with another
+embedder, the share of the question's focus terms the best sentence holds stands in. See
 bench/evidence.py and docs/BENCHMARKS.md.
 """
 
 import re
+from collections.abc import Callable
 
 from rag.answer.context import Evidence
 from rag.answer.question import QuestionFocus
 from rag.answer.types import ABSTAIN_TEXT, AskResult
+from rag.answer.verifier import AnswerabilityVerifier
 from rag.retrieve import RetrievedChunk
+
+# (focus, ranked evidence) → how well the best sentences answer the question, 0..1.
+SupportSignal = Callable[[QuestionFocus, list[Evidence]], float]
+# The verifier reads this many of the best answer-like sentences.
+VERIFIED_SENTENCES = 3
 
 _NOT_IN_SOURCES = re.compile(
     r"\b(documents?|sources?|context|text)\b[^.]{0,40}\b(do|does|did)\s*(not|n't)\s+"
@@ -27,6 +36,16 @@ _NOT_IN_SOURCES = re.compile(
 CONFIDENT_SUPPORT = 0.8
 # A sentence not stating the kind of thing asked (no number for "how much") counts this much.
 UNTYPED_SHARE = 0.5
+
+
+def verifier_signal(verifier: AnswerabilityVerifier) -> SupportSignal:
+    """The verifier's best score over the best answer-like sentences."""
+
+    def signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:
+        best = [e.reads for e in ranked if e.answer_like][:VERIFIED_SENTENCES]
+        return max(verifier.scores(focus.text, best), default=0.0)
+
+    return signal
 
 
 def evidence_signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:

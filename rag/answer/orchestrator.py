@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Protocol
 
-from rag.answer.abstain import evidence_signal
+from rag.answer.abstain import SupportSignal
 from rag.answer.condense import standalone_query
 from rag.answer.context import Evidence, Similarity, rank_evidence
 from rag.answer.question import QuestionFocus, analyse
@@ -30,6 +30,7 @@ class AnswerContext:
         request: AskRequest,
         retriever: Retriever,
         similarity: Similarity,
+        support: SupportSignal,
         adapter: str | None,
     ) -> None:
         self.request = request
@@ -37,6 +38,7 @@ class AnswerContext:
         self.adapter = adapter
         self._retriever = retriever
         self._similarity = similarity
+        self._support = support
 
     @cached_property
     def query(self) -> str:
@@ -54,7 +56,7 @@ class AnswerContext:
     def evidence(self) -> list[Evidence]:
         """Every sentence of the retrieved chunks, best first (rag/answer/context.py)."""
         ranked = rank_evidence(self.focus, self.chunks, self._similarity)
-        self.result.support = evidence_signal(self.focus, ranked)
+        self.result.support = self._support(self.focus, ranked)
         return ranked
 
     @cached_property
@@ -79,11 +81,13 @@ class AnswerOrchestrator:
         self,
         retriever: Retriever,
         similarity: Similarity,
+        support: SupportSignal,
         chain: Sequence[Answerer],
         adapter_for: Callable[[str], str | None] = lambda collection: None,
     ) -> None:
         self._retriever = retriever
         self._similarity = similarity
+        self._support = support
         self._chain = list(chain)
         self._adapter_for = adapter_for
 
@@ -97,7 +101,7 @@ class AnswerOrchestrator:
         """Answer up to the generation, which is admitted now (so "busy" is raised before
         anything streams)."""
         adapter = request.adapter or self._adapter_for(request.collection)
-        context = AnswerContext(request, self._retriever, self._similarity, adapter)
+        context = AnswerContext(request, self._retriever, self._similarity, self._support, adapter)
         for answerer in self._chain:
             answer = answerer.try_answer(context)
             if answer is not None:
