@@ -43,7 +43,7 @@ class Evidence:
     source: int  # 1-based number of its chunk among the retrieved ones
     score: float
     coverage: float  # share of the question's focus terms it holds, rarer terms weighing more
-    typed: bool  # it states something of the kind the question asks for
+    typed: bool  # it states the kind of thing asked (in the asked unit, if the question has one)
     answer_like: bool  # not a heading, a question, markup or a bare fragment
 
 

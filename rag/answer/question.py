@@ -40,6 +40,7 @@ _DATE = re.compile(
     re.I,
 )
 _UNIT_TAIL = r"(?![a-z])"
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z]+)", re.I)
 _PERIOD = r"(second|minute|hour|day|week|month|quarter|year)s?\b"
 _MONEY = r"[€$£]|\b(euros?|dollars?|eur|usd|prices?|costs?)\b"
 # "How much is the installation?" asks a price when nothing else says what is measured.
@@ -93,6 +94,9 @@ class QuestionFocus:
         return len(self.bigrams & bigrams(sentence)) / len(self.bigrams)
 
     def has_answer_type(self, sentence: str) -> bool:
+        """Whether `sentence` states the kind of thing asked, in the asked unit when the
+        question names one ("114 kg" for "how heavy", "240 employees" for "how many
+        employees")."""
         if not has_type(sentence, self.answer_type, self.text):
             return False
         digits = digits_for_number_words(sentence)  # "five hours" is a duration too
@@ -106,6 +110,10 @@ def analyse(question: str) -> QuestionFocus:
     )
     if not measures and _PRICE_BY_DEFAULT.search(question):
         measures = (re.compile(_MONEY, re.I),)
+    if counted := _HOW_MANY.search(question):
+        # "how many employees" wants a number counting employees: "240 employees".
+        noun = re.escape(stem(counted.group(1).lower()))
+        measures = (re.compile(rf"(?<![\w.,])\d[\d,.]*\s+(\w+\s+)?{noun}", re.I),)
     return QuestionFocus(question, stems(question), bigrams(question), kind, measures)
 
 
