@@ -17,8 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.answer.question import QuestionFocus, stems
-from rag.answer.text import MARKUP
-from rag.answer.verify import SourceSpan, source_spans
+from rag.answer.verify import SourceSpan, never_an_answer, source_spans
 from rag.embed import DenseEmbedder
 from rag.retrieve import RetrievedChunk
 
@@ -120,9 +119,10 @@ def with_lead(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
 
 
 def is_answer_like(span: SourceSpan) -> bool:
-    """Not a heading, a question, markup or a fragment too short to state anything."""
+    """Not a heading, a question, markup, an instruction, an uncomputed calculation or a
+    fragment too short to state anything."""
     text = span.text
-    if text.endswith("?") or MARKUP.search(text) or _is_heading(span):
+    if text.endswith("?") or never_an_answer(text) or _is_heading(span):
         return False
     return len(span.words) >= 3 or _is_table_row(span)
 
