@@ -78,8 +78,20 @@ def answer_markdown(result: dict[str, Any]) -> str:
         chips = " ".join(f":blue-badge[{literal(str(c))}]" for c in sentence["citations"])
         if not sentence["supported"]:
             chips = ":orange-badge[not found in the sources]"
-        shown.append(f"{model_markdown(sentence['text'])} {chips}".strip())
+        shown.append(f"{_marked(sentence)} {chips}".strip())
     return " ".join(shown)
+
+
+def _marked(sentence: dict[str, Any]) -> str:
+    """The sentence as model Markdown, its answer span (where the asked fact stands) in bold."""
+    text, span = sentence["text"], sentence.get("answer_span")
+    if not span or not 0 <= span[0] < span[1] <= len(text):
+        return model_markdown(text)
+    start, end = span
+    return (
+        f"{model_markdown(text[:start])}**{model_markdown(text[start:end])}**"
+        f"{model_markdown(text[end:])}"
+    )
 
 
 def quote_in_context(citation: dict[str, Any]) -> str:

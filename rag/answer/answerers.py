@@ -145,7 +145,13 @@ class ExtractiveQuoteAnswerer:
         citations: dict[tuple[str, int], Citation] = {}
         quoted = with_lead(best, context.evidence)
         result.sentences = [
-            AlignedSentence(e.reads, [cite(e.span, e.score, citations).id], True) for e in quoted
+            AlignedSentence(
+                e.reads,
+                [cite(e.span, e.score, citations).id],
+                True,
+                context.focus.answer_span(e.reads) if e is best else None,
+            )
+            for e in quoted
         ]
         result.answer = " ".join(s.text for s in result.sentences)
         result.citations = list(citations.values())

@@ -70,6 +70,14 @@ _MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         (r"\b(power|output|watts?)\b", r"\d\s*[km]?w" + _UNIT_TAIL + r"|\bwatts?\b"),
     ]
 ]  # fmt: skip
+# A number with what follows it when that is a unit: "13.5 kWh", "1,290 euros", "70%", "240".
+_QUANTITY_SPAN = re.compile(
+    r"(?<![\w.,])([-+]?\d+(?:[.,]\d+)*)(?:\s*(?:%|°\s?C|[a-zA-Z]+))?", re.UNICODE
+)
+_DATE_SPAN = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (?:" + "|".join(m.title() for m in _MONTHS) + r") \d{4}\b"
+    r"|\b(?:" + "|".join(m.title() for m in _MONTHS) + r") \d{1,2},? \d{4}\b|\b(1[89]|20)\d{2}\b"
+)
 # Two or more capitalised words in a row: "Kevin Boutte", "Marta Lindqvist".
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
@@ -101,6 +109,23 @@ class QuestionFocus:
             return False
         digits = digits_for_number_words(sentence)  # "five hours" is a duration too
         return not self.measures or any(unit.search(digits) for unit in self.measures)
+
+    def answer_span(self, sentence: str) -> tuple[int, int] | None:
+        """Where in `sentence` the asked fact stands: the first quantity (with its unit word)
+        the question does not state, the first date, or the first name it does not name."""
+        if self.answer_type == "quantity":
+            stated = numbers_in(self.text)
+            for match in _QUANTITY_SPAN.finditer(sentence):
+                if not numbers_in(match.group(1)) <= stated:
+                    return match.span()
+        elif self.answer_type == "date" and (date := _DATE_SPAN.search(sentence)):
+            return date.span()
+        elif self.answer_type == "person":
+            asked = {name.lower() for name in _FULL_NAME.findall(self.text)}
+            for name in _FULL_NAME.finditer(sentence):
+                if name.group().lower() not in asked:
+                    return name.span()
+        return None
 
 
 def analyse(question: str) -> QuestionFocus:

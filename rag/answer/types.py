@@ -82,6 +82,18 @@ class AlignedSentence:
     text: str
     citations: list[str] = field(default_factory=list)
     supported: bool = False
+    # Where the asked fact stands in `text` ("13.5 kWh"), when the answer quotes a source.
+    answer_span: tuple[int, int] | None = None
+
+    def to_json(self) -> dict[str, object]:
+        shown: dict[str, object] = {
+            "text": self.text,
+            "citations": self.citations,
+            "supported": self.supported,
+        }
+        if self.answer_span is not None:
+            shown["answer_span"] = list(self.answer_span)
+        return shown
 
 
 @dataclass
@@ -108,10 +120,7 @@ class AskResult:
             "abstained": self.abstained,
             "conversation_id": self.conversation_id,
             "citations": [c.to_json() for c in self.citations],
-            "sentences": [
-                {"text": s.text, "citations": s.citations, "supported": s.supported}
-                for s in self.sentences
-            ],
+            "sentences": [s.to_json() for s in self.sentences],
             "closest_sources": [c.to_json() for c in self.closest_sources],
             "tool_calls": [c.to_json() for c in self.tool_calls],
             "support": round(self.support, 4),

@@ -243,3 +243,16 @@ def test_follow_up_detection(question: str, follow_up: bool) -> None:
     assert standalone_query("And for adoption?", unnamed) == (
         "how long is parental leave? And for adoption?"
     )
+
+
+def test_the_quoted_fallback_marks_where_the_asked_fact_stands(
+    indexed: RagApp, model: ScriptedModel
+) -> None:
+    model.replies.append("Employees get 99 days off.")
+    result = indexed.answers.ask(
+        indexed.ask_request("How many days of annual leave?", "default", top_k=4)
+    )
+    [sentence] = [s for s in result.sentences if s.answer_span]
+    start, end = sentence.answer_span
+    assert sentence.text[start:end].startswith("26")
+    assert result.to_json()["sentences"][0]["answer_span"] == [start, end]

@@ -51,6 +51,14 @@ def test_unsupported_sentences_are_marked_and_chips_follow_supported_ones() -> N
     )
 
 
+def test_the_answer_span_of_a_quoted_sentence_is_bold() -> None:
+    sentence = {"text": "Value: 13.5 kWh", "citations": ["c1"], "supported": True}
+    marked = {**sentence, "answer_span": [7, 15]}
+    assert answer_markdown({"sentences": [marked]}) == "Value\\: **13.5 kWh** :blue-badge[c1]"
+    broken = {**sentence, "answer_span": [7, 99]}
+    assert answer_markdown({"sentences": [broken]}) == "Value\\: 13.5 kWh :blue-badge[c1]"
+
+
 def test_the_quote_is_highlighted_inside_its_surrounding_text() -> None:
     context = "Intro. The K2 weighs 114 kg. Outro."
     citation = {"text": "The K2 weighs 114 kg.", "start": 107, "context_start": 100}
