@@ -78,7 +78,7 @@ class RagApp:
         return AskRequest(
             question,
             self.collection(collection),
-            top_k or self.settings.top_k,
+            self.settings.top_k if top_k is None else top_k,
             mode or self.settings.retrieval_mode,
             filters,
             tuple(history),

@@ -256,3 +256,9 @@ def test_the_quoted_fallback_marks_where_the_asked_fact_stands(
     start, end = sentence.answer_span
     assert sentence.text[start:end].startswith("26")
     assert result.to_json()["sentences"][0]["answer_span"] == [start, end]
+
+
+@pytest.mark.parametrize("top_k", [0, 51])
+def test_top_k_outside_its_one_bound_is_an_input_error(indexed: RagApp, top_k: int) -> None:
+    with pytest.raises(InvalidInputError, match="top_k must be between 1 and 50"):
+        indexed.ask_request("How many days of annual leave?", "default", top_k)
