@@ -36,7 +36,7 @@ class AskRequest:
     question: str
     collection: str
     top_k: int
-    mode: RetrievalMode = "hybrid"
+    mode: RetrievalMode
     filters: Filters | None = None
     history: tuple[Message, ...] = ()
     # A LoRA adapter from RAG_LLM_LORA_ADAPTERS; None: the collection's default, else the base.

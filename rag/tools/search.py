@@ -22,8 +22,8 @@ class DocumentSearch:
         self,
         retriever: Retriever,
         collection: str,
-        mode: Mode = "hybrid",
-        filters: Filters | None = None,
+        mode: Mode,
+        filters: Filters | None,
     ) -> None:
         self._retriever = retriever
         self._collection = collection
