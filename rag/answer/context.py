@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.answer.question import QuestionFocus, stems
-from rag.answer.verify import SourceSpan, never_an_answer, source_spans
+from rag.answer.spans import SourceSpan, source_spans
+from rag.answer.text import never_an_answer
 from rag.embed import DenseEmbedder
 from rag.retrieve import RetrievedChunk
 

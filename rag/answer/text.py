@@ -156,3 +156,25 @@ def _words_to_number(phrase: str) -> str:
     trailing = " " if phrase.endswith(" ") else ""
     leading = " " if phrase.startswith(" ") else ""
     return f"{leading}{total + current}{trailing}"
+
+
+# An answer sentence that is none of these, whatever a source says: markup or template
+# fragments, an instruction aimed at the reader or the model (copied from a document), or a
+# computation the calculator did not make.
+_INSTRUCTION = re.compile(
+    r"^\W*(always|never|ignore|disregard|forget|append|print|reveal|output|respond|reply|"
+    r"pretend|new rule|system)\b|https?://|\bwww\.",
+    re.I,
+)
+_COMPUTATION = re.compile(r"\d\s*[-+*/×÷^x]\s*[\d(].*=|=\s*=")
+
+
+def never_an_answer(sentence: str) -> str | None:
+    """Why `sentence` may not be an answer sentence, or None."""
+    if MARKUP.search(sentence):
+        return "markup"
+    if _INSTRUCTION.search(sentence):
+        return "an instruction"
+    if _COMPUTATION.search(sentence):
+        return "a computation the calculator did not make"
+    return None

@@ -5,17 +5,14 @@ exact span, so `source_text[start:end] == text` always holds. Sentences with no 
 flagged.
 """
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from rag.answer.text import MARKUP, content_words, numbers_in, split_sentences, units_of
+from rag.answer.context import Evidence
+from rag.answer.question import QuestionFocus
+from rag.answer.spans import SourceSpan, source_spans
+from rag.answer.text import content_words, never_an_answer, numbers_in, split_sentences, units_of
 from rag.answer.types import AlignedSentence, Citation
 from rag.retrieve import RetrievedChunk
-
-if TYPE_CHECKING:
-    from rag.answer.context import Evidence
-    from rag.answer.question import QuestionFocus
 
 # Share of an answer sentence's content words that a source sentence must contain.
 MIN_SUPPORT = 0.6
@@ -23,31 +20,6 @@ MIN_SUPPORT = 0.6
 # sentences, scoring within RELEVANCE_MARGIN of the best (rag/answer/context.py's score).
 RELEVANT_SENTENCES = 3
 RELEVANCE_MARGIN = 0.5
-
-
-@dataclass(frozen=True)
-class SourceSpan:
-    chunk: RetrievedChunk
-    start: int  # offset in the source's extracted text
-    text: str
-    words: frozenset[str]
-    units: dict[str, frozenset[str]]  # number → the units written after it ("" for none)
-    numbers: frozenset[str]  # as `numbers_in` normalises them: "4,000" and "four thousand" agree
-
-
-def source_spans(chunks: list[RetrievedChunk]) -> list[SourceSpan]:
-    return [
-        SourceSpan(
-            chunk,
-            chunk.start + offset,
-            sentence,
-            content_words(sentence),
-            units_of(sentence),
-            frozenset(numbers_in(sentence)),
-        )
-        for chunk in chunks
-        for offset, sentence in split_sentences(chunk.text)
-    ]
 
 
 def align(
@@ -117,31 +89,9 @@ def _same_units(answer: frozenset[str], source: frozenset[str]) -> bool:
     return "" in source or answer - {""} <= source
 
 
-# An answer sentence that is none of these, whatever a source says: markup or template
-# fragments, an instruction aimed at the reader or the model (copied from a document), or a
-# computation the calculator did not make.
-_INSTRUCTION = re.compile(
-    r"^\W*(always|never|ignore|disregard|forget|append|print|reveal|output|respond|reply|"
-    r"pretend|new rule|system)\b|https?://|\bwww\.",
-    re.I,
-)
-_COMPUTATION = re.compile(r"\d\s*[-+*/×÷^x]\s*[\d(].*=|=\s*=")
-
-
-def never_an_answer(sentence: str) -> str | None:
-    """Why `sentence` may not be an answer sentence, or None."""
-    if MARKUP.search(sentence):
-        return "markup"
-    if _INSTRUCTION.search(sentence):
-        return "an instruction"
-    if _COMPUTATION.search(sentence):
-        return "a computation the calculator did not make"
-    return None
-
-
 @dataclass(frozen=True)
 class Verdict:
-    evidence: "Evidence"  # the source sentence that supports the answer sentence
+    evidence: Evidence  # the source sentence that supports the answer sentence
     score: float  # share of the answer sentence's content words it holds
 
 
@@ -149,7 +99,7 @@ class AnswerVerifier:
     """An answer sentence passes when a source sentence the question is about supports it, it
     states the kind of thing asked for, and it is not a non-answer (see `never_an_answer`)."""
 
-    def __init__(self, focus: "QuestionFocus", ranked: "list[Evidence]") -> None:
+    def __init__(self, focus: QuestionFocus, ranked: list[Evidence]) -> None:
         self._focus = focus
         # The sentences that answer the question about as well as the best one; support from
         # any other shows the answer is about something else ("Zorblium is a teal mineral" for
