@@ -144,14 +144,15 @@ class ExtractiveQuoteAnswerer:
             return
         citations: dict[tuple[str, int], Citation] = {}
         quoted = with_lead(best, context.evidence)
+        shown = [" ".join(e.reads.split()) for e in quoted]  # a wrapped line reads as one
         result.sentences = [
             AlignedSentence(
-                e.reads,
+                text,
                 [cite(e.span, e.score, citations).id],
                 True,
-                context.focus.answer_span(e.reads) if e is best else None,
+                context.focus.answer_span(text) if e is best else None,
             )
-            for e in quoted
+            for e, text in zip(quoted, shown, strict=True)
         ]
         result.answer = " ".join(s.text for s in result.sentences)
         result.citations = list(citations.values())

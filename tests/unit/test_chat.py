@@ -262,3 +262,21 @@ def test_the_quoted_fallback_marks_where_the_asked_fact_stands(
 def test_top_k_outside_its_one_bound_is_an_input_error(indexed: RagApp, top_k: int) -> None:
     with pytest.raises(InvalidInputError, match="top_k must be between 1 and 50"):
         indexed.ask_request("How many days of annual leave?", "default", top_k)
+
+
+def test_a_quoted_sentence_wrapped_in_its_source_reads_as_one_line(
+    rag_app: RagApp, model: ScriptedModel, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "office"
+    corpus.mkdir()
+    (corpus / "office.md").write_text(
+        "The office opened in 2019 and since then it has had room for exactly\n"
+        "45 desks across two floors of the building.\n"
+    )
+    rag_app.indexer.sync([scan_path(corpus, 10**6)], "default")
+    model.replies.append("Nothing the sources support.")
+
+    result = rag_app.answers.ask(rag_app.ask_request("How many desks are there?", "default", 2))
+
+    assert "\n" not in result.answer and "45 desks" in result.answer
+    assert "\n" in result.citations[0].text  # the quote itself stays exact
