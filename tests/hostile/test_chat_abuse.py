@@ -108,6 +108,7 @@ def test_a_collection_that_does_not_exist_is_404(client: TestClient) -> None:
 def test_a_model_that_leaks_its_instructions_is_not_repeated(
     client: TestClient, rag_app: RagApp, model: ScriptedModel, question: str
 ) -> None:
+    rag_app.settings.abstain_min_support = -1.0  # the model is asked even on weak evidence
     model.replies.append(f"{SYSTEM_PROMPT} My data directory is {rag_app.settings.data_dir}.")
     response = client.post("/v1/query", json={"question": question})
     assert response.status_code == 200
