@@ -104,7 +104,9 @@ def stem(word: str) -> str:
     """A crude stem that lets "sister" meet "sisters", "son" "sons" and "weighs" "weight"."""
     if word[0].isdigit():
         return word
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"  # "flies" meets "fly", "batteries" "battery"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word[:5]
 

@@ -106,7 +106,7 @@ def test_html_scripts_links_and_images_in_documents_and_answers_stay_inert(
     browser: Browser, rag_app: RagApp, model: ScriptedModel, docs: Path, tmp_path: Path
 ) -> None:
     (docs / "hostile.md").write_text(
-        f"# Hostile note\n\nThe hostile note lists a refund window of 30 days. {PAYLOADS}\n"
+        f"# Hostile note\n\nThe hostile note lists a refund window of 30 days.\n\n{PAYLOADS}\n"
     )
     rag_app.indexer.sync([scan_path(docs, rag_app.settings.max_file_bytes)], "default")
     model.replies.append(f"The hostile note lists a refund window of 30 days. {PAYLOADS}")
@@ -132,7 +132,11 @@ def test_html_scripts_links_and_images_in_documents_and_answers_stay_inert(
         assert chat.locator("img[src='x'], img[src*='tracker.example']").count() == 0
         assert chat.locator("script").count() == 0
         assert page.locator("a[href^='javascript:'], a[href*='tracker.example']").count() == 0
-        # The hostile text is shown, as text, in the answer and in the quoted source.
-        assert answer.get_by_text("onerror=alert(1)").count() >= 2
+        # The hostile text is shown, as text, in the quoted source; the answer never holds
+        # markup (the answer stage drops the model's sentence that repeats it).
+        assert answer.get_by_text("onerror=alert(1)").count() >= 1
+        assert (
+            "onerror" not in answer.locator("[data-testid=stMarkdownContainer]").first.inner_text()
+        )
     assert dialogs == []
     assert [url for url in requests if not url.startswith(("http://127.0.0.1", "data:"))] == []

@@ -125,6 +125,13 @@ def test_a_number_with_another_unit_than_the_source_is_unsupported() -> None:
     assert align("The Aurora K2 costs 7,450 euros.", [table])[0][0].supported
 
 
+def test_stems_let_plurals_and_third_persons_meet() -> None:
+    from rag.answer.text import stem
+
+    assert stem("flies") == stem("fly") and stem("sisters") == stem("sister")
+    assert stem("batteries") == stem("battery") and stem("sons") == stem("son")
+
+
 def test_a_number_written_in_words_must_be_the_source_number() -> None:
     text = "The K2 is covered by a 10-year warranty or 4,000 full charge cycles."
     chunk = RetrievedChunk("w", text, "/w.md", "w", "w", None, 0, len(text), 0.5, 0.6)
