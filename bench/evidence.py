@@ -6,7 +6,7 @@ gold answer. The same pass measures how well the evidence separates answerable f
 unanswerable questions (AUC of each abstention signal on the sample_docs set). Questions split
 into halves by a hash of their text; report both, tune on neither alone.
 
-Run: .venv/bin/python -m bench.evidence [--phantomwiki N] [--write]   ("Evidence ranking")
+Run: .venv/bin/python -m bench.evidence [--phantomwiki N] [--verbose]   ("Evidence ranking")
 """
 
 import hashlib
@@ -122,8 +122,7 @@ def main(argv: list[str]) -> None:
         " verifier over the best 3 answer-like sentences) beats an unanswerable one's."
     )
     print(body)
-    if "--write" in argv:
-        write_section("Evidence ranking", "python -m bench.evidence", body)
+    write_section("Evidence ranking", "python -m bench.evidence", body)
 
 
 if __name__ == "__main__":

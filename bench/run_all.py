@@ -16,6 +16,7 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.retrieval"],
         ["bench.store"],
         ["bench.grounding"],
+        ["bench.evidence"],
         ["bench.llm"],
         ["bench.tools"],
         ["bench.ingest"],
