@@ -75,7 +75,7 @@ def _sidebar(api: ApiClient, collections: list[str]) -> dict[str, Any]:
     documents = _documents_section(api, collection)
 
     st.subheader("Retrieval")
-    top_k = st.slider("Sources per answer", 1, 20, 5, key="top_k")
+    top_k = st.slider("Sources per answer", 1, 20, 8, key="top_k")
     mode = st.radio("Search by", list(MODES), format_func=MODES.get, horizontal=True, key="mode")
     only = st.multiselect(
         "Only these documents", [d["source"] for d in documents], format_func=file_name

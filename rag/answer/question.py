@@ -115,9 +115,17 @@ class QuestionFocus:
         the question does not state, the first date, or the first name it does not name."""
         if self.answer_type == "quantity":
             stated = numbers_in(self.text)
-            for match in _QUANTITY_SPAN.finditer(sentence):
-                if not numbers_in(match.group(1)) <= stated:
-                    return match.span()
+            quantities = [
+                m for m in _QUANTITY_SPAN.finditer(sentence) if not numbers_in(m.group(1)) <= stated
+            ]
+            # The quantity in the asked unit first: "240 employees", not "2014" before it.
+            measured = [
+                m
+                for m in quantities
+                if any(unit.search(digits_for_number_words(m.group())) for unit in self.measures)
+            ]
+            if measured or quantities:
+                return (measured or quantities)[0].span()
         elif self.answer_type == "date" and (date := _DATE_SPAN.search(sentence)):
             return date.span()
         elif self.answer_type == "person":

@@ -125,6 +125,14 @@ def test_a_number_with_another_unit_than_the_source_is_unsupported() -> None:
     assert align("The Aurora K2 costs 7,450 euros.", [table])[0][0].supported
 
 
+def test_the_answer_span_is_the_quantity_in_the_asked_unit() -> None:
+    sentence = "The company was founded in 2014 in Ghent and has 240 employees in three offices."
+    start, end = analyse("How many employees work here?").answer_span(sentence)
+    assert sentence[start:end] == "240 employees"
+    start, end = analyse("How much energy can it hold?").answer_span("In 2024: 13.5 kWh usable.")
+    assert "In 2024: 13.5 kWh usable."[start:end] == "13.5 kWh"
+
+
 def test_stems_let_plurals_and_third_persons_meet() -> None:
     from rag.answer.text import stem
 
