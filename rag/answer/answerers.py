@@ -128,8 +128,7 @@ class AbstentionAnswerer:
 
 
 def _supported(context: AnswerContext, min_support: float) -> bool:
-    context.evidence  # noqa: B018 - ranking the evidence sets result.support
-    return bool(context.chunks) and context.result.support >= min_support
+    return bool(context.chunks) and context.support >= min_support
 
 
 class ExtractiveQuoteAnswerer:
@@ -179,7 +178,7 @@ class GroundedGenerationAnswerer:
 
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
         request = context.request
-        messages, selected = self._fit(
+        messages = self._fit(
             request.question, select_context(context.evidence), list(request.history)
         )
         context.result.adapter = context.adapter
@@ -187,7 +186,7 @@ class GroundedGenerationAnswerer:
         verifier = AnswerVerifier(context.focus, context.evidence)
 
         def settle(model_text: str) -> None:
-            if says_not_in_sources(model_text) and context.result.support < CONFIDENT_SUPPORT:
+            if says_not_in_sources(model_text) and context.support < CONFIDENT_SUPPORT:
                 abstain(context.result, context.chunks)
             else:
                 self._quote.quote(context)
@@ -196,13 +195,13 @@ class GroundedGenerationAnswerer:
 
     def _fit(
         self, question: str, evidence: list[Evidence], history: list[Message]
-    ) -> tuple[list[Message], list[Evidence]]:
+    ) -> list[Message]:
         """Messages that fit the model's context: drop the weakest sentences, then old turns."""
         budget = self._worker.model.n_ctx - self._max_tokens
         while True:
             messages = build_messages(question, evidence, history)
             if self._worker.model.count_tokens(messages) <= budget:
-                return messages, evidence
+                return messages
             if len(evidence) > 1:
                 evidence = evidence[:-1]
             elif history:

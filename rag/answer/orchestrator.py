@@ -55,9 +55,14 @@ class AnswerContext:
     @cached_property
     def evidence(self) -> list[Evidence]:
         """Every sentence of the retrieved chunks, best first (rag/answer/context.py)."""
-        ranked = rank_evidence(self.focus, self.chunks, self._similarity)
-        self.result.support = self._support(self.focus, ranked)
-        return ranked
+        return rank_evidence(self.focus, self.chunks, self._similarity)
+
+    @cached_property
+    def support(self) -> float:
+        """How well the best sentences answer the question (rag/answer/abstain.py); recorded
+        in the result, where evaluations replay abstention thresholds on it."""
+        self.result.support = self._support(self.focus, self.evidence)
+        return self.result.support
 
     @cached_property
     def chunks(self) -> list[RetrievedChunk]:
