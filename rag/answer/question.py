@@ -7,6 +7,7 @@ how much of them the best sentence covers.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,12 +91,6 @@ class QuestionFocus:
     answer_type: AnswerType
     measures: tuple[re.Pattern[str], ...]  # units the asked quantity is written in, if known
 
-    def covered(self, sentence: str) -> float:
-        """Share of the focus terms `sentence` contains (1.0 when the question has none)."""
-        if not self.terms:
-            return 1.0
-        return len(self.terms & stems(sentence)) / len(self.terms)
-
     def phrase_overlap(self, sentence: str) -> float:
         if not self.bigrams:
             return 0.0
@@ -128,11 +123,8 @@ class QuestionFocus:
                 return (measured or quantities)[0].span()
         elif self.answer_type == "date" and (date := _DATE_SPAN.search(sentence)):
             return date.span()
-        elif self.answer_type == "person":
-            asked = {name.lower() for name in _FULL_NAME.findall(self.text)}
-            for name in _FULL_NAME.finditer(sentence):
-                if name.group().lower() not in asked:
-                    return name.span()
+        elif self.answer_type == "person" and (name := next(_new_names(sentence, self.text), None)):
+            return name.span()
         return None
 
 
@@ -167,9 +159,14 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
     if kind == "date":
         return bool(_DATE.search(sentence))
     if kind == "person":
-        asked = {name.lower() for name in _FULL_NAME.findall(question)}
-        return any(name.lower() not in asked for name in _FULL_NAME.findall(sentence))
+        return next(_new_names(sentence, question), None) is not None
     return True
+
+
+def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:
+    """The full names in `sentence` that `question` does not name."""
+    asked = {name.lower() for name in _FULL_NAME.findall(question)}
+    return (name for name in _FULL_NAME.finditer(sentence) if name.group().lower() not in asked)
 
 
 # A word a question uses for a kind of relation, and the narrower words sources write for it:

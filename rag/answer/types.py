@@ -12,6 +12,7 @@ from rag.llm import Message
 from rag.retrieve import RetrievedChunk
 from rag.settings import MAX_TOP_K, RetrievalMode
 from rag.store import Filters
+from rag.tools import ToolCall
 
 MAX_QUESTION_CHARS = 4000
 # The timed stages of an answer: `timings["<stage>_ms"]`, reported by the API and `rag eval`.
@@ -104,7 +105,7 @@ class AskResult:
     citations: list[Citation] = field(default_factory=list)
     sentences: list[AlignedSentence] = field(default_factory=list)
     closest_sources: list[RetrievedChunk] = field(default_factory=list)
-    tool_calls: list = field(default_factory=list)  # rag.tools.ToolCall
+    tool_calls: list[ToolCall] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     # Cosine similarity of the question to its best retrieved chunk (0 when nothing was searched).
     support: float = 0.0

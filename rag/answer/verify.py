@@ -1,18 +1,17 @@
 """Verification: each answer sentence is matched to the source sentence that supports it.
 
 Citations are not asked of the model: the citation quotes the supporting source sentence's
-exact span, so `source_text[start:end] == text` always holds. Sentences with no support are
-flagged.
+exact span, so `source_text[start:end] == text` always holds. A sentence no relevant source
+sentence supports is never shown (rag/answer/stream.py).
 """
 
 from dataclasses import dataclass
 
 from rag.answer.context import Evidence
 from rag.answer.question import QuestionFocus
-from rag.answer.spans import SourceSpan, source_spans
-from rag.answer.text import content_words, never_an_answer, numbers_in, split_sentences, units_of
-from rag.answer.types import AlignedSentence, Citation
-from rag.retrieve import RetrievedChunk
+from rag.answer.spans import SourceSpan
+from rag.answer.text import content_words, never_an_answer, numbers_in, units_of
+from rag.answer.types import Citation
 
 # Share of an answer sentence's content words that a source sentence must contain.
 MIN_SUPPORT = 0.6
@@ -20,35 +19,6 @@ MIN_SUPPORT = 0.6
 # sentences, scoring within RELEVANCE_MARGIN of the best (rag/answer/context.py's score).
 RELEVANT_SENTENCES = 3
 RELEVANCE_MARGIN = 0.5
-
-
-def align(
-    answer: str, chunks: list[RetrievedChunk]
-) -> tuple[list[AlignedSentence], list[Citation]]:
-    """Match each answer sentence to its best-supporting source sentence."""
-    return align_sentences([sentence for _, sentence in split_sentences(answer)], chunks)
-
-
-def align_sentences(
-    answer_sentences: list[str], chunks: list[RetrievedChunk]
-) -> tuple[list[AlignedSentence], list[Citation]]:
-    spans = source_spans(chunks)
-    citations: dict[tuple[str, int], Citation] = {}
-    sentences = []
-    for sentence in answer_sentences:
-        aligned = AlignedSentence(sentence)
-        best = best_support(sentence, spans)
-        if best is not None:
-            span, score = best
-            citation = cite(span, score, citations)
-            aligned.citations.append(citation.id)
-            aligned.supported = True
-        sentences.append(aligned)
-    return sentences, list(citations.values())
-
-
-def is_supported(sentence: str, chunks: list[RetrievedChunk]) -> bool:
-    return best_support(sentence, source_spans(chunks)) is not None
 
 
 def best_support(sentence: str, spans: list[SourceSpan]) -> tuple[SourceSpan, float] | None:

@@ -1,8 +1,10 @@
 from rag.answer.context import rank_evidence
 from rag.answer.prompt import build_messages
 from rag.answer.question import analyse
-from rag.answer.text import split_sentences
-from rag.answer.verify import align
+from rag.answer.spans import source_spans
+from rag.answer.text import sentences_of, split_sentences
+from rag.answer.types import AlignedSentence, Citation
+from rag.answer.verify import best_support, cite
 from rag.retrieve import RetrievedChunk
 
 PAGE = (
@@ -27,6 +29,18 @@ def _chunk(start: int, end: int, source: str = "/docs/manual.md") -> RetrievedCh
 
 
 CHUNK = _chunk(13, len(PAGE))
+
+
+def align(
+    answer: str, chunks: list[RetrievedChunk]
+) -> tuple[list[AlignedSentence], list[Citation]]:
+    """Each answer sentence with the source sentence verification finds supporting it."""
+    spans, citations, aligned = source_spans(chunks), {}, []
+    for sentence in sentences_of(answer):
+        best = best_support(sentence, spans)
+        ids = [cite(*best, citations).id] if best else []
+        aligned.append(AlignedSentence(sentence, ids, best is not None))
+    return aligned, list(citations.values())
 
 
 def test_sentences_are_exact_spans() -> None:
