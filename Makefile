@@ -8,6 +8,10 @@ TORCH := torch==2.13.0
 # built wheel in its cache (~/.cache/pip), so later installs take seconds.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc)
 export HF_HUB_OFFLINE := 1
+# OCR of scanned PDF pages and images runs Debian's Tesseract, installed with the venv (English;
+# more languages are tesseract-ocr-<lang> packages, chosen with RAG_OCR_LANGS).
+TESSERACT := /usr/bin/tesseract
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng
 
 API_PORT ?= 8000
 UI_PORT ?= 8501
@@ -18,7 +22,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python $(TESSERACT)
 	$(BIN)/pip install $(TORCH)
 	$(BIN)/pip install -e .
 	touch $@
@@ -30,6 +34,10 @@ APT := $(shell [ "$$(id -u)" = 0 ] || echo sudo) env DEBIAN_FRONTEND=noninteract
 $(CHROMIUM):
 	$(APT) install -y -qq --no-install-recommends chromium \
 		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium)
+
+$(TESSERACT):
+	$(APT) install -y -qq --no-install-recommends $(OCR_PACKAGES) \
+		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends $(OCR_PACKAGES))
 
 $(VENV)/.installed-dev: $(VENV)/.installed | $(CHROMIUM)
 	$(BIN)/pip install -e '.[dev]'
