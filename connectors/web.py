@@ -1,7 +1,8 @@
 """Web pages and sitemaps, fetched with every address checked.
 
 A URL is refused unless its scheme is http(s) and every address its host resolves to is public
-(not loopback, private, link-local such as 169.254.169.254, multicast or reserved). The one
+(not loopback, private, link-local such as 169.254.169.254, multicast or reserved), the IPv4
+address inside an IPv6 one (NAT64, 6to4, Teredo, IPv4-mapped) included. The one
 exception is an exact `host:port` named in settings (the tests' local server). Redirects are
 followed by hand so each hop is checked again; robots.txt is respected; every response is
 bounded in size and time. Known limit: the address is checked before httpx connects, so a DNS
@@ -60,8 +61,27 @@ def check_url(url: str, limits: WebLimits) -> None:
         raise URLRefusedError(f"host {parts.hostname} does not resolve ({exc.strerror})") from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise URLRefusedError(f"{parts.hostname} resolves to non-public address {ip}")
+        for checked in (ip, *embedded_ipv4(ip)):
+            if not checked.is_global or checked.is_multicast:
+                raise URLRefusedError(f"{parts.hostname} resolves to non-public address {ip}")
+
+
+# IPv6 prefixes whose last 32 bits are an IPv4 address a gateway connects to (RFC 6052, 8215).
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries, which a host or gateway may connect to:
+    IPv4-mapped and -compatible, NAT64, 6to4 and Teredo (server and client)."""
+    if ip.version == 4:
+        return []
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if any(ip in net for net in _NAT64) or int(ip) >> 32 == 0:  # NAT64, or ::a.b.c.d
+        found.append(low32)
+    return found
 
 
 class WebFetcher:
