@@ -4,23 +4,34 @@ Nothing else in the project reads the environment. Precedence, highest first: ar
 passed to `Settings(...)`, environment variables, the file named by `RAG_CONFIG`, defaults.
 """
 
+import json
 import os
+import re
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings.exceptions import SettingsError
 
 from rag.errors import ConfigError
 
 RetrievalMode = Literal["hybrid", "dense", "bm25", "rrf"]
 # The one bound on chunks per answer or search, for settings and every front door.
 MAX_TOP_K = 50
+
+# List and map settings are parsed by the validators below, not as JSON only (NoDecode), so
+# `RAG_API_INGEST_ROOTS=/srv/docs` works as people write it.
+_PATH_LIST_FORM = f"a path, paths separated by ',' or {os.pathsep!r}, or a JSON list"
+_TEXT_LIST_FORM = "a value, values separated by ',', or a JSON list"
+_MAP_FORM = "NAME={value},NAME={value} pairs or a JSON object"
 
 
 def default_data_dir() -> Path:
@@ -45,7 +56,7 @@ class Settings(BaseSettings):
     watch_interval_s: float = Field(default=5.0, gt=0)  # `rag ingest --watch` rescans this often
 
     # web connector: only public addresses are fetched, except exact host:port entries here.
-    web_allowed_hosts: list[str] = Field(default_factory=list)
+    web_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     web_max_pages: int = Field(default=100, ge=1)
     web_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     web_timeout_s: float = Field(default=20.0, gt=0)
@@ -91,8 +102,8 @@ class Settings(BaseSettings):
     # LoRA adapters over the base model, by name: a local GGUF adapter file each (for a remote
     # server the names are what it serves, e.g. vLLM's --lora-modules, and the paths are unused).
     # A request may name one; `collection_adapters` gives a collection its default.
-    llm_lora_adapters: dict[str, Path] = Field(default_factory=dict)
-    collection_adapters: dict[str, str] = Field(default_factory=dict)
+    llm_lora_adapters: Annotated[dict[str, Path], NoDecode] = Field(default_factory=dict)
+    collection_adapters: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     # Let the model write a tool call (grammar-constrained JSON) for arithmetic that parsing the
     # question could not read; calls are validated and may only use the question's numbers.
     llm_tool_calls: bool = True
@@ -116,10 +127,10 @@ class Settings(BaseSettings):
     api_url: str = "http://127.0.0.1:8000"
     api_key: SecretStr | None = None
     # Folders whose files POST /v1/ingest may read; empty = server-side paths refused.
-    api_ingest_roots: list[Path] = Field(default_factory=list)
+    api_ingest_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     api_max_request_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     # Browser origins allowed to call the API from their pages (CORS); empty = none (the default).
-    api_cors_origins: list[str] = Field(default_factory=list)
+    api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ui_host: str = "127.0.0.1"
 
     @model_validator(mode="after")
@@ -130,6 +141,26 @@ class Settings(BaseSettings):
                 f"collection_adapters names adapters not in llm_lora_adapters: {sorted(unknown)}"
             )
         return self
+
+    @field_validator("api_ingest_roots", mode="before")
+    @classmethod
+    def _path_list(cls, value: Any) -> Any:
+        return _split_list(value, rf"[,{re.escape(os.pathsep)}]", _PATH_LIST_FORM)
+
+    @field_validator("web_allowed_hosts", "api_cors_origins", mode="before")
+    @classmethod
+    def _text_list(cls, value: Any) -> Any:
+        return _split_list(value, ",", _TEXT_LIST_FORM)
+
+    @field_validator("llm_lora_adapters", mode="before")
+    @classmethod
+    def _adapter_paths(cls, value: Any) -> Any:
+        return _split_map(value, _MAP_FORM.format(value="PATH"))
+
+    @field_validator("collection_adapters", mode="before")
+    @classmethod
+    def _adapter_names(cls, value: Any) -> Any:
+        return _split_map(value, _MAP_FORM.format(value="ADAPTER"))
 
     @field_validator("chunk_overlap")
     @classmethod
@@ -158,15 +189,65 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
+def _split_list(value: Any, separators: str, form: str) -> Any:
+    """A list setting's text as written: JSON when it starts with '[', else split."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, list):
+            raise ValueError(f"not a JSON list; write {form}")
+        return parsed
+    return [part.strip() for part in re.split(separators, text) if part.strip()]
+
+
+def _split_map(value: Any, form: str) -> Any:
+    """A map setting's text as written: a JSON object, or NAME=VALUE pairs separated by ','."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith(("{", "[")):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ValueError(f"not a JSON object; write {form}")
+        return parsed
+    pairs = [part.strip() for part in text.split(",") if part.strip()]
+    if any("=" not in pair for pair in pairs):
+        raise ValueError(f"write {form}")
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    """How a user names a setting: its variable, and its key in a config file."""
+    if not loc:
+        return "settings"
+    field = str(loc[0])
+    return f"RAG_{field.upper()} ({field})" + "".join(f"[{p}]" for p in loc[1:])
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Build settings, turning validation errors into one readable ConfigError."""
+    """Build settings; each invalid setting becomes one line of a ConfigError naming its
+    variable and what it accepts (never a traceback)."""
     from pydantic import ValidationError
 
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
-            for err in exc.errors()
+        problems = "\n".join(
+            f"invalid setting {_setting_name(err['loc'])}: {err['msg']}" for err in exc.errors()
         )
-        raise ConfigError(f"invalid settings: {problems}") from None
+        raise ConfigError(problems) from None
+    except tomllib.TOMLDecodeError as exc:
+        path = os.environ.get("RAG_CONFIG")
+        raise ConfigError(f"RAG_CONFIG file {path} is not valid TOML: {exc}") from None
+    except SettingsError as exc:
+        match = re.search(r'field "(\w+)"', str(exc))
+        name = _setting_name((match.group(1),)) if match else "settings"
+        raise ConfigError(f"invalid setting {name}: {exc}") from None
