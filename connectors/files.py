@@ -20,6 +20,12 @@ FILE_TYPES: dict[str, str] = {
     ".docx": "docx",
     ".xlsx": "xlsx",
     ".pptx": "pptx",
+    # images are read with OCR (rag.ingest.ocr)
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".tif": "tiff",
+    ".tiff": "tiff",
 }
 
 

@@ -106,12 +106,16 @@ class RagApp:
     @cached_property
     def indexer(self):
         from rag.ingest.chunking import Chunker
+        from rag.ingest.ocr import OcrConfig
         from rag.ingest.sync import Indexer
 
         chunker = Chunker(
             self.settings.chunk_size, self.settings.chunk_overlap, self.embedder.tokenize
         )
-        return Indexer(self.ledger, self.store, self.embedder, self.sparse, chunker, self.recipe)
+        ocr = OcrConfig.from_settings(self.settings)
+        return Indexer(
+            self.ledger, self.store, self.embedder, self.sparse, chunker, self.recipe, ocr
+        )
 
     @cached_property
     def catalog(self):

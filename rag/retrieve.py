@@ -7,8 +7,8 @@ docs/BENCHMARKS.md.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import get_args
+from dataclasses import dataclass, field
+from typing import Any, get_args
 
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.errors import InvalidInputError
@@ -32,6 +32,9 @@ class RetrievedChunk:
     score: float
     # Cosine similarity between question and chunk: comparable across modes, used to abstain.
     similarity: float
+    ocr_confidence: float | None = None  # set when the chunk's text came from OCR
+    # Table rows within the chunk: {"start", "end"} in page offsets, "record": {column: value}.
+    records: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -42,7 +45,19 @@ class RetrievedChunk:
             "end": self.end,
             "text": self.text,
             "score": round(self.score, 6),
+            **self.span_fields(self.start, self.end),
         }
+
+    def span_fields(self, start: int, end: int) -> dict[str, object]:
+        """DESIGN.md's optional citation fields for a quote of this chunk at page offsets
+        [start, end): `ocr` and `ocr_confidence`, and the `record` of the table row it quotes."""
+        fields: dict[str, object] = {}
+        if self.ocr_confidence is not None:
+            fields |= {"ocr": True, "ocr_confidence": self.ocr_confidence}
+        rows = [r["record"] for r in self.records if r["start"] < end and start < r["end"]]
+        if len(rows) == 1:
+            fields["record"] = rows[0]
+        return fields
 
 
 class Retriever:
@@ -164,6 +179,8 @@ def _to_chunk(hit: StoredHit, score: float, query_vector: list[float]) -> Retrie
         end=payload["end"],
         score=score,
         similarity=_dot(query_vector, hit.dense) if hit.dense else 0.0,
+        ocr_confidence=payload.get("ocr_confidence"),
+        records=tuple(payload.get("records", ())),
     )
 
 

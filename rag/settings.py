@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=30, ge=0)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     watch_interval_s: float = Field(default=5.0, gt=0)  # `rag ingest --watch` rescans this often
+    # OCR of PDF pages without a text layer and of PNG/JPEG/TIFF files (Tesseract): languages
+    # joined with '+' (each needs Debian's tesseract-ocr-<lang>), the rendering DPI for PDF pages,
+    # and the limits that refuse a file with its reason instead of stalling the ingest.
+    ocr_enabled: bool = True
+    ocr_langs: str = Field(default="eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_page_timeout_s: float = Field(default=60.0, gt=0)
+    ocr_max_pages: int = Field(default=500, ge=1)
+    ocr_max_image_pixels: int = Field(default=100_000_000, ge=1_000_000)
 
     # web connector: only public addresses are fetched, except exact host:port entries here.
     web_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -28,6 +28,18 @@ class Chunk:
     end: int
     index: int
     headings: str | None = None  # Markdown heading path at the chunk's start: "Manual > Warranty"
+    ocr_confidence: float | None = None  # the page's, when its text came from OCR
+    records: tuple[dict[str, object], ...] = ()  # table rows within the chunk (pages.TableRecord)
+
+    def citation_payload(self) -> dict[str, object]:
+        """Payload fields only some chunks have: OCR (DESIGN.md `ocr`, `ocr_confidence`) and
+        table rows (page offsets and cells, for a citation's `record`)."""
+        payload: dict[str, object] = {}
+        if self.ocr_confidence is not None:
+            payload |= {"ocr": True, "ocr_confidence": self.ocr_confidence}
+        if self.records:
+            payload["records"] = list(self.records)
+        return payload
 
 
 def chunk_id(source_id: str, content_hash: str, index: int) -> str:
@@ -71,6 +83,12 @@ class Chunker:
                         end=start + len(piece),
                         index=index,
                         headings=_heading_path(headings, start) if markdown else None,
+                        ocr_confidence=page.metadata.get("ocr_confidence"),
+                        records=tuple(
+                            r
+                            for r in page.metadata.get("records", ())
+                            if r["start"] < start + len(piece) and start < r["end"]
+                        ),
                     )
                 )
         return chunks

@@ -1,9 +1,11 @@
 """Readers: a raw source's bytes → the extracted text of each page, as llama-index Documents.
 
 The extracted text is the reference for citations: a citation's `start`/`end` index into it.
-Paged formats (PDF pages, PPTX slides, XLSX sheets) give one Document per page, numbered from 1;
-the others give one Document with page None. Parsers are well-kept libraries (pypdf,
-python-docx, openpyxl, python-pptx, trafilatura); each is imported only when its format shows up.
+Paged formats (PDF pages, PPTX slides, XLSX sheets, TIFF pages) give one Document per page,
+numbered from 1; the others give one Document with page None. Parsers are well-kept libraries
+(pypdf, pdfplumber, python-docx, openpyxl, python-pptx, trafilatura; Tesseract for scans and
+images, rag.ingest.ocr); each is imported only when its format shows up. Table rows (CSV, XLSX,
+DOCX and PDF tables) become "column: value; ..." lines whose cells the page remembers.
 """
 
 import codecs
@@ -11,13 +13,15 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
+from functools import partial
 
 from llama_index.core.schema import Document
 
 from rag.connectors import RawSource
 from rag.errors import SourceError
-
-Page = tuple[str, int | None]
+from rag.ingest.ocr import OcrConfig, read_image
+from rag.ingest.pages import Page, PageWriter
+from rag.ingest.pdf import read_pdf
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -45,7 +49,7 @@ def decode_text(data: bytes) -> str:
 
 
 def _text(data: bytes) -> list[Page]:
-    return [(decode_text(data).replace("\r\n", "\n"), None)]
+    return [Page(decode_text(data).replace("\r\n", "\n"))]
 
 
 def _html(data: bytes) -> list[Page]:
@@ -55,7 +59,7 @@ def _html(data: bytes) -> list[Page]:
     text = trafilatura.extract(
         markup, include_comments=False, include_tables=True, favor_recall=True
     )
-    return [(text or _visible_text(markup), None)]
+    return [Page(text or _visible_text(markup))]
 
 
 def _visible_text(markup: str) -> str:
@@ -75,34 +79,9 @@ def _csv(data: bytes) -> list[Page]:
     if not rows:
         return []
     header, *records = rows
-    return [("\n".join(_record(header, row) for row in records if any(row)), None)]
-
-
-def _pdf(data: bytes) -> list[Page]:
-    from pypdf import PdfReader
-    from pypdf.errors import LimitReachedError, PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise SourceError("PDF is encrypted with a password")
-        pages = []
-        for n, page in enumerate(reader.pages, start=1):
-            # extract_text() swallows pypdf's decompression limit and returns "", which would
-            # report a bomb as a scan; decoding the content stream first surfaces it.
-            contents = page.get_contents()
-            if contents is not None:
-                contents.get_data()
-            pages.append((page.extract_text() or "", n))
-    except LimitReachedError:
-        raise SourceError(
-            "a PDF stream expands past the decompression limit: refused as a decompression bomb"
-        ) from None
-    except PdfReadError as exc:
-        raise SourceError(f"PDF cannot be read: {exc}") from None
-    if pages and not any(text.strip() for text, _ in pages):
-        raise SourceError("PDF has no extractable text (a scan? OCR is not supported)")
-    return pages
+    writer = PageWriter()
+    writer.table(header, records)
+    return [writer.page()]
 
 
 def _docx(data: bytes) -> list[Page]:
@@ -110,13 +89,16 @@ def _docx(data: bytes) -> list[Page]:
 
     _check_zip(data)
     doc = DocxDocument(io.BytesIO(data))
-    blocks = [p.text for p in doc.paragraphs if p.text.strip()]
+    writer = PageWriter()
+    for paragraph in doc.paragraphs:
+        if paragraph.text.strip():
+            writer.line(paragraph.text)
     for table in doc.tables:
         rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
         if rows:
             header, *records = rows
-            blocks.extend(_record(header, row) for row in records)
-    return [("\n".join(blocks), None)]
+            writer.table(header, records)
+    return [writer.page()]
 
 
 def _xlsx(data: bytes) -> list[Page]:
@@ -133,8 +115,10 @@ def _xlsx(data: bytes) -> list[Page]:
         ]
         if rows:
             header, *records = rows
-            lines = [f"Sheet: {sheet.title}", *(_record(header, row) for row in records)]
-            pages.append(("\n".join(lines), number))
+            writer = PageWriter()
+            writer.line(f"Sheet: {sheet.title}")
+            writer.table(header, records)
+            pages.append(writer.page(number))
     book.close()
     return pages
 
@@ -147,12 +131,8 @@ def _pptx(data: bytes) -> list[Page]:
     pages = []
     for number, slide in enumerate(deck.slides, start=1):
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
-        pages.append(("\n".join(texts), number))
+        pages.append(Page("\n".join(texts), number))
     return pages
-
-
-def _record(header: list[str], row: list[str]) -> str:
-    return "; ".join(f"{name}: {value}" for name, value in zip(header, row, strict=False) if value)
 
 
 def _check_zip(data: bytes) -> None:
@@ -172,22 +152,37 @@ READERS: dict[str, Callable[[bytes], list[Page]]] = {
     "txt": _text,
     "html": _html,
     "csv": _csv,
-    "pdf": _pdf,
     "docx": _docx,
     "xlsx": _xlsx,
     "pptx": _pptx,
 }
+# Formats that may need OCR, read with the OCR settings.
+OCR_READERS: dict[str, Callable[[bytes, OcrConfig], list[Page]]] = {
+    "pdf": read_pdf,
+    "png": partial(read_image, "png"),
+    "jpeg": partial(read_image, "jpeg"),
+    "tiff": partial(read_image, "tiff"),
+}
 
 
-def read_documents(source: RawSource, data: bytes) -> list[Document]:
-    """Extract `source`'s pages; raise SourceError when nothing readable is in it."""
-    reader = READERS.get(source.file_type)
-    if reader is None:
+def _pages(file_type: str, data: bytes, ocr: OcrConfig) -> list[Page]:
+    if file_type in OCR_READERS:
+        return OCR_READERS[file_type](data, ocr)
+    if file_type in READERS:
+        return READERS[file_type](data)
+    raise SourceError(f"no reader for file type {file_type!r}")
+
+
+def read_documents(source: RawSource, data: bytes, ocr: OcrConfig | None = None) -> list[Document]:
+    """Extract `source`'s pages; raise SourceError when nothing readable is in it.
+
+    `ocr` says whether and how scans and images are read (default: on, English)."""
+    if source.file_type not in READERS and source.file_type not in OCR_READERS:
         raise SourceError(f"no reader for file type {source.file_type!r}")
     if not data:
         raise SourceError("file is empty (0 bytes)")
     try:
-        pages = [(text, page) for text, page in reader(data) if text.strip()]
+        pages = [p for p in _pages(source.file_type, data, ocr or OcrConfig()) if p.text.strip()]
     except SourceError:
         raise
     except Exception as exc:  # noqa: BLE001 - a parser failing on a bad file is a per-source error
@@ -197,8 +192,8 @@ def read_documents(source: RawSource, data: bytes) -> list[Document]:
         raise SourceError("no extractable text")
     return [
         Document(
-            text=text,
-            metadata={"source": source.source_id, "file_type": source.file_type, "page": page},
+            text=page.text,
+            metadata={"source": source.source_id, "file_type": source.file_type, **page.metadata()},
         )
-        for text, page in pages
+        for page in pages
     ]

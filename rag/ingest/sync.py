@@ -21,6 +21,7 @@ from rag.embed import DenseEmbedder, SparseEncoder
 from rag.errors import RagError
 from rag.ingest.chunking import Chunk, Chunker, chunk_id, document_id
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
+from rag.ingest.ocr import OcrConfig
 from rag.ingest.readers import read_documents
 from rag.store import ChunkPoint, VectorStore
 
@@ -84,6 +85,7 @@ class Indexer:
         sparse: SparseEncoder,
         chunker: Chunker,
         recipe: dict[str, object],
+        ocr: OcrConfig | None = None,
     ) -> None:
         self._ledger = ledger
         self._store = store
@@ -91,6 +93,7 @@ class Indexer:
         self._sparse = sparse
         self._chunker = chunker
         self._recipe = recipe
+        self._ocr = ocr
         self._run_lock = threading.Lock()
 
     def sync(
@@ -163,7 +166,7 @@ class Indexer:
                     return None
                 gone[content_hash] = moved_from  # its chunks are incomplete: index afresh
             chunks = self._chunker.chunk(
-                source.source_id, content_hash, read_documents(source, data)
+                source.source_id, content_hash, read_documents(source, data, self._ocr)
             )
         except (RagError, OSError, ValueError) as exc:
             self._fail(source, exc, collection, report)
@@ -208,6 +211,7 @@ class Indexer:
                         "chunk_index": chunk.index,
                         "headings": chunk.headings,
                         "tags": tags,
+                        **chunk.citation_payload(),
                     },
                 )
                 for chunk in p.chunks

@@ -37,7 +37,7 @@ def test_folder_scan_finds_supported_files_recursively(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.md").write_text("# A")
     (tmp_path / "sub" / "b.txt").write_text("B")
-    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    (tmp_path / "drawing.svg").write_bytes(b"<svg/>")
     (tmp_path / ".hidden.md").write_text("secret")
 
     scan = scan_path(tmp_path, max_file_bytes=1000)
@@ -70,8 +70,8 @@ def test_oversized_and_missing_files_are_failures(tmp_path: Path) -> None:
 
 
 def test_explicit_unsupported_file_is_a_failure(tmp_path: Path) -> None:
-    file = tmp_path / "photo.jpg"
-    file.write_bytes(b"jpg")
+    file = tmp_path / "photo.heic"
+    file.write_bytes(b"heic")
     assert "unsupported file type" in scan_path(file, 1000).failures[0].error
 
 

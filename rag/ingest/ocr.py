@@ -1,0 +1,161 @@
+"""OCR: page images → text, with Tesseract (Debian `tesseract-ocr`) through pytesseract.
+
+Used for image files (PNG, JPEG, TIFF with its pages) and for PDF pages without a text layer
+(rendered with pypdfium2 in rag.ingest.pdf). Every limit is checked before work is done: an image
+over the pixel limit is refused from its header (an image bomb never gets decoded), a file with
+more pages to OCR than the page limit is refused before the first, and each page has a time
+limit, so one scan cannot stall the rest of an ingest.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rag.errors import SourceError
+from rag.ingest.pages import Page
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from rag.settings import Settings
+
+MISSING_TESSERACT = (
+    "OCR needs Tesseract, which is not installed: install the Debian package tesseract-ocr "
+    "(apt-get install tesseract-ocr tesseract-ocr-eng, or `make install`)"
+)
+IMAGE_FORMATS = ("PNG", "JPEG", "TIFF")
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    enabled: bool = True
+    langs: str = "eng"  # Tesseract languages joined with '+', e.g. "eng+deu"
+    dpi: int = 300
+    page_timeout_s: float = 60.0
+    max_pages: int = 500
+    max_image_pixels: int = 100_000_000
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "OcrConfig":
+        return cls(
+            enabled=settings.ocr_enabled,
+            langs=settings.ocr_langs,
+            dpi=settings.ocr_dpi,
+            page_timeout_s=settings.ocr_page_timeout_s,
+            max_pages=settings.ocr_max_pages,
+            max_image_pixels=settings.ocr_max_image_pixels,
+        )
+
+    def check_enabled(self, what: str) -> None:
+        if not self.enabled:
+            raise SourceError(f"{what} needs OCR, which is off (RAG_OCR_ENABLED=false)")
+
+    def check_page_count(self, pages: int) -> None:
+        if pages > self.max_pages:
+            raise SourceError(
+                f"{pages} pages to OCR, over the {self.max_pages}-page limit (RAG_OCR_MAX_PAGES)"
+            )
+
+    def check_pixels(self, width: int, height: int) -> None:
+        if width * height > self.max_image_pixels:
+            raise SourceError(
+                f"image is {width} x {height} pixels, over the {self.max_image_pixels:,}-pixel "
+                "limit (RAG_OCR_MAX_IMAGE_PIXELS): refused as an image bomb"
+            )
+
+
+def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
+    """One page image → its text and Tesseract's mean word confidence (0-1)."""
+    import pytesseract
+
+    try:
+        data = pytesseract.image_to_data(
+            image,
+            lang=config.langs,
+            timeout=config.page_timeout_s,
+            output_type=pytesseract.Output.DICT,
+        )
+    except pytesseract.TesseractNotFoundError:
+        raise SourceError(MISSING_TESSERACT) from None
+    except pytesseract.TesseractError as exc:
+        raise SourceError(_tesseract_failure(str(exc.message), config.langs)) from None
+    except RuntimeError as exc:  # pytesseract's only signal for its timeout
+        if "timeout" not in str(exc):
+            raise
+        where = f"page {number}" if number is not None else "the image"
+        raise SourceError(
+            f"OCR of {where} took longer than {config.page_timeout_s:g} s (RAG_OCR_PAGE_TIMEOUT_S)"
+        ) from None
+    text, confidences = _layout(data)
+    confidence = sum(confidences) / len(confidences) / 100 if confidences else 0.0
+    return Page(text, number, ocr_confidence=round(confidence, 4))
+
+
+def _layout(data: dict[str, list]) -> tuple[str, list[float]]:
+    """Tesseract's words → lines (a word's block, paragraph and line), paragraphs apart by a
+    blank line; and the confidence of each word."""
+    lines: list[list[str]] = []
+    confidences: list[float] = []
+    previous: tuple[int, int, int] | None = None
+    for word, conf, block, par, line in zip(
+        data["text"], data["conf"], data["block_num"], data["par_num"], data["line_num"],
+        strict=True,
+    ):  # fmt: skip
+        word = word.strip()
+        if not word:
+            continue
+        key = (block, par, line)
+        if key != previous:
+            if previous is not None and key[:2] != previous[:2]:
+                lines.append([])
+            lines.append([])
+            previous = key
+        lines[-1].append(word)
+        if float(conf) >= 0:
+            confidences.append(float(conf))
+    return "\n".join(" ".join(words) for words in lines), confidences
+
+
+def _tesseract_failure(message: str, langs: str) -> str:
+    if "Failed loading language" in message or "Error opening data file" in message:
+        packages = ", ".join(f"tesseract-ocr-{lang}" for lang in langs.split("+"))
+        return f"OCR language {langs!r} is not installed: install the Debian package {packages}"
+    return f"Tesseract failed: {message.strip().splitlines()[-1] if message.strip() else '?'}"
+
+
+def read_image(file_type: str, data: bytes, config: OcrConfig) -> list[Page]:
+    """An image file's pages (a TIFF may hold several), each OCR'd."""
+    config.check_enabled(f"a {file_type.upper()} image")
+    return [recognize(frame, config, number) for number, frame in _frames(data, file_type, config)]
+
+
+def _frames(data: bytes, file_type: str, config: OcrConfig) -> Iterator[tuple[int | None, "Image"]]:
+    import io
+
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        # Any of the three formats, whatever the name says (photos are often misnamed).
+        image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise SourceError(f"refused as an image bomb: {exc}") from None
+    except UnidentifiedImageError:
+        raise SourceError(f"file is not a readable {file_type.upper()} image") from None
+    frames = getattr(image, "n_frames", 1)
+    config.check_page_count(frames)
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        config.check_pixels(*frame.size)
+        yield (index + 1 if frames > 1 else None), _for_ocr(frame)
+
+
+def _for_ocr(image: "Image") -> "Image":
+    """Upright greyscale pixels on white: a camera's EXIF rotation applied, transparency
+    flattened (a transparent background would read as black), palettes and CMYK converted."""
+    from PIL import Image, ImageOps
+
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, "white")
+        image = Image.alpha_composite(background, rgba)
+    return image.convert("L")

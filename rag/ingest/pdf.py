@@ -1,0 +1,93 @@
+"""PDF pages: the text layer read with pypdf, tables as records (pdfplumber), and pages without
+a text layer OCR'd from a pypdfium2 rendering. A mixed PDF gets both; every page keeps its own
+number, which is the citation page.
+"""
+
+import io
+import math
+import threading
+
+from rag.errors import SourceError
+from rag.ingest.ocr import OcrConfig, recognize
+from rag.ingest.pages import Page
+from rag.ingest.pdf_tables import pages_with_tables
+
+# PDFium is not thread-safe: an ingest job and a CLI-less server may render at the same time.
+_PDFIUM_LOCK = threading.Lock()
+
+
+def read_pdf(data: bytes, ocr: OcrConfig) -> list[Page]:
+    texts = _text_layer(data)
+    scanned = [n for n, text in enumerate(texts, start=1) if not text.strip()]
+    if len(scanned) == len(texts):
+        if not ocr.enabled:
+            raise SourceError("PDF has no extractable text (a scan? OCR is off: RAG_OCR_ENABLED)")
+    elif scanned and not ocr.enabled:
+        scanned = []  # a mixed PDF with OCR off: its text pages are still worth indexing
+    ocr.check_page_count(len(scanned))
+    with_text = [n for n, text in enumerate(texts, start=1) if text.strip()]
+    tables = pages_with_tables(data, with_text) if with_text else {}
+    recognized = {page.number: page for page in _ocr_pages(data, scanned, ocr)}
+    return [
+        tables.get(n) or recognized.get(n) or Page(text, n) for n, text in enumerate(texts, start=1)
+    ]
+
+
+def _text_layer(data: bytes) -> list[str]:
+    """Each page's text as pypdf extracts it ("" for a page without a text layer)."""
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError, PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise SourceError("PDF is encrypted with a password")
+        texts = []
+        for page in reader.pages:
+            # extract_text() swallows pypdf's decompression limit and returns "", which would
+            # report a bomb as a scan; decoding the content stream first surfaces it.
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+            texts.append(page.extract_text() or "")
+    except LimitReachedError:
+        raise SourceError(
+            "a PDF stream expands past the decompression limit: refused as a decompression bomb"
+        ) from None
+    except PdfReadError as exc:
+        raise SourceError(f"PDF cannot be read: {exc}") from None
+    return texts
+
+
+def _ocr_pages(data: bytes, numbers: list[int], ocr: OcrConfig) -> list[Page]:
+    """Render each listed page (1-based) at the OCR resolution and read it with Tesseract."""
+    if not numbers:
+        return []
+    import pypdfium2
+
+    with _PDFIUM_LOCK:
+        document = pypdfium2.PdfDocument(data)
+    try:
+        pages = []
+        for number in numbers:
+            with _PDFIUM_LOCK:
+                image = _render(document[number - 1], ocr)
+            pages.append(recognize(image, ocr, number))  # Tesseract runs outside the lock
+        return pages
+    finally:
+        with _PDFIUM_LOCK:
+            document.close()
+
+
+def _render(page, ocr: OcrConfig):  # noqa: ANN001, ANN202 - pypdfium2's PdfPage → PIL image
+    """The page in greyscale at the OCR DPI, scaled down to stay within the pixel limit (a page
+    can declare any size: a 200-inch page at 300 DPI would be 3.6 billion pixels)."""
+    width, height = page.get_size()  # in points, 1/72 inch
+    scale = ocr.dpi / 72
+    pixels = width * height * scale * scale
+    if pixels > ocr.max_image_pixels:
+        scale *= math.sqrt(ocr.max_image_pixels / pixels)
+    try:
+        return page.render(scale=scale, grayscale=True).to_pil()
+    finally:
+        page.close()
