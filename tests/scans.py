@@ -1,7 +1,9 @@
 """Scans made on the spot: known text rendered with Pillow as a page image, optionally tilted and
-noised like a sheet through a cheap scanner, and saved as PNG, JPEG, TIFF or an image-only PDF.
+noised like a sheet through a cheap scanner, and saved as PNG, JPEG, TIFF or an image-only PDF;
+and a text PDF holding a ruled table.
 
-Shared by the OCR tests and bench/ocr.py (which scores Tesseract's words against the text).
+Shared by the OCR and PDF table tests and bench/ocr.py (which scores Tesseract's words against
+the text).
 """
 
 import difflib
@@ -74,6 +76,33 @@ def mixed_pdf(text_lines: list[str], scan: Image.Image, dpi: int = 300) -> bytes
         pdf.cell(0, 18, line, new_x="LMARGIN", new_y="NEXT")
     pdf.add_page()
     pdf.image(scan, x=0, y=0, w=scan.width * 72 / dpi, h=scan.height * 72 / dpi)
+    return bytes(pdf.output())
+
+
+PRICE_TABLE = [
+    ("Model", "Capacity", "Price", "Warranty"),
+    ("Aurora K1", "10 kWh", "5,900 EUR", "8 years"),
+    ("Aurora K2", "13.5 kWh", "7,450 EUR", "10 years"),
+    ("Aurora K3 Max", "20 kWh", "10,200 EUR", "12 years"),
+]
+
+
+def table_pdf(rows: list[tuple[str, ...]] = PRICE_TABLE) -> bytes:
+    """A one-page text PDF: a sentence, a ruled table (first row = column names), a sentence."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Battery price list 2026. Prices include VAT.")
+    pdf.ln(4)
+    with pdf.table() as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(4)
+    pdf.multi_cell(0, 6, "Installation is quoted separately by the service centre.")
     return bytes(pdf.output())
 
 

@@ -7,6 +7,8 @@ more pages to OCR than the page limit is refused before the first, and each page
 limit, so one scan cannot stall the rest of an ingest.
 """
 
+import io
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -130,13 +132,14 @@ def read_image(file_type: str, data: bytes, config: OcrConfig) -> list[Page]:
 
 
 def _frames(data: bytes, file_type: str, config: OcrConfig) -> Iterator[tuple[int | None, "Image"]]:
-    import io
-
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
-        # Any of the three formats, whatever the name says (photos are often misnamed).
-        image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+        with warnings.catch_warnings():
+            # Pillow warns past 89 Mpx; our own limit (checked below) decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Any of the three formats, whatever the name says (photos are often misnamed).
+            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
     except Image.DecompressionBombError as exc:
         raise SourceError(f"refused as an image bomb: {exc}") from None
     except UnidentifiedImageError:
