@@ -7,9 +7,11 @@
 """
 
 import os
+import signal
 import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -60,8 +62,52 @@ def ui_for(api_url: str, tmp_path: Path) -> Iterator[str]:
         "STREAMLIT_SERVER_PORT": str(port),
     }
     url = f"http://127.0.0.1:{port}"
-    with running([RAG, "ui"], env, f"{url}/_stcore/health", tmp_path / "ui.log"):
-        yield url
+    try:
+        with running([RAG, "ui"], env, f"{url}/_stcore/health", tmp_path / "ui.log"):
+            yield url
+    finally:
+        # `rag ui` runs Streamlit as its child, which outlives it when only `rag ui` is stopped.
+        _stop_all(_processes_marked(_port_marker(url)))
+
+
+def _port_marker(url: str) -> str:
+    """What the environment of `rag ui` and of the Streamlit process it starts holds."""
+    return f"STREAMLIT_SERVER_PORT={url.rsplit(':', 1)[1]}"
+
+
+def _processes_marked(marker: str) -> list[int]:
+    """Processes whose environment holds `marker` (read from /proc; a child whose parent is
+    gone is found too)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def test_the_ui_server_stops_when_its_block_ends_even_on_failure(tmp_path: Path) -> None:
+    marker = ""
+    with pytest.raises(KeyError), ui_for(f"http://127.0.0.1:{free_port()}", tmp_path) as url:
+        marker = _port_marker(url)
+        assert _processes_marked(marker), "the UI should be running inside the block"
+        raise KeyError("a failing test")
+    assert _processes_marked(marker) == []
+
+
+def _stop_all(pids: list[int]) -> None:
+    def signal_all(signum: int) -> None:
+        for pid in pids:
+            with suppress(ProcessLookupError):  # it ended by itself meanwhile
+                os.kill(pid, signum)
+
+    signal_all(signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    signal_all(signal.SIGKILL)
 
 
 def _ask(page: Page, question: str) -> None:
