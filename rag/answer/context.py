@@ -73,7 +73,7 @@ def rank_evidence(
         held = focus.terms & stems(text)
         coverage = sum(weight[t] for t in held) / total if focus.terms else 1.0
         typed = focus.has_answer_type(text)
-        answer_like = is_answer_like(span)
+        answer_like = is_answer_like(span, focus.asks_for_link)
         score = (
             W_DENSE * cosine
             + W_TERMS * coverage
@@ -119,11 +119,11 @@ def with_lead(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
     return [evidence] if lead is None else [lead, evidence]
 
 
-def is_answer_like(span: SourceSpan) -> bool:
-    """Not a heading, a question, markup, an instruction, an uncomputed calculation or a
-    fragment too short to state anything."""
+def is_answer_like(span: SourceSpan, link_asked: bool = False) -> bool:
+    """Not a heading, a question, markup, an instruction, an unasked link, an uncomputed
+    calculation or a fragment too short to state anything."""
     text = span.text
-    if text.endswith("?") or never_an_answer(text) or _is_heading(span):
+    if text.endswith("?") or never_an_answer(text, link_asked) or _is_heading(span):
         return False
     return len(span.words) >= 3 or _is_table_row(span)
 

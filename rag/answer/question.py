@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.answer.text import STOPWORDS, digits_for_number_words, numbers_in, stem, words
+from rag.answer.text import LINK, STOPWORDS, digits_for_number_words, numbers_in, stem, words
 
-AnswerType = Literal["quantity", "date", "person", "any"]
+AnswerType = Literal["quantity", "date", "person", "link", "any"]
 
 _QUANTITY_ASK = re.compile(
     r"\bhow (many|much|long|far|heavy|big|large|high|old|fast|quickly|often|efficient)\b"
@@ -24,6 +24,7 @@ _QUANTITY_ASK = re.compile(
     re.I,
 )
 _DATE_ASK = re.compile(r"\bwhen\b|\bwhat (date|year|day|month)\b|\bwhich (date|year|day)\b", re.I)
+_LINK_ASK = re.compile(r"\b(url|link|website|web ?site|web address|web page|homepage)s?\b", re.I)
 _PERSON_ASK = re.compile(r"^\s*(who|whom)\b|\bwhich person\b|\bwhat is the name of\b", re.I)
 # Words that only ask: they say nothing of what the answer is about.
 _ASKING = STOPWORDS | frozenset(
@@ -91,6 +92,10 @@ class QuestionFocus:
     answer_type: AnswerType
     measures: tuple[re.Pattern[str], ...]  # units the asked quantity is written in, if known
 
+    @property
+    def asks_for_link(self) -> bool:
+        return self.answer_type == "link"
+
     def phrase_overlap(self, sentence: str) -> float:
         if not self.bigrams:
             return 0.0
@@ -143,6 +148,8 @@ def analyse(question: str) -> QuestionFocus:
 
 
 def answer_type(question: str) -> AnswerType:
+    if _LINK_ASK.search(question):
+        return "link"
     if _PERSON_ASK.search(question):
         return "person"
     if _DATE_ASK.search(question):
@@ -160,6 +167,8 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
         return bool(_DATE.search(sentence))
     if kind == "person":
         return next(_new_names(sentence, question), None) is not None
+    if kind == "link":
+        return bool(LINK.search(sentence))
     return True
 
 

@@ -161,22 +161,26 @@ def _words_to_number(phrase: str) -> str:
 
 
 # An answer sentence that is none of these, whatever a source says: markup or template
-# fragments, an instruction aimed at the reader or the model (copied from a document), or a
-# computation the calculator did not make.
+# fragments, an instruction aimed at the reader or the model (copied from a document), a link
+# nobody asked for, or a computation the calculator did not make.
 _INSTRUCTION = re.compile(
     r"^\W*(always|never|ignore|disregard|forget|append|print|reveal|output|respond|reply|"
-    r"pretend|new rule|system)\b|https?://|\bwww\.",
+    r"pretend|new rule|system)\b",
     re.I,
 )
+LINK = re.compile(r"https?://|\bwww\.", re.I)
 _COMPUTATION = re.compile(r"\d\s*[-+*/×÷^x]\s*[\d(].*=|=\s*=")
 
 
-def never_an_answer(sentence: str) -> str | None:
-    """Why `sentence` may not be an answer sentence, or None."""
+def never_an_answer(sentence: str, link_asked: bool = False) -> str | None:
+    """Why `sentence` may not be an answer sentence, or None. A link is one only when the
+    question asks for one (`link_asked`): documents plant links for the model to repeat."""
     if MARKUP.search(sentence):
         return "markup"
     if _INSTRUCTION.search(sentence):
         return "an instruction"
+    if LINK.search(sentence) and not link_asked:
+        return "a link the question did not ask for"
     if _COMPUTATION.search(sentence):
         return "a computation the calculator did not make"
     return None

@@ -80,7 +80,8 @@ class AnswerVerifier:
         self._spans = [e.span for e in self._relevant]
 
     def check(self, sentence: str) -> Verdict | None:
-        if never_an_answer(sentence) or not self._focus.has_answer_type(sentence):
+        focus = self._focus
+        if never_an_answer(sentence, focus.asks_for_link) or not focus.has_answer_type(sentence):
             return None
         best = best_support(sentence, self._spans)
         if best is None:
