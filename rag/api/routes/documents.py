@@ -1,14 +1,19 @@
+import mimetypes
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 
 from rag.api.deps import Metrics, Rag
 from rag.catalog import document_json
-from rag.connectors.files import scan_path
-from rag.errors import InvalidInputError, NotFoundError, UnprocessableError
+from rag.errors import InvalidInputError, NotFoundError, SourceError, UnprocessableError
 from rag.ingest.chunking import document_id
+from rag.ingest.confine import open_exact
+from rag.ingest.sources import scans_for
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -61,8 +66,8 @@ def upload_documents(
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    max_bytes = rag.settings.max_file_bytes
-    report = rag.indexer.sync([scan_path(path, max_bytes) for path in paths], name)
+    scans = scans_for([str(p) for p in paths], rag.settings, roots=[rag.uploads.root])
+    report = rag.indexer.sync(scans, name)
     metrics.observe_ingest(report)
     for failure in report.failed:
         rag.uploads.discard(failure["source"])
@@ -80,16 +85,40 @@ def get_document(document_id: str, rag: Rag, collection: str | None = None) -> d
     return document_json(rag.catalog.document(rag.collection(collection), document_id))
 
 
-@router.get("/{document_id}/content", response_class=FileResponse)
-def document_content(document_id: str, rag: Rag, collection: str | None = None) -> FileResponse:
-    """The original file, for source links. Web pages are not kept: open their URL instead."""
+@router.get(
+    "/{document_id}/content",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def document_content(
+    document_id: str, rag: Rag, collection: str | None = None
+) -> StreamingResponse:
+    """The original file, for source links. Web pages are not kept: open their URL instead.
+
+    The file is opened at exactly the path it was indexed from, following no symlink, and sent
+    from that descriptor: a file or folder swapped for a symlink since is not served.
+    """
     record = rag.catalog.document(rag.collection(collection), document_id)
     if "://" in record.source_id:
         raise NotFoundError(f"{record.source_id} is a web page; its original is at that URL")
     path = Path(record.source_id)
-    if not path.is_file():
-        raise NotFoundError(f"{path.name} is no longer on disk; re-ingest or delete it")
-    return FileResponse(path, filename=path.name, headers=_CONTENT_HEADERS)
+    try:
+        file = os.fdopen(open_exact(path), "rb")
+    except SourceError as exc:
+        raise NotFoundError(f"{path.name} cannot be served: {exc}") from None
+    headers = {
+        **_CONTENT_HEADERS,
+        "Content-Length": str(os.fstat(file.fileno()).st_size),
+        "Content-Disposition": f"attachment; filename*=utf-8''{quote(path.name)}",
+    }
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return StreamingResponse(_blocks(file), media_type=media_type, headers=headers)
+
+
+def _blocks(file) -> Iterator[bytes]:
+    with file:
+        while block := file.read(1 << 16):
+            yield block
 
 
 @router.delete("/{document_id}")

@@ -1,0 +1,52 @@
+"""rag.ingest.confine: a file is opened at exactly its path, no symlink followed, inside roots."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rag.errors import SourceError
+from rag.ingest.confine import open_exact, read_confined
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    (tmp_path / "docs" / "sub" / "a.txt").write_text("inside")
+    (tmp_path / "secret.txt").write_text("outside")
+    return tmp_path
+
+
+def test_a_plain_file_opens_and_reads(folder: Path) -> None:
+    os.close(open_exact(folder / "docs" / "sub" / "a.txt"))
+    assert read_confined(folder / "docs/sub/a.txt", [folder / "docs"], 100) == b"inside"
+
+
+@pytest.mark.parametrize("path", ["docs/sub/../sub/a.txt", "docs/sub"])
+def test_unnormalised_paths_and_folders_are_refused(folder: Path, path: str) -> None:
+    with pytest.raises(SourceError):
+        os.close(open_exact(Path(f"{folder}/{path}")))
+
+
+def test_a_symlink_anywhere_along_the_path_is_refused(folder: Path) -> None:
+    (folder / "link.txt").symlink_to(folder / "secret.txt")
+    (folder / "docs" / "linked").symlink_to(folder / "docs" / "sub")
+    for path in (folder / "link.txt", folder / "docs" / "linked" / "a.txt"):
+        with pytest.raises(SourceError, match="symlink"):
+            open_exact(path)
+
+
+def test_a_fifo_does_not_hang_and_is_refused(folder: Path) -> None:
+    os.mkfifo(folder / "docs" / "pipe.txt")
+    with pytest.raises(SourceError, match="regular file"):
+        open_exact(folder / "docs" / "pipe.txt")
+
+
+def test_read_confined_follows_links_only_into_the_roots_and_bounds_size(folder: Path) -> None:
+    (folder / "docs" / "in.txt").symlink_to(folder / "docs" / "sub" / "a.txt")
+    (folder / "docs" / "out.txt").symlink_to(folder / "secret.txt")
+    assert read_confined(folder / "docs" / "in.txt", [folder / "docs"], 100) == b"inside"
+    with pytest.raises(SourceError, match="outside"):
+        read_confined(folder / "docs" / "out.txt", [folder / "docs"], 100)
+    with pytest.raises(SourceError, match="limit"):
+        read_confined(folder / "docs" / "sub" / "a.txt", [folder / "docs"], 3)
