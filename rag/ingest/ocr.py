@@ -8,6 +8,7 @@ limit, so one scan cannot stall the rest of an ingest.
 """
 
 import io
+import subprocess
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,7 +81,8 @@ def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
     except pytesseract.TesseractNotFoundError:
         raise SourceError(MISSING_TESSERACT) from None
     except pytesseract.TesseractError as exc:
-        raise SourceError(_tesseract_failure(str(exc.message), config.langs)) from None
+        last = str(exc.message).strip().splitlines()[-1:] or ["?"]
+        raise SourceError(f"Tesseract failed: {last[0]}") from None
     except RuntimeError as exc:  # pytesseract's only signal for its timeout
         if "timeout" not in str(exc):
             raise
@@ -118,16 +120,35 @@ def _layout(data: dict[str, list]) -> tuple[str, list[float]]:
     return "\n".join(" ".join(words) for words in lines), confidences
 
 
-def _tesseract_failure(message: str, langs: str) -> str:
-    if "Failed loading language" in message or "Error opening data file" in message:
-        packages = ", ".join(f"tesseract-ocr-{lang}" for lang in langs.split("+"))
-        return f"OCR language {langs!r} is not installed: install the Debian package {packages}"
-    return f"Tesseract failed: {message.strip().splitlines()[-1] if message.strip() else '?'}"
+def check_tesseract(config: OcrConfig) -> None:
+    """Before a file's first page: Tesseract runs and has every language asked for (given a
+    language it lacks beside one it has, it would silently read with the one it has)."""
+    import pytesseract
+
+    try:
+        listed = subprocess.run(  # noqa: S603 - the Tesseract binary, fixed arguments, no shell
+            [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except OSError:
+        raise SourceError(MISSING_TESSERACT) from None
+    installed = set(listed.stdout.split())
+    missing = [lang for lang in config.langs.split("+") if lang not in installed]
+    if missing:
+        packages = ", ".join(f"tesseract-ocr-{lang}" for lang in missing)
+        raise SourceError(
+            f"OCR language {'+'.join(missing)!r} is not installed (RAG_OCR_LANGS): "
+            f"install the Debian package {packages}"
+        )
 
 
 def read_image(file_type: str, data: bytes, config: OcrConfig) -> list[Page]:
     """An image file's pages (a TIFF may hold several), each OCR'd."""
     config.check_enabled(f"a {file_type.upper()} image")
+    check_tesseract(config)
     return [recognize(frame, config, number) for number, frame in _frames(data, file_type, config)]
 
 

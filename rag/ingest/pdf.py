@@ -8,7 +8,7 @@ import math
 import threading
 
 from rag.errors import SourceError
-from rag.ingest.ocr import OcrConfig, recognize
+from rag.ingest.ocr import OcrConfig, check_tesseract, recognize
 from rag.ingest.pages import Page
 from rag.ingest.pdf_tables import pages_with_tables
 
@@ -64,6 +64,8 @@ def _ocr_pages(data: bytes, numbers: list[int], ocr: OcrConfig) -> list[Page]:
     if not numbers:
         return []
     import pypdfium2
+
+    check_tesseract(ocr)
 
     with _PDFIUM_LOCK:
         document = pypdfium2.PdfDocument(data)

@@ -42,9 +42,14 @@ class FakeTesseract:
 
 
 @pytest.fixture
-def tesseract(monkeypatch: pytest.MonkeyPatch) -> FakeTesseract:
+def tesseract(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeTesseract:
     fake = FakeTesseract()
     monkeypatch.setattr(pytesseract, "image_to_data", fake)
+    # What `tesseract --list-langs` prints where only English is installed.
+    binary = tmp_path / "tesseract"
+    binary.write_text('#!/bin/sh\necho "List of available languages (2):"; echo eng; echo osd\n')
+    binary.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(binary))
     return fake
 
 
@@ -152,8 +157,15 @@ def test_missing_tesseract_is_one_line_naming_the_package(monkeypatch: pytest.Mo
     assert "\n" not in MISSING_TESSERACT and "tesseract-ocr" in MISSING_TESSERACT
 
 
+def test_a_language_not_installed_is_named_with_its_package(tesseract: FakeTesseract) -> None:
+    data = image_bytes([render_page(LINES, 72)], "PNG")
+    with pytest.raises(SourceError, match=r"'deu' is not installed .*package tesseract-ocr-deu$"):
+        _read(data, "png", OcrConfig(langs="eng+deu"))
+    assert tesseract.sizes == []
+
+
 def test_a_page_over_the_time_limit_names_the_page_and_the_setting(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tesseract: FakeTesseract
 ) -> None:
     def slow(image: Image.Image, **kwargs: object) -> dict[str, list]:
         assert kwargs["timeout"] == 2.5
