@@ -23,6 +23,7 @@ from rag.store import Filters, VectorStore
 
 if TYPE_CHECKING:
     from rag.answer.types import AskRequest
+    from rag.models.library import ActiveModel
     from rag.retrieve import RetrievedChunk
 
 log = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ class RagApp:
         from rag.llm.local import LlamaCppChatModel, resolve_model_path
 
         return LlamaCppChatModel(
-            resolve_model_path(s.llm_model_path),
+            resolve_model_path(self.local_model_choice.path),
             n_ctx=s.llm_n_ctx,
             n_threads=s.llm_n_threads,
             n_batch=s.llm_n_batch,
@@ -213,6 +214,14 @@ class RagApp:
             seed=s.llm_seed,
             adapters={n: p.expanduser() for n, p in s.llm_lora_adapters.items()},
         )
+
+    @cached_property
+    def local_model_choice(self) -> "ActiveModel":
+        """The GGUF the local model loads, fixed once read: a `rag models use` made while the
+        server runs takes effect at its next start."""
+        from rag.models.library import active_model
+
+        return active_model(self.settings)
 
     @cached_property
     def judge(self):

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import typer
 
-from rag.cli import catalog, checks, ingest, query, servers
+from rag.cli import catalog, checks, ingest, models, query, servers
 from rag.errors import InvalidInputError, RagError
 
 cli = typer.Typer(
@@ -25,6 +25,7 @@ cli.command()(query.search)
 cli.command()(ingest.reindex)
 cli.add_typer(catalog.collections_cli, name="collections")
 cli.add_typer(catalog.docs_cli, name="docs")
+cli.add_typer(models.models_cli, name="models")
 cli.command()(servers.serve)
 cli.command()(servers.ui)
 cli.command(name="eval")(checks.eval_)
