@@ -22,7 +22,7 @@ from rag.settings import RetrievalMode, Settings
 from rag.store import Filters, VectorStore
 
 if TYPE_CHECKING:
-    from rag.answer.types import AskRequest
+    from rag.answer.types import AskRequest, AskResult
     from rag.models.library import ActiveModel
     from rag.retrieve import RetrievedChunk
 
@@ -73,9 +73,13 @@ class RagApp:
         adapter: str | None = None,
         conversation_id: str | None = None,
     ) -> "AskRequest":
-        """The one request the answer stage takes, settings filling what the caller left out."""
+        """The one request the answer stage takes, settings filling what the caller left out.
+        A conversation's stored turns are its history (an unknown id is NotFoundError)."""
         from rag.answer.types import AskRequest
 
+        if conversation_id is not None:
+            history = self.conversations.history(conversation_id)
+            collection = collection or self.conversations.summary(conversation_id)["collection"]
         return AskRequest(
             question,
             self.collection(collection),
@@ -86,6 +90,16 @@ class RagApp:
             adapter,
             conversation_id,
         )
+
+    def answer_json(self, request: "AskRequest", result: "AskResult") -> dict[str, object]:
+        """The `ask --json` shape; an answer in a conversation is stored as a turn (`turn_id`),
+        a stateless one stores nothing and has no `conversation_id`."""
+        shown = {**result.to_json(), "conversation_id": request.conversation_id}
+        if request.conversation_id is not None:
+            shown["turn_id"] = self.conversations.append(
+                request.conversation_id, request.question, request.collection, shown
+            )
+        return shown
 
     def search(self, request: "AskRequest") -> list["RetrievedChunk"]:
         """Retrieval only (`rag search`, `/v1/search`): the request's question is the query."""
@@ -162,6 +176,12 @@ class RagApp:
         from rag.feedback import FeedbackLog
 
         return FeedbackLog(self.data_dir.root / "feedback.sqlite3")
+
+    @cached_property
+    def conversations(self):
+        from rag.conversations import ConversationStore
+
+        return ConversationStore(self.data_dir.root / "conversations.sqlite3")
 
     @cached_property
     def uploads(self):
@@ -280,8 +300,9 @@ class RagApp:
         return evidence_signal
 
     def close(self) -> None:
-        if "feedback" in self.__dict__:
-            self.feedback.close()
+        for log in ("feedback", "conversations"):
+            if log in self.__dict__:
+                self.__dict__[log].close()
         self.store.close()
         self.ledger.close()
         self.data_dir.release()

@@ -18,7 +18,16 @@ from pydantic import BaseModel
 
 from rag.api.limits import BodySizeLimit
 from rag.api.metrics import ApiMetrics, RequestMetrics
-from rag.api.routes import chat, collections, documents, feedback, health, ingest, query
+from rag.api.routes import (
+    chat,
+    collections,
+    conversations,
+    documents,
+    feedback,
+    health,
+    ingest,
+    query,
+)
 from rag.errors import (
     IndexLockedError,
     InvalidInputError,
@@ -93,12 +102,12 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
         api.add_middleware(
             CORSMiddleware,
             allow_origins=settings.api_cors_origins,
-            allow_methods=["GET", "POST", "DELETE"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
             expose_headers=["Retry-After"],
         )
     api.include_router(health.router)
-    for module in (query, collections, documents, chat, feedback, ingest):
+    for module in (query, collections, documents, chat, conversations, feedback, ingest):
         api.include_router(module.router, responses=ERROR_RESPONSES)
 
     @api.exception_handler(RagError)
@@ -131,7 +140,7 @@ class ErrorBody(BaseModel):
 _ERROR_MEANINGS = {
     400: "The request is invalid (the message says what to fix)",
     401: "Missing or wrong API key",
-    404: "No such collection, document or job",
+    404: "No such collection, document, job or conversation",
     409: "The data directory or collection is in a conflicting state",
     413: "The body or an uploaded file is over its size limit",
     415: "An uploaded file is of an unsupported type",

@@ -1,18 +1,24 @@
 """`rag ask` and `rag search`: through the live server when one owns the index, else here."""
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rag.cli import common
 from rag.cli.options import CollectionOpt, FilterOpt, JsonOpt, ModeOpt, TopKOpt
 
+if TYPE_CHECKING:
+    from rag.app import RagApp
+
 
 def ask(
     question: Annotated[str, typer.Argument(help="The question.")],
     collection: CollectionOpt = None,
-    conversation: Annotated[str | None, typer.Option("--conversation")] = None,
+    conversation: Annotated[
+        str | None,
+        typer.Option("--conversation", help="A saved conversation: its turns are the history."),
+    ] = None,
     top_k: TopKOpt = None,
     mode: ModeOpt = None,
     filter_: FilterOpt = None,
@@ -35,21 +41,20 @@ def ask(
         "conversation_id": conversation,
         "adapter": adapter,
     }
-    result = common.via_server_or_local(
-        "/v1/query",
-        body,
-        lambda app: app.answers.ask(
-            app.ask_request(
-                question,
-                collection,
-                top_k,
-                mode,
-                filters,
-                adapter=adapter,
-                conversation_id=conversation,
-            )
-        ).to_json(),
-    )
+
+    def locally(app: "RagApp") -> dict[str, object]:
+        request = app.ask_request(
+            question,
+            collection,
+            top_k,
+            mode,
+            filters,
+            adapter=adapter,
+            conversation_id=conversation,
+        )
+        return app.answer_json(request, app.answers.ask(request))
+
+    result = common.via_server_or_local("/v1/query", body, locally)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return

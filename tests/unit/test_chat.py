@@ -75,10 +75,11 @@ def test_bad_questions_are_input_errors(indexed: RagApp, question: str) -> None:
 
 
 def test_conversation_id_is_echoed(indexed: RagApp, model: ScriptedModel) -> None:
+    conversation_id = indexed.conversations.create("default")["id"]
     result = indexed.answers.ask(
-        indexed.ask_request("annual leave days?", "default", 4, conversation_id="conv-1")
+        indexed.ask_request("annual leave days?", "default", 4, conversation_id=conversation_id)
     )
-    assert result.conversation_id == "conv-1"
+    assert result.conversation_id == conversation_id
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ system messages are ignored: grounding rules are not the client's to change.
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Literal
 
 from fastapi import APIRouter
@@ -21,7 +22,7 @@ from rag.answer.stream import AnswerStream
 from rag.answer.types import AskResult
 from rag.api.deps import Metrics, Rag
 from rag.api.metrics import ApiMetrics
-from rag.api.routes.query import AdapterField, RetrievalOptions
+from rag.api.routes.query import AdapterField, ConversationField, RetrievalOptions
 from rag.errors import InvalidInputError, RagError
 from rag.llm import Message
 
@@ -50,6 +51,8 @@ class ChatCompletionRequest(RetrievalOptions):
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
     adapter: str | None = AdapterField
+    # A saved conversation: its stored turns replace the earlier messages as history.
+    conversation_id: str | None = ConversationField
     # Accepted for compatibility; answers are always deterministic and capped by settings.
     max_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0, le=2)
@@ -101,16 +104,19 @@ async def chat_completions(
         body.filters,
         history=history,
         adapter=body.adapter,
+        conversation_id=body.conversation_id,
     )
+    shown = partial(rag.answer_json, request)
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if not body.stream:
         result = await run_in_threadpool(rag.answers.ask, request)
         metrics.observe_answer(result)
-        return _completion(reply_id, created, body.model, result)
+        return _completion(reply_id, created, body.model, result, shown(result))
     # Admission happens here, before any byte is sent, so "busy" is still a proper 429.
     stream = await run_in_threadpool(rag.answers.stream, request)
     return StreamingResponse(
-        _events(stream, reply_id, created, body.model, metrics), media_type="text/event-stream"
+        _events(stream, reply_id, created, body.model, metrics, shown),
+        media_type="text/event-stream",
     )
 
 
@@ -133,7 +139,9 @@ def _usage(result: AskResult) -> dict[str, int]:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": total}
 
 
-def _completion(reply_id: str, created: int, model: str, result: AskResult) -> dict[str, object]:
+def _completion(
+    reply_id: str, created: int, model: str, result: AskResult, shown: dict[str, object]
+) -> dict[str, object]:
     return {
         "id": reply_id,
         "object": "chat.completion",
@@ -147,12 +155,17 @@ def _completion(reply_id: str, created: int, model: str, result: AskResult) -> d
             }
         ],
         "usage": _usage(result),
-        "rag": result.to_json(),
+        "rag": shown,
     }
 
 
 async def _events(
-    stream: AnswerStream, reply_id: str, created: int, model: str, metrics: ApiMetrics
+    stream: AnswerStream,
+    reply_id: str,
+    created: int,
+    model: str,
+    metrics: ApiMetrics,
+    shown: Callable[[AskResult], dict[str, object]],
 ) -> AsyncIterator[str]:
     def chunk(delta: dict[str, str], finish: str | None = None, **extra: object) -> str:
         body = {
@@ -171,7 +184,7 @@ async def _events(
             yield chunk({"content": piece})
         result = stream.result
         metrics.observe_answer(result)
-        yield chunk({}, "stop", usage=_usage(result), rag=result.to_json())
+        yield chunk({}, "stop", usage=_usage(result), rag=shown(result))
     except RagError as exc:
         error = {"error": {"type": type(exc).__name__, "message": str(exc)}}
         yield f"data: {json.dumps(error)}\n\n"

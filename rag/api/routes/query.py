@@ -20,11 +20,13 @@ class RetrievalOptions(BaseModel):
 
 # A LoRA adapter from RAG_LLM_LORA_ADAPTERS; None: the collection's default, else the base model.
 AdapterField = Field(default=None, max_length=100)
+# A saved conversation (/v1/conversations): its turns are the history and the answer is added.
+ConversationField = Field(default=None, max_length=100)
 
 
 class QueryBody(RetrievalOptions):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    conversation_id: str | None = None
+    conversation_id: str | None = ConversationField
     adapter: str | None = AdapterField
 
 
@@ -41,7 +43,7 @@ def search(body: SearchBody, rag: Rag) -> dict[str, object]:
 
 @router.post("/query")
 def query(body: QueryBody, rag: Rag, metrics: Metrics) -> dict[str, object]:
-    """An answer with citations, the `rag ask --json` shape."""
+    """An answer with citations, the `rag ask --json` shape (with `turn_id` in a conversation)."""
     request = rag.ask_request(
         body.question,
         body.collection,
@@ -53,4 +55,4 @@ def query(body: QueryBody, rag: Rag, metrics: Metrics) -> dict[str, object]:
     )
     result = rag.answers.ask(request)
     metrics.observe_answer(result)
-    return result.to_json()
+    return rag.answer_json(request, result)
