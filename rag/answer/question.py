@@ -23,7 +23,12 @@ _QUANTITY_ASK = re.compile(
     r"|\b(what|which) hours?\b",
     re.I,
 )
-_DATE_ASK = re.compile(r"\bwhen\b|\bwhat (date|year|day|month)\b|\bwhich (date|year|day)\b", re.I)
+# "When" asks for a date as the question word, not as a condition ("... when I lift it?").
+_DATE_ASK = re.compile(
+    r"^\W*(?:since |until |till |by |from )?when\b|\band when\b"
+    r"|\b(what|which) (date|year|day|month)\b",
+    re.I,
+)
 _LINK_ASK = re.compile(r"\b(url|link|website|web ?site|web address|web page|homepage)s?\b", re.I)
 _PERSON_ASK = re.compile(r"^\s*(who|whom)\b|\bwhich person\b|\bwhat is the name of\b", re.I)
 # Words that only ask: they say nothing of what the answer is about.

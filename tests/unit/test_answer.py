@@ -163,3 +163,18 @@ def test_a_number_written_in_words_must_be_the_source_number() -> None:
     )
     assert not wrong[0][0].supported
     assert right[0][0].supported
+
+
+def test_when_asks_for_a_date_only_as_the_question_word() -> None:
+    from rag.answer.question import answer_type
+
+    # "when" that opens a condition leaves the question what it was (seen: the battery's
+    # weight question ranked "Valid from 1 January 2026" first, as a date).
+    assert answer_type("What is the heaviest the battery weighs when I lift it?") == "quantity"
+    assert answer_type("How quickly does the battery take over when there is a blackout?") == (
+        "quantity"
+    )
+    assert answer_type("What happens when the grid fails?") == "any"
+    for question in ("When was the company founded?", "Since when is the G3 sold?",
+                     "Until when is the price list valid?", "In which year did it open?"):  # fmt: skip
+        assert answer_type(question) == "date", question
