@@ -175,6 +175,7 @@ def test_when_asks_for_a_date_only_as_the_question_word() -> None:
         "quantity"
     )
     assert answer_type("What happens when the grid fails?") == "any"
-    for question in ("When was the company founded?", "Since when is the G3 sold?",
-                     "Until when is the price list valid?", "In which year did it open?"):  # fmt: skip
+    dated = ["When was the company founded?", "Since when is the G3 sold?",
+             "Until when is the price list valid?", "In which year did it open?"]  # fmt: skip
+    for question in dated:
         assert answer_type(question) == "date", question
