@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -129,6 +129,15 @@ class Settings(BaseSettings):
     judge_url: str | None = None
     judge_model: str = "default"
     judge_api_key: SecretStr | None = None
+    # `rag models pull`: a Hugging Face compatible hub, read from huggingface_hub's own variables
+    # too (HF_ENDPOINT, HF_HUB_OFFLINE) so that one setting serves both.
+    hub_endpoint: str = Field(
+        default="https://huggingface.co",
+        validation_alias=AliasChoices("hub_endpoint", "RAG_HUB_ENDPOINT", "HF_ENDPOINT"),
+    )
+    hub_offline: bool = Field(
+        default=False, validation_alias=AliasChoices("hub_offline", "HF_HUB_OFFLINE")
+    )
 
     # front doors
     api_host: str = "127.0.0.1"

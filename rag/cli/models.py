@@ -91,6 +91,27 @@ def models_use(
         typer.echo(f"the server at {server.get('url')} switches to it at its next start")
 
 
+@models_cli.command("pull")
+def models_pull(
+    repo: Annotated[str, typer.Argument(help="OWNER/NAME, or OWNER/NAME:QUANT to pick by quant.")],
+    filename: Annotated[str | None, typer.Argument(metavar="FILE", help="The GGUF file.")] = None,
+    name: Annotated[str | None, typer.Option(help="Name it in the registry.")] = None,
+    revision: Annotated[str, typer.Option(help="Branch, tag or commit.")] = "main",
+) -> None:
+    """Download a GGUF from a Hugging Face compatible hub (HF_ENDPOINT) into the models folder,
+    resuming an interrupted pull, and verify its sha256."""
+    from rag.models.hub import pull
+
+    pulled = pull(load_settings(), repo, filename, revision=revision, name=name)
+    if pulled.resumed_from:
+        typer.echo(f"resumed after {pulled.resumed_from / MIB:.1f} MiB already downloaded")
+    card = pulled.card
+    typer.echo(f"pulled {pulled.name}: {card.path} (sha256 {pulled.sha256} verified)")
+    licence = card.licence
+    typer.echo(f"licence: {licence.name or 'none named'} ({licence.licence_class}: {licence.note})")
+    typer.echo(f"serve it with: rag models use {pulled.name}")
+
+
 def render_card(card) -> str:
     memory = card.memory
     template = {
