@@ -66,3 +66,11 @@ class UnsupportedTypeError(InvalidInputError):
 
 class UnprocessableError(InvalidInputError):
     """The request was well formed, but nothing in it could be used (no readable file)."""
+
+
+class UnauthorizedError(RagError):
+    """No API key, or one that is malformed, unknown or revoked."""
+
+
+class ForbiddenError(RagError):
+    """The key may see this collection, but its role does not allow the action."""
