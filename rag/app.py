@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from rag.datadir import DataDir, check_collection_name
 from rag.embed import DenseEmbedder, SparseEncoder
+from rag.errors import InvalidInputError
 from rag.llm import ChatModel, Message
 from rag.llm.worker import ModelWorker
 from rag.settings import RetrievalMode, Settings
@@ -80,6 +81,7 @@ class RagApp:
         if conversation_id is not None:
             history = self.conversations.history(conversation_id)
             collection = collection or self.conversations.summary(conversation_id)["collection"]
+        self._check_question_tokens(question)
         return AskRequest(
             question,
             self.collection(collection),
@@ -100,6 +102,20 @@ class RagApp:
                 request.conversation_id, request.question, request.collection, shown
             )
         return shown
+
+    def _check_question_tokens(self, question: str) -> None:
+        """A question over `max_question_tokens` of the model's own tokens is an input error:
+        characters say little (one emoji can take four tokens). Counted whenever the model is
+        at hand (the server loads it at start); a CLI search never loads it just to count."""
+        if not (self.model_loaded or self._model is not None):
+            return
+        tokens = self.model.count_tokens([{"role": "user", "content": question}])
+        limit = self.settings.max_question_tokens
+        if tokens > limit:
+            raise InvalidInputError(
+                f"the question is {tokens} model tokens; the limit is {limit} "
+                "(RAG_MAX_QUESTION_TOKENS): ask a shorter question"
+            )
 
     def search(self, request: "AskRequest") -> list["RetrievedChunk"]:
         """Retrieval only (`rag search`, `/v1/search`): the request's question is the query."""

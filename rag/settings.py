@@ -146,7 +146,11 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None
     # Folders whose files POST /v1/ingest may read; empty = server-side paths refused.
     api_ingest_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    # Body limits: uploads (POST /v1/documents) and every other route's JSON body.
     api_max_request_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    api_max_json_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # A question's length in the model's tokens (an emoji can take four): longer is a 400.
+    max_question_tokens: int = Field(default=1024, ge=16)
     # Browser origins allowed to call the API from their pages (CORS); empty = none (the default).
     api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ui_host: str = "127.0.0.1"

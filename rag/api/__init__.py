@@ -6,15 +6,18 @@ records itself in `$RAG_DATA_DIR/server.json`.
 
 import hmac
 import json
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from rag.api.limits import BodySizeLimit
 from rag.api.metrics import ApiMetrics, RequestMetrics
@@ -42,6 +45,8 @@ from rag.errors import (
     UnsupportedTypeError,
 )
 from rag.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Looked up along the exception's class hierarchy, most specific first.
 _STATUS = {
@@ -95,7 +100,11 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
                     return _error("Unauthorized", message, 401)
             return await call_next(request)
 
-    api.add_middleware(BodySizeLimit, max_bytes=settings.api_max_request_bytes)
+    api.add_middleware(
+        BodySizeLimit,
+        upload_bytes=settings.api_max_request_bytes,
+        json_bytes=settings.api_max_json_bytes,
+    )
     api.add_middleware(RequestMetrics, metrics=metrics)
     if settings.api_cors_origins:
         # Outermost, so a browser's preflight is answered before the API key is asked for.
@@ -124,6 +133,17 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         return _error("InvalidRequest", problems, 422)
+
+    @api.exception_handler(HTTPException)
+    async def _http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        """Unknown routes, wrong methods and bodies that cannot be parsed: the same format."""
+        kind = HTTPStatus(exc.status_code).phrase.replace(" ", "").replace("-", "")
+        return _error(kind, str(exc.detail), exc.status_code, exc.headers)
+
+    @api.exception_handler(Exception)
+    async def _internal_error(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error answering a request", exc_info=exc)
+        return _error("InternalError", "the server failed; the log has the details", 500)
 
     return api
 

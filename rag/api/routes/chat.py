@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
@@ -31,14 +31,22 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 MODEL_PREFIX = "rag:"
 
 
+# Bounds on every field, so a body within the JSON limit is also within reason.
+MAX_MESSAGE_CHARS = 20_000
+
+
 class TextPart(BaseModel):
     type: Literal["text"] = "text"
-    text: str
+    text: str = Field(max_length=MAX_MESSAGE_CHARS)
 
 
 class ChatMessage(BaseModel):
     role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str | list[TextPart] | None = None
+    content: (
+        Annotated[str, Field(max_length=MAX_MESSAGE_CHARS)]
+        | Annotated[list[TextPart], Field(max_length=100)]
+        | None
+    ) = None
 
     def text(self) -> str:
         if isinstance(self.content, list):

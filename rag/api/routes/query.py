@@ -1,3 +1,5 @@
+from typing import Annotated
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
@@ -8,11 +10,23 @@ from rag.settings import MAX_TOP_K, RetrievalMode
 router = APIRouter(prefix="/v1", tags=["query"])
 
 # Metadata filters: key → value, list of values (any of), or a range {"gte": ..., "lte": ...}.
-FilterBody = dict[str, str | int | bool | list[str] | list[int] | dict[str, float | str]] | None
+# Bounded in count and length; numbers finite (NaN and infinity are refused) and 64-bit.
+_Text = Annotated[str, Field(max_length=500)]
+_Int = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+_Bound = Annotated[float, Field(allow_inf_nan=False)] | _Text
+_FilterValue = (
+    _Text
+    | _Int
+    | bool
+    | Annotated[list[_Text], Field(max_length=100)]
+    | Annotated[list[_Int], Field(max_length=100)]
+    | Annotated[dict[str, _Bound], Field(max_length=4)]
+)
+FilterBody = Annotated[dict[str, _FilterValue], Field(max_length=20)] | None
 
 
 class RetrievalOptions(BaseModel):
-    collection: str | None = None
+    collection: str | None = Field(default=None, max_length=64)
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
     mode: RetrievalMode | None = None
     filters: FilterBody = None
