@@ -153,6 +153,13 @@ class Settings(BaseSettings):
     max_question_tokens: int = Field(default=1024, ge=16)
     # Browser origins allowed to call the API from their pages (CORS); empty = none (the default).
     api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The audit log of API requests (rag/access/audit.py): questions and document text only with
+    # audit_content; rotated at audit_max_bytes, keeping audit_backups old parts.
+    audit_content: bool = False
+    audit_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    audit_backups: int = Field(default=5, ge=0, le=100)
+    # `rag mcp`: the API key it uses with the server; unset = the local user's token.
+    mcp_key: SecretStr | None = None
     ui_host: str = "127.0.0.1"
 
     @model_validator(mode="after")
