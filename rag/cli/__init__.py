@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import typer
 
-from rag.cli import catalog, checks, ingest, models, query, servers
+from rag.cli import audit, catalog, checks, ingest, keys, models, query, servers
 from rag.errors import InvalidInputError, RagError
 
 cli = typer.Typer(
@@ -30,6 +30,8 @@ cli.command()(servers.serve)
 cli.command()(servers.ui)
 cli.command(name="eval")(checks.eval_)
 cli.command()(checks.doctor)
+cli.add_typer(keys.keys_cli, name="keys")
+cli.command()(audit.audit)
 
 
 def main() -> NoReturn:

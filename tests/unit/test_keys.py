@@ -1,0 +1,150 @@
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rag.access.auth import Authenticator, read_local_token, write_local_token
+from rag.access.keys import KeyStore, Role, key_hash, parse_scope
+from rag.cli import cli
+from rag.errors import InvalidInputError, NotFoundError, UnauthorizedError
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> KeyStore:
+    return KeyStore(tmp_path)
+
+
+def test_a_key_is_stored_only_as_its_sha256_in_a_private_file(store: KeyStore) -> None:
+    key = store.create("alice", Role.reader, ("hr",))
+    text = store.path.read_text()
+    assert key not in text and key_hash(key) in text
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    found = store.lookup(key)
+    assert found is not None and found.name == "alice" and found.collections == ("hr",)
+
+
+def test_a_revoked_key_is_known_as_revoked_and_its_name_stays_taken(store: KeyStore) -> None:
+    key = store.create("alice", Role.reader, None)
+    store.revoke("alice")
+    revoked = store.lookup(key)
+    assert revoked is not None and revoked.revoked_at is not None
+    with pytest.raises(InvalidInputError, match="was revoked"):
+        store.create("alice", Role.reader, None)
+    with pytest.raises(NotFoundError, match="no active key"):
+        store.revoke("alice")
+
+
+def test_another_process_writing_the_file_is_seen_at_the_next_lookup(tmp_path: Path) -> None:
+    server, cli_side = KeyStore(tmp_path), KeyStore(tmp_path)
+    key = cli_side.create("bob", Role.writer, None)
+    assert server.lookup(key) is not None
+    cli_side.revoke("bob")
+    assert server.lookup(key).revoked_at is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("", "invalid key name"),
+        ("a" * 65, "invalid key name"),
+        ("x" * 100_000, "invalid key name"),
+        ("élodie", "invalid key name"),
+        ("a b", "invalid key name"),
+        ("../etc", "invalid key name"),
+        ("local", "reserved"),
+    ],
+)
+def test_bad_key_names_are_refused(store: KeyStore, name: str, problem: str) -> None:
+    with pytest.raises(InvalidInputError, match=problem) as refused:
+        store.create(name, Role.reader, None)
+    assert len(str(refused.value)) < 300  # a very long name is not echoed whole
+    assert not store.path.exists()
+
+
+def test_scopes() -> None:
+    assert parse_scope("hr, finance,hr") == ("finance", "hr")
+    assert parse_scope("all") is None
+    for bad in ("", "all,hr", "../x", "a" * 65):
+        with pytest.raises(InvalidInputError):
+            parse_scope(bad)
+
+
+def _auth(store: KeyStore, api_key: str | None = None, local: str | None = None):
+    return Authenticator(store, api_key, local)
+
+
+def test_an_open_server_until_the_first_key(store: KeyStore) -> None:
+    assert _auth(store).caller(None).name == "anonymous"
+    store.create("alice", Role.reader, ("hr",))
+    with pytest.raises(UnauthorizedError, match="needs an API key"):
+        _auth(store).caller(None)
+
+
+def test_revoking_the_last_key_does_not_open_the_server(store: KeyStore) -> None:
+    store.create("alice", Role.reader, None)
+    store.revoke("alice")
+    with pytest.raises(UnauthorizedError):
+        _auth(store).caller(None)
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ("rag_abc", "malformed Authorization header"),
+        ("Basic dXNlcjpwYXNz", "malformed Authorization header"),
+        ("Bearer ", "malformed Authorization header"),
+        ("Bearer " + "x" * 10_000, "malformed Authorization header"),
+        ("Bearer not-a-key", "malformed API key"),
+        ("Bearer rag_" + "A" * 43, "unknown API key"),
+        ("Bearer rag_ünïcode", "malformed API key"),
+    ],
+)
+def test_bad_keys_are_a_clear_401(store: KeyStore, header: str, problem: str) -> None:
+    store.create("alice", Role.reader, None)
+    with pytest.raises(UnauthorizedError, match=problem):
+        _auth(store).caller(header)
+
+
+def test_rag_api_key_and_the_local_token_are_admins(store: KeyStore, tmp_path: Path) -> None:
+    token = write_local_token(tmp_path)
+    assert read_local_token(tmp_path) == token
+    assert stat.S_IMODE((tmp_path / "local-token").stat().st_mode) == 0o600
+    auth = _auth(store, "s3cret", token)
+    assert auth.caller("Bearer s3cret").role is Role.admin
+    assert auth.caller(f"Bearer {token}").name == "local"
+    key = store.create("carol", Role.writer, ("a", "b"))
+    caller = auth.caller(f"bearer {key}")
+    assert (caller.name, caller.role, caller.collections) == ("carol", Role.writer, {"a", "b"})
+
+
+def test_keys_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    made = runner.invoke(
+        cli, ["keys", "create", "ops", "--role", "writer", "--collections", "a,b", "--json"]
+    )
+    assert made.exit_code == 0, made.output
+    shown = json.loads(made.stdout)
+    assert shown["name"] == "ops" and shown["role"] == "writer"
+    assert shown["collections"] == ["a", "b"] and shown["key"].startswith("rag_")
+    listed = runner.invoke(cli, ["keys", "list", "--json"])
+    assert shown["key"] not in listed.output
+    assert json.loads(listed.stdout)["keys"][0]["revoked"] is False
+    assert runner.invoke(cli, ["keys", "revoke", "ops"]).exit_code == 0
+    assert json.loads(runner.invoke(cli, ["keys", "list", "--json"]).stdout)["keys"][0]["revoked"]
+
+
+def test_keys_cli_bad_input_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
+    for argv in (
+        ["keys", "create", "é", "--role", "reader", "--collections", "a"],
+        ["keys", "create", "x", "--role", "reader", "--collections", "all,a"],
+    ):
+        monkeypatch.setattr("sys.argv", ["rag", *argv])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == 2
