@@ -1,6 +1,7 @@
 """`rag models ...`: the generator's GGUF files: cards, the choice, pulling and quantizing."""
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -110,6 +111,28 @@ def models_pull(
     licence = card.licence
     typer.echo(f"licence: {licence.name or 'none named'} ({licence.licence_class}: {licence.note})")
     typer.echo(f"serve it with: rag models use {pulled.name}")
+
+
+@models_cli.command("quantize")
+def models_quantize(
+    source: Annotated[Path, typer.Argument(metavar="IN", help="An F32, F16 or BF16 GGUF.")],
+    target: Annotated[Path, typer.Argument(metavar="OUT", help="The GGUF to write.")],
+    quant: Annotated[str, typer.Option("--type", help="Q4_K_M, Q5_K_M or Q8_0.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Quantize a GGUF with llama.cpp (one progress line per tensor), then show its card."""
+    from rag.models.quantize import quantize
+
+    settings = load_settings()
+    card = quantize(
+        source,
+        target,
+        quant,
+        n_ctx=settings.llm_n_ctx,
+        n_batch=settings.llm_n_batch,
+        threads=settings.llm_n_threads,
+    )
+    typer.echo(json.dumps(card.to_json(), indent=2) if as_json else render_card(card))
 
 
 def render_card(card) -> str:

@@ -181,7 +181,7 @@ class _Metadata:
 
         file_type = self.number("general.file_type")
         try:
-            return LlamaFileType(file_type).name.removeprefix("MOSTLY_")
+            return LlamaFileType(file_type).name.removeprefix("MOSTLY_").removeprefix("ALL_")
         except ValueError:
             # No file type recorded: name the type most of the weights use.
             by_bytes: dict[str, int] = {}
