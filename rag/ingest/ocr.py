@@ -18,6 +18,8 @@ from rag.errors import SourceError
 from rag.ingest.pages import Page
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from PIL.Image import Image
 
     from rag.settings import Settings
@@ -67,10 +69,22 @@ class OcrConfig:
             )
 
 
-def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
-    """One page image → its text and Tesseract's mean word confidence (0-1)."""
+def _pytesseract() -> "ModuleType":
+    """pytesseract, with Tesseract limited to one thread per page unless OMP_THREAD_LIMIT says
+    otherwise: its OpenMP threads made a page 4x slower on a busy 2-core machine
+    (docs/BENCHMARKS.md, OCR). pytesseract hands its module's `environ` to the process, so the
+    limit goes there; our own process environment (torch, llama.cpp) is left alone."""
     import pytesseract
 
+    env = pytesseract.pytesseract.environ
+    if "OMP_THREAD_LIMIT" not in env:
+        pytesseract.pytesseract.environ = {**env, "OMP_THREAD_LIMIT": "1"}
+    return pytesseract
+
+
+def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
+    """One page image → its text and Tesseract's mean word confidence (0-1)."""
+    pytesseract = _pytesseract()
     try:
         data = pytesseract.image_to_data(
             image,

@@ -6,11 +6,16 @@ number, which is the citation page.
 import io
 import math
 import threading
+from typing import TYPE_CHECKING
 
 from rag.errors import SourceError
 from rag.ingest.ocr import OcrConfig, check_tesseract, recognize
 from rag.ingest.pages import Page
 from rag.ingest.pdf_tables import pages_with_tables
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from pypdfium2 import PdfPage
 
 # PDFium is not thread-safe: an ingest job and a CLI-less server may render at the same time.
 _PDFIUM_LOCK = threading.Lock()
@@ -81,7 +86,7 @@ def _ocr_pages(data: bytes, numbers: list[int], ocr: OcrConfig) -> list[Page]:
             document.close()
 
 
-def _render(page, ocr: OcrConfig):  # noqa: ANN001, ANN202 - pypdfium2's PdfPage → PIL image
+def _render(page: "PdfPage", ocr: OcrConfig) -> "Image":
     """The page in greyscale at the OCR DPI, scaled down to stay within the pixel limit (a page
     can declare any size: a 200-inch page at 300 DPI would be 3.6 billion pixels)."""
     width, height = page.get_size()  # in points, 1/72 inch

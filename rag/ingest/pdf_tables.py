@@ -10,8 +10,13 @@ keep pypdf's text. Tables drawn without rules are not detected and stay flattene
 import io
 import logging
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from rag.ingest.pages import Page, PageWriter
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page as PlumberPage
+    from pdfplumber.table import Table
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +51,7 @@ def _is_table(rows: list[list[str | None]]) -> bool:
     return len(rows) >= _MIN_ROWS and max(len(row) for row in rows) >= _MIN_COLUMNS
 
 
-def _page_with_records(page, tables: list, number: int) -> Page:  # noqa: ANN001 - pdfplumber types
+def _page_with_records(page: "PlumberPage", tables: list["Table"], number: int) -> Page:
     boxes = [table.bbox for table in tables]
 
     def outside_tables(obj: dict) -> bool:
@@ -69,7 +74,7 @@ def _page_with_records(page, tables: list, number: int) -> Page:  # noqa: ANN001
     return writer.page(number)
 
 
-def _band_text(writer: PageWriter, page, top: float, bottom: float) -> None:  # noqa: ANN001
+def _band_text(writer: PageWriter, page: "PlumberPage", top: float, bottom: float) -> None:
     if bottom <= top:
         return
     band = page.within_bbox((0, top, float(page.width), bottom), strict=False)
