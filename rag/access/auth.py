@@ -18,11 +18,13 @@ LOCAL_TOKEN_FILE = "local-token"  # noqa: S105 - a file name, not a secret
 _MAX_HEADER_CHARS = 512
 
 
-def write_local_token(data_dir: Path) -> str:
-    """A fresh token for this server run, readable by the data directory's owner only."""
-    token = KEY_PREFIX + secrets.token_urlsafe(32)
+def new_local_token() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def write_local_token(data_dir: Path, token: str) -> None:
+    """The server's token for this run, readable by the data directory's owner only."""
     write_private(data_dir / LOCAL_TOKEN_FILE, token)
-    return token
 
 
 def read_local_token(data_dir: Path) -> str | None:

@@ -4,7 +4,6 @@ The server process owns the data directory (index, ledger, model) for as long as
 records itself in `$RAG_DATA_DIR/server.json`.
 """
 
-import hmac
 import json
 import logging
 import os
@@ -19,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from rag.api.auth import ApiAccess, KeyAuth
 from rag.api.limits import BodySizeLimit
 from rag.api.metrics import ApiMetrics, RequestMetrics
 from rag.api.routes import (
@@ -32,6 +32,7 @@ from rag.api.routes import (
     query,
 )
 from rag.errors import (
+    ForbiddenError,
     IndexLockedError,
     InvalidInputError,
     ModelBusyError,
@@ -41,6 +42,7 @@ from rag.errors import (
     RagError,
     RecipeMismatchError,
     TooLargeError,
+    UnauthorizedError,
     UnprocessableError,
     UnsupportedTypeError,
 )
@@ -51,6 +53,8 @@ log = logging.getLogger(__name__)
 # Looked up along the exception's class hierarchy, most specific first.
 _STATUS = {
     InvalidInputError: 400,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
     TooLargeError: 413,
     UnsupportedTypeError: 415,
     UnprocessableError: 422,
@@ -77,9 +81,11 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
         metrics.rag_app = core
         record = core.data_dir.server_record_path
         record.write_text(json.dumps({"url": settings.api_url, "pid": os.getpid()}))
+        access.publish_token()
         try:
             yield
         finally:
+            access.withdraw_token()
             record.unlink(missing_ok=True)
             if rag_app is None:
                 core.close()
@@ -88,18 +94,10 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
     metrics = ApiMetrics()
     api.state.metrics = metrics
 
-    if settings.api_key is not None:
-        expected = f"Bearer {settings.api_key.get_secret_value()}".encode()
-
-        @api.middleware("http")
-        async def _require_key(request: Request, call_next):
-            if request.url.path != "/health":
-                given = request.headers.get("authorization", "").encode()
-                if not hmac.compare_digest(given, expected):
-                    message = "missing or wrong API key: send Authorization: Bearer <RAG_API_KEY>"
-                    return _error("Unauthorized", message, 401)
-            return await call_next(request)
-
+    # API keys, the local user's token and the audit log (rag/access/, rag/api/auth.py).
+    access = ApiAccess(settings)
+    api.state.access = access
+    api.add_middleware(KeyAuth, access=access)
     api.add_middleware(
         BodySizeLimit,
         upload_bytes=settings.api_max_request_bytes,
@@ -159,7 +157,8 @@ class ErrorBody(BaseModel):
 
 _ERROR_MEANINGS = {
     400: "The request is invalid (the message says what to fix)",
-    401: "Missing or wrong API key",
+    401: "Missing, malformed, unknown or revoked API key",
+    403: "The key's role does not allow this action",
     404: "No such collection, document, job or conversation",
     409: "The data directory or collection is in a conflicting state",
     413: "The body or an uploaded file is over its size limit",

@@ -5,7 +5,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rag.access.auth import Authenticator, read_local_token, write_local_token
+from rag.access.auth import (
+    Authenticator,
+    new_local_token,
+    read_local_token,
+    write_local_token,
+)
 from rag.access.keys import KeyStore, Role, key_hash, parse_scope
 from rag.cli import cli
 from rag.errors import InvalidInputError, NotFoundError, UnauthorizedError
@@ -108,7 +113,8 @@ def test_bad_keys_are_a_clear_401(store: KeyStore, header: str, problem: str) ->
 
 
 def test_rag_api_key_and_the_local_token_are_admins(store: KeyStore, tmp_path: Path) -> None:
-    token = write_local_token(tmp_path)
+    token = new_local_token()
+    write_local_token(tmp_path, token)
     assert read_local_token(tmp_path) == token
     assert stat.S_IMODE((tmp_path / "local-token").stat().st_mode) == 0o600
     auth = _auth(store, "s3cret", token)
