@@ -11,12 +11,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+from anyio import to_thread
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.concurrency import run_in_threadpool
 
 from rag.answer.stream import AnswerStream
 from rag.answer.types import AskResult
@@ -25,6 +26,7 @@ from rag.api.metrics import ApiMetrics
 from rag.api.routes.query import AdapterField, ConversationField, RetrievalOptions
 from rag.errors import InvalidInputError, RagError
 from rag.llm import Message
+from rag.models.serving import model_status
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -71,18 +73,32 @@ class ModelCard(BaseModel):
     object: Literal["model"] = "model"
     created: int = 0
     owned_by: str = "rag"
+    # The generator behind it: the `rag models info --json` card.
+    card: dict[str, Any] | None = None
 
 
 class ModelList(BaseModel):
     object: Literal["list"] = "list"
     data: list[ModelCard]
+    # The generator set now, and the one the server loaded at start (they differ after
+    # `rag models use` until the next start).
+    configured: dict[str, Any]
+    loaded: dict[str, Any] | None
+    restart_needed: bool
 
 
 @router.get("/models")
 def list_models(rag: Rag) -> ModelList:
-    """One model per collection: `rag:<collection>`."""
+    """One model per collection, `rag:<collection>`, each with the card of the generator."""
+    status = model_status(rag)
+    card = status.loaded or status.configured
     names = [c.name for c in rag.catalog.collections()]
-    return ModelList(data=[ModelCard(id=MODEL_PREFIX + name) for name in names])
+    return ModelList(
+        data=[ModelCard(id=MODEL_PREFIX + name, card=card) for name in names],
+        configured=status.configured,
+        loaded=status.loaded,
+        restart_needed=status.restart_needed,
+    )
 
 
 @router.post(
@@ -126,6 +142,17 @@ async def chat_completions(
         _events(stream, reply_id, created, body.model, metrics, shown),
         media_type="text/event-stream",
     )
+
+
+async def _pieces(stream: AnswerStream) -> AsyncIterator[str]:
+    """The stream's text, read on a worker thread. When the client goes away the wait for the
+    next piece ends at once (the model may be far from its next verified sentence), so the
+    `stream.cancel()` in `_events` stops it within one token."""
+    iterator = iter(stream)
+    while (
+        piece := await to_thread.run_sync(next, iterator, None, abandon_on_cancel=True)
+    ) is not None:
+        yield piece
 
 
 def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Message]]:
@@ -188,7 +215,7 @@ async def _events(
 
     try:
         yield chunk({"role": "assistant", "content": ""})
-        async for piece in iterate_in_threadpool(iter(stream)):
+        async for piece in _pieces(stream):
             yield chunk({"content": piece})
         result = stream.result
         metrics.observe_answer(result)
