@@ -1,12 +1,52 @@
-"""Ratings of answers, kept with the question, the answer and its sources for later review."""
+"""Ratings of answers, kept with the question, the answer and its sources for later review.
+
+Every stored field is bounded (length, count, depth) by the types below, which the API's
+schema uses too, so nothing stored can break a later read or export. A database written before
+the bounds is repaired once when opened: an oversized text is cut, sources over the bounds are
+replaced by an empty list, and the comment says so; no record is dropped.
+"""
 
 import json
+import logging
 import sqlite3
 import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from rag.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 4000
+MAX_ANSWER_CHARS = 20_000
+MAX_COMMENT_CHARS = 4000
+MAX_SOURCES = 50
+MAX_SOURCE_TEXT_CHARS = 10_000
+MAX_SOURCE_KEYS = 30
+MAX_PAGE = 1000
+
+# A source is a citation as the API returned it: flat fields, one level of nesting at most
+# (a table row's `record`, a list of numbers).
+_Key = Annotated[str, Field(max_length=100)]
+_Scalar = (
+    Annotated[str, Field(max_length=MAX_SOURCE_TEXT_CHARS)]
+    | Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+    | Annotated[float, Field(allow_inf_nan=False)]
+    | bool
+    | None
+)
+_Value = (
+    _Scalar
+    | Annotated[dict[_Key, _Scalar], Field(max_length=MAX_SOURCE_KEYS)]
+    | Annotated[list[_Scalar], Field(max_length=MAX_SOURCES)]
+)
+Source = Annotated[dict[_Key, _Value], Field(max_length=MAX_SOURCE_KEYS)]
+Sources = Annotated[list[Source], Field(max_length=MAX_SOURCES)]
+_SOURCES = TypeAdapter(Sources)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -20,6 +60,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     conversation_id TEXT
 )
 """
+# PRAGMA user_version: 1 = every record within the bounds above.
+_BOUNDED = 1
 
 
 class FeedbackLog:
@@ -27,6 +69,8 @@ class FeedbackLog:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute(_SCHEMA)
         self._lock = threading.Lock()
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < _BOUNDED:
+            self._repair()
 
     def record(
         self,
@@ -37,10 +81,12 @@ class FeedbackLog:
         comment: str | None = None,
         conversation_id: str | None = None,
     ) -> str:
+        """Store a rating; `sources` must be within the `Sources` bounds (the API checks)."""
         feedback_id = str(uuid.uuid4())
         with self._lock:
             self._db.execute(
-                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (id, created_at, rating, question, answer, sources, comment, "
+                "conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     feedback_id,
                     time.time(),
@@ -54,17 +100,67 @@ class FeedbackLog:
             )
         return feedback_id
 
-    def entries(self) -> list[dict[str, Any]]:
+    def entries(self, offset: int = 0, limit: int = MAX_PAGE) -> list[dict[str, Any]]:
+        """One page of ratings, oldest first."""
         with self._lock:
             cursor = self._db.execute(
                 "SELECT id, created_at, rating, question, answer, sources, comment, "
-                "conversation_id FROM feedback ORDER BY created_at"
+                "conversation_id FROM feedback ORDER BY created_at, id LIMIT ? OFFSET ?",
+                (min(limit, MAX_PAGE), offset),
             )
             columns = [description[0] for description in cursor.description]
             entries = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         for entry in entries:
             entry["sources"] = json.loads(entry["sources"])
         return entries
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM feedback").fetchone()[0]
+
+    def delete(self, feedback_id: str) -> None:
+        with self._lock:
+            deleted = self._db.execute("DELETE FROM feedback WHERE id = ?", (feedback_id,))
+        if deleted.rowcount == 0:
+            raise NotFoundError(f"no feedback {feedback_id!r}")
+
+    def _repair(self) -> None:
+        """Bring records stored before the bounds within them, once; then give the space back."""
+        rows = self._db.execute(
+            "SELECT id, question, answer, sources, comment FROM feedback"
+        ).fetchall()
+        repaired = 0
+        for feedback_id, question, answer, sources, comment in rows:
+            try:
+                _SOURCES.validate_json(sources)
+                sources_fit = True
+            except ValidationError:
+                sources_fit = False
+            texts_fit = (
+                len(question) <= MAX_QUESTION_CHARS
+                and len(answer) <= MAX_ANSWER_CHARS
+                and len(comment or "") <= MAX_COMMENT_CHARS
+            )
+            if sources_fit and texts_fit:
+                continue
+            note = "[repaired: over the feedback limits]"
+            kept = (comment or "")[: MAX_COMMENT_CHARS - len(note) - 1]
+            self._db.execute(
+                "UPDATE feedback SET question = ?, answer = ?, sources = ?, comment = ? "
+                "WHERE id = ?",
+                (
+                    question[:MAX_QUESTION_CHARS],
+                    answer[:MAX_ANSWER_CHARS],
+                    sources if sources_fit else "[]",
+                    f"{kept} {note}".strip(),
+                    feedback_id,
+                ),
+            )
+            repaired += 1
+        self._db.execute(f"PRAGMA user_version = {_BOUNDED}")
+        if repaired:
+            self._db.execute("VACUUM")
+            log.warning("feedback: %d stored record(s) were over the limits and repaired", repaired)
 
     def close(self) -> None:
         self._db.close()

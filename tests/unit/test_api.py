@@ -157,7 +157,7 @@ def test_feedback_is_stored_with_question_answer_and_sources(
     assert entry["id"] == response.json()["id"]
     assert {k: entry[k] for k in body} == body
     assert client.post("/v1/feedback", json={**body, "rating": 5}).status_code == 422
-    assert client.get("/v1/feedback").json() == {"feedback": [entry]}
+    assert client.get("/v1/feedback").json() == {"feedback": [entry], "total": 1, "offset": 0}
 
 
 def test_metrics_count_requests_by_route_answer_stages_and_tokens(

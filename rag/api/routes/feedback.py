@@ -1,19 +1,28 @@
-from typing import Any, Literal
+from typing import Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from rag.api.deps import Rag
+from rag.feedback import (
+    MAX_ANSWER_CHARS,
+    MAX_COMMENT_CHARS,
+    MAX_PAGE,
+    MAX_QUESTION_CHARS,
+    Sources,
+)
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
 
 class FeedbackBody(BaseModel):
+    """Every field is bounded (rag/feedback.py), so nothing stored can break the export."""
+
     rating: Literal[-1, 1] = Field(description="1 = helpful, -1 = not helpful")
-    question: str = Field(min_length=1, max_length=4000)
-    answer: str = Field(max_length=20_000)
-    sources: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
-    comment: str | None = Field(default=None, max_length=4000)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    answer: str = Field(max_length=MAX_ANSWER_CHARS)
+    sources: Sources = Field(default_factory=list, description="The citations shown")
+    comment: str | None = Field(default=None, max_length=MAX_COMMENT_CHARS)
     conversation_id: str | None = Field(default=None, max_length=200)
 
 
@@ -27,6 +36,18 @@ def post_feedback(body: FeedbackBody, rag: Rag) -> dict[str, str]:
 
 
 @router.get("/feedback")
-def list_feedback(rag: Rag) -> dict[str, object]:
-    """Every rating stored so far, oldest first (for export into an evaluation set)."""
-    return {"feedback": rag.feedback.entries()}
+def list_feedback(
+    rag: Rag,
+    offset: int = Query(default=0, ge=0),
+    limit: int = Query(default=100, ge=1, le=MAX_PAGE),
+) -> dict[str, object]:
+    """Ratings stored so far, oldest first, a page at a time (for export into an evaluation
+    set); `total` counts them all."""
+    entries = rag.feedback.entries(offset, limit)
+    return {"feedback": entries, "total": rag.feedback.count(), "offset": offset}
+
+
+@router.delete("/feedback/{feedback_id}")
+def delete_feedback(feedback_id: str, rag: Rag) -> dict[str, str]:
+    rag.feedback.delete(feedback_id)
+    return {"deleted": feedback_id}
