@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.model_memory import measure
+from bench.models import measure
 from rag.llm.local import bundled_model_path
 
 pytestmark = pytest.mark.integration
