@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     title TEXT NOT NULL,
     collection TEXT NOT NULL,
     created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    owner TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     id TEXT PRIMARY KEY,
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS turns (
 );
 CREATE INDEX IF NOT EXISTS turns_of_conversation ON turns (conversation_id, created_at);
 """
-_SUMMARY = "SELECT id, title, collection, created_at, updated_at FROM conversations"
+_SUMMARY = "SELECT id, title, collection, created_at, updated_at, owner FROM conversations"
 _TURNS = "SELECT id, conversation_id, created_at, question, collection, result FROM turns"
 
 
@@ -48,26 +49,34 @@ class ConversationStore:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(conversations)")}
+        if "owner" not in columns:  # made before conversations had owners: admins' only
+            self._db.execute("ALTER TABLE conversations ADD COLUMN owner TEXT")
         self._lock = threading.Lock()
 
-    def create(self, collection: str, title: str = "") -> dict[str, Any]:
+    def create(self, collection: str, title: str = "", owner: str | None = None) -> dict[str, Any]:
+        """A new conversation; `owner` is the API key's name that made it (rag/access/)."""
         now = time.time()
         conversation_id = str(uuid.uuid4())
         with self._lock:
             self._db.execute(
-                "INSERT INTO conversations VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, title, collection, now, now),
+                "INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?)",
+                (conversation_id, title, collection, now, now, owner),
             )
         return self.summary(conversation_id)
 
     def recent(
-        self, collection: str | None = None, limit: int = 100, offset: int = 0
+        self,
+        collection: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        owner: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Most recently used first."""
+        """Most recently used first; only `owner`'s when one is given."""
         return self._rows(
-            f"{_SUMMARY} WHERE ? IS NULL OR collection = ? "
+            f"{_SUMMARY} WHERE (? IS NULL OR collection = ?) AND (? IS NULL OR owner = ?) "
             "ORDER BY updated_at DESC LIMIT ? OFFSET ?",
-            (collection, collection, limit, offset),
+            (collection, collection, owner, owner, limit, offset),
         )
 
     def summary(self, conversation_id: str) -> dict[str, Any]:

@@ -7,9 +7,13 @@ never leak; a role too low for an action on a collection it may read is Forbidde
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rag.access.keys import ApiKey, Role
 from rag.errors import ForbiddenError, NotFoundError
+
+if TYPE_CHECKING:
+    from rag.conversations import ConversationStore
 
 
 @dataclass
@@ -42,6 +46,20 @@ class Caller:
             raise NotFoundError(f"collection {collection!r} does not exist")
         self.require(role)
         return collection
+
+    def allow_found(self, collection: str, missing: str, role: Role = Role.reader) -> None:
+        """For a thing found by its id: out of scope it is `missing`, its not-found message."""
+        if not self.can_read(collection):
+            self.touched.append(collection)
+            raise NotFoundError(missing)
+        self.allow(collection, role)
+
+    def allow_conversation(self, conversations: "ConversationStore", conversation_id: str) -> None:
+        """A conversation is its maker's (admins see all), within the maker's collections."""
+        summary = conversations.summary(conversation_id)
+        if not self.owns(summary.get("owner")):
+            raise NotFoundError(f"conversation {conversation_id!r} does not exist")
+        self.allow_found(summary["collection"], f"conversation {conversation_id!r} does not exist")
 
     def require(self, role: Role) -> None:
         if self.role < role:

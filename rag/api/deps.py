@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from rag.access import caller
 from rag.api.metrics import ApiMetrics
 from rag.app import RagApp
 
@@ -20,3 +21,11 @@ def _metrics(request: Request):
 
 
 Metrics = Annotated[ApiMetrics, Depends(_metrics)]
+
+
+def _caller(request: Request) -> caller.Caller:
+    """Who is asking (rag/api/auth.py authenticated it): routes check its scope with it."""
+    return request.state.caller
+
+
+Caller = Annotated[caller.Caller, Depends(_caller)]

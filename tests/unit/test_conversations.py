@@ -60,7 +60,7 @@ def test_rest_routes_create_list_read_rename_and_delete(client: TestClient) -> N
     conversation_id = created.json()["id"]
     listed = client.get("/v1/conversations").json()["conversations"]
     assert [c["id"] for c in listed] == [conversation_id]
-    assert set(listed[0]) == {"id", "title", "collection", "created_at", "updated_at"}
+    assert set(listed[0]) == {"id", "title", "collection", "created_at", "updated_at", "owner"}
 
     renamed = client.patch(f"/v1/conversations/{conversation_id}", json={"title": " Batteries "})
     assert renamed.json()["title"] == "Batteries"

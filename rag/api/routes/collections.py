@@ -1,7 +1,8 @@
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from rag.api.deps import Rag
+from rag.access.keys import Role
+from rag.api.deps import Caller, Rag
 
 router = APIRouter(prefix="/v1/collections", tags=["collections"])
 
@@ -11,17 +12,19 @@ class CollectionBody(BaseModel):
 
 
 @router.get("")
-def list_collections(rag: Rag) -> dict[str, object]:
-    return {"collections": [c.to_json() for c in rag.catalog.collections()]}
+def list_collections(rag: Rag, caller: Caller) -> dict[str, object]:
+    """The collections this key may read."""
+    shown = [c for c in rag.catalog.collections() if caller.can_read(c.name)]
+    return {"collections": [c.to_json() for c in shown]}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_collection(body: CollectionBody, rag: Rag) -> dict[str, object]:
-    rag.catalog.create(body.name)
+def create_collection(body: CollectionBody, rag: Rag, caller: Caller) -> dict[str, object]:
+    rag.catalog.create(caller.allow(rag.collection(body.name), Role.writer))
     return {"name": body.name}
 
 
 @router.delete("/{name}")
-def delete_collection(name: str, rag: Rag) -> dict[str, object]:
-    rag.catalog.delete(name)
+def delete_collection(name: str, rag: Rag, caller: Caller) -> dict[str, object]:
+    rag.catalog.delete(caller.allow(rag.collection(name), Role.writer))
     return {"deleted": name}

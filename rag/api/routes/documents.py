@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
-from rag.api.deps import Metrics, Rag
+from rag.access.keys import Role
+from rag.api.deps import Caller, Metrics, Rag
 from rag.catalog import document_json
 from rag.errors import InvalidInputError, NotFoundError, SourceError, UnprocessableError
 from rag.ingest.chunking import document_id
@@ -28,11 +29,12 @@ _CONTENT_HEADERS = {
 @router.get("")
 def list_documents(
     rag: Rag,
+    caller: Caller,
     collection: str | None = None,
     offset: int = Query(default=0, ge=0),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> dict[str, object]:
-    records = rag.catalog.documents(rag.collection(collection))
+    records = rag.catalog.documents(caller.allow(rag.collection(collection)))
     page = records[offset : offset + limit]
     return {"documents": [document_json(r) for r in page], "total": len(records)}
 
@@ -41,6 +43,7 @@ def list_documents(
 def upload_documents(
     rag: Rag,
     metrics: Metrics,
+    caller: Caller,
     files: Annotated[list[UploadFile], File(description="One or more parts named `files`.")],
     collection: Annotated[str | None, Form()] = None,
 ) -> dict[str, object]:
@@ -50,7 +53,7 @@ def upload_documents(
     Files that cannot be read are reported under `failed` and not kept; if none can be read,
     the reply is 422.
     """
-    name = rag.collection(collection)
+    name = caller.allow(rag.collection(collection), Role.writer)
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise InvalidInputError(f"at most {MAX_FILES_PER_UPLOAD} files per upload")
     # Every name is checked before any file is written.
@@ -81,8 +84,12 @@ def upload_documents(
 
 
 @router.get("/{document_id}")
-def get_document(document_id: str, rag: Rag, collection: str | None = None) -> dict[str, object]:
-    return document_json(rag.catalog.document(rag.collection(collection), document_id))
+def get_document(
+    document_id: str, rag: Rag, caller: Caller, collection: str | None = None
+) -> dict[str, object]:
+    return document_json(
+        rag.catalog.document(caller.allow(rag.collection(collection)), document_id)
+    )
 
 
 @router.get(
@@ -91,14 +98,14 @@ def get_document(document_id: str, rag: Rag, collection: str | None = None) -> d
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 def document_content(
-    document_id: str, rag: Rag, collection: str | None = None
+    document_id: str, rag: Rag, caller: Caller, collection: str | None = None
 ) -> StreamingResponse:
     """The original file, for source links. Web pages are not kept: open their URL instead.
 
     The file is opened at exactly the path it was indexed from, following no symlink, and sent
     from that descriptor: a file or folder swapped for a symlink since is not served.
     """
-    record = rag.catalog.document(rag.collection(collection), document_id)
+    record = rag.catalog.document(caller.allow(rag.collection(collection)), document_id)
     if "://" in record.source_id:
         raise NotFoundError(f"{record.source_id} is a web page; its original is at that URL")
     path = Path(record.source_id)
@@ -122,6 +129,9 @@ def _blocks(file) -> Iterator[bytes]:
 
 
 @router.delete("/{document_id}")
-def delete_document(document_id: str, rag: Rag, collection: str | None = None) -> dict[str, object]:
-    record = rag.catalog.delete_document(rag.collection(collection), document_id)
+def delete_document(
+    document_id: str, rag: Rag, caller: Caller, collection: str | None = None
+) -> dict[str, object]:
+    name = caller.allow(rag.collection(collection), Role.writer)
+    record = rag.catalog.delete_document(name, document_id)
     return {"deleted": document_json(record)}

@@ -1,8 +1,9 @@
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from rag.api.deps import Metrics, Rag
+from rag.access.keys import Role
+from rag.api.deps import Caller, Metrics, Rag
 
 router = APIRouter(tags=["health"])
 
@@ -12,19 +13,23 @@ router = APIRouter(tags=["health"])
     response_model=None,
     responses={503: {"description": "The store cannot be reached"}},
 )
-def health(rag: Rag) -> Response | dict[str, object]:
-    """Whether the store answers and the model is loaded (the server loads it at start)."""
+def health(rag: Rag, request: Request) -> Response | dict[str, object]:
+    """Whether the store answers and the model is loaded (the server loads it at start).
+    Needs no key; it lists only the collections the key it is sent with may read."""
     try:
         collections = rag.store.collections()
     except Exception as exc:  # noqa: BLE001 - any store failure means "not healthy", said plainly
         body = {"status": "unavailable", "store": f"unreachable: {type(exc).__name__}: {exc}"}
         return JSONResponse(body, status_code=503)
+    caller = getattr(request.state, "caller", None)
+    collections = caller.readable(collections) if caller is not None else []
     model = {"loaded": rag.model_loaded, "id": rag.model.model_id if rag.model_loaded else None}
     return {"status": "ok", "store": "ok", "collections": collections, "model": model}
 
 
 @router.get("/metrics", response_class=Response)
-def metrics(metrics: Metrics) -> Response:
+def metrics(metrics: Metrics, caller: Caller) -> Response:
     """Prometheus text format: requests, latency per route and answer stage, model queue depth,
-    tokens generated, chunks indexed."""
+    tokens generated, chunks indexed. Admin keys only."""
+    caller.require(Role.admin)
     return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

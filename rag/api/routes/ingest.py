@@ -1,7 +1,8 @@
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, model_validator
 
-from rag.api.deps import Rag
+from rag.access.keys import Role
+from rag.api.deps import Caller, Rag
 from rag.jobs import check_ingest_paths
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
@@ -22,14 +23,17 @@ class IngestBody(BaseModel):
 
 
 @router.post("/ingest", status_code=status.HTTP_202_ACCEPTED)
-def start_ingest(body: IngestBody, rag: Rag) -> dict[str, object]:
+def start_ingest(body: IngestBody, rag: Rag, caller: Caller) -> dict[str, object]:
     """Start an ingest job; poll `GET /v1/jobs/{id}` for progress and the report. URLs follow
     the web connector's rules (public addresses only, robots.txt, size and page limits)."""
+    collection = caller.allow(rag.collection(body.collection), Role.writer)
     paths = check_ingest_paths(body.paths, rag.settings.api_ingest_roots) if body.paths else []
-    job = rag.jobs.submit(rag.collection(body.collection), [*paths, *body.urls])
+    job = rag.jobs.submit(collection, [*paths, *body.urls])
     return job.to_json()
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: str, rag: Rag) -> dict[str, object]:
-    return rag.jobs.get(job_id).to_json()
+def get_job(job_id: str, rag: Rag, caller: Caller) -> dict[str, object]:
+    job = rag.jobs.get(job_id)
+    caller.allow_found(job.collection, f"no job {job_id!r}")
+    return job.to_json()

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from rag.answer.types import MAX_QUESTION_CHARS
-from rag.api.deps import Metrics, Rag
+from rag.api.deps import Caller, Metrics, Rag
 from rag.settings import MAX_TOP_K, RetrievalMode
 
 router = APIRouter(prefix="/v1", tags=["query"])
@@ -49,15 +49,18 @@ class SearchBody(RetrievalOptions):
 
 
 @router.post("/search")
-def search(body: SearchBody, rag: Rag) -> dict[str, object]:
+def search(body: SearchBody, rag: Rag, caller: Caller) -> dict[str, object]:
     """Retrieval only, the `rag search --json` shape."""
     request = rag.ask_request(body.query, body.collection, body.top_k, body.mode, body.filters)
+    caller.allow(request.collection, content=body.query)
     return {"results": [c.to_json() for c in rag.search(request)]}
 
 
 @router.post("/query")
-def query(body: QueryBody, rag: Rag, metrics: Metrics) -> dict[str, object]:
+def query(body: QueryBody, rag: Rag, metrics: Metrics, caller: Caller) -> dict[str, object]:
     """An answer with citations, the `rag ask --json` shape (with `turn_id` in a conversation)."""
+    if body.conversation_id is not None:
+        caller.allow_conversation(rag.conversations, body.conversation_id)
     request = rag.ask_request(
         body.question,
         body.collection,
@@ -67,6 +70,7 @@ def query(body: QueryBody, rag: Rag, metrics: Metrics) -> dict[str, object]:
         adapter=body.adapter,
         conversation_id=body.conversation_id,
     )
+    caller.allow(request.collection, content=body.question)
     result = rag.answers.ask(request)
     metrics.observe_answer(result)
     return rag.answer_json(request, result)
