@@ -10,6 +10,8 @@ import difflib
 import io
 import random
 import re
+import struct
+import zlib
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -104,6 +106,21 @@ def table_pdf(rows: list[tuple[str, ...]] = PRICE_TABLE) -> bytes:
     pdf.ln(4)
     pdf.multi_cell(0, 6, "Installation is quoted separately by the service centre.")
     return bytes(pdf.output())
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A PNG that declares width x height 8-bit grey pixels: what an image bomb looks like
+    until someone decodes it (the first rows are all we bother compressing)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width + 1) * 4)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
 
 
 def words(text: str) -> list[str]:

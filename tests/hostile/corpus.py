@@ -13,6 +13,8 @@ from pathlib import Path
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+from tests.scans import png_bomb
+
 GIB = 1 << 30
 _BLOCK = bytes(1 << 24)
 
@@ -23,6 +25,7 @@ def write_file_corpus(folder: Path, outside: Path) -> dict[str, str | None]:
     (folder / "zip-bomb.docx").write_bytes(zip_bomb_docx())
     (folder / "encrypted.pdf").write_bytes(encrypted_pdf())
     (folder / "blank-pages.pdf").write_bytes(blank_pdf(10_000))
+    (folder / "image-bomb.png").write_bytes(png_bomb(50_000, 50_000))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.md").write_bytes(bytes(range(256)) * 64)
     (folder / "utf16.txt").write_bytes(
@@ -48,7 +51,8 @@ def write_file_corpus(folder: Path, outside: Path) -> dict[str, str | None]:
         "flate-bomb.pdf": "decompression bomb",
         "zip-bomb.docx": "zip bomb",
         "encrypted.pdf": "encrypted",
-        "blank-pages.pdf": "no extractable text",
+        "blank-pages.pdf": "10000 pages to OCR, over the 500-page limit",
+        "image-bomb.png": "refused as an image bomb",
         "empty.txt": r"empty \(0 bytes\)",
         "binary.md": "binary",
         "one-line.txt": "over the 52428800-byte limit",

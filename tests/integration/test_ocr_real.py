@@ -18,8 +18,7 @@ from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.ingest.sync import IngestReport
 from rag.settings import Settings
-from tests.scans import PRICE_TABLE, image_bytes, mixed_pdf, render_page, table_pdf
-from tests.unit.test_ocr import _png_header_only
+from tests.scans import PRICE_TABLE, image_bytes, mixed_pdf, png_bomb, render_page, table_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +61,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scan = render_page(MIXED_SCAN, 300, noise=0.3, seed=4)
     (folder / "drone-handbook.pdf").write_bytes(mixed_pdf(typed, scan, dpi=300))
     (folder / "prices.pdf").write_bytes(table_pdf())
-    (folder / "bomb.png").write_bytes(_png_header_only(50_000, 50_000))
+    (folder / "bomb.png").write_bytes(png_bomb(50_000, 50_000))
     return folder
 
 

@@ -3,8 +3,6 @@ the OCR fields from page to stored chunk to search result. tests/integration/tes
 runs the real Tesseract."""
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytesseract
@@ -18,7 +16,7 @@ from rag.errors import ConfigError, SourceError
 from rag.ingest.ocr import MISSING_TESSERACT, OcrConfig
 from rag.ingest.readers import read_documents
 from rag.settings import load_settings
-from tests.scans import image_bytes, mixed_pdf, render_page
+from tests.scans import image_bytes, mixed_pdf, png_bomb, render_page
 
 LINES = ["Locker 47 holds the boiler room key.", "Ask facilities for a copy."]
 
@@ -57,21 +55,6 @@ def _read(data: bytes, file_type: str, ocr: OcrConfig | None = None):
     return read_documents(RawSource(f"/scan.{file_type}", file_type, read=lambda: data), data, ocr)
 
 
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that declares width x height 8-bit grey pixels: what an image bomb looks like
-    until someone decodes it (the first rows are all we bother compressing)."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + body))
-        return struct.pack(">I", len(body)) + kind + body + crc
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    rows = zlib.compress(b"\0" * (width + 1) * 4)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
-    )
-
-
 def test_words_become_lines_and_paragraphs_with_mean_confidence(tesseract: FakeTesseract):
     (page,) = _read(image_bytes([render_page(LINES, 100)], "PNG"), "png")
 
@@ -88,9 +71,9 @@ def test_multipage_tiff_pages_are_numbered_from_one(tesseract: FakeTesseract) ->
 
 def test_image_bomb_is_refused_from_its_header(tesseract: FakeTesseract) -> None:
     with pytest.raises(SourceError, match="image bomb"):
-        _read(_png_header_only(50_000, 50_000), "png")
+        _read(png_bomb(50_000, 50_000), "png")
     with pytest.raises(SourceError, match=r"12000 x 10000 pixels, over the 100,000,000-pixel"):
-        _read(_png_header_only(12_000, 10_000), "png")
+        _read(png_bomb(12_000, 10_000), "png")
     assert tesseract.sizes == []
 
 
@@ -196,7 +179,7 @@ def test_ocr_fields_reach_the_search_result_and_a_bomb_fails_alone(
     folder = tmp_path / "scans"
     folder.mkdir()
     (folder / "locker.png").write_bytes(image_bytes([render_page(LINES, 100)], "PNG"))
-    (folder / "bomb.png").write_bytes(_png_header_only(50_000, 50_000))
+    (folder / "bomb.png").write_bytes(png_bomb(50_000, 50_000))
     (folder / "notes.md").write_text("The canteen opens at 8.\n")
 
     report = rag_app.indexer.sync([scan_path(folder, 10**6)], "default")
