@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rag.answer.stream import AnswerStream
 from rag.answer.types import AskResult
-from rag.api.deps import Metrics, Rag
+from rag.api.deps import Caller, Metrics, Rag
 from rag.api.metrics import ApiMetrics
 from rag.api.routes.query import AdapterField, ConversationField, RetrievalOptions
 from rag.errors import InvalidInputError, RagError
@@ -88,11 +88,12 @@ class ModelList(BaseModel):
 
 
 @router.get("/models")
-def list_models(rag: Rag) -> ModelList:
-    """One model per collection, `rag:<collection>`, each with the card of the generator."""
+def list_models(rag: Rag, caller: Caller) -> ModelList:
+    """One model per collection the key may read, `rag:<collection>`, each with the card of
+    the generator."""
     status = model_status(rag)
     card = status.loaded or status.configured
-    names = [c.name for c in rag.catalog.collections()]
+    names = caller.readable(c.name for c in rag.catalog.collections())
     return ModelList(
         data=[ModelCard(id=MODEL_PREFIX + name, card=card) for name in names],
         configured=status.configured,
@@ -115,10 +116,12 @@ def list_models(rag: Rag) -> ModelList:
     },
 )
 async def chat_completions(
-    body: ChatCompletionRequest, rag: Rag, metrics: Metrics
+    body: ChatCompletionRequest, rag: Rag, metrics: Metrics, caller: Caller
 ) -> dict[str, object] | StreamingResponse:
     """A grounded answer to the last user message; `stream: true` sends server-sent events."""
     question, history = _conversation(body.messages)
+    if body.conversation_id is not None:
+        caller.allow_conversation(rag.conversations, body.conversation_id)
     collection = body.collection or _collection_of(body.model)
     request = rag.ask_request(
         question,
@@ -130,6 +133,7 @@ async def chat_completions(
         adapter=body.adapter,
         conversation_id=body.conversation_id,
     )
+    caller.allow(request.collection, content=question)
     shown = partial(rag.answer_json, request)
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if not body.stream:

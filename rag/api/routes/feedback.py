@@ -3,7 +3,8 @@ from typing import Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from rag.api.deps import Rag
+from rag.access.keys import Role
+from rag.api.deps import Caller, Rag
 from rag.feedback import (
     MAX_ANSWER_CHARS,
     MAX_COMMENT_CHARS,
@@ -27,8 +28,10 @@ class FeedbackBody(BaseModel):
 
 
 @router.post("/feedback", status_code=status.HTTP_201_CREATED)
-def post_feedback(body: FeedbackBody, rag: Rag) -> dict[str, str]:
+def post_feedback(body: FeedbackBody, rag: Rag, caller: Caller) -> dict[str, str]:
     """Store a rating with the question, the answer and the sources it cited."""
+    if body.conversation_id is not None:
+        caller.allow_conversation(rag.conversations, body.conversation_id)
     feedback_id = rag.feedback.record(
         body.rating, body.question, body.answer, body.sources, body.comment, body.conversation_id
     )
@@ -38,16 +41,20 @@ def post_feedback(body: FeedbackBody, rag: Rag) -> dict[str, str]:
 @router.get("/feedback")
 def list_feedback(
     rag: Rag,
+    caller: Caller,
     offset: int = Query(default=0, ge=0),
     limit: int = Query(default=100, ge=1, le=MAX_PAGE),
 ) -> dict[str, object]:
     """Ratings stored so far, oldest first, a page at a time (for export into an evaluation
-    set); `total` counts them all."""
+    set); `total` counts them all. Admin keys only: ratings carry questions and answers of
+    every collection."""
+    caller.require(Role.admin)
     entries = rag.feedback.entries(offset, limit)
     return {"feedback": entries, "total": rag.feedback.count(), "offset": offset}
 
 
 @router.delete("/feedback/{feedback_id}")
-def delete_feedback(feedback_id: str, rag: Rag) -> dict[str, str]:
+def delete_feedback(feedback_id: str, rag: Rag, caller: Caller) -> dict[str, str]:
+    caller.require(Role.admin)
     rag.feedback.delete(feedback_id)
     return {"deleted": feedback_id}
