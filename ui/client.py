@@ -46,6 +46,10 @@ class ChatReply:
         finally:
             self.response.close()
 
+    def close(self) -> None:
+        """Stop reading; the server cancels the generation when the connection closes."""
+        self.response.close()
+
 
 class ApiClient:
     def __init__(
@@ -64,8 +68,21 @@ class ApiClient:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health")
 
-    def collections(self) -> list[str]:
-        return [c["name"] for c in self._call("GET", "/v1/collections")["collections"]]
+    def collections(self) -> list[dict[str, Any]]:
+        """`{"name", "documents", "chunks"}` for each collection."""
+        return self._call("GET", "/v1/collections")["collections"]
+
+    def conversations(self, limit: int = 20) -> list[dict[str, Any]]:
+        return self._call("GET", "/v1/conversations", params={"limit": limit})["conversations"]
+
+    def create_conversation(self, collection: str) -> dict[str, Any]:
+        return self._call("POST", "/v1/conversations", json={"collection": collection})
+
+    def conversation(self, conversation_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/v1/conversations/{conversation_id}")
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        self._call("DELETE", f"/v1/conversations/{conversation_id}")
 
     def create_collection(self, name: str) -> None:
         self._call("POST", "/v1/collections", json={"name": name})
@@ -91,21 +108,25 @@ class ApiClient:
     def job(self, job_id: str) -> dict[str, Any]:
         return self._call("GET", f"/v1/jobs/{job_id}")
 
-    def feedback(self, rating: int, question: str, result: dict[str, Any]) -> None:
+    def feedback(self, turn: dict[str, Any], rating: int) -> None:
+        """Rate a saved turn; a later rating of the same turn replaces this one."""
         body = {
+            "turn_id": turn["id"],
             "rating": rating,
-            "question": question,
-            "answer": result.get("answer", ""),
-            "sources": result.get("citations", [])[:50],
-            "conversation_id": result.get("conversation_id"),
+            "question": turn["question"],
+            "answer": turn.get("answer", ""),
+            "sources": turn.get("citations", [])[:50],
+            "conversation_id": turn.get("conversation_id"),
         }
         self._call("POST", "/v1/feedback", json=body)
 
     def feedback_export(self) -> list[dict[str, Any]]:
         return self._call("GET", "/v1/feedback")["feedback"]
 
-    def chat(self, messages: list[dict[str, str]], collection: str, **options: Any) -> ChatReply:
-        """Start a streamed chat completion; errors before the first byte raise here."""
+    def chat(self, question: str, collection: str, **options: Any) -> ChatReply:
+        """Start a streamed chat completion (pass `conversation_id` to continue a saved
+        conversation); errors before the first byte raise here."""
+        messages = [{"role": "user", "content": question}]
         body = {"model": f"rag:{collection}", "messages": messages, "stream": True, **options}
         request = self._http.build_request("POST", "/v1/chat/completions", json=body)
         response = self._guard(lambda: self._http.send(request, stream=True))

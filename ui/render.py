@@ -17,6 +17,11 @@ _ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 _ACTIVE_IN_MODEL_TEXT = re.compile(r"([\\\[\]<>$&:~])")
 _ADDRESS = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:/{1,3}|\bwww\.)[^\s`]+")
 CONTEXT_CHARS = 400
+_PAGE_UNITS = {".pptx": "slide", ".ppt": "slide", ".xlsx": "sheet", ".xls": "sheet"}
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?")
+_UNDERLINE = re.compile(r"(=|-){3,}")
 
 
 def literal(text: str) -> str:
@@ -62,9 +67,22 @@ def file_name(source: str) -> str:
     return source if "://" in source else PurePosixPath(source).name
 
 
+def location(source: dict[str, Any]) -> str:
+    """Where in its file a source stands: its `location` label ("sheet Prices, row 4") when it
+    has one, else its page, named as the format names its pages (slides, sheets)."""
+    if source.get("location"):
+        return str(source["location"])
+    if not source.get("page"):
+        return ""
+    unit = _PAGE_UNITS.get(PurePosixPath(source["source"]).suffix.lower(), "page")
+    return f"{unit} {source['page']}"
+
+
 def citation_label(citation: dict[str, Any]) -> str:
-    page = f" · page {citation['page']}" if citation.get("page") else ""
-    return literal(f"[{citation['id']}] {file_name(citation['source'])}{page}")
+    where = location(citation)
+    return literal(
+        f"[{citation['id']}] {file_name(citation['source'])}{' · ' if where else ''}{where}"
+    )
 
 
 def answer_markdown(result: dict[str, Any]) -> str:
@@ -101,10 +119,60 @@ def quote_in_context(citation: dict[str, Any]) -> str:
     end = start + len(citation["text"])
     if context[start:end] != citation["text"]:
         start, end, context = 0, len(citation["text"]), citation["text"]
-    first, last = max(0, start - CONTEXT_CHARS), min(len(context), end + CONTEXT_CHARS)
-    before = ("…" if first else "") + literal(context[first:start])
-    after = literal(context[end:last]) + ("…" if last < len(context) else "")
-    return f"{before}**{literal(citation['text'].strip())}**{after}"
+    first = _opening(context, max(0, start - CONTEXT_CHARS), start)
+    last = _closing(context, end, min(len(context), end + CONTEXT_CHARS))
+    before = ("…" if first else "") + plain_markdown(context[first:start])
+    after = plain_markdown(context[end:last]) + ("…" if last < len(context) else "")
+    return f"{before}**{literal(' '.join(citation['text'].split()))}**{after}"
+
+
+def excerpt(text: str, limit: int = 2 * CONTEXT_CHARS) -> str:
+    """The start of `text` up to a sentence or word boundary, shown as `plain_markdown`."""
+    end = _closing(text, 0, min(len(text), limit))
+    return plain_markdown(text[:end]) + ("…" if end < len(text) else "")
+
+
+def plain_markdown(text: str) -> str:
+    """Document text as written, less its own Markdown: headings lose their '#', table rows
+    their pipes and separator lines."""
+    lines = []
+    for line in text.split("\n"):
+        if _TABLE_RULE.fullmatch(line.strip()) or _UNDERLINE.fullmatch(line.strip()):
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            line = heading.group(1)
+        elif line.strip().startswith("|"):
+            line = " · ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+        lines.append(line)
+    return literal("\n".join(lines))
+
+
+def _opening(text: str, first: int, start: int) -> int:
+    """Where an excerpt ending at `start` should begin, at or after `first`: the start of a
+    sentence when one begins in between, else of a word."""
+    if first == 0:
+        return 0
+    sentence = _SENTENCE_END.search(text, first, start)
+    if sentence:
+        opening = sentence.end()
+        while opening < start and text[opening].isspace():
+            opening += 1
+        return opening
+    space = text.find(" ", first, start)
+    return space + 1 if space >= 0 else first
+
+
+def _closing(text: str, end: int, last: int) -> int:
+    """Where an excerpt starting at `end` should stop, at or before `last`: after the last
+    sentence that ends in between, else at a word's end."""
+    if last >= len(text):
+        return len(text)
+    ends = [m.start() + 1 for m in _SENTENCE_END.finditer(text, end, last)]
+    if ends:
+        return ends[-1]
+    space = text.rfind(" ", end, last)
+    return space if space > end else last
 
 
 def tool_trace(call: dict[str, Any]) -> str:

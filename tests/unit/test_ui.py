@@ -1,8 +1,10 @@
 """The Streamlit app driven by AppTest against a live API on 127.0.0.1 (scripted model, hash
-embedder): chat, citations, upload, feedback, and the error states a user meets."""
+embedder): chat, saved conversations, stop and queued questions, citations, collections and
+documents, feedback, and the error states a user meets."""
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -17,12 +19,28 @@ from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import ModelBusyError
 from rag.settings import Settings
+from rag.ui.render import literal
 from tests.fakes import HashEmbedder, ScriptedModel
 from tests.live import free_port, serving
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 QUESTION = "What discount for two batteries?"
 REPLY = "Customers get 8% off when they buy two or more batteries."
+
+
+class SlowModel(ScriptedModel):
+    """A scripted model that takes `seconds_per_word`, counting the words it produced."""
+
+    def __init__(self, seconds_per_word: float = 0.05) -> None:
+        super().__init__()
+        self.seconds_per_word = seconds_per_word
+        self.words = 0
+
+    def stream(self, *args: object, **kwargs: object) -> Iterator[str]:
+        for word in super().stream(*args, **kwargs):
+            time.sleep(self.seconds_per_word)
+            self.words += 1
+            yield word
 
 
 @pytest.fixture
@@ -32,11 +50,30 @@ def api_url(rag_app: RagApp, docs: Path) -> Iterator[str]:
         yield url
 
 
-def _page(url: str, monkeypatch: pytest.MonkeyPatch, key: str | None = None) -> AppTest:
+@pytest.fixture
+def slow() -> SlowModel:
+    return SlowModel()
+
+
+@pytest.fixture
+def slow_app(settings: Settings, slow: SlowModel, docs: Path) -> Iterator[tuple[RagApp, str]]:
+    core = RagApp(settings, embedder=HashEmbedder(), model=slow)
+    core.indexer.sync([scan_path(docs, settings.max_file_bytes)], "default")
+    try:
+        with serving(create_app(settings, core), free_port()) as url:
+            yield core, url
+    finally:
+        core.close()
+
+
+def _page(
+    url: str, monkeypatch: pytest.MonkeyPatch, key: str | None = None, **query: str
+) -> AppTest:
     monkeypatch.setenv("RAG_API_URL", url)
     if key:
         monkeypatch.setenv("RAG_API_KEY", key)
     page = AppTest.from_file(str(APP), default_timeout=60)
+    page.query_params.update(query)
     page.run()
     assert not page.exception, page.exception
     return page
@@ -46,10 +83,24 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def _ask(page: AppTest, question: str) -> AppTest:
+def _settled(page: AppTest) -> AppTest:
+    """Run the page until no answer is in progress (the browser's timer does this)."""
+    while page.session_state["job"] is not None:
+        assert page.session_state["job"].wait(30), "the answer did not finish"
+        page.run()
+        assert not page.exception, page.exception
+    return page
+
+
+def _ask(page: AppTest, question: str, settle: bool = True) -> AppTest:
     page.chat_input[0].set_value(question).run()
     assert not page.exception, page.exception
-    return page
+    return _settled(page) if settle else page
+
+
+def _button(page: AppTest, label: str, sidebar: bool = False):
+    [button] = [b for b in (page.sidebar if sidebar else page.main).button if b.label == label]
+    return button
 
 
 def test_a_question_gets_a_streamed_answer_with_citation_chips_and_quotes(
@@ -66,20 +117,81 @@ def test_a_question_gets_a_streamed_answer_with_citation_chips_and_quotes(
     quote = citation.markdown[0].value
     assert "**" in quote and "8%" in quote
     assert citation.get("download_button")
+    assert [b.label for b in assistant.button] == ["Regenerate"]
 
 
-def test_follow_up_questions_send_the_conversation(
-    api_url: str, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
+def test_a_chat_is_saved_listed_and_reopened_after_a_reload(
+    api_url: str, rag_app: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model.replies += [REPLY, "The discount is 8%."]
     page = _ask(_ask(_page(api_url, monkeypatch), QUESTION), "And for three?")
     assert len(page.chat_message) == 4
     second_prompt = " ".join(m["content"] for m in model.prompts[1])
-    assert "8% off" in second_prompt  # the earlier answer went along as history
+    assert "8% off" in second_prompt  # the stored turn went along as history
+    conversation_id = page.query_params["chat"]
+    stored = rag_app.conversations.get(conversation_id)
+    assert [t["question"] for t in stored["turns"]] == [QUESTION, "And for three?"]
 
-    [new_chat] = [b for b in page.sidebar.button if b.label == "New chat"]
-    new_chat.click().run()
-    assert len(page.chat_message) == 0
+    reloaded = _page(api_url, monkeypatch, chat=conversation_id)
+    assert len(reloaded.chat_message) == 4
+    assert "8% off" in reloaded.chat_message[1].markdown[0].value
+    assert reloaded.sidebar.button(key=f"chat-{conversation_id}").label == QUESTION
+
+    _button(reloaded, "New chat", sidebar=True).click().run()
+    assert len(reloaded.chat_message) == 0 and "chat" not in reloaded.query_params
+    reloaded.sidebar.button(key=f"chat-{conversation_id}").click().run()
+    assert len(reloaded.chat_message) == 4
+
+
+def test_changing_the_collection_starts_a_new_chat(
+    api_url: str, rag_app: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rag_app.catalog.create("contracts")
+    model.replies.append(REPLY)
+    page = _ask(_page(api_url, monkeypatch), QUESTION)
+    page.sidebar.selectbox[0].select("contracts").run()
+    assert len(page.chat_message) == 0 and "chat" not in page.query_params
+    assert page.query_params["collection"] == "contracts"
+    assert _page(api_url, monkeypatch, collection="contracts").sidebar.selectbox[0].value == (
+        "contracts"
+    )
+
+
+def test_stop_cancels_the_generation_on_the_server_and_frees_the_model(
+    slow_app: tuple[RagApp, str], slow: SlowModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core, url = slow_app
+    slow.replies += [" ".join(["Customers get 8% off when they buy two batteries."] * 40), REPLY]
+    page = _ask(_page(url, monkeypatch), QUESTION, settle=False)
+    deadline = time.monotonic() + 10
+    while slow.words == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    page.button(key="stop").click().run()
+    deadline = time.monotonic() + 5
+    while core.model_worker.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert core.model_worker.running == 0 and core.model_worker.queue_depth == 0
+    assert slow.words < 100  # of 400: the worker stopped generating
+    page = _settled(page)
+    assert "Stopped" in page.chat_message[1].caption[0].value
+
+    page = _ask(page, QUESTION)  # the model is free for the next question
+    assert "8% off" in page.chat_message[3].markdown[0].value
+
+
+def test_a_question_asked_during_an_answer_waits_and_is_answered(
+    slow_app: tuple[RagApp, str], slow: SlowModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow.replies += [REPLY, "The discount is 8%."]
+    page = _ask(_page(slow_app[1], monkeypatch), QUESTION, settle=False)
+    page = _ask(page, "And for three batteries?", settle=False)
+    assert page.session_state["queue"] == ["And for three batteries?"]
+    assert "Asked next" in page.chat_message[-1].caption[0].value
+    page = _settled(page)
+    questions = [m.markdown[0].value for m in page.chat_message[::2]]
+    assert questions == [QUESTION, "And for three batteries?"]
+    assert all(m.markdown for m in page.chat_message[1::2])
+    assert len(slow.prompts) == 2
 
 
 def test_an_unsupported_sentence_is_never_shown_and_an_abstention_lists_closest_sources(
@@ -94,6 +206,21 @@ def test_an_unsupported_sentence_is_never_shown_and_an_abstention_lists_closest_
     abstained = page.chat_message[-1]
     assert "do not contain" in abstained.info[0].value
     assert abstained.expander and abstained.expander[0].label.startswith("Closest source 1")
+    assert "#" not in abstained.expander[0].markdown[0].value.replace("\\#", "")
+
+
+def test_the_first_screen_shows_the_collection_documents_model_and_example_questions(
+    api_url: str, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _page(api_url, monkeypatch)
+    intro = _plain(page.main.markdown[0].value)
+    assert "default" in intro and "11 documents" in intro and "model" in intro
+    examples = [b for b in page.main.button if b.key and b.key.startswith("example-")]
+    assert len(examples) == 3 and all(b.label.endswith("?") for b in examples)
+    model.replies.append(REPLY)
+    examples[0].click().run()
+    page = _settled(page)
+    assert page.chat_message[0].markdown[0].value == literal(examples[0].label)
 
 
 def test_upload_reports_each_file_and_lists_it(
@@ -111,8 +238,7 @@ def test_upload_reports_each_file_and_lists_it(
             ("broken.pdf", b"%PDF-1.7 this is not a pdf", "application/pdf"),
         ]
     ).run()
-    [index] = [b for b in page.sidebar.button if b.label.startswith("Index 2")]
-    index.click().run()
+    _button(page, "Index 2 file(s)", sidebar=True).click().run()
     assert not page.exception, page.exception
     assert [_plain(s.value) for s in page.sidebar.success] == ["parking.md: indexed (1 chunks)"]
     assert _plain(page.sidebar.error[0].value).startswith("broken.pdf: ")
@@ -121,7 +247,16 @@ def test_upload_reports_each_file_and_lists_it(
     assert before != after and after.endswith(f"({int(before.split('(')[1][:-1]) + 1})")
 
 
-def test_a_web_page_is_added_through_a_job_and_documents_can_be_deleted(
+def _web_app(settings: Settings, model: ScriptedModel, site: Path):
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    pages = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{pages.server_port}"
+    allowed = settings.model_copy(update={"web_allowed_hosts": [host]})
+    return pages, host, allowed, RagApp(allowed, embedder=HashEmbedder(), model=model)
+
+
+def test_a_web_page_is_added_and_a_document_is_deleted_after_confirmation(
     settings: Settings, model: ScriptedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = tmp_path / "site"
@@ -129,51 +264,73 @@ def test_a_web_page_is_added_through_a_job_and_documents_can_be_deleted(
     (site / "pumps.html").write_text(
         "<html><body><main><h1>Heat pumps</h1><p>Service every 2 years.</p></main></body></html>"
     )
-    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
-    pages = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=pages.serve_forever, daemon=True).start()
-    host = f"127.0.0.1:{pages.server_port}"
-    allowed = settings.model_copy(update={"web_allowed_hosts": [host]})
-    core = RagApp(allowed, embedder=HashEmbedder(), model=model)
+    pages, host, allowed, core = _web_app(settings, model, site)
     try:
         with serving(create_app(allowed, core), free_port()) as url:
             page = _page(url, monkeypatch)
             page.sidebar.text_input[1].input(f"http://{host}/pumps.html")
-            [add] = [b for b in page.sidebar.button if b.label == "Add"]
-            add.click().run()
+            _button(page, "Add", sidebar=True).click().run()
             assert not page.exception, page.exception
-            assert page.sidebar.success[0].value == "1 page(s) indexed, 0 unchanged"
+            assert _plain(page.sidebar.success[0].value) == "1 page(s) indexed, 0 unchanged"
             documents = page.sidebar.expander[1]
             assert documents.label == "Documents in default (1)"
 
-            documents.button[0].click().run()
+            documents.button[0].click().run()  # Delete: asks first
+            source = f"`http://{host}/pumps.html`"
+            assert f"Delete {source} from default?" in _plain(page.sidebar.warning[0].value)
+            assert len(core.catalog.documents("default")) == 1
+            page.sidebar.button(key="cancel-delete").click().run()
+            assert not page.sidebar.warning and len(core.catalog.documents("default")) == 1
+
+            page.sidebar.expander[1].button[0].click().run()
+            page.sidebar.button(key="confirm-delete").click().run()
             assert page.sidebar.expander[1].label == "Documents in default (0)"
             assert core.catalog.documents("default") == []
+            # The delete's result replaces the earlier "indexed" message.
+            assert [_plain(s.value) for s in page.sidebar.success] == [
+                f"Deleted {source} from default."
+            ]
+
+            page.sidebar.text_input[1].input("http://127.0.0.1:9/admin")
+            _button(page, "Add", sidebar=True).click().run()
+            assert not page.sidebar.success and len(page.sidebar.error) == 1
+            assert "127.0.0.1:9" in _plain(page.sidebar.error[0].value)
     finally:
         pages.shutdown()
         core.close()
 
 
-def test_a_new_collection_is_created_and_selected(
-    api_url: str, rag_app: RagApp, monkeypatch: pytest.MonkeyPatch
+def test_a_new_collection_is_checked_created_selected_and_can_be_asked(
+    api_url: str, rag_app: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = _page(api_url, monkeypatch)
+    assert "letters, digits" in page.sidebar.expander[0].caption[0].value  # rules up front
+    page.sidebar.text_input[0].input("My Notes")
+    _button(page, "Create", sidebar=True).click().run()
+    assert "not a valid name" in _plain(page.sidebar.error[0].value)
+    assert page.chat_input and page.sidebar.selectbox  # the page is still whole
+    assert "My Notes" not in [c.name for c in rag_app.catalog.collections()]
+
     page.sidebar.text_input[0].input("contracts")
-    [create] = [b for b in page.sidebar.button if b.label == "Create"]
-    create.click().run()
+    _button(page, "Create", sidebar=True).click().run()
     assert page.sidebar.selectbox[0].value == "contracts"
     assert page.sidebar.expander[1].label == "Documents in contracts (0)"
     assert "contracts" in [c.name for c in rag_app.catalog.collections()]
 
+    page = _ask(page, "What is in here?")
+    assert "contracts is empty" in page.chat_message[1].info[0].value
+    assert model.prompts == []
 
-def test_thumbs_are_stored_with_question_answer_and_sources(
+
+def test_one_vote_is_stored_per_answer_and_a_change_replaces_it(
     api_url: str, rag_app: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model.replies.append(REPLY)
     page = _ask(_page(api_url, monkeypatch), QUESTION)
     page.feedback[0].set_value(0).run()
+    page.feedback[0].set_value(1).run()
     [entry] = rag_app.feedback.entries()
-    assert entry["rating"] == -1 and entry["question"] == QUESTION
+    assert entry["rating"] == 1 and entry["question"] == QUESTION
     assert "8% off" in entry["answer"] and entry["sources"][0]["source"].endswith("price-list.md")
 
 

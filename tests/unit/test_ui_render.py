@@ -2,12 +2,27 @@
 
 import re
 
-from rag.ui.render import answer_markdown, inert_stream, literal, model_markdown, quote_in_context
+from rag.ui.examples import example_questions
+from rag.ui.render import (
+    answer_markdown,
+    citation_label,
+    excerpt,
+    inert_stream,
+    literal,
+    location,
+    model_markdown,
+    plain_markdown,
+    quote_in_context,
+)
 
 HOSTILE = (
     "<img src=x onerror=alert(1)> <script>alert(2)</script> [click](javascript:alert(3)) "
     "![pixel](https://tracker.example/p.png) :red[directive] $x^2$ &lt;b&gt;"
 )
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def _unescaped_active(markdown: str, chars: str) -> list[str]:
@@ -67,4 +82,50 @@ def test_the_quote_is_highlighted_inside_its_surrounding_text() -> None:
     citation["context"] = "x" * 1000 + context + "y" * 1000
     citation["context_start"] -= 1000
     shown = quote_in_context(citation)
-    assert shown.startswith("…xxx") and shown.endswith("yyy…") and len(shown) < 900
+    # It opens at the sentence before the quote; a run of 1000 letters is cut where it must.
+    assert shown.startswith("…**The K2") and shown.endswith("yyy…") and len(shown) < 900
+
+
+def test_sources_name_their_page_slide_or_sheet_and_prefer_their_own_label() -> None:
+    assert location({"source": "/d/roadmap-2026.pptx", "page": 3}) == "slide 3"
+    assert location({"source": "/d/sales-2025.xlsx", "page": 2}) == "sheet 2"
+    assert location({"source": "/d/warranty.pdf", "page": 1}) == "page 1"
+    assert location({"source": "/d/notes.md", "page": None}) == ""
+    labelled = {"source": "/d/sales.xlsx", "page": 1, "location": "sheet Prices, row 4"}
+    assert location(labelled) == "sheet Prices, row 4"
+    citation = {"id": "c2", "source": "/d/roadmap-2026.pptx", "page": 4}
+    assert _plain(citation_label(citation)) == "[c2] roadmap-2026.pptx · slide 4"
+
+
+def test_document_markdown_is_shown_without_its_markup() -> None:
+    text = "## Specifications\n\n| Property | Value |\n|---|---|\n| Capacity | 13.5 kWh |\nEnd"
+    shown = _plain(plain_markdown(text))
+    assert "#" not in shown and "---" not in shown and "|" not in shown
+    assert "Specifications" in shown and "Capacity · 13.5 kWh" in shown
+
+
+def test_excerpts_start_and_end_at_sentence_or_word_boundaries() -> None:
+    context = " ".join(f"Sentence number {n} says something." for n in range(60))
+    quoted = "Sentence number 30 says something."
+    start = context.index(quoted)
+    citation = {"text": quoted, "start": start, "context": context, "context_start": 0}
+    before, rest = _plain(quote_in_context(citation)).split("**", 1)
+    after = rest.split("**")[1]
+    assert before.startswith("…Sentence number") and after.endswith("something.…")
+    long_word_text = "word " * 300
+    cut = _plain(excerpt(long_word_text, limit=101))
+    assert cut.endswith("word…") and len(cut) <= 102
+
+
+def test_example_questions_come_from_the_documents_one_per_document() -> None:
+    faq = "Support FAQ\n\nHow do I contact support?\nCall us.\n\nHow long does it take?\nA day."
+    manual = "# Aurora K2 Manual\n\nIntro.\n\n## Specifications\n\nText.\n\n## Safety\n"
+    handbook = "# Employee Handbook\n\n## Working hours and remote work\n\nText."
+    plain = "Nothing to ask here."
+    questions = example_questions([manual, plain, faq, handbook])
+    assert questions == [
+        "How do I contact support?",
+        "What does Aurora K2 Manual say about specifications?",
+        "What does Employee Handbook say about working hours and remote work?",
+    ]
+    assert example_questions([plain]) == []
