@@ -2,12 +2,15 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rag.cli.options import JsonOpt
 from rag.settings import load_settings
+
+if TYPE_CHECKING:
+    from rag.models.card import ModelCard
 
 models_cli = typer.Typer(
     help="Model cards, the model to serve, pulling from a hub, quantizing.", no_args_is_help=True
@@ -135,7 +138,11 @@ def models_quantize(
     typer.echo(json.dumps(card.to_json(), indent=2) if as_json else render_card(card))
 
 
-def render_card(card) -> str:
+def _over_context(card: "ModelCard") -> bool:
+    return card.context_length is not None and card.memory.n_ctx > card.context_length
+
+
+def render_card(card: "ModelCard") -> str:
     memory = card.memory
     template = {
         "ok": "present, renders in the sandbox",
@@ -147,7 +154,11 @@ def render_card(card) -> str:
         ("file", f"{card.path} ({card.file_bytes / MIB:.1f} MiB)"),
         ("architecture", f"{card.architecture}, {card.parameters / 1e6:.1f}M parameters"),
         ("quantization", f"{card.quantization}, {card.bits_per_weight} bits per weight"),
-        ("context", f"{card.context_length or 'unknown'} tokens trained, {memory.n_ctx} served"),
+        (
+            "context",
+            f"{card.context_length or 'unknown'} tokens trained, {memory.n_ctx} served"
+            + (" (beyond its training: lower RAG_LLM_N_CTX)" if _over_context(card) else ""),
+        ),
         ("tokenizer", card.tokenizer),
         ("chat template", template),
         ("licence", f"{licence.name or 'none named'} ({licence.licence_class}: {licence.note})"),

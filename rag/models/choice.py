@@ -59,6 +59,11 @@ def use_model(
     warnings = []
     if licence.licence_class != "permissive":
         warnings.append(f"licence accepted: {licence.name or 'none named'}: {licence.note}")
+    if card.context_length is not None and settings.llm_n_ctx > card.context_length:
+        warnings.append(
+            f"RAG_LLM_N_CTX {settings.llm_n_ctx} is beyond the {card.context_length} tokens "
+            f"{card.name} was trained on: answers degrade; set RAG_LLM_N_CTX={card.context_length}"
+        )
     if settings.llm_model_path is not None:
         warnings.append(
             "RAG_LLM_MODEL_PATH (or llm_model_path in the config file) is set and takes "

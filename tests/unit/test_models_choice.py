@@ -94,6 +94,13 @@ def test_a_model_that_does_not_fit_in_memory_is_refused(tmp_path: Path) -> None:
     assert registry_bytes(settings) is None
 
 
+def test_a_context_beyond_the_training_is_a_warning(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", llm_n_ctx=4096)
+    tiny = write_tiny_llama(tmp_path / "tiny.gguf", context_length=2048)
+    choice = use_model(settings, str(tiny), accept_licence=False, memory_available=PLENTY)
+    assert any("RAG_LLM_N_CTX=2048" in w for w in choice.warnings)
+
+
 def test_a_chosen_file_that_is_gone_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     tiny = write_tiny_llama(tmp_path / "tiny.gguf")
