@@ -5,6 +5,7 @@ number, which is the citation page.
 
 import io
 import math
+import re
 import threading
 from typing import TYPE_CHECKING
 
@@ -17,12 +18,18 @@ if TYPE_CHECKING:
     from PIL.Image import Image
     from pypdfium2 import PdfPage
 
+# A line (`x y l`) or rectangle (`x y w h re`) operator in a page's content stream. Tables drawn
+# inside form XObjects are not seen; their pages keep pypdf's text.
+_RULE = re.compile(rb"[\d.]\s+(?:l|re)\s")
+_MIN_RULES = 4
+
 # PDFium is not thread-safe: an ingest job and a CLI-less server may render at the same time.
 _PDFIUM_LOCK = threading.Lock()
 
 
 def read_pdf(data: bytes, ocr: OcrConfig) -> list[Page]:
-    texts = _text_layer(data)
+    layer = _text_layer(data)
+    texts = [text for text, _ in layer]
     scanned = [n for n, text in enumerate(texts, start=1) if not text.strip()]
     if len(scanned) == len(texts):
         if not ocr.enabled:
@@ -30,16 +37,18 @@ def read_pdf(data: bytes, ocr: OcrConfig) -> list[Page]:
     elif scanned and not ocr.enabled:
         scanned = []  # a mixed PDF with OCR off: its text pages are still worth indexing
     ocr.check_page_count(len(scanned))
-    with_text = [n for n, text in enumerate(texts, start=1) if text.strip()]
-    tables = pages_with_tables(data, with_text) if with_text else {}
+    ruled = [n for n, (text, rules) in enumerate(layer, start=1) if text.strip() and rules]
+    tables = pages_with_tables(data, ruled) if ruled else {}
     recognized = {page.number: page for page in _ocr_pages(data, scanned, ocr)}
     return [
         tables.get(n) or recognized.get(n) or Page(text, n) for n, text in enumerate(texts, start=1)
     ]
 
 
-def _text_layer(data: bytes) -> list[str]:
-    """Each page's text as pypdf extracts it ("" for a page without a text layer)."""
+def _text_layer(data: bytes) -> list[tuple[str, bool]]:
+    """Each page's text as pypdf extracts it ("" for a page without a text layer), and whether
+    its content draws enough lines or rectangles to hold a ruled table (pdfplumber takes about
+    20 times pypdf's time on a page, so only those pages are searched for tables)."""
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PdfReadError
 
@@ -52,9 +61,9 @@ def _text_layer(data: bytes) -> list[str]:
             # extract_text() swallows pypdf's decompression limit and returns "", which would
             # report a bomb as a scan; decoding the content stream first surfaces it.
             contents = page.get_contents()
-            if contents is not None:
-                contents.get_data()
-            texts.append(page.extract_text() or "")
+            drawn = contents.get_data() if contents is not None else b""
+            rules = len(_RULE.findall(drawn)) >= _MIN_RULES
+            texts.append((page.extract_text() or "", rules))
     except LimitReachedError:
         raise SourceError(
             "a PDF stream expands past the decompression limit: refused as a decompression bomb"

@@ -1,6 +1,7 @@
 """Tables in text PDFs become records (pdfplumber), whose cells reach the search result and a
 citation's `record`; CSV rows carry their cells the same way."""
 
+import io
 from pathlib import Path
 
 from rag.app import RagApp
@@ -41,7 +42,13 @@ def test_a_pdf_without_a_table_keeps_pypdfs_text() -> None:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=11)
-    pdf.rect(20, 20, 100, 30)  # a framed box is not a table: one cell
+    for x1, y1, x2, y2 in [
+        (20, 20, 120, 20),
+        (120, 20, 120, 50),
+        (120, 50, 20, 50),
+        (20, 50, 20, 20),
+    ]:
+        pdf.line(x1, y1, x2, y2)  # a box of four rules is a frame, not a table: one cell
     pdf.text(25, 30, "Framed note: the gate code is 4711.")
     (page,) = _read(bytes(pdf.output()), "pdf")
     assert page.text == "Framed note: the gate code is 4711." and "records" not in page.metadata
@@ -77,3 +84,37 @@ def test_a_quote_inside_one_row_cites_that_row(rag_app: RagApp, tmp_path: Path) 
     fields = hit.span_fields(quote, quote + len("Aurora K2"))
     assert fields == {"record": dict(zip(PRICE_TABLE[0], PRICE_TABLE[2], strict=True))}
     assert "record" not in hit.span_fields(hit.start, hit.end)  # the chunk holds several rows
+
+
+def test_only_pages_that_draw_rules_are_searched_for_tables(monkeypatch) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    from rag.ingest import pdf as pdf_reader
+
+    searched: list[list[int]] = []
+    real = pdf_reader.pages_with_tables
+
+    def spy(data: bytes, numbers: list[int]):
+        searched.append(list(numbers))
+        return real(data, numbers)
+
+    monkeypatch.setattr(pdf_reader, "pages_with_tables", spy)
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(_text_pdf("Plain prose, no table here."))))
+    writer.append(PdfReader(io.BytesIO(table_pdf())))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    first, second = _read(buffer.getvalue(), "pdf")
+    assert searched == [[2]]
+    assert "records" not in first.metadata and len(second.metadata["records"]) == 3
+
+
+def _text_pdf(text: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, text)
+    return bytes(pdf.output())
