@@ -191,6 +191,14 @@ class Settings(BaseSettings):
     def _adapter_names(cls, value: Any) -> Any:
         return _split_map(value, _MAP_FORM.format(value="ADAPTER"))
 
+    @field_validator("hub_offline", mode="before")
+    @classmethod
+    def _hf_flag(cls, value: Any) -> Any:
+        # huggingface_hub's own reading: 1/ON/YES/TRUE is set, anything else (even "") is not.
+        if isinstance(value, str):
+            return value.strip().upper() in {"1", "ON", "YES", "TRUE"}
+        return value
+
     @field_validator("chunk_overlap")
     @classmethod
     def _overlap_below_size(cls, value: int, info) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rag.errors import InvalidInputError, ModelError, NotFoundError
+from rag.errors import InvalidInputError, ModelError, NotFoundError, RagError
 from rag.models.card import ModelCard, read_card
 from rag.models.library import ModelLibrary, RegisteredModel
 from rag.settings import Settings
@@ -84,8 +84,15 @@ def pull(
         )
     except HfHubHTTPError as exc:
         raise _hub_error(exc, repo, filename) from None
-    except OSError as exc:  # network failures are OSErrors (httpx's are wrapped by the hub)
-        raise ModelError(f"the hub at {endpoint} cannot be reached ({exc}); try again") from None
+    except RagError:
+        raise
+    except Exception as exc:
+        # The transport's errors (requests, httpx or httpx2, by huggingface_hub version) share
+        # no base class but Exception.
+        raise ModelError(
+            f"the hub at {endpoint} cannot be reached ({type(exc).__name__}: {exc}); check "
+            "HF_ENDPOINT and the network, then run the pull again (it resumes)"
+        ) from None
     source = f"{endpoint}/{repo}/{filename}@{meta.commit_hash or revision}"
     entry_name = name or target.stem
     library.add(

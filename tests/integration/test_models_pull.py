@@ -141,6 +141,13 @@ def test_a_file_that_is_not_a_gguf_is_deleted_after_download(tmp_path: Path) -> 
         server.close()
 
 
+def test_a_hub_that_does_not_answer_is_one_line(tmp_path: Path, hub: FakeHub) -> None:
+    hub.close()  # nothing listens on its port any more
+    failed = rag(tmp_path / "data", hub, "pull", REPO, FILE)
+    assert failed.returncode == 1
+    assert "cannot be reached" in failed.stderr and failed.stderr.count("\n") == 1
+
+
 def test_with_the_offline_flag_pull_says_so_in_one_line(tmp_path: Path, hub: FakeHub) -> None:
     failed = rag(tmp_path / "data", hub, "pull", REPO, FILE, offline=True)
     assert failed.returncode == 1

@@ -35,3 +35,11 @@ def test_huggingface_hub_variables_are_settings(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     settings = Settings()
     assert (settings.hub_endpoint, settings.hub_offline) == ("http://127.0.0.1:9", True)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", False), ("0", False), ("yes", True)])
+def test_the_offline_flag_reads_as_huggingface_hub_reads_it(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", value)
+    assert Settings().hub_offline is expected
