@@ -128,6 +128,8 @@ class KeyStore:
     def create(self, name: str, role: Role, collections: tuple[str, ...] | None) -> str:
         """Store a new key and return it; this is the only time its value is known."""
         check_key_name(name)
+        if role is Role.admin and collections is not None:
+            raise InvalidInputError("an admin key reaches every collection: use --collections all")
         key = new_key()
         with self._editing() as keys:
             same = next((k for k in keys if k.name == name), None)

@@ -154,3 +154,8 @@ def test_keys_cli_bad_input_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_pat
         with pytest.raises(SystemExit) as exited:
             main()
         assert exited.value.code == 2
+
+
+def test_an_admin_key_reaches_every_collection(store: KeyStore) -> None:
+    with pytest.raises(InvalidInputError, match="--collections all"):
+        store.create("boss", Role.admin, ("hr",))

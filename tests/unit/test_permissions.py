@@ -1,0 +1,384 @@
+"""Every route of the app, taken from its route table, called by every kind of key on every
+collection: a key never sees or changes what is outside its scope (the answer is the one a
+missing thing gets), its role bounds what it may do, and within its scope it is served.
+
+A route added without a case below fails `test_every_route_has_a_permission_case`; one added
+without a check fails the matrix, since an out-of-scope call then differs from a missing one.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import Mount, Route
+
+from rag.access.keys import KeyStore, Role
+from rag.api import create_app
+from rag.app import RagApp
+from rag.connectors.files import scan_path
+from rag.ingest.chunking import document_id
+from rag.settings import Settings
+from tests.fakes import HashEmbedder, ScriptedModel
+
+COLLECTIONS = ("alpha", "beta")
+GHOST = "ghost"  # a collection that does not exist: what out of scope must look like
+FRAMEWORK_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# Tested in tests/integration/test_mcp*.py: its tools call the routes below with the caller's key.
+MOUNTS = {"/mcp"}
+KEYS = {
+    "reader-alpha": (Role.reader, ("alpha",)),
+    "reader-beta": (Role.reader, ("beta",)),
+    "reader-all": (Role.reader, None),
+    "writer-alpha": (Role.writer, ("alpha",)),
+    "writer-beta": (Role.writer, ("beta",)),
+    "writer-all": (Role.writer, None),
+    "admin": (Role.admin, None),
+}
+
+
+@dataclass
+class World:
+    """The app, its keys, and what exists in each collection (ids, marker strings)."""
+
+    client: TestClient
+    rag: RagApp
+    docs: Path
+    tokens: dict[str, str]
+    doc_ids: dict[str, str] = field(default_factory=dict)
+    jobs: dict[str, str] = field(default_factory=dict)
+    conversations: dict[tuple[str, str], str] = field(default_factory=dict)
+    feedback: str = ""
+    # Strings only a reader of the collection may ever see.
+    markers: dict[str, set[str]] = field(default_factory=dict)
+
+    def can_read(self, key: str, collection: str) -> bool:
+        scope = KEYS[key][1]
+        return collection != GHOST and (scope is None or collection in scope)
+
+    def populate(self, collection: str) -> None:
+        """(Re)create the collection's document, job and conversations."""
+        folder = self.docs / collection
+        folder.mkdir(exist_ok=True)
+        codeword = f"ZEBRA-{collection.upper()}-{len(collection) * 1111}"
+        note = folder / f"{collection}-notes.md"
+        note.write_text(f"# {collection} notes\n\nThe {collection} codeword is {codeword}.\n")
+        self.rag.indexer.sync([scan_path(folder, 10**6)], collection)
+        self.doc_ids[collection] = document_id(str(note.resolve()))
+        self.jobs[collection] = self.rag.jobs.submit(collection, ["http://127.0.0.1:9/"]).id
+        for key in [*KEYS, "someone-else"]:
+            made = self.rag.conversations.create(collection, f"{key} chat", owner=key)
+            self.conversations[key, collection] = made["id"]
+        known = self.markers.setdefault(collection, set())
+        known |= {codeword, note.name, self.doc_ids[collection], self.jobs[collection]}
+        known |= {c for (_, name), c in self.conversations.items() if name == collection}
+
+    def new_feedback(self) -> None:
+        self.feedback = self.rag.feedback.record(1, "q", "a", [], None, None)
+
+    def ids(self, key: str, collection: str) -> dict[str, str]:
+        """The ids a request by `key` about `collection` names: its own conversation where it
+        has one, else someone else's; ids nothing has for the ghost collection."""
+        if collection == GHOST:
+            return {
+                k: str(uuid.uuid5(uuid.NAMESPACE_URL, k)) for k in ("doc", "job", "conversation")
+            }
+        owner = key if self.can_read(key, collection) else "someone-else"
+        return {
+            "doc": self.doc_ids[collection],
+            "job": self.jobs[collection],
+            "conversation": self.conversations[owner, collection],
+        }
+
+    def forbidden_strings(self, key: str) -> set[str]:
+        hidden = {s for c in COLLECTIONS if not self.can_read(key, c) for s in self.markers[c]}
+        if KEYS[key][0] is not Role.admin:
+            hidden |= {cid for (owner, _), cid in self.conversations.items() if owner != key}
+        return hidden
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one route about a collection, and what it needs."""
+
+    call: Callable[[World, str, str], tuple[str, str, dict]]  # (world, key, target) → request
+    role: Role = Role.reader
+    targeted: bool = True  # about one collection; else a list filtered by the key's scope
+    destructive: bool = False  # a success is undone by repopulating the target
+
+
+def _q(world: World, key: str, target: str) -> dict:
+    return world.ids(key, target)
+
+
+CASES: dict[tuple[str, str], Case] = {
+    ("POST", "/v1/search"): Case(
+        lambda w, k, t: ("POST", "/v1/search", {"json": {"query": "codeword", "collection": t}})
+    ),
+    ("POST", "/v1/query"): Case(
+        lambda w, k, t: (
+            "POST",
+            "/v1/query",
+            {"json": {"question": "What is the codeword?", "collection": t}},
+        )
+    ),
+    ("POST", "/v1/chat/completions"): Case(
+        lambda w, k, t: (
+            "POST",
+            "/v1/chat/completions",
+            {"json": {"model": f"rag:{t}", "messages": [{"role": "user", "content": "codeword?"}]}},
+        )
+    ),
+    ("GET", "/v1/models"): Case(lambda w, k, t: ("GET", "/v1/models", {}), targeted=False),
+    ("GET", "/v1/collections"): Case(
+        lambda w, k, t: ("GET", "/v1/collections", {}), targeted=False
+    ),
+    ("POST", "/v1/collections"): Case(
+        lambda w, k, t: ("POST", "/v1/collections", {"json": {"name": t}}), role=Role.writer
+    ),
+    ("DELETE", "/v1/collections/{name}"): Case(
+        lambda w, k, t: ("DELETE", f"/v1/collections/{t}", {}), role=Role.writer, destructive=True
+    ),
+    ("GET", "/v1/documents"): Case(
+        lambda w, k, t: ("GET", "/v1/documents", {"params": {"collection": t}})
+    ),
+    ("POST", "/v1/documents"): Case(
+        lambda w, k, t: (
+            "POST",
+            "/v1/documents",
+            {"data": {"collection": t}, "files": {"files": (f"up-{k}.md", b"# up\n\nuploaded")}},
+        ),
+        role=Role.writer,
+    ),
+    ("GET", "/v1/documents/{document_id}"): Case(
+        lambda w, k, t: (
+            "GET",
+            f"/v1/documents/{_q(w, k, t)['doc']}",
+            {"params": {"collection": t}},
+        )
+    ),
+    ("GET", "/v1/documents/{document_id}/content"): Case(
+        lambda w, k, t: (
+            "GET",
+            f"/v1/documents/{_q(w, k, t)['doc']}/content",
+            {"params": {"collection": t}},
+        )
+    ),
+    ("DELETE", "/v1/documents/{document_id}"): Case(
+        lambda w, k, t: (
+            "DELETE",
+            f"/v1/documents/{_q(w, k, t)['doc']}",
+            {"params": {"collection": t}},
+        ),
+        role=Role.writer,
+        destructive=True,
+    ),
+    ("POST", "/v1/ingest"): Case(
+        lambda w, k, t: (
+            "POST",
+            "/v1/ingest",
+            {"json": {"urls": ["http://127.0.0.1:9/"], "collection": t}},
+        ),
+        role=Role.writer,
+    ),
+    ("GET", "/v1/jobs/{job_id}"): Case(
+        lambda w, k, t: ("GET", f"/v1/jobs/{_q(w, k, t)['job']}", {})
+    ),
+    ("POST", "/v1/conversations"): Case(
+        lambda w, k, t: ("POST", "/v1/conversations", {"json": {"collection": t}})
+    ),
+    ("GET", "/v1/conversations"): Case(
+        lambda w, k, t: ("GET", "/v1/conversations", {}), targeted=False
+    ),
+    ("GET", "/v1/conversations/{conversation_id}"): Case(
+        lambda w, k, t: ("GET", f"/v1/conversations/{_q(w, k, t)['conversation']}", {})
+    ),
+    ("PATCH", "/v1/conversations/{conversation_id}"): Case(
+        lambda w, k, t: (
+            "PATCH",
+            f"/v1/conversations/{_q(w, k, t)['conversation']}",
+            {"json": {"title": "renamed"}},
+        )
+    ),
+    ("DELETE", "/v1/conversations/{conversation_id}"): Case(
+        lambda w, k, t: ("DELETE", f"/v1/conversations/{_q(w, k, t)['conversation']}", {}),
+        destructive=True,
+    ),
+    ("POST", "/v1/feedback"): Case(
+        lambda w, k, t: (
+            "POST",
+            "/v1/feedback",
+            {
+                "json": {
+                    "rating": 1,
+                    "question": "q",
+                    "answer": "a",
+                    "conversation_id": _q(w, k, t)["conversation"],
+                }
+            },
+        )
+    ),
+    ("GET", "/v1/feedback"): Case(
+        lambda w, k, t: ("GET", "/v1/feedback", {}), role=Role.admin, targeted=False
+    ),
+    ("DELETE", "/v1/feedback/{feedback_id}"): Case(
+        lambda w, k, t: ("DELETE", f"/v1/feedback/{w.feedback}", {}),
+        role=Role.admin,
+        targeted=False,
+        destructive=True,
+    ),
+    ("GET", "/metrics"): Case(
+        lambda w, k, t: ("GET", "/metrics", {}), role=Role.admin, targeted=False
+    ),
+}
+OPEN_ROUTES = {("GET", "/health")}
+
+
+def _route_table(app) -> set[tuple[str, str]]:
+    """Every method and path the app serves: its OpenAPI paths (every router's routes) and
+    any route added outside a router; mounts must be known."""
+    table = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+    }
+    for route in app.routes:
+        if isinstance(route, Mount):
+            assert route.path in MOUNTS, f"mount {route.path} has no permission test"
+        elif isinstance(route, Route) and route.path not in FRAMEWORK_ROUTES:
+            table |= {(m, route.path) for m in route.methods or () if m != "HEAD"}
+    return table
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("permissions")
+    settings = Settings(data_dir=root / "data", chunk_size=64, chunk_overlap=8)
+    rag = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
+    store = KeyStore(rag.data_dir.root)
+    tokens = {name: store.create(name, role, scope) for name, (role, scope) in KEYS.items()}
+    with TestClient(create_app(settings, rag)) as client:
+        built = World(client, rag, root / "docs", tokens)
+        built.docs.mkdir()
+        for collection in COLLECTIONS:
+            built.populate(collection)
+        built.new_feedback()
+        yield built
+    rag.close()
+
+
+def test_every_route_has_a_permission_case(world: World) -> None:
+    table = _route_table(world.client.app)
+    missing = table - set(CASES) - OPEN_ROUTES
+    assert not missing, f"routes without a permission case (add one to CASES): {sorted(missing)}"
+    assert not set(CASES) - table, "cases for routes that no longer exist"
+
+
+def _send(world: World, key: str, request: tuple[str, str, dict]):
+    method, url, options = request
+    headers = {"Authorization": f"Bearer {world.tokens[key]}"}
+    return world.client.request(method, url, headers=headers, **options)
+
+
+def _shape(response, names: dict[str, str]) -> tuple[int, str | None, str | None]:
+    """Status, error type and message with the request's own names put back as placeholders."""
+    try:
+        error = response.json().get("error") or {}
+    except ValueError:
+        error = {}
+    message = error.get("message")
+    for value, placeholder in names.items():
+        message = message.replace(value, placeholder) if message else message
+    return response.status_code, error.get("type"), message
+
+
+def _placeholders(world: World, key: str, target: str) -> dict[str, str]:
+    ids = world.ids(key, target)
+    return {ids["doc"]: "<doc>", ids["job"]: "<job>", ids["conversation"]: "<conv>", target: "<c>"}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(CASES))
+def test_no_key_sees_or_changes_what_is_outside_its_scope(
+    world: World, method: str, path: str
+) -> None:
+    case = CASES[method, path]
+    leaks, wrong = [], []
+    for key in KEYS:
+        role = KEYS[key][0]
+        hidden = world.forbidden_strings(key)
+        targets = COLLECTIONS if case.targeted else COLLECTIONS[:1]
+        for target in targets:
+            request = case.call(world, key, target)
+            response = _send(world, key, request)
+            # What the request itself named (an id, a collection) is only echoed back.
+            seen = [s for s in hidden if s in response.text and s not in str(request)]
+            if seen:
+                leaks.append(f"{key} → {target}: {response.status_code} shows {seen}")
+            readable = world.can_read(key, target) or not case.targeted
+            if not readable:
+                ghost = _send(world, key, case.call(world, key, GHOST))
+                got = _shape(response, _placeholders(world, key, target))
+                expected = _shape(ghost, _placeholders(world, key, GHOST))
+                if got != expected or got[0] != 404:
+                    wrong.append(f"{key} → {target}: {got}, a missing one: {expected}")
+            elif role < case.role:
+                if response.status_code != 403:
+                    wrong.append(f"{key} → {target}: {response.status_code}, expected 403")
+            elif not response.is_success:
+                wrong.append(f"{key} → {target}: {response.status_code} {response.text[:200]}")
+            if case.destructive and response.is_success:
+                world.populate(target)
+                world.new_feedback()
+        for collection in COLLECTIONS:  # nothing out of scope was changed
+            if not world.can_read(key, collection):
+                assert world.doc_ids[collection] in {
+                    r.document_id for r in world.rag.catalog.documents(collection)
+                }, f"{key} changed {collection}"
+    assert not leaks, "\n".join(leaks)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_health_needs_no_key_and_lists_only_the_senders_collections(world: World) -> None:
+    assert world.client.get("/health").json()["collections"] == []
+    for key in KEYS:
+        listed = world.client.get(
+            "/health", headers={"Authorization": f"Bearer {world.tokens[key]}"}
+        ).json()["collections"]
+        assert set(listed) <= {c for c in COLLECTIONS if world.can_read(key, c)} | {"default"}
+        assert all(world.can_read(key, c) for c in listed if c in COLLECTIONS)
+
+
+def test_without_a_key_every_route_but_health_is_401(world: World) -> None:
+    for method, path in sorted(_route_table(world.client.app) | {("GET", "/openapi.json")}):
+        url = path.replace("{", "").replace("}", "")
+        response = world.client.request(method, url)
+        if (method, path) in OPEN_ROUTES:
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 401, (method, path)
+            assert response.json()["error"]["type"] == "Unauthorized"
+
+
+def test_a_revoked_key_is_refused_at_its_next_request(world: World) -> None:
+    store = KeyStore(world.rag.data_dir.root)
+    token = store.create("short-lived", Role.reader, None)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert world.client.get("/v1/collections", headers=headers).status_code == 200
+    store.revoke("short-lived")
+    refused = world.client.get("/v1/collections", headers=headers)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["message"] == "the API key 'short-lived' was revoked"
+
+
+def test_a_key_scoped_to_a_deleted_collection_finds_nothing_and_no_error(world: World) -> None:
+    store = KeyStore(world.rag.data_dir.root)
+    token = store.create("gone-reader", Role.reader, ("gone",))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert world.client.get("/v1/collections", headers=headers).json() == {"collections": []}
+    searched = world.client.post(
+        "/v1/search", json={"query": "codeword", "collection": "gone"}, headers=headers
+    )
+    assert searched.status_code == 404
+    assert searched.json()["error"]["message"] == "collection 'gone' does not exist"
