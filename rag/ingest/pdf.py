@@ -7,6 +7,7 @@ import io
 import math
 import re
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.errors import SourceError
@@ -22,33 +23,43 @@ if TYPE_CHECKING:
 # inside form XObjects are not seen; their pages keep pypdf's text.
 _RULE = re.compile(rb"[\d.]\s+(?:l|re)\s")
 _MIN_RULES = 4
+# A scanner's stamp ("Page 3", a Bates number) over the scanned image is not the page's text:
+# fewer characters than this beside a painted image (`/Im0 Do`) and the page is OCR'd.
+_PAINTS_XOBJECT = re.compile(rb"/[^\s/]+\s+Do\b")
+_STAMP_CHARS = 20
 
 # PDFium is not thread-safe: an ingest job and a CLI-less server may render at the same time.
 _PDFIUM_LOCK = threading.Lock()
 
 
+@dataclass(frozen=True)
+class _LayerPage:
+    number: int
+    text: str  # pypdf's text ("" for a page without a text layer)
+    ruled: bool  # draws enough lines or rectangles to hold a ruled table
+    scanned: bool  # no text worth the name, or a few characters over a drawn image (a stamp)
+
+
 def read_pdf(data: bytes, ocr: OcrConfig) -> list[Page]:
     layer = _text_layer(data)
-    texts = [text for text, _ in layer]
-    scanned = [n for n, text in enumerate(texts, start=1) if not text.strip()]
-    if len(scanned) == len(texts):
-        if not ocr.enabled:
+    scanned = [page.number for page in layer if page.scanned]
+    if not ocr.enabled:
+        if not any(page.text.strip() for page in layer):
             raise SourceError("PDF has no extractable text (a scan? OCR is off: RAG_OCR_ENABLED)")
-    elif scanned and not ocr.enabled:
         scanned = []  # a mixed PDF with OCR off: its text pages are still worth indexing
     ocr.check_page_count(len(scanned))
-    ruled = [n for n, (text, rules) in enumerate(layer, start=1) if text.strip() and rules]
+    ruled = [page.number for page in layer if page.ruled and not page.scanned]
     tables = pages_with_tables(data, ruled) if ruled else {}
     recognized = {page.number: page for page in _ocr_pages(data, scanned, ocr)}
     return [
-        tables.get(n) or recognized.get(n) or Page(text, n) for n, text in enumerate(texts, start=1)
+        recognized.get(page.number) or tables.get(page.number) or Page(page.text, page.number)
+        for page in layer
     ]
 
 
-def _text_layer(data: bytes) -> list[tuple[str, bool]]:
-    """Each page's text as pypdf extracts it ("" for a page without a text layer), and whether
-    its content draws enough lines or rectangles to hold a ruled table (pdfplumber takes about
-    20 times pypdf's time on a page, so only those pages are searched for tables)."""
+def _text_layer(data: bytes) -> list[_LayerPage]:
+    """Each page's text as pypdf extracts it, and what its content stream draws: pdfplumber
+    takes about 20 times pypdf's time on a page, so only ruled pages are searched for tables."""
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PdfReadError
 
@@ -56,21 +67,24 @@ def _text_layer(data: bytes) -> list[tuple[str, bool]]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise SourceError("PDF is encrypted with a password")
-        texts = []
-        for page in reader.pages:
+        pages = []
+        for number, page in enumerate(reader.pages, start=1):
             # extract_text() swallows pypdf's decompression limit and returns "", which would
             # report a bomb as a scan; decoding the content stream first surfaces it.
             contents = page.get_contents()
             drawn = contents.get_data() if contents is not None else b""
-            rules = len(_RULE.findall(drawn)) >= _MIN_RULES
-            texts.append((page.extract_text() or "", rules))
+            text = page.extract_text() or ""
+            letters = len("".join(text.split()))
+            stamp = letters < _STAMP_CHARS and _PAINTS_XOBJECT.search(drawn) is not None
+            ruled = len(_RULE.findall(drawn)) >= _MIN_RULES
+            pages.append(_LayerPage(number, text, ruled, scanned=letters == 0 or stamp))
     except LimitReachedError:
         raise SourceError(
             "a PDF stream expands past the decompression limit: refused as a decompression bomb"
         ) from None
     except PdfReadError as exc:
         raise SourceError(f"PDF cannot be read: {exc}") from None
-    return texts
+    return pages
 
 
 def _ocr_pages(data: bytes, numbers: list[int], ocr: OcrConfig) -> list[Page]:

@@ -120,6 +120,23 @@ def test_mixed_pdf_reads_text_pages_and_ocrs_image_pages(tesseract: FakeTesserac
     assert len(tesseract.sizes) == 1
 
 
+def test_a_scanned_page_under_a_stamp_is_ocr(tesseract: FakeTesseract) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    pdf.image(render_page(LINES, 100), x=0, y=0, w=468)
+    pdf.set_font("helvetica", size=8)
+    pdf.text(500, 780, "Bates 000123")  # what a scanner or a legal review stamps on
+    off = OcrConfig(enabled=False)
+    data = bytes(pdf.output())
+
+    (page,) = _read(data, "pdf")
+    assert page.text.startswith("Locker 47") and len(tesseract.sizes) == 1
+    (stamp_only,) = _read(data, "pdf", off)
+    assert stamp_only.text == "Bates 000123"
+
+
 def test_with_ocr_off_images_and_scans_are_refused_and_mixed_pdfs_keep_their_text(
     tesseract: FakeTesseract,
 ) -> None:
