@@ -48,6 +48,17 @@ Source = Annotated[dict[_Key, _Value], Field(max_length=MAX_SOURCE_KEYS)]
 Sources = Annotated[list[Source], Field(max_length=MAX_SOURCES)]
 _SOURCES = TypeAdapter(Sources)
 
+
+def rated_sources(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A stored turn's citations as a rating's sources: without the chunk around each quote,
+    cut to the `Sources` bounds."""
+    sources = [{k: v for k, v in c.items() if k != "context"} for c in citations[:MAX_SOURCES]]
+    for source in sources:
+        if isinstance(source.get("text"), str):
+            source["text"] = source["text"][:MAX_SOURCE_TEXT_CHARS]
+    return _SOURCES.validate_python(sources)
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
     id TEXT PRIMARY KEY,
@@ -57,9 +68,14 @@ CREATE TABLE IF NOT EXISTS feedback (
     answer TEXT NOT NULL,
     sources TEXT NOT NULL,
     comment TEXT,
-    conversation_id TEXT
+    conversation_id TEXT,
+    turn_id TEXT,
+    voter TEXT
 )
 """
+# A rating of a saved turn (rag/conversations.py) is one per turn and key: a later one replaces it.
+_ONE_VOTE_PER_TURN = "CREATE UNIQUE INDEX IF NOT EXISTS one_vote ON feedback (turn_id, voter)"
+_COLUMNS = "id, created_at, rating, question, answer, sources, comment, conversation_id, turn_id"
 # PRAGMA user_version: 1 = every record within the bounds above.
 _BOUNDED = 1
 
@@ -68,6 +84,11 @@ class FeedbackLog:
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(feedback)")}
+        for column in ("turn_id", "voter"):  # a database made before ratings of turns
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT")
+        self._db.execute(_ONE_VOTE_PER_TURN)
         self._lock = threading.Lock()
         if self._db.execute("PRAGMA user_version").fetchone()[0] < _BOUNDED:
             self._repair()
@@ -80,15 +101,19 @@ class FeedbackLog:
         sources: list[dict[str, Any]],
         comment: str | None = None,
         conversation_id: str | None = None,
+        turn_id: str | None = None,
+        voter: str = "",
     ) -> str:
-        """Store a rating; `sources` must be within the `Sources` bounds (the API checks)."""
-        feedback_id = str(uuid.uuid4())
+        """Store a rating; `sources` must be within the `Sources` bounds (the API checks).
+        A rating of a turn replaces `voter`'s earlier one of it and keeps its id."""
         with self._lock:
-            self._db.execute(
+            return self._db.execute(
                 "INSERT INTO feedback (id, created_at, rating, question, answer, sources, comment, "
-                "conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "conversation_id, turn_id, voter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (turn_id, voter) DO UPDATE SET created_at = excluded.created_at, "
+                "rating = excluded.rating, comment = excluded.comment RETURNING id",
                 (
-                    feedback_id,
+                    str(uuid.uuid4()),
                     time.time(),
                     rating,
                     question,
@@ -96,16 +121,28 @@ class FeedbackLog:
                     json.dumps(sources),
                     comment,
                     conversation_id,
+                    turn_id,
+                    voter,
                 ),
-            )
-        return feedback_id
+            ).fetchone()[0]
+
+    def votes(self, turn_ids: list[str], voter: str = "") -> dict[str, dict[str, Any]]:
+        """`voter`'s rating and comment of each of `turn_ids` that has one."""
+        marks = ", ".join("?" * len(turn_ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT turn_id, rating, comment FROM feedback WHERE voter = ? "  # noqa: S608
+                f"AND turn_id IN ({marks})",
+                (voter, *turn_ids),
+            ).fetchall()
+        return {turn: {"rating": rating, "comment": comment} for turn, rating, comment in rows}
 
     def entries(self, offset: int = 0, limit: int = MAX_PAGE) -> list[dict[str, Any]]:
         """One page of ratings, oldest first."""
         with self._lock:
             cursor = self._db.execute(
-                "SELECT id, created_at, rating, question, answer, sources, comment, "
-                "conversation_id FROM feedback ORDER BY created_at, id LIMIT ? OFFSET ?",
+                f"SELECT {_COLUMNS} FROM feedback "  # noqa: S608 - fixed column list
+                "ORDER BY created_at, id LIMIT ? OFFSET ?",
                 (min(limit, MAX_PAGE), offset),
             )
             columns = [description[0] for description in cursor.description]

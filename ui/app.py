@@ -194,10 +194,13 @@ def _actions(api: ApiClient, index: int, turn: dict[str, Any], last: bool) -> No
     answered = bool(turn.get("answer")) and "error" not in turn
     rate, copy, again = st.columns([2, 2, 3], vertical_alignment="center")
     if turn.get("id"):
+        key = f"feedback-{turn['id']}"
+        if key not in st.session_state and turn.get("feedback"):
+            st.session_state[key] = 1 if turn["feedback"]["rating"] == 1 else 0  # saved vote
         with rate:
             st.feedback(
                 "thumbs",
-                key=f"feedback-{turn['id']}",
+                key=key,
                 on_change=_send_feedback,
                 args=(api, turn),
             )

@@ -110,15 +110,7 @@ class ApiClient:
 
     def feedback(self, turn: dict[str, Any], rating: int) -> None:
         """Rate a saved turn; a later rating of the same turn replaces this one."""
-        body = {
-            "turn_id": turn["id"],
-            "rating": rating,
-            "question": turn["question"],
-            "answer": turn.get("answer", ""),
-            "sources": turn.get("citations", [])[:50],
-            "conversation_id": turn.get("conversation_id"),
-        }
-        self._call("POST", "/v1/feedback", json=body)
+        self._call("POST", "/v1/feedback", json={"turn_id": turn["id"], "rating": rating})
 
     def feedback_export(self) -> list[dict[str, Any]]:
         return self._call("GET", "/v1/feedback")["feedback"]

@@ -196,3 +196,35 @@ def test_rag_ask_conversation_continues_a_saved_conversation(
         "And for three?",
     ]
     store.close()
+
+
+def test_a_vote_on_a_turn_is_stored_once_and_a_later_vote_replaces_it(
+    client: TestClient, rag_app: RagApp, model: ScriptedModel
+) -> None:
+    conversation_id = client.post("/v1/conversations", json={}).json()["id"]
+    model.replies.append(REPLY)
+    body = {"question": QUESTION, "conversation_id": conversation_id}
+    turn_id = client.post("/v1/query", json=body).json()["turn_id"]
+
+    first = client.post("/v1/feedback", json={"turn_id": turn_id, "rating": -1})
+    assert first.status_code == 201
+    second = client.post(
+        "/v1/feedback", json={"turn_id": turn_id, "rating": 1, "comment": "right after all"}
+    )
+    assert second.status_code == 201 and second.json()["id"] == first.json()["id"]
+    [entry] = rag_app.feedback.entries()
+    assert entry["rating"] == 1 and entry["comment"] == "right after all"
+    assert entry["turn_id"] == turn_id and entry["question"] == QUESTION
+    assert "8% off" in entry["answer"] and entry["sources"][0]["source"].endswith("price-list.md")
+    turn = client.get(f"/v1/conversations/{conversation_id}").json()["turns"][0]
+    assert turn["feedback"] == {"rating": 1, "comment": "right after all"}
+
+
+def test_a_vote_on_an_unknown_turn_is_404_and_a_rating_must_be_one_or_minus_one(
+    client: TestClient, rag_app: RagApp
+) -> None:
+    response = client.post("/v1/feedback", json={"turn_id": "nope", "rating": 1})
+    assert response.status_code == 404 and "turn 'nope' does not exist" in response.text
+    assert client.post("/v1/feedback", json={"turn_id": "nope", "rating": 2}).status_code == 422
+    assert client.post("/v1/feedback", json={"rating": 1}).status_code == 422
+    assert rag_app.feedback.entries() == []

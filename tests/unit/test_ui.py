@@ -332,6 +332,8 @@ def test_one_vote_is_stored_per_answer_and_a_change_replaces_it(
     [entry] = rag_app.feedback.entries()
     assert entry["rating"] == 1 and entry["question"] == QUESTION
     assert "8% off" in entry["answer"] and entry["sources"][0]["source"].endswith("price-list.md")
+    reloaded = _page(api_url, monkeypatch, chat=page.query_params["chat"])
+    assert reloaded.feedback[0].value == 1  # the saved vote shows again
 
 
 def test_api_down_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -51,9 +51,13 @@ def list_conversations(
 @router.get("/{conversation_id}")
 def get_conversation(conversation_id: str, rag: Rag, caller: Caller) -> dict[str, object]:
     """The conversation and its turns, oldest first (each the `ask --json` shape plus its
-    `id`, `question` and `collection`)."""
+    `id`, `question`, `collection` and the calling key's `feedback`, or null)."""
     caller.allow_conversation(rag.conversations, conversation_id)
-    return rag.conversations.get(conversation_id)
+    conversation = rag.conversations.get(conversation_id)
+    votes = rag.feedback.votes([t["id"] for t in conversation["turns"]], caller.name)
+    for turn in conversation["turns"]:
+        turn["feedback"] = votes.get(turn["id"])
+    return conversation
 
 
 @router.patch("/{conversation_id}")

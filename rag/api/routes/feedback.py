@@ -1,7 +1,7 @@
 from typing import Literal
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from rag.access.keys import Role
 from rag.api.deps import Caller, Rag
@@ -11,25 +11,49 @@ from rag.feedback import (
     MAX_PAGE,
     MAX_QUESTION_CHARS,
     Sources,
+    rated_sources,
 )
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
 
 class FeedbackBody(BaseModel):
-    """Every field is bounded (rag/feedback.py), so nothing stored can break the export."""
+    """Every field is bounded (rag/feedback.py), so nothing stored can break the export.
+    A rating of a saved turn names it (`turn_id`); one without names what was rated."""
 
     rating: Literal[-1, 1] = Field(description="1 = helpful, -1 = not helpful")
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    answer: str = Field(max_length=MAX_ANSWER_CHARS)
+    turn_id: str | None = Field(default=None, max_length=100)
+    question: str | None = Field(default=None, min_length=1, max_length=MAX_QUESTION_CHARS)
+    answer: str = Field(default="", max_length=MAX_ANSWER_CHARS)
     sources: Sources = Field(default_factory=list, description="The citations shown")
     comment: str | None = Field(default=None, max_length=MAX_COMMENT_CHARS)
     conversation_id: str | None = Field(default=None, max_length=200)
 
+    @model_validator(mode="after")
+    def _names_what_was_rated(self) -> "FeedbackBody":
+        if self.turn_id is None and self.question is None:
+            raise ValueError("name the rated turn (turn_id) or the question that was answered")
+        return self
+
 
 @router.post("/feedback", status_code=status.HTTP_201_CREATED)
 def post_feedback(body: FeedbackBody, rag: Rag, caller: Caller) -> dict[str, str]:
-    """Store a rating with the question, the answer and the sources it cited."""
+    """Store a rating with the question, the answer and the sources it cited; a rating of a
+    saved turn replaces the calling key's earlier rating of it."""
+    if body.turn_id is not None:
+        turn = rag.conversations.turn(body.turn_id)
+        caller.allow_conversation(rag.conversations, turn["conversation_id"])
+        feedback_id = rag.feedback.record(
+            body.rating,
+            turn["question"],
+            turn["answer"][:MAX_ANSWER_CHARS],
+            rated_sources(turn.get("citations", [])),
+            body.comment,
+            turn["conversation_id"],
+            turn_id=body.turn_id,
+            voter=caller.name,
+        )
+        return {"id": feedback_id}
     if body.conversation_id is not None:
         caller.allow_conversation(rag.conversations, body.conversation_id)
     feedback_id = rag.feedback.record(
