@@ -159,3 +159,34 @@ def test_keys_cli_bad_input_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_an_admin_key_reaches_every_collection(store: KeyStore) -> None:
     with pytest.raises(InvalidInputError, match="--collections all"):
         store.create("boss", Role.admin, ("hr",))
+
+
+def test_the_cli_reaches_a_keyed_server_with_its_local_token(
+    tmp_path: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.api import create_app
+    from rag.app import RagApp
+    from rag.connectors.files import scan_path
+    from rag.settings import Settings
+    from tests.fakes import HashEmbedder, ScriptedModel
+    from tests.live import free_port, serving
+
+    port = free_port()
+    settings = Settings(data_dir=tmp_path / "data", api_url=f"http://127.0.0.1:{port}")
+    core = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
+    core.indexer.sync([scan_path(docs, 10**6)], "default")
+    KeyStore(core.data_dir.root).create("someone", Role.reader, ("default",))
+    monkeypatch.setenv("RAG_DATA_DIR", str(settings.data_dir))
+    token_file = core.data_dir.root / "local-token"
+    try:
+        with serving(create_app(settings, core), port) as url:
+            assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+            import httpx
+
+            assert httpx.get(f"{url}/v1/collections").status_code == 401
+            result = CliRunner().invoke(cli, ["search", "warranty cycles", "--json"])
+            assert result.exit_code == 0, result.output
+            assert json.loads(result.output)["results"]
+        assert not token_file.exists()  # withdrawn when the server stops
+    finally:
+        core.close()
