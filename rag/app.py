@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from rag.datadir import DataDir, check_collection_name
+from rag.datadir import DataDir
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.errors import InvalidInputError
 from rag.llm import ChatModel, Message
@@ -60,7 +60,8 @@ class RagApp:
         self._model = model
 
     def collection(self, name: str | None) -> str:
-        return check_collection_name(name or self.settings.default_collection)
+        """A collection's name as first created: names that differ only by case are one."""
+        return self.catalog.canonical(name or self.settings.default_collection)
 
     def ask_request(
         self,
@@ -160,11 +161,8 @@ class RagApp:
         from rag.jobs import IngestJob, JobRunner
 
         def run(job: IngestJob):
-            def done(_: str) -> None:
-                job.sources_done += 1
-
             scans = scans_for(job.sources, self.settings, roots=self.settings.api_ingest_roots)
-            report = self.indexer.sync(scans, job.collection, on_source_done=done)
+            report = self.indexer.sync(scans, job.collection, on_source_done=job.progress)
             if self.index_is_due(job.collection, report):
                 # The job is done now; the index builds off to the side (see rag/store/edge.py).
                 threading.Thread(

@@ -56,11 +56,24 @@ class Catalog:
             for name in sorted(stored | set(self._ledger.collections()))
         ]
 
-    def create(self, name: str) -> None:
+    def canonical(self, name: str) -> str:
+        """`name` as the collection was first created when one differs only by case (they are
+        one collection: folder names on some file systems ignore case too), else `name`."""
+        check_collection_name(name)
+        known = self._ledger.collections()
+        if name in known:
+            return name
+        return next((k for k in known if k.casefold() == name.casefold()), name)
+
+    def create(self, name: str) -> str:
         """Record the collection and its recipe; its shard is made by the first ingest."""
-        self._ledger.check_recipe(check_collection_name(name), self._recipe)
+        name = self.canonical(name)
+        self._ledger.check_recipe(name, self._recipe)
+        return name
 
     def delete(self, name: str) -> None:
+        """Remove the collection; callers stop its writers first (`Indexer.exclusive`)."""
+        name = self.canonical(name)
         if name not in {c.name for c in self.collections()}:
             raise NotFoundError(f"collection {name!r} does not exist")
         # Ledger first: an interrupted delete leaves an unreferenced shard, never a ledger that

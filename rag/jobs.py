@@ -1,7 +1,8 @@
 """Ingest jobs for the API: long ingests run on one background thread and report progress.
 
 Jobs live in memory; a restarted server forgets them (the ledger keeps what they indexed, so a
-re-run only does what is left).
+re-run only does what is left). Deleting a collection cancels its jobs first: a queued one never
+starts, a running one stops after the source it is on (each source is committed on its own).
 """
 
 import threading
@@ -13,11 +14,17 @@ from pathlib import Path
 from queue import Queue
 from typing import Literal
 
-from rag.errors import InvalidInputError, NotFoundError, RagError
+from rag.errors import IndexLockedError, InvalidInputError, NotFoundError, RagError
 from rag.ingest.sync import IngestReport
 
-Status = Literal["queued", "running", "done", "failed"]
+Status = Literal["queued", "running", "done", "failed", "cancelled"]
 MAX_KEPT_JOBS = 1000
+# How long deleting a collection waits for its running job to reach the end of a source.
+CANCEL_WAIT_S = 120.0
+
+
+class JobCancelledError(Exception):
+    """Raised inside a running job at its next source once it is cancelled."""
 
 
 @dataclass
@@ -30,6 +37,13 @@ class IngestJob:
     report: IngestReport | None = None
     error: str | None = None
     created_at: float = field(default_factory=time.time)
+    _cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def progress(self, _source_id: str) -> None:
+        """One more source handled; stops the job here once it is cancelled."""
+        self.sources_done += 1
+        if self._cancelled.is_set():
+            raise JobCancelledError
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -69,6 +83,7 @@ class JobRunner:
         self._jobs: dict[str, IngestJob] = {}
         self._queue: Queue[IngestJob] = Queue()
         self._lock = threading.Lock()
+        self._ended = threading.Condition(self._lock)
         threading.Thread(target=self._work, name="ingest-jobs", daemon=True).start()
 
     def submit(self, collection: str, sources: list[str]) -> IngestJob:
@@ -89,14 +104,42 @@ class JobRunner:
             raise NotFoundError(f"no job {job_id!r}")
         return job
 
+    def cancel(self, collection: str) -> None:
+        """Cancel every job into `collection`; return once none of them is running."""
+        with self._lock:
+            mine = [job for job in self._jobs.values() if job.collection == collection]
+            for job in mine:
+                job._cancelled.set()
+            stopped = self._ended.wait_for(
+                lambda: all(job.status != "running" for job in mine), CANCEL_WAIT_S
+            )
+        if not stopped:
+            raise IndexLockedError(
+                f"an ingest job into {collection!r} is still on one source after "
+                f"{CANCEL_WAIT_S:.0f} s; try again"
+            )
+
     def _work(self) -> None:
         while True:
             job = self._queue.get()
-            job.status = "running"
+            with self._lock:
+                if job._cancelled.is_set():
+                    job.status = "cancelled"
+                    continue
+                job.status = "running"
+            status: Status = "failed"
             try:
                 job.report = self._run(job)
-                job.status = "done"
+                status = "done"
+            except JobCancelledError:
+                job.error, status = (
+                    f"cancelled: collection {job.collection!r} was deleted",
+                    "cancelled",
+                )
             except RagError as exc:
-                job.error, job.status = str(exc), "failed"
+                job.error = str(exc)
             except Exception as exc:  # a job must never take the runner down
-                job.error, job.status = f"{type(exc).__name__}: {exc}", "failed"
+                job.error = f"{type(exc).__name__}: {exc}"
+            with self._lock:
+                job.status = status
+                self._ended.notify_all()

@@ -73,7 +73,7 @@ class ServerClient:
         while job["status"] in ("queued", "running"):
             time.sleep(_JOB_POLL_S)
             job = self.get(f"/v1/jobs/{job['id']}")
-        if job["status"] == "failed":
+        if job["status"] != "done":  # failed, or cancelled by deleting its collection
             raise RagError(f"the ingest job on the API server at {self.url} failed: {job['error']}")
         return job["report"]
 

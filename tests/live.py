@@ -101,7 +101,7 @@ def finished_job(client: httpx.Client, job_id: str, timeout_s: float = 60) -> di
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         job = client.get(f"/v1/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
+        if job["status"] in ("done", "failed", "cancelled"):
             return job
         time.sleep(0.05)
     raise AssertionError(f"job {job_id} did not finish in {timeout_s} s")

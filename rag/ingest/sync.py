@@ -11,7 +11,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -95,6 +96,12 @@ class Indexer:
         self._recipe = recipe
         self._ocr = ocr
         self._run_lock = threading.Lock()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No sync runs while the block does (a collection being deleted gets no writes)."""
+        with self._run_lock:
+            yield
 
     def sync(
         self,

@@ -20,11 +20,15 @@ def list_collections(rag: Rag, caller: Caller) -> dict[str, object]:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_collection(body: CollectionBody, rag: Rag, caller: Caller) -> dict[str, object]:
-    rag.catalog.create(caller.allow(rag.collection(body.name), Role.writer))
-    return {"name": body.name}
+    """A name that differs from an existing one only by case names that one."""
+    return {"name": rag.catalog.create(caller.allow(rag.collection(body.name), Role.writer))}
 
 
 @router.delete("/{name}")
 def delete_collection(name: str, rag: Rag, caller: Caller) -> dict[str, object]:
-    rag.catalog.delete(caller.allow(rag.collection(name), Role.writer))
+    """Its ingest jobs are cancelled (and waited for) first, so none writes it back."""
+    name = caller.allow(rag.collection(name), Role.writer)
+    rag.jobs.cancel(name)
+    with rag.indexer.exclusive():
+        rag.catalog.delete(name)
     return {"deleted": name}
