@@ -126,6 +126,19 @@ class Catalog:
             raise NotFoundError(f"no document {document!r} in collection {collection!r}")
         return record
 
+    def document_text(self, collection: str, document: str) -> list[dict[str, object]]:
+        """A document's indexed text, page by page, put back together from its chunks: each
+        chunk is `extracted[start:end]`, so it goes back where it was taken from (overlaps
+        agree; a gap no chunk covered is spaces, keeping the offsets true)."""
+        record = self.document(collection, document)
+        points = self._store.retrieve(collection, list(record.chunk_ids))
+        pages: dict[object, str] = {}
+        for point in sorted(points, key=lambda p: (p.payload.get("page") or 0, p.payload["start"])):
+            page, start = point.payload.get("page"), int(point.payload["start"])
+            text = pages.get(page, "")
+            pages[page] = text[:start].ljust(start) + point.payload["text"]
+        return [{"page": page, "text": text} for page, text in pages.items()]
+
     def delete_document(self, collection: str, document: str) -> SourceRecord:
         """Remove a document, its chunks, and its file when it was uploaded."""
         record = self.document(collection, document)

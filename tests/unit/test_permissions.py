@@ -166,6 +166,13 @@ CASES: dict[tuple[str, str], Case] = {
             {"params": {"collection": t}},
         )
     ),
+    ("GET", "/v1/documents/{document_id}/text"): Case(
+        lambda w, k, t: (
+            "GET",
+            f"/v1/documents/{_q(w, k, t)['doc']}/text",
+            {"params": {"collection": t}},
+        )
+    ),
     ("DELETE", "/v1/documents/{document_id}"): Case(
         lambda w, k, t: (
             "DELETE",

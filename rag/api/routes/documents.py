@@ -34,9 +34,14 @@ def list_documents(
     offset: int = Query(default=0, ge=0),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> dict[str, object]:
-    records = rag.catalog.documents(caller.allow(rag.collection(collection)))
+    name = caller.allow(rag.collection(collection))
+    records = rag.catalog.documents(name)
     page = records[offset : offset + limit]
-    return {"documents": [document_json(r) for r in page], "total": len(records)}
+    return {
+        "collection": name,
+        "documents": [document_json(r) for r in page],
+        "total": len(records),
+    }
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -120,6 +125,18 @@ def document_content(
     }
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return StreamingResponse(_blocks(file), media_type=media_type, headers=headers)
+
+
+@router.get("/{document_id}/text")
+def document_text(
+    document_id: str, rag: Rag, caller: Caller, collection: str | None = None
+) -> dict[str, object]:
+    """The document's indexed text, page by page (citations' `start`/`end` index into it);
+    MCP serves it as the resource `rag://documents/{collection}/{id}`."""
+    name = caller.allow(rag.collection(collection))
+    record = rag.catalog.document(name, document_id)
+    pages = rag.catalog.document_text(name, document_id)
+    return {"id": record.document_id, "source": record.source_id, "pages": pages}
 
 
 def _blocks(file) -> Iterator[bytes]:
