@@ -10,9 +10,9 @@ limit, so one scan cannot stall the rest of an ingest.
 import io
 import subprocess
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rag.errors import SourceError
 from rag.ingest.pages import Page
@@ -29,6 +29,9 @@ MISSING_TESSERACT = (
     "(apt-get install tesseract-ocr tesseract-ocr-eng, or `make install`)"
 )
 IMAGE_FORMATS = ("PNG", "JPEG", "TIFF")
+# Upright text reads at 0.9 and more even when noisy (docs/BENCHMARKS.md, OCR).
+_CHECK_ORIENTATION_BELOW = 0.6
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,61 @@ def _pytesseract() -> "ModuleType":
 
 
 def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
-    """One page image → its text and Tesseract's mean word confidence (0-1)."""
+    """One page image → its text and Tesseract's mean word confidence (0-1).
+
+    A page read with low confidence may lie sideways or upside down (Tesseract reads a page
+    turned 90 or 180 degrees as noise at about 0.36): its orientation is detected and the
+    turned page read again, keeping the better reading."""
+    page = _read_words(image, config, number)
+    if (page.ocr_confidence or 0.0) < _CHECK_ORIENTATION_BELOW:
+        turn = _orientation(image, config, number)
+        if turn:
+            upright = _read_words(image.rotate(-turn, expand=True), config, number)
+            if (upright.ocr_confidence or 0.0) > (page.ocr_confidence or 0.0):
+                return upright
+    return page
+
+
+def _read_words(image: "Image", config: OcrConfig, number: int | None) -> Page:
     pytesseract = _pytesseract()
-    try:
-        data = pytesseract.image_to_data(
+    data = _tesseract(
+        lambda: pytesseract.image_to_data(
             image,
             lang=config.langs,
             timeout=config.page_timeout_s,
             output_type=pytesseract.Output.DICT,
+        ),
+        config,
+        number,
+    )
+    text, confidences = _layout(data)
+    confidence = sum(confidences) / len(confidences) / 100 if confidences else 0.0
+    return Page(text, number, ocr_confidence=round(confidence, 4))
+
+
+def _orientation(image: "Image", config: OcrConfig, number: int | None) -> int:
+    """Degrees clockwise that would set the page upright (0 when Tesseract cannot tell, as on
+    a page with too few letters)."""
+    pytesseract = _pytesseract()
+    try:
+        osd = _tesseract(
+            lambda: pytesseract.image_to_osd(
+                image, timeout=config.page_timeout_s, output_type=pytesseract.Output.DICT
+            ),
+            config,
+            number,
         )
+    except SourceError:
+        return 0
+    return int(osd.get("rotate", 0)) % 360
+
+
+def _tesseract(call: Callable[[], T], config: OcrConfig, number: int | None) -> T:
+    """Run one pytesseract call; its failures become one-line SourceErrors."""
+    import pytesseract
+
+    try:
+        return call()
     except pytesseract.TesseractNotFoundError:
         raise SourceError(MISSING_TESSERACT) from None
     except pytesseract.TesseractError as exc:
@@ -104,9 +153,6 @@ def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
         raise SourceError(
             f"OCR of {where} took longer than {config.page_timeout_s:g} s (RAG_OCR_PAGE_TIMEOUT_S)"
         ) from None
-    text, confidences = _layout(data)
-    confidence = sum(confidences) / len(confidences) / 100 if confidences else 0.0
-    return Page(text, number, ocr_confidence=round(confidence, 4))
 
 
 def _layout(data: dict[str, list]) -> tuple[str, list[float]]:

@@ -41,6 +41,7 @@ SLIDES = [
     ["Quarterly review", "Sales grew in every region."],
     ["Hiring plan", "The Malmo office will hire 14 field technicians."],
 ]
+UPSIDE_DOWN = ["The roof access ladder is stored behind door R-9.", "Two people carry it."]
 MIXED_SCAN = ["The spare drone batteries are kept in cabinet C-14.", "Sign them out at the desk."]
 
 
@@ -61,6 +62,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scan = render_page(MIXED_SCAN, 300, noise=0.3, seed=4)
     (folder / "drone-handbook.pdf").write_bytes(mixed_pdf(typed, scan, dpi=300))
     (folder / "prices.pdf").write_bytes(table_pdf())
+    upside_down = render_page(UPSIDE_DOWN, 300, noise=0.3, seed=5).rotate(180)
+    (folder / "fed-in-upside-down.png").write_bytes(image_bytes([upside_down], "PNG", dpi=300))
     (folder / "bomb.png").write_bytes(png_bomb(50_000, 50_000))
     return folder
 
@@ -101,7 +104,8 @@ def _top(app: RagApp, query: str):
 def test_the_batch_is_indexed_and_the_image_bomb_refused_with_its_reason(indexed) -> None:
     _, report = indexed
     assert sorted(Path(s).name for s in report.added) == [
-        "drone-handbook.pdf", "inspection-scan.pdf", "prices.pdf", "receipt.jpg", "slides.tiff"
+        "drone-handbook.pdf", "fed-in-upside-down.png", "inspection-scan.pdf", "prices.pdf",
+        "receipt.jpg", "slides.tiff",
     ]  # fmt: skip
     assert [(Path(f["source"]).name, "image bomb" in f["error"]) for f in report.failed] == [
         ("bomb.png", True)
@@ -115,6 +119,7 @@ def test_the_batch_is_indexed_and_the_image_bomb_refused_with_its_reason(indexed
         ("How much did the hotel stay cost in total?", "receipt.jpg", None, "342.80"),
         ("How many field technicians will the Malmo office hire?", "slides.tiff", 2, "14"),
         ("Where are the spare drone batteries kept?", "drone-handbook.pdf", 2, "C-14"),
+        ("Where is the roof access ladder stored?", "fed-in-upside-down.png", None, "R-9"),
     ],
 )
 def test_a_fact_only_in_a_scan_is_found_on_its_page_with_its_ocr_confidence(
@@ -177,7 +182,7 @@ def test_an_unchanged_folder_is_not_read_again(
     app, _ = indexed
     before = tesseract.calls
     report = app.indexer.sync([scan_path(corpus, 10**7)], "default")
-    assert report.unchanged == 5 and report.added == [] and tesseract.calls == before
+    assert report.unchanged == 6 and report.added == [] and tesseract.calls == before
 
 
 def test_a_language_that_is_not_installed_is_named_with_its_package(tmp_path: Path) -> None:

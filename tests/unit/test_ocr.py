@@ -137,6 +137,29 @@ def test_a_scanned_page_under_a_stamp_is_ocr(tesseract: FakeTesseract) -> None:
     assert stamp_only.text == "Bates 000123"
 
 
+def test_a_page_read_poorly_is_turned_upright_and_read_again(
+    monkeypatch: pytest.MonkeyPatch, tesseract: FakeTesseract
+) -> None:
+    sideways = render_page(LINES, 100).rotate(90, expand=True)
+
+    def read(image: Image.Image, **kwargs: object) -> dict[str, list]:
+        words = tesseract(image)
+        if image.size == sideways.size:  # as Tesseract reads a page on its side: noise
+            words = {**words, "text": ["~", "I1"], "conf": [30, 40], **_one_line(2)}
+        return words
+
+    monkeypatch.setattr(pytesseract, "image_to_data", read)
+    monkeypatch.setattr(pytesseract, "image_to_osd", lambda image, **kw: {"rotate": 270})
+    (page,) = _read(image_bytes([sideways], "PNG"), "png")
+
+    assert page.text.startswith("Locker 47") and page.metadata["ocr_confidence"] > 0.6
+    assert tesseract.sizes == [sideways.size, sideways.size[::-1]]
+
+
+def _one_line(words: int) -> dict[str, list]:
+    return {"block_num": [1] * words, "par_num": [1] * words, "line_num": [1] * words}
+
+
 def test_with_ocr_off_images_and_scans_are_refused_and_mixed_pdfs_keep_their_text(
     tesseract: FakeTesseract,
 ) -> None:
