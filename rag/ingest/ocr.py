@@ -85,7 +85,7 @@ def _pytesseract() -> "ModuleType":
     return pytesseract
 
 
-def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
+def recognize(image: "Image", config: OcrConfig, number: int) -> Page:
     """One page image → its text and Tesseract's mean word confidence (0-1).
 
     A page read with low confidence may lie sideways or upside down (Tesseract reads a page
@@ -101,7 +101,7 @@ def recognize(image: "Image", config: OcrConfig, number: int | None) -> Page:
     return page
 
 
-def _read_words(image: "Image", config: OcrConfig, number: int | None) -> Page:
+def _read_words(image: "Image", config: OcrConfig, number: int) -> Page:
     pytesseract = _pytesseract()
     data = _tesseract(
         lambda: pytesseract.image_to_data(
@@ -118,7 +118,7 @@ def _read_words(image: "Image", config: OcrConfig, number: int | None) -> Page:
     return Page(text, number, ocr_confidence=round(confidence, 4))
 
 
-def _orientation(image: "Image", config: OcrConfig, number: int | None) -> int:
+def _orientation(image: "Image", config: OcrConfig, number: int) -> int:
     """Degrees clockwise that would set the page upright (0 when Tesseract cannot tell, as on
     a page with too few letters)."""
     pytesseract = _pytesseract()
@@ -135,7 +135,7 @@ def _orientation(image: "Image", config: OcrConfig, number: int | None) -> int:
     return int(osd.get("rotate", 0)) % 360
 
 
-def _tesseract(call: Callable[[], T], config: OcrConfig, number: int | None) -> T:
+def _tesseract(call: Callable[[], T], config: OcrConfig, number: int) -> T:
     """Run one pytesseract call; its failures become one-line SourceErrors."""
     import pytesseract
 
@@ -149,10 +149,8 @@ def _tesseract(call: Callable[[], T], config: OcrConfig, number: int | None) -> 
     except RuntimeError as exc:  # pytesseract's only signal for its timeout
         if "timeout" not in str(exc):
             raise
-        where = f"page {number}" if number is not None else "the image"
-        raise SourceError(
-            f"OCR of {where} took longer than {config.page_timeout_s:g} s (RAG_OCR_PAGE_TIMEOUT_S)"
-        ) from None
+        limit = f"{config.page_timeout_s:g} s (RAG_OCR_PAGE_TIMEOUT_S)"
+        raise SourceError(f"OCR of page {number} took longer than {limit}") from None
 
 
 def _layout(data: dict[str, list]) -> tuple[str, list[float]]:
@@ -212,7 +210,7 @@ def read_image(file_type: str, data: bytes, config: OcrConfig) -> list[Page]:
     return [recognize(frame, config, number) for number, frame in _frames(data, file_type, config)]
 
 
-def _frames(data: bytes, file_type: str, config: OcrConfig) -> Iterator[tuple[int | None, "Image"]]:
+def _frames(data: bytes, file_type: str, config: OcrConfig) -> Iterator[tuple[int, "Image"]]:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
@@ -229,7 +227,7 @@ def _frames(data: bytes, file_type: str, config: OcrConfig) -> Iterator[tuple[in
     config.check_page_count(frames)
     for index, frame in enumerate(ImageSequence.Iterator(image)):
         config.check_pixels(*frame.size)
-        yield (index + 1 if frames > 1 else None), _for_ocr(frame)
+        yield index + 1, _for_ocr(frame)
 
 
 def _for_ocr(image: "Image") -> "Image":

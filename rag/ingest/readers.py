@@ -1,11 +1,12 @@
 """Readers: a raw source's bytes → the extracted text of each page, as llama-index Documents.
 
 The extracted text is the reference for citations: a citation's `start`/`end` index into it.
-Paged formats (PDF pages, PPTX slides, XLSX sheets, TIFF pages) give one Document per page,
-numbered from 1; the others give one Document with page None. Parsers are well-kept libraries
-(pypdf, pdfplumber, python-docx, openpyxl, python-pptx, trafilatura; Tesseract for scans and
-images, rag.ingest.ocr); each is imported only when its format shows up. Table rows (CSV, XLSX,
-DOCX and PDF tables) become "column: value; ..." lines whose cells the page remembers.
+Paged formats (PDF pages, PPTX slides, XLSX sheets, images: a TIFF may hold several pages) give
+one Document per page, numbered from 1; the others give one Document with page None. Parsers
+are well-kept libraries (pypdf, pdfplumber, python-docx, openpyxl, python-pptx, trafilatura;
+Tesseract for scans and images, rag.ingest.ocr); each is imported only when its format shows
+up. Table rows (CSV, XLSX, DOCX and PDF tables) become "column: value; ..." lines whose cells
+the page remembers.
 """
 
 import codecs

@@ -60,7 +60,7 @@ def test_words_become_lines_and_paragraphs_with_mean_confidence(tesseract: FakeT
 
     assert page.text == "Locker 47\nholds key.\n\nAsk facilities"
     assert page.metadata["ocr_confidence"] == pytest.approx(0.9)
-    assert page.metadata["page"] is None
+    assert page.metadata["page"] == 1  # an image is a one-page document
 
 
 def test_multipage_tiff_pages_are_numbered_from_one(tesseract: FakeTesseract) -> None:
