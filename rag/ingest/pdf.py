@@ -28,7 +28,8 @@ _MIN_RULES = 4
 _PAINTS_XOBJECT = re.compile(rb"/[^\s/]+\s+Do\b")
 _STAMP_CHARS = 20
 
-# PDFium is not thread-safe: an ingest job and a CLI-less server may render at the same time.
+# PDFium is not thread-safe, and a server may read two PDFs at once (say, an ingest job while
+# `rag eval` re-reads its sources), so every call into it holds this lock.
 _PDFIUM_LOCK = threading.Lock()
 
 
