@@ -46,6 +46,7 @@ from rag.errors import (
     UnprocessableError,
     UnsupportedTypeError,
 )
+from rag.mcp.http import serve_mcp
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
         record.write_text(json.dumps({"url": settings.api_url, "pid": os.getpid()}))
         access.publish_token()
         try:
-            yield
+            async with mcp_sessions:
+                yield
         finally:
             access.withdraw_token()
             record.unlink(missing_ok=True)
@@ -116,6 +118,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
     api.include_router(health.router)
     for module in (query, collections, documents, chat, conversations, feedback, ingest):
         api.include_router(module.router, responses=ERROR_RESPONSES)
+    # MCP over streamable HTTP at /mcp, with the caller's key (rag/mcp/http.py).
+    mcp_sessions = serve_mcp(api, settings.api_host)
 
     @api.exception_handler(RagError)
     async def _rag_error(_: Request, exc: RagError) -> JSONResponse:
