@@ -232,13 +232,7 @@ def _split_list(value: Any, separators: str, form: str) -> Any:
         return value
     text = value.strip()
     if text.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            parsed = None
-        if not isinstance(parsed, list):
-            raise ValueError(f"not a JSON list; write {form}")
-        return parsed
+        return _json(text, list, form)
     return [part.strip() for part in re.split(separators, text) if part.strip()]
 
 
@@ -248,17 +242,21 @@ def _split_map(value: Any, form: str) -> Any:
         return value
     text = value.strip()
     if text.startswith(("{", "[")):
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise ValueError(f"not a JSON object; write {form}")
-        return parsed
+        return _json(text, dict, form)
     pairs = [part.strip() for part in text.split(",") if part.strip()]
     if any("=" not in pair for pair in pairs):
         raise ValueError(f"write {form}")
     return dict(pair.split("=", 1) for pair in pairs)
+
+
+def _json(text: str, kind: type, form: str) -> Any:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, kind):
+        raise ValueError(f"not a JSON {'list' if kind is list else 'object'}; write {form}")
+    return parsed
 
 
 def _setting_name(loc: tuple[int | str, ...]) -> str:

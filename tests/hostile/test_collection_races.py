@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rag.api import create_app
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.settings import Settings
 from tests.conftest import ReliabilityLog
 from tests.fakes import HashEmbedder, ScriptedModel
+from tests.hostile.clients import recorded_client
 from tests.live import finished_job
 
 ROW = "collections under concurrent jobs and case"
@@ -44,17 +44,9 @@ def app(tmp_path: Path, docs: Path, folder: Path) -> Iterator[RagApp]:
 
 @pytest.fixture
 def client(app: RagApp, reliability: ReliabilityLog) -> Iterator[TestClient]:
-    statuses: list[int] = []
-    with TestClient(create_app(app.settings, app)) as client:
-        client.event_hooks = {"response": [lambda response: statuses.append(response.status_code)]}
+    with recorded_client(app, reliability, ROW, NOTES) as client:
         yield client
-    reliability.add(
-        ROW,
-        inputs=len(statuses),
-        crashes=sum(status >= 500 for status in statuses),
-        escapes=0,
-        notes=NOTES,
-    )
+    reliability.add(ROW, escapes=0)
 
 
 def _slow_sources(app: RagApp, monkeypatch: pytest.MonkeyPatch) -> threading.Event:

@@ -15,6 +15,7 @@ from rag.app import RagApp
 from rag.settings import Settings
 from tests.conftest import ReliabilityLog
 from tests.fakes import HashEmbedder, ScriptedModel
+from tests.hostile.clients import recorded_client
 
 ROW = "feedback abuse (REST)"
 NOTES = (
@@ -44,20 +45,12 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings, reliability: ReliabilityLog) -> Iterator[TestClient]:
-    statuses: list[int] = []
     with (
         RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel()) as app,
-        TestClient(create_app(settings, app), raise_server_exceptions=False) as client,
+        recorded_client(app, reliability, ROW, NOTES, raise_server_exceptions=False) as client,
     ):
-        client.event_hooks = {"response": [lambda response: statuses.append(response.status_code)]}
         yield client
-    reliability.add(
-        ROW,
-        inputs=len(statuses),
-        crashes=sum(status >= 500 for status in statuses),
-        escapes=0,
-        notes=NOTES,
-    )
+    reliability.add(ROW, escapes=0)
 
 
 def _export(client: TestClient, **params: int) -> dict:

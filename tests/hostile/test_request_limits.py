@@ -17,6 +17,7 @@ from rag.connectors.files import scan_path
 from rag.settings import Settings
 from tests.conftest import ReliabilityLog
 from tests.fakes import HashEmbedder, ScriptedModel
+from tests.hostile.clients import recorded_client
 from tests.live import free_port, serving
 
 ROW = "request limits and error format (REST)"
@@ -44,11 +45,9 @@ def app(tmp_path: Path, docs: Path) -> Iterator[RagApp]:
 
 @pytest.fixture
 def client(app: RagApp, reliability: ReliabilityLog) -> Iterator[TestClient]:
-    statuses: list[int] = []
-    with TestClient(create_app(app.settings, app), raise_server_exceptions=False) as client:
-        client.event_hooks = {"response": [lambda response: statuses.append(response.status_code)]}
+    with recorded_client(app, reliability, ROW, NOTES, raise_server_exceptions=False) as client:
         yield client
-    reliability.add(ROW, inputs=len(statuses), crashes=0, escapes=0, notes=NOTES)
+    reliability.add(ROW, escapes=0)
 
 
 def _assert_error(response, status: int) -> dict[str, str]:
@@ -202,11 +201,13 @@ def test_every_error_has_the_one_format(
 
 
 def test_an_unexpected_failure_is_a_500_in_the_same_format(
-    client: TestClient, app: RagApp, monkeypatch: pytest.MonkeyPatch
+    app: RagApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken():
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(app.catalog, "collections", broken)
-    error = _assert_error(client.get("/v1/collections"), 500)
+    # Not a recorded client: this 500 is made on purpose, not a crash.
+    with TestClient(create_app(app.settings, app), raise_server_exceptions=False) as client:
+        error = _assert_error(client.get("/v1/collections"), 500)
     assert "disk on fire" not in error["message"]

@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from rag.api import create_app
 from rag.app import RagApp
 from rag.cli import cli, common
 from tests.conftest import ReliabilityLog
 from tests.fakes import HashEmbedder, ScriptedModel
+from tests.hostile.clients import recorded_client
 from tests.live import finished_job
 
 ROW = "paths swapped for symlinks between check and read"
@@ -86,11 +86,8 @@ def app(tmp_path: Path, tree: Path) -> Iterator[RagApp]:
 
 @pytest.fixture
 def client(app: RagApp, reliability: ReliabilityLog) -> Iterator[TestClient]:
-    statuses: list[int] = []
-    with TestClient(create_app(app.settings, app)) as client:
-        client.event_hooks = {"response": [lambda response: statuses.append(response.status_code)]}
+    with recorded_client(app, reliability, ROW, NOTES) as client:
         yield client
-    reliability.add(ROW, crashes=sum(status >= 500 for status in statuses), notes=NOTES)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +121,7 @@ def test_an_ingest_job_never_reads_a_path_swapped_after_its_check(
     assert SECRET not in _indexed_text(app)
     found = client.post("/v1/search", json={"query": f"code {SECRET}"})
     assert found.status_code in (200, 404) and SECRET not in found.text
-    reliability.add(ROW, inputs=1, escapes=0)
+    reliability.add(ROW, escapes=0)
 
 
 def test_an_upload_swapped_before_its_read_is_not_indexed(
