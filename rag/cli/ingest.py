@@ -122,7 +122,10 @@ def _sync_with_progress(
         def advance(source_id: str) -> None:
             progress.update(task, advance=1, description=Path(source_id).name)
 
-        return app.indexer.sync(scans, collection, tags, advance)
+        def reading(source_id: str, page: int, pages: int) -> None:
+            progress.update(task, description=f"{Path(source_id).name}: OCR page {page}/{pages}")
+
+        return app.indexer.sync(scans, collection, tags, advance, reading)
 
 
 def _print_report(report: "IngestReport", as_json: bool) -> None:

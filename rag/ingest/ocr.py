@@ -11,7 +11,7 @@ import io
 import subprocess
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from rag.errors import SourceError
@@ -42,6 +42,8 @@ class OcrConfig:
     page_timeout_s: float = 60.0
     max_pages: int = 500
     max_image_pixels: int = 100_000_000
+    # Told (page, pages to OCR) before each page is read, for progress displays.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "OcrConfig":
@@ -53,6 +55,10 @@ class OcrConfig:
             max_pages=settings.ocr_max_pages,
             max_image_pixels=settings.ocr_max_image_pixels,
         )
+
+    def report(self, page: int, pages: int) -> None:
+        if self.progress is not None:
+            self.progress(page, pages)
 
     def check_enabled(self, what: str) -> None:
         if not self.enabled:
@@ -227,6 +233,7 @@ def _frames(data: bytes, file_type: str, config: OcrConfig) -> Iterator[tuple[in
     config.check_page_count(frames)
     for index, frame in enumerate(ImageSequence.Iterator(image)):
         config.check_pixels(*frame.size)
+        config.report(index + 1, frames)
         yield index + 1, _for_ocr(frame)
 
 

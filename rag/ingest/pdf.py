@@ -100,7 +100,8 @@ def _ocr_pages(data: bytes, numbers: list[int], ocr: OcrConfig) -> list[Page]:
         document = pypdfium2.PdfDocument(data)
     try:
         pages = []
-        for number in numbers:
+        for done, number in enumerate(numbers):
+            ocr.report(done + 1, len(numbers))
             with _PDFIUM_LOCK:
                 image = _render(document[number - 1], ocr)
             pages.append(recognize(image, ocr, number))  # Tesseract runs outside the lock

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import PurePath
 
@@ -94,7 +94,7 @@ class Indexer:
         self._sparse = sparse
         self._chunker = chunker
         self._recipe = recipe
-        self._ocr = ocr
+        self._ocr = ocr or OcrConfig()
         self._run_lock = threading.Lock()
 
     @contextmanager
@@ -109,9 +109,11 @@ class Indexer:
         collection: str,
         tags: Mapping[str, str] | None = None,
         on_source_done: Callable[[str], None] | None = None,
+        on_ocr_page: Callable[[str, int, int], None] | None = None,
     ) -> IngestReport:
         """Bring `collection` in line with the scans. `tags` go into every chunk's payload;
-        `on_source_done` is told each source id once it is handled (for progress displays)."""
+        `on_source_done` is told each source id once it is handled, and `on_ocr_page` each
+        (source id, page, pages to OCR) before Tesseract reads it (for progress displays)."""
         tags = dict(tags or {})
         with self._run_lock:
             self._ledger.check_recipe(collection, self._recipe)
@@ -124,7 +126,8 @@ class Indexer:
                 gone = self._gone(scan, collection)
                 pending: list[_PendingWrite] = []
                 for source in scan.sources:
-                    write = self._prepare(source, collection, tags, gone, report)
+                    ocr = self._ocr_reporting(source.source_id, on_ocr_page)
+                    write = self._prepare(source, collection, tags, gone, report, ocr)
                     if write is not None:
                         pending.append(write)
                     if sum(len(p.chunks) for p in pending) >= EMBED_BATCH_CHUNKS:
@@ -138,6 +141,13 @@ class Indexer:
                     report.deleted.append(record.source_id)
                 delete_pending(self._ledger, self._store, collection)
             return report
+
+    def _ocr_reporting(
+        self, source_id: str, on_ocr_page: Callable[[str, int, int], None] | None
+    ) -> OcrConfig:
+        if on_ocr_page is None:
+            return self._ocr
+        return replace(self._ocr, progress=lambda page, pages: on_ocr_page(source_id, page, pages))
 
     def _gone(self, scan: Scan, collection: str) -> dict[str, SourceRecord]:
         """Indexed sources under the scanned folder that are no longer in it, by content hash."""
@@ -157,6 +167,7 @@ class Indexer:
         tags: dict[str, str],
         gone: dict[str, SourceRecord],
         report: IngestReport,
+        ocr: OcrConfig,
     ) -> "_PendingWrite | None":
         """Settle an unchanged or moved source now; parse and chunk one that needs writing."""
         try:
@@ -173,7 +184,7 @@ class Indexer:
                     return None
                 gone[content_hash] = moved_from  # its chunks are incomplete: index afresh
             chunks = self._chunker.chunk(
-                source.source_id, content_hash, read_documents(source, data, self._ocr)
+                source.source_id, content_hash, read_documents(source, data, ocr)
             )
         except (RagError, OSError, ValueError) as exc:
             self._fail(source, exc, collection, report)

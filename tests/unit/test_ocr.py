@@ -244,3 +244,21 @@ def test_an_unchanged_scan_is_not_read_again(
 
     assert first.added == [str(scan)] and second.unchanged == 1
     assert len(tesseract.sizes) == 2  # the two pages, once
+
+
+def test_each_page_to_ocr_is_reported_before_it_is_read(
+    rag_app: RagApp, tesseract: FakeTesseract, tmp_path: Path
+) -> None:
+    pages = [render_page(LINES, 72)] * 2
+    (tmp_path / "scan.pdf").write_bytes(image_bytes(pages, "PDF", dpi=72))
+    (tmp_path / "scan.tiff").write_bytes(image_bytes(pages, "TIFF", dpi=72))
+    seen: list[tuple[str, int, int, int]] = []
+
+    def reading(source_id: str, page: int, total: int) -> None:
+        seen.append((Path(source_id).name, page, total, len(tesseract.sizes)))
+
+    rag_app.indexer.sync([scan_path(tmp_path, 10**6)], "default", on_ocr_page=reading)
+    # (file, page, pages to OCR, pages Tesseract had read by then)
+    assert seen == [
+        ("scan.pdf", 1, 2, 0), ("scan.pdf", 2, 2, 1), ("scan.tiff", 1, 2, 2), ("scan.tiff", 2, 2, 3)
+    ]  # fmt: skip
