@@ -5,7 +5,7 @@ tokenizer's arrays takes about 2 s for a 49k-token vocabulary, so cards are cach
 (path, size, mtime) and context settings.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -71,12 +71,7 @@ def read_card(path: Path, *, n_ctx: int, n_batch: int, name: str | None = None) 
     except OSError:
         raise ModelNotFoundError(f"model file {path} does not exist") from None
     card = _cached_card(path, stat.st_size, stat.st_mtime_ns, n_ctx, n_batch)
-    return card if name is None else _renamed(card, name)
-
-
-def _renamed(card: ModelCard, name: str) -> ModelCard:
-    fields = asdict(card) | {"name": name, "licence": card.licence, "memory": card.memory}
-    return ModelCard(**fields)
+    return card if name is None else replace(card, name=name)
 
 
 @lru_cache(maxsize=32)

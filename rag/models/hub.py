@@ -54,7 +54,6 @@ def pull(
     *,
     revision: str = "main",
     name: str | None = None,
-    read_gguf: Callable[[Path], ModelCard] | None = None,
 ) -> Pulled:
     if settings.hub_offline:
         raise ModelError(
@@ -71,6 +70,13 @@ def pull(
         if filename is None:
             filename = _file_for_quant(endpoint, repo, revision, quant or "")
         target = _target_path(library.root, repo, filename)
+        entry_name = name or target.stem
+        taken = library.get(entry_name)
+        if taken is not None and Path(taken.path) != target:
+            raise InvalidInputError(
+                f"a model named {entry_name!r} is already registered ({taken.source}); "
+                "name this one with --name"
+            )
         url = hf_hub_url(repo, filename, revision=revision, endpoint=endpoint)
         meta = get_hf_file_metadata(url, endpoint=endpoint)
         expected = (meta.etag or "").lower()
@@ -80,7 +86,7 @@ def pull(
                 "pull GGUF files stored with Git LFS"
             )
         card, resumed = _download(
-            meta.location, library.root, expected, meta.size, target, read_gguf or _reader(settings)
+            meta.location, library.root, expected, meta.size, target, _reader(settings)
         )
     except HfHubHTTPError as exc:
         raise _hub_error(exc, repo, filename) from None
@@ -90,11 +96,10 @@ def pull(
         # The transport's errors (requests, httpx or httpx2, by huggingface_hub version) share
         # no base class but Exception.
         raise ModelError(
-            f"the hub at {endpoint} cannot be reached ({type(exc).__name__}: {exc}); check "
-            "HF_ENDPOINT and the network, then run the pull again (it resumes)"
+            f"the pull from {endpoint} failed ({type(exc).__name__}: {exc}); check HF_ENDPOINT, "
+            "the network and free disk space, then run it again (it resumes)"
         ) from None
     source = f"{endpoint}/{repo}/{filename}@{meta.commit_hash or revision}"
-    entry_name = name or target.stem
     library.add(
         RegisteredModel(
             entry_name, str(target), expected, source, card.licence.name, card.licence.licence_class

@@ -64,6 +64,8 @@ def test_pull_verifies_registers_and_the_model_serves(tmp_path: Path, hub: FakeH
     assert entry["licence"] == "apache-2.0"
     used = rag(data, hub, "use", "tiny-Q8_0")
     assert used.returncode == 0, used.stderr
+    again = rag(data, hub, "pull", REPO, "tiny-F16.gguf", "--name", "tiny-Q8_0")
+    assert again.returncode == 2 and "--name" in again.stderr
 
 
 def test_pull_by_quant_picks_the_one_matching_file(tmp_path: Path, hub: FakeHub) -> None:
@@ -145,7 +147,7 @@ def test_a_hub_that_does_not_answer_is_one_line(tmp_path: Path, hub: FakeHub) ->
     hub.close()  # nothing listens on its port any more
     failed = rag(tmp_path / "data", hub, "pull", REPO, FILE)
     assert failed.returncode == 1
-    assert "cannot be reached" in failed.stderr and failed.stderr.count("\n") == 1
+    assert "failed (ConnectError" in failed.stderr and failed.stderr.count("\n") == 1
 
 
 def test_with_the_offline_flag_pull_says_so_in_one_line(tmp_path: Path, hub: FakeHub) -> None:
