@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import typer
 
-from rag.cli import audit, catalog, checks, ingest, keys, models, query, servers
+from rag.cli import audit, catalog, checks, ingest, keys, mcp, models, query, servers
 from rag.errors import InvalidInputError, RagError
 
 cli = typer.Typer(
@@ -32,6 +32,7 @@ cli.command(name="eval")(checks.eval_)
 cli.command()(checks.doctor)
 cli.add_typer(keys.keys_cli, name="keys")
 cli.command()(audit.audit)
+cli.command()(mcp.mcp)
 
 
 def main() -> NoReturn:
