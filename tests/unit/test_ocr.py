@@ -23,13 +23,17 @@ LINES = ["Locker 47 holds the boiler room key.", "Ask facilities for a copy."]
 
 class FakeTesseract:
     """Answers image_to_data with fixed words (two lines, then a paragraph of one line) and
-    records the size of each image it was given."""
+    keeps each image it was given."""
 
     def __init__(self) -> None:
-        self.sizes: list[tuple[int, int]] = []
+        self.images: list[Image.Image] = []
+
+    @property
+    def sizes(self) -> list[tuple[int, int]]:
+        return [image.size for image in self.images]
 
     def __call__(self, image: Image.Image, **kwargs: object) -> dict[str, list]:
-        self.sizes.append(image.size)
+        self.images.append(image)
         return {
             "text": ["", "Locker", "47", "holds", "key.", "Ask", "facilities", " "],
             "conf": [-1, 96, 90, 94, 80, 92, 88, -1],
@@ -262,3 +266,22 @@ def test_each_page_to_ocr_is_reported_before_it_is_read(
     assert seen == [
         ("scan.pdf", 1, 2, 0), ("scan.pdf", 2, 2, 1), ("scan.tiff", 1, 2, 2), ("scan.tiff", 2, 2, 3)
     ]  # fmt: skip
+
+
+def test_photos_are_turned_by_their_exif_and_transparency_reads_as_white(
+    tesseract: FakeTesseract,
+) -> None:
+    photo = render_page(LINES, 72).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: the camera was turned, rotate 90 degrees to view
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", exif=exif)
+    _read(buffer.getvalue(), "jpeg")
+
+    transparent = Image.new("LA", (400, 100), (0, 0))  # black and fully transparent
+    transparent.paste((0, 255), (20, 40, 380, 60))  # an opaque black bar
+    _read(image_bytes([transparent], "PNG"), "png")
+
+    upright, flattened = tesseract.images
+    assert upright.size == photo.size[::-1]
+    assert flattened.getpixel((0, 0)) == 255 and flattened.getpixel((200, 50)) == 0
