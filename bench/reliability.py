@@ -4,35 +4,43 @@ The hostile-input, crash and load tests add a row when they pass (tests/conftest
 ReliabilityLog); a test that failed leaves no row, and the run itself has failed.
 
 Run: RELIABILITY_REPORT=r.json pytest tests/hostile ...; python -m bench.reliability r.json
+With `--merge`, rows already in the section that the report lacks are kept (for re-running
+only some of the tests); the rows the report has replace theirs.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
-from bench.harness import table, write_section
+from bench.harness import REPORT, table, write_section
 
+SECTION = "Reliability and security"
+HEADERS = [
+    "test",
+    "inputs tried",
+    "crashes",
+    "escapes",
+    "kills survived",
+    "chunks lost",
+    "duplicates",
+    "notes",
+]
 COLUMNS = ["inputs", "crashes", "escapes", "kills_survived", "chunks_lost", "duplicates"]
+TOTAL = "**total**"
 
 
 def main() -> None:
-    rows = json.loads(Path(sys.argv[1]).read_text())
-    body = table(
-        [
-            "test",
-            "inputs tried",
-            "crashes",
-            "escapes",
-            "kills survived",
-            "chunks lost",
-            "duplicates",
-            "notes",
-        ],
-        [
-            [name, *(cells.get(column, "–") for column in COLUMNS), cells.get("notes", "")]
-            for name, cells in rows.items()
-        ],
-    )
+    merge = "--merge" in sys.argv[1:]
+    [report] = [arg for arg in sys.argv[1:] if arg != "--merge"]
+    fresh = {
+        name: [name, *(cells.get(column, "–") for column in COLUMNS), cells.get("notes", "")]
+        for name, cells in json.loads(Path(report).read_text()).items()
+    }
+    previous, measured_on = _section()
+    kept = {name: row for name, row in previous.items() if name not in fresh}
+    rows = [*(kept.values() if merge else []), *fresh.values()]
+    body = table(HEADERS, [*rows, _total(rows)])
     body += (
         "\n\nCrashes: a process that died or a 5xx answer. Escapes: a refused address fetched, a"
         " file outside the folder read, code run by the calculator, or instructions leaked."
@@ -40,8 +48,43 @@ def main() -> None:
         " ids, stored points, one version per source) and checked as `rag doctor` does."
         " Threats, the tests that cover them and their settings: SECURITY.md."
     )
+    script = "make test-long"
+    if merge and kept:
+        script = (
+            "RELIABILITY_REPORT=r.json pytest <some hostile tests>; "
+            "python -m bench.reliability --merge r.json"
+        )
+        body += (
+            f"\n\nRe-run on the date above: {', '.join(fresh)}. The other rows are from "
+            f"`make test-long` on {measured_on}."
+        )
     print(body)
-    write_section("Reliability and security", "make test-long", body)
+    write_section(SECTION, script, body)
+
+
+def _section() -> tuple[dict[str, list[str]], str]:
+    """The current section's table rows by test name (the total left out), and its date."""
+    text = REPORT.read_text() if REPORT.exists() else ""
+    match = re.search(rf"<!-- {SECTION}:start -->(.*?)<!-- {SECTION}:end -->", text, re.S)
+    section = match.group(1) if match else ""
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if len(cells) == len(HEADERS) and cells[0] not in ("test", TOTAL):
+            rows[cells[0]] = cells
+    # A merged section names the date of its `make test-long` rows; a plain one is of that date.
+    earlier = re.search(r"`make test-long` on (\S+)\.", section) or re.search(
+        r"` — (\d{4}-\d\d-\d\d) —", section
+    )
+    return rows, earlier.group(1) if earlier else "an earlier date"
+
+
+def _total(rows: list[list[object]]) -> list[object]:
+    sums = [
+        sum(int(row[i]) for row in rows if str(row[i]).isdigit())
+        for i in range(1, len(COLUMNS) + 1)
+    ]
+    return [TOTAL, *sums, f"{len(rows)} tests"]
 
 
 if __name__ == "__main__":
