@@ -75,6 +75,7 @@ class Citation:
             # context[start - context_start : end - context_start] == text.
             "context": self.chunk.text,
             "context_start": self.chunk.start,
+            **self.chunk.span_fields(self.start, self.end),
         }
 
 

@@ -179,3 +179,13 @@ def test_when_asks_for_a_date_only_as_the_question_word() -> None:
              "Until when is the price list valid?", "In which year did it open?"]  # fmt: skip
     for question in dated:
         assert answer_type(question) == "date", question
+
+
+def test_a_citation_carries_its_ocr_confidence_and_table_record() -> None:
+    row = {"start": 20, "end": 40, "record": {"Product": "K2", "Price": "7,450"}}
+    chunk = RetrievedChunk("s", "Scanned. | K2 | 7,450 |", "/scan.pdf", "scan.pdf", "d", 2, 12, 44,
+                           0.5, 0.6, ocr_confidence=0.91, records=(row,))  # fmt: skip
+    cited = Citation("1", chunk, 22, 34, "K2 | 7,450", 0.9).to_json()
+    assert cited["ocr"] is True and cited["ocr_confidence"] == 0.91
+    assert cited["record"] == {"Product": "K2", "Price": "7,450"}
+    assert "record" not in Citation("1", chunk, 12, 20, "Scanned.", 0.9).to_json()
