@@ -25,6 +25,16 @@ from tests.live import free_port, serving
 pytestmark = pytest.mark.integration
 
 SECRET = "The finance codeword is OSPREY-5521."
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
 
 
 @pytest.fixture
@@ -138,18 +148,8 @@ def test_bad_calls_are_clear_errors(server) -> None:
 
 def test_without_a_good_key_mcp_is_refused(server) -> None:
     url, keys, _ = server
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "t"},
-        },
-    }
     for headers in ({}, {"Authorization": "Bearer rag_" + "x" * 43}):
-        refused = httpx.post(f"{url}/mcp", json=initialize, headers=headers)
+        refused = httpx.post(f"{url}/mcp", json=INITIALIZE, headers=headers)
         assert refused.status_code == 401
         assert refused.json()["error"]["type"] == "Unauthorized"
 

@@ -20,6 +20,7 @@ from rag.connectors.files import scan_path
 from rag.remote import read_server_record
 from rag.settings import Settings
 from tests.fakes import HashEmbedder, ScriptedModel
+from tests.integration.test_mcp_http import INITIALIZE
 from tests.live import free_port, serving
 
 pytestmark = pytest.mark.integration
@@ -89,19 +90,9 @@ def test_rag_mcp_with_a_key_has_its_scopes(live_server: Settings) -> None:
 
 
 def test_stdout_carries_the_protocol_only(live_server: Settings) -> None:
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "1"},
-        },
-    }
     process = subprocess.run(
         [RAG, "mcp"],
-        input=json.dumps(initialize) + "\n",
+        input=json.dumps(INITIALIZE) + "\n",
         capture_output=True,
         text=True,
         env=_env(live_server.data_dir),

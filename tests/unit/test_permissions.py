@@ -113,6 +113,18 @@ def _q(world: World, key: str, target: str) -> dict:
     return world.ids(key, target)
 
 
+def _document(method: str, suffix: str = "", **case: object) -> Case:
+    """A call about one document of the target collection."""
+    return Case(
+        lambda w, k, t: (
+            method,
+            f"/v1/documents/{_q(w, k, t)['doc']}{suffix}",
+            {"params": {"collection": t}},
+        ),
+        **case,  # type: ignore[arg-type]
+    )
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("POST", "/v1/search"): Case(
         lambda w, k, t: ("POST", "/v1/search", {"json": {"query": "codeword", "collection": t}})
@@ -152,35 +164,11 @@ CASES: dict[tuple[str, str], Case] = {
         ),
         role=Role.writer,
     ),
-    ("GET", "/v1/documents/{document_id}"): Case(
-        lambda w, k, t: (
-            "GET",
-            f"/v1/documents/{_q(w, k, t)['doc']}",
-            {"params": {"collection": t}},
-        )
-    ),
-    ("GET", "/v1/documents/{document_id}/content"): Case(
-        lambda w, k, t: (
-            "GET",
-            f"/v1/documents/{_q(w, k, t)['doc']}/content",
-            {"params": {"collection": t}},
-        )
-    ),
-    ("GET", "/v1/documents/{document_id}/text"): Case(
-        lambda w, k, t: (
-            "GET",
-            f"/v1/documents/{_q(w, k, t)['doc']}/text",
-            {"params": {"collection": t}},
-        )
-    ),
-    ("DELETE", "/v1/documents/{document_id}"): Case(
-        lambda w, k, t: (
-            "DELETE",
-            f"/v1/documents/{_q(w, k, t)['doc']}",
-            {"params": {"collection": t}},
-        ),
-        role=Role.writer,
-        destructive=True,
+    ("GET", "/v1/documents/{document_id}"): _document("GET"),
+    ("GET", "/v1/documents/{document_id}/content"): _document("GET", "/content"),
+    ("GET", "/v1/documents/{document_id}/text"): _document("GET", "/text"),
+    ("DELETE", "/v1/documents/{document_id}"): _document(
+        "DELETE", role=Role.writer, destructive=True
     ),
     ("POST", "/v1/ingest"): Case(
         lambda w, k, t: (
