@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from rag.access.auth import read_local_token
+from rag.access.auth import local_client_key
 from rag.errors import InvalidInputError, NotFoundError, RagError
 from rag.settings import Settings
 
@@ -40,13 +40,7 @@ class ServerClient:
         record = read_server_record(settings.data_dir)
         if record is None:
             return None
-        # RAG_API_KEY when set, else the token the server wrote for its local user.
-        api_key = (
-            settings.api_key.get_secret_value()
-            if settings.api_key
-            else read_local_token(settings.data_dir)
-        )
-        client = cls(str(record["url"]), api_key)
+        client = cls(str(record["url"]), local_client_key(settings))
         try:
             client._http.get("/health", timeout=5).raise_for_status()
         except httpx.HTTPError:

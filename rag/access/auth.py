@@ -13,6 +13,7 @@ from pathlib import Path
 from rag.access.caller import Caller, anonymous
 from rag.access.keys import KEY_PREFIX, KeyStore, Role, looks_like_key, write_private
 from rag.errors import UnauthorizedError
+from rag.settings import Settings
 
 LOCAL_TOKEN_FILE = "local-token"  # noqa: S105 - a file name, not a secret
 _MAX_HEADER_CHARS = 512
@@ -32,6 +33,14 @@ def read_local_token(data_dir: Path) -> str | None:
         return (data_dir.expanduser() / LOCAL_TOKEN_FILE).read_text().strip() or None
     except OSError:
         return None
+
+
+def local_client_key(settings: Settings) -> str | None:
+    """What a client on this machine sends the server of its data directory: RAG_API_KEY
+    when set, else the token the server wrote for its local user."""
+    if settings.api_key is not None:
+        return settings.api_key.get_secret_value()
+    return read_local_token(settings.data_dir)
 
 
 class Authenticator:

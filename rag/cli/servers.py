@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from rag.access.auth import local_client_key
 from rag.settings import load_settings
 
 
@@ -41,6 +42,10 @@ def ui() -> None:
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "RAG_API_URL": settings.api_url,
     }
+    # Once keys exist the UI needs one: RAG_API_KEY, else the running server's local token.
+    api_key = local_client_key(settings)
+    if api_key is not None:
+        env["RAG_API_KEY"] = api_key
     command = [
         sys.executable,
         "-m",

@@ -190,3 +190,20 @@ def test_the_cli_reaches_a_keyed_server_with_its_local_token(
         assert not token_file.exists()  # withdrawn when the server stops
     finally:
         core.close()
+
+
+def test_rag_ui_gets_the_local_token_when_no_key_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    token = new_local_token()
+    write_local_token(tmp_path, token)
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
+    started: list[dict[str, str]] = []
+    monkeypatch.setattr(subprocess, "call", lambda command, env: started.append(env) or 0)
+    assert CliRunner().invoke(cli, ["ui"]).exit_code == 0
+    assert started[0]["RAG_API_KEY"] == token
+    monkeypatch.setenv("RAG_API_KEY", "mine")
+    CliRunner().invoke(cli, ["ui"])
+    assert started[1]["RAG_API_KEY"] == "mine"
