@@ -66,7 +66,7 @@ def post_feedback(body: FeedbackBody, rag: Rag, caller: Caller) -> dict[str, str
 def list_feedback(
     rag: Rag,
     caller: Caller,
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=2**62),
     limit: int = Query(default=100, ge=1, le=MAX_PAGE),
 ) -> dict[str, object]:
     """Ratings stored so far, oldest first, a page at a time (for export into an evaluation
