@@ -52,8 +52,8 @@ class _OpenAIStub(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        for piece in ["The ", "answer ", "is 42."]:
-            event = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+        for piece, finish in [("The ", None), ("answer ", None), ("is 42.", "stop")]:
+            event = {"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": finish}]}
             self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")
 
