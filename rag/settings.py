@@ -31,6 +31,7 @@ MAX_TOP_K = 50
 # `RAG_API_INGEST_ROOTS=/srv/docs` works as people write it.
 _PATH_LIST_FORM = f"a path, paths separated by ',' or {os.pathsep!r}, or a JSON list"
 _TEXT_LIST_FORM = "a value, values separated by ',', or a JSON list"
+_URL_LIST_FORM = "a URL such as http://host:8080/v1, URLs separated by ',', or a JSON list"
 _MAP_FORM = "NAME={value},NAME={value} pairs or a JSON object"
 
 
@@ -120,7 +121,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=120.0, gt=0)
     # A remote OpenAI-compatible server (llama.cpp server, vLLM, TGI) instead of the local GGUF:
     # its base URL (ending in /v1), the model name it serves, and how many requests it runs at once.
-    llm_url: str | None = None
+    # Several servers serving the same model: their URLs, kept joined by ',' (rag/llm/endpoints.py
+    # spreads requests over them).
+    llm_url: Annotated[str | None, NoDecode] = None
     llm_remote_model: str = "default"
     llm_api_key: SecretStr | None = None
     llm_parallel: int = Field(default=4, ge=1)
@@ -180,6 +183,17 @@ class Settings(BaseSettings):
     @classmethod
     def _text_list(cls, value: Any) -> Any:
         return _split_list(value, ",", _TEXT_LIST_FORM)
+
+    @field_validator("llm_url", mode="before")
+    @classmethod
+    def _url_list(cls, value: Any) -> Any:
+        urls = _split_list(value, ",", _URL_LIST_FORM)
+        if not isinstance(urls, list):
+            return urls
+        for url in urls:
+            if not isinstance(url, str) or not re.match(r"https?://[^/\s]", url):
+                raise ValueError(f"{url!r} is not an http(s) URL; write {_URL_LIST_FORM}")
+        return ",".join(urls) or None  # empty: no server, the local model
 
     @field_validator("llm_lora_adapters", mode="before")
     @classmethod
