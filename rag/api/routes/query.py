@@ -1,7 +1,8 @@
+import math
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from rag.answer.types import MAX_QUESTION_CHARS
 from rag.api.deps import Caller, Metrics, Rag
@@ -30,6 +31,16 @@ class RetrievalOptions(BaseModel):
     top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
     mode: RetrievalMode | None = None
     filters: FilterBody = None
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _finite(cls, filters: object) -> object:
+        """NaN and infinity said plainly, before the union's per-type messages."""
+        ranges = filters.values() if isinstance(filters, dict) else ()
+        bounds = [b for r in ranges if isinstance(r, dict) for b in r.values()]
+        if any(isinstance(b, float) and not math.isfinite(b) for b in bounds):
+            raise ValueError("range bounds must be finite numbers or dates, not NaN or infinity")
+        return filters
 
 
 # A LoRA adapter from RAG_LLM_LORA_ADAPTERS; None: the collection's default, else the base model.
