@@ -1,9 +1,11 @@
 """The MCP tools and the document resource, each a thin call to one REST route."""
 
+import time
 from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import anyio
 import httpx
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
@@ -12,6 +14,9 @@ from pydantic import Field
 from rag.settings import MAX_TOP_K
 
 DOCUMENT_URI = "rag://documents/{collection}/{document_id}"
+INGEST_WAIT_S = 60
+# What an agent needs of the `ask --json` shape (not the per-sentence support or timings).
+_ANSWER_FIELDS = ("answer", "abstained", "citations", "closest_sources", "tool_calls")
 _INSTRUCTIONS = (
     "Search and ask questions over the user's private documents. Answers come with citations "
     "(source, page, character offsets). list_documents gives each document's resource URI; "
@@ -73,7 +78,7 @@ def build_server(api_for: ApiFor) -> MCPServer:
         documents do not hold the answer."""
         body = {"question": question, "collection": collection}
         result = await tool_call(ctx, "POST", "/v1/query", json=body)
-        return {k: result.get(k) for k in ("answer", "abstained", "citations", "tool_calls")}
+        return {k: result[k] for k in _ANSWER_FIELDS if k in result}
 
     @mcp.tool()
     async def list_collections(ctx: Context) -> dict[str, Any]:
@@ -96,9 +101,15 @@ def build_server(api_for: ApiFor) -> MCPServer:
         collection: Collection = None,
     ) -> dict[str, Any]:
         """Index a public web page into a collection (writer keys only). Returns the ingest
-        job; its status moves from queued to done or failed."""
+        job once it is done or failed (its report says what was added), or after a minute
+        as it stands."""
         body = {"urls": [url], "collection": collection}
-        return await tool_call(ctx, "POST", "/v1/ingest", json=body)
+        job = await tool_call(ctx, "POST", "/v1/ingest", json=body)
+        deadline = time.monotonic() + INGEST_WAIT_S
+        while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+            await anyio.sleep(0.25)
+            job = await tool_call(ctx, "GET", f"/v1/jobs/{job['id']}")
+        return job
 
     @mcp.resource(DOCUMENT_URI, mime_type="text/plain")
     async def document_text(collection: str, document_id: str, ctx: Context) -> str:

@@ -100,7 +100,7 @@ def test_a_reader_key_gets_its_collections_and_nothing_else(server) -> None:
             assert refused.is_error and "needs writer" in refused.content[0].text
 
             answered = _data(await client.call_tool("ask", {"question": "What is the warranty?"}))
-            assert set(answered) == {"answer", "abstained", "citations", "tool_calls"}
+            assert {"answer", "abstained", "citations"} <= set(answered)
             assert SECRET not in json.dumps(answered)
 
             documents = _data(await client.call_tool("list_documents", {}))
@@ -121,7 +121,8 @@ def test_a_writer_key_may_ingest(server) -> None:
     async def scenario() -> None:
         async with _client(url, keys["writer"]) as client:
             job = _data(await client.call_tool("ingest_url", {"url": "http://127.0.0.1:9/"}))
-            assert job["status"] in ("queued", "running", "done", "failed")
+            # Waited for: a loopback address is refused by the web connector's address check.
+            assert job["status"] == "failed" or job["report"]["failed"], job
             assert job["collection"] == "default"
             listed = _data(await client.call_tool("list_collections", {}))
             assert {c["name"] for c in listed["collections"]} == {"default", "finance"}
