@@ -24,6 +24,7 @@ from rag.ui.render import (
     location,
     model_markdown,
     quote_in_context,
+    table_record,
     tool_trace,
 )
 
@@ -37,7 +38,8 @@ def _api(base_url: str, api_key: str | None) -> ApiClient:
 
 
 def main() -> None:
-    st.set_page_config(page_title="rag · ask your documents", page_icon=":material/forum:")
+    # No page_icon: a Material one is fetched from fonts.gstatic.com, and nothing may leave.
+    st.set_page_config(page_title="rag · ask your documents")
     api = _api(
         os.environ.get("RAG_API_URL", "http://127.0.0.1:8000"), os.environ.get("RAG_API_KEY")
     )
@@ -168,8 +170,9 @@ def _show_result(api: ApiClient, index: int, result: dict[str, Any]) -> None:
         st.caption(f":material/calculate: {tool_trace(call)}")
     for citation in result.get("citations", []):
         with st.expander(citation_label(citation), icon=":material/format_quote:"):
-            if citation.get("record"):
-                st.dataframe([citation["record"]], hide_index=True)
+            record = table_record(citation)
+            if record:
+                st.dataframe([record], hide_index=True)
             st.markdown(quote_in_context(citation))
             _source_link(api, index, citation, result.get("collection", ""))
 
@@ -192,7 +195,7 @@ def _source_link(api: ApiClient, index: int, citation: dict[str, Any], collectio
 def _actions(api: ApiClient, index: int, turn: dict[str, Any], last: bool) -> None:
     """Rate, copy and (for the last answer) ask again."""
     answered = bool(turn.get("answer")) and "error" not in turn
-    rate, copy, again = st.columns([2, 2, 3], vertical_alignment="center")
+    rate, copy, again, _ = st.columns([1, 1.3, 1.6, 2], vertical_alignment="center")
     if turn.get("id"):
         key = f"feedback-{turn['id']}"
         if key not in st.session_state and turn.get("feedback"):

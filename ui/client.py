@@ -112,8 +112,15 @@ class ApiClient:
         """Rate a saved turn; a later rating of the same turn replaces this one."""
         self._call("POST", "/v1/feedback", json={"turn_id": turn["id"], "rating": rating})
 
-    def feedback_export(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/v1/feedback")["feedback"]
+    def feedback_export(self, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every stored rating, oldest first, a page at a time (admin keys only)."""
+        offset = 0
+        while True:
+            page = self._call("GET", "/v1/feedback", params={"offset": offset, "limit": page_size})
+            yield from page["feedback"]
+            offset += len(page["feedback"])
+            if not page["feedback"] or offset >= page["total"]:
+                return
 
     def chat(self, question: str, collection: str, **options: Any) -> ChatReply:
         """Start a streamed chat completion (pass `conversation_id` to continue a saved

@@ -15,7 +15,10 @@ from typing import Any
 _ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 # What model text may keep: emphasis (* _), lists (- + digits .), headings (#), tables (|), code.
 _ACTIVE_IN_MODEL_TEXT = re.compile(r"([\\\[\]<>$&:~])")
-_ADDRESS = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:/{1,3}|\bwww\.)[^\s`]+")
+# Web addresses, and e-mail addresses (GFM would make those mailto: links).
+_ADDRESS = re.compile(
+    r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*:/{1,3}|\bwww\.)[^\s`]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
 CONTEXT_CHARS = 400
 _PAGE_UNITS = {".pptx": "slide", ".ppt": "slide", ".xlsx": "sheet", ".xls": "sheet"}
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
@@ -122,30 +125,45 @@ def quote_in_context(citation: dict[str, Any]) -> str:
     first = _opening(context, max(0, start - CONTEXT_CHARS), start)
     last = _closing(context, end, min(len(context), end + CONTEXT_CHARS))
     before = ("…" if first else "") + plain_markdown(context[first:start])
-    after = plain_markdown(context[end:last]) + ("…" if last < len(context) else "")
-    return f"{before}**{literal(' '.join(citation['text'].split()))}**{after}"
+    after = plain_markdown(context[end:last]) + _more(context, last)
+    quoted = " ".join(citation["text"].split())
+    return f"{before}**{literal(_row_text(quoted) if ' | ' in quoted else quoted)}**{after}"
 
 
 def excerpt(text: str, limit: int = 2 * CONTEXT_CHARS) -> str:
     """The start of `text` up to a sentence or word boundary, shown as `plain_markdown`."""
     end = _closing(text, 0, min(len(text), limit))
-    return plain_markdown(text[:end]) + ("…" if end < len(text) else "")
+    return plain_markdown(text[:end]) + _more(text, end)
+
+
+def _more(text: str, end: int) -> str:
+    """An ellipsis where the excerpt stops before the text does (apart after a sentence)."""
+    if end >= len(text):
+        return ""
+    return " …" if text[end - 1 : end] in (".", "!", "?") else "…"
 
 
 def plain_markdown(text: str) -> str:
     """Document text as written, less its own Markdown: headings lose their '#', table rows
     their pipes and separator lines."""
-    lines = []
+    shown = []
     for line in text.split("\n"):
-        if _TABLE_RULE.fullmatch(line.strip()) or _UNDERLINE.fullmatch(line.strip()):
+        stripped = line.strip()
+        if _TABLE_RULE.fullmatch(stripped) or _UNDERLINE.fullmatch(stripped):
             continue
         heading = _HEADING.match(line)
         if heading:
-            line = heading.group(1)
-        elif line.strip().startswith("|"):
-            line = " · ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
-        lines.append(line)
-    return literal("\n".join(lines))
+            shown.append(f"\n\n{literal(heading.group(1))}\n\n")
+        elif stripped.startswith("|"):
+            shown.append(f"{literal(_row_text(stripped))}  \n")  # a row per line
+        else:
+            shown.append(f"{literal(line)}\n")
+    return "".join(shown)[:-1]  # the last line had no line end
+
+
+def _row_text(row: str) -> str:
+    """A Markdown table row's cells, separated by a middle dot."""
+    return " · ".join(cell.strip() for cell in row.strip().strip("|").split("|") if cell.strip())
 
 
 def _opening(text: str, first: int, start: int) -> int:
@@ -173,6 +191,30 @@ def _closing(text: str, end: int, last: int) -> int:
         return ends[-1]
     space = text.rfind(" ", end, last)
     return space if space > end else last
+
+
+def table_record(citation: dict[str, Any]) -> dict[str, str] | None:
+    """The table row a citation quotes, as {column: value}: its `record` when the index gave
+    one, else read from a Markdown table around the quote (its header row names the columns)."""
+    if citation.get("record"):
+        return {str(k): str(v) for k, v in citation["record"].items()}
+    context = citation.get("context") or ""
+    if "|" not in citation["text"] or citation["text"] not in context:
+        return None
+    lines = context[: context.index(citation["text"])].split("\n")
+    row = lines.pop() + context[context.index(citation["text"]) :].split("\n", 1)[0]
+    table = [row]
+    while lines and lines[-1].strip().startswith("|"):
+        table.insert(0, lines.pop())
+    header = [line for line in table if not _TABLE_RULE.fullmatch(line.strip())][0]
+    if header == row:
+        return None
+    columns, cells = _cells(header), _cells(row)
+    return dict(zip(columns, cells, strict=True)) if len(columns) == len(cells) else None
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
 def tool_trace(call: dict[str, Any]) -> str:

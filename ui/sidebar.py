@@ -1,6 +1,7 @@
 """The sidebar: saved chats, the collection and its documents, adding files and web pages,
 and the retrieval options. Each action's outcome replaces the previous one's message."""
 
+import json
 import time
 from functools import partial
 from typing import Any
@@ -41,6 +42,14 @@ def show(api: ApiClient, collections: list[dict[str, Any]]) -> dict[str, Any]:
     mode = st.radio("Search by", list(MODES), format_func=MODES.get, horizontal=True, key="mode")
     only = st.multiselect(
         "Only these documents", [d["source"] for d in documents], format_func=file_name
+    )
+    st.download_button(
+        "Export ratings (JSONL)",
+        data=lambda: "".join(json.dumps(e) + "\n" for e in api.feedback_export()),
+        file_name="feedback.jsonl",
+        mime="application/jsonl",
+        icon=":material/download:",
+        on_click="ignore",
     )
     return {
         "collection": collection,

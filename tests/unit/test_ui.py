@@ -120,6 +120,22 @@ def test_a_question_gets_a_streamed_answer_with_citation_chips_and_quotes(
     assert [b.label for b in assistant.button] == ["Regenerate"]
 
 
+def test_a_cited_table_row_is_shown_as_a_small_table(
+    api_url: str, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model.replies.append("The Aurora K2 wall bracket costs 180 euros.")
+    page = _ask(_page(api_url, monkeypatch), "How much does the Aurora K2 wall bracket cost?")
+    [citation] = page.chat_message[1].expander
+    assert "price-list.md" in _plain(citation.label)
+    [table] = citation.dataframe
+    assert table.value.iloc[0].to_dict() == {
+        "Product": "Aurora K2 wall bracket",
+        "Code": "BW-K2-WB",
+        "Price": "180",
+    }
+    assert "|" not in _plain(citation.markdown[0].value)
+
+
 def test_a_chat_is_saved_listed_and_reopened_after_a_reload(
     api_url: str, rag_app: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,6 +13,7 @@ from rag.ui.render import (
     model_markdown,
     plain_markdown,
     quote_in_context,
+    table_record,
 )
 
 HOSTILE = (
@@ -111,7 +112,7 @@ def test_excerpts_start_and_end_at_sentence_or_word_boundaries() -> None:
     citation = {"text": quoted, "start": start, "context": context, "context_start": 0}
     before, rest = _plain(quote_in_context(citation)).split("**", 1)
     after = rest.split("**")[1]
-    assert before.startswith("…Sentence number") and after.endswith("something.…")
+    assert before.startswith("…Sentence number") and after.endswith("something. …")
     long_word_text = "word " * 300
     cut = _plain(excerpt(long_word_text, limit=101))
     assert cut.endswith("word…") and len(cut) <= 102
@@ -129,3 +130,26 @@ def test_example_questions_come_from_the_documents_one_per_document() -> None:
         "What does Employee Handbook say about working hours and remote work?",
     ]
     assert example_questions([plain]) == []
+
+
+def test_a_quoted_table_row_reads_as_a_record_under_its_header() -> None:
+    context = (
+        "Prices in euros.\n\n| Product | Code | Price |\n|---|---|---|\n"
+        "| Aurora K2 home battery | BW-K2 | 7,450 |\n| Aurora K2 wall bracket | BW-K2-WB | 180 |\n"
+    )
+    quoted = "Aurora K2 wall bracket | BW-K2-WB | 180"
+    citation = {"text": quoted, "context": context}
+    assert table_record(citation) == {
+        "Product": "Aurora K2 wall bracket",
+        "Code": "BW-K2-WB",
+        "Price": "180",
+    }
+    assert table_record({"text": "Prices in euros.", "context": context}) is None
+    given = {"text": "x", "record": {"Sheet": "Prices", "Row": 4}}
+    assert table_record(given) == {"Sheet": "Prices", "Row": "4"}
+
+
+def test_an_email_address_is_shown_as_text_not_a_mailto_link() -> None:
+    assert model_markdown("Write to support@brightwater.example today.") == (
+        "Write to `support@brightwater.example` today."
+    )
