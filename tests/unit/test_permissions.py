@@ -263,6 +263,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             built.populate(collection)
         built.new_feedback()
         yield built
+        for collection in COLLECTIONS:  # no ingest job may touch the ledger once it is closed
+            rag.jobs.cancel(collection)
     rag.close()
 
 
@@ -379,3 +381,15 @@ def test_a_key_scoped_to_a_deleted_collection_finds_nothing_and_no_error(world: 
     )
     assert searched.status_code == 404
     assert searched.json()["error"]["message"] == "collection 'gone' does not exist"
+
+
+def test_server_side_paths_are_for_admin_keys_only(world: World) -> None:
+    """The ingest roots may hold any collection's files: a writer could copy them into its
+    own collection and read them there."""
+    for key, status in (("writer-alpha", 403), ("writer-all", 403), ("admin", 400)):
+        response = _send(
+            world,
+            key,
+            ("POST", "/v1/ingest", {"json": {"paths": ["/srv/x.md"], "collection": "alpha"}}),
+        )
+        assert response.status_code == status, (key, response.text)

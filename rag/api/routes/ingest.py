@@ -1,3 +1,5 @@
+from typing import Annotated
+
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field, model_validator
 
@@ -8,10 +10,14 @@ from rag.jobs import check_ingest_paths
 router = APIRouter(prefix="/v1", tags=["ingest"])
 
 
+_Path = Annotated[str, Field(max_length=4096)]
+_Url = Annotated[str, Field(max_length=2048)]
+
+
 class IngestBody(BaseModel):
-    paths: list[str] = Field(default_factory=list, max_length=100)
-    urls: list[str] = Field(default_factory=list, max_length=100)
-    collection: str | None = None
+    paths: list[_Path] = Field(default_factory=list, max_length=100)
+    urls: list[_Url] = Field(default_factory=list, max_length=100)
+    collection: str | None = Field(default=None, max_length=64)
 
     @model_validator(mode="after")
     def _one_kind(self) -> "IngestBody":
@@ -27,6 +33,8 @@ def start_ingest(body: IngestBody, rag: Rag, caller: Caller) -> dict[str, object
     """Start an ingest job; poll `GET /v1/jobs/{id}` for progress and the report. URLs follow
     the web connector's rules (public addresses only, robots.txt, size and page limits)."""
     collection = caller.allow(rag.collection(body.collection), Role.writer)
+    if body.paths:  # the roots may hold any team's files: not for a key scoped to some
+        caller.require(Role.admin)
     paths = check_ingest_paths(body.paths, rag.settings.api_ingest_roots) if body.paths else []
     job = rag.jobs.submit(collection, [*paths, *body.urls])
     return job.to_json()
