@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rag.answer.prompt import SYSTEM_PROMPT
-from rag.api import create_app
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from tests.conftest import ReliabilityLog
 from tests.fakes import ScriptedModel
+from tests.hostile.clients import recorded_client
 
 CANARY = "rag-calculator-canary"
 CALCULATOR_ATTACKS = [
@@ -29,22 +29,18 @@ CALCULATOR_ATTACKS = [
 ]
 
 
+ROW = "model and tool abuse (REST chat path)"
+
+
 @pytest.fixture
 def client(rag_app: RagApp, docs: Path, reliability: ReliabilityLog) -> Iterator[TestClient]:
     rag_app.indexer.sync([scan_path(docs, 10**6)], "default")
-    statuses: list[int] = []
-    with TestClient(create_app(rag_app.settings, rag_app)) as client:
-        client.event_hooks = {"response": [lambda response: statuses.append(response.status_code)]}
+    notes = ("calculator payloads, max_tokens 10^6, a 1 MB question, a missing collection, "
+             "requests for the system prompt and configuration")  # fmt: skip
+    with recorded_client(rag_app, reliability, ROW, notes) as client:
         yield client
     # Escapes are asserted by the tests themselves (no canary file, no leaked instructions).
-    reliability.add(
-        "model and tool abuse (REST chat path)",
-        inputs=len(statuses),
-        crashes=sum(status >= 500 for status in statuses),
-        escapes=0,
-        notes="calculator payloads, max_tokens 10^6, a 1 MB question, a missing collection, "
-        "requests for the system prompt and configuration",
-    )
+    reliability.add(ROW, escapes=0)
 
 
 def _chat(question: str, **extra: object) -> dict[str, object]:
