@@ -211,3 +211,22 @@ def test_an_unexpected_failure_is_a_500_in_the_same_format(
     with TestClient(create_app(app.settings, app), raise_server_exceptions=False) as client:
         error = _assert_error(client.get("/v1/collections"), 500)
     assert "disk on fire" not in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/ingest", {"paths": ["/" + "p" * 5000]}),
+        ("/v1/ingest", {"urls": ["https://example.com/" + "u" * 3000]}),
+        ("/v1/ingest", {"urls": ["https://example.com/"], "collection": "c" * 100}),
+        ("/v1/query", {"question": "battery discount", "collection": "c" * 100}),
+        ("/v1/chat/completions", {"messages": [{"role": "user", "content": "q" * 30_000}]}),
+        (
+            "/v1/chat/completions",
+            {"messages": [{"role": "user", "content": [{"text": "q"}] * 500}]},
+        ),
+    ],
+    ids=["long-path", "long-url", "long-collection", "query-collection", "long-message", "parts"],
+)
+def test_every_request_field_is_bounded(client: TestClient, path: str, body: dict) -> None:
+    _assert_error(client.post(path, json=body), 422)
