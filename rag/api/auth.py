@@ -8,7 +8,7 @@ the routes' checks touched and the status.
 
 import json
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag.access.audit import AuditLog
 from rag.access.auth import (
@@ -18,6 +18,7 @@ from rag.access.auth import (
     write_local_token,
 )
 from rag.access.keys import KeyStore
+from rag.api.metrics import StatusNoted
 from rag.errors import UnauthorizedError
 from rag.settings import Settings
 
@@ -46,20 +47,13 @@ class KeyAuth:
             self._audit.record("-", scope["method"], path, [], 401)
             return
         scope.setdefault("state", {})["caller"] = caller
-        status = 500
-
-        async def noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        sent = StatusNoted(send)
         try:
-            await self._app(scope, receive, noting_status)
+            await self._app(scope, receive, sent)
         finally:
             if path not in OPEN_PATHS:
                 self._audit.record(
-                    caller.name, scope["method"], path, caller.touched, status, caller.content
+                    caller.name, scope["method"], path, caller.touched, sent.status, caller.content
                 )
 
 

@@ -83,17 +83,24 @@ class RequestMetrics:
             await self._app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        sent = StatusNoted(send)
         try:
-            await self._app(scope, receive, record_status)
+            await self._app(scope, receive, sent)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
             seconds = time.perf_counter() - started
-            self._metrics.observe_request(route, scope["method"], status, seconds)
+            self._metrics.observe_request(route, scope["method"], sent.status, seconds)
+
+
+class StatusNoted:
+    """An ASGI `send` that passes messages on and notes the response's status (500 until a
+    response starts: an app that failed before answering)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.status = 500
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self._send(message)
