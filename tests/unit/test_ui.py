@@ -177,7 +177,7 @@ def test_stop_cancels_the_generation_on_the_server_and_frees_the_model(
     slow_app: tuple[RagApp, str], slow: SlowModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     core, url = slow_app
-    slow.replies += [" ".join(["Customers get 8% off when they buy two batteries."] * 40), REPLY]
+    slow.replies += [" ".join([REPLY] * 100), REPLY]
     page = _ask(_page(url, monkeypatch), QUESTION, settle=False)
     deadline = time.monotonic() + 10
     while slow.words == 0 and time.monotonic() < deadline:
@@ -187,7 +187,7 @@ def test_stop_cancels_the_generation_on_the_server_and_frees_the_model(
     while core.model_worker.running and time.monotonic() < deadline:
         time.sleep(0.05)
     assert core.model_worker.running == 0 and core.model_worker.queue_depth == 0
-    assert slow.words < 100  # of 400: the worker stopped generating
+    assert slow.words < 500  # of 1000: the worker stopped generating
     page = _settled(page)
     assert "Stopped" in page.chat_message[1].caption[0].value
 
