@@ -7,6 +7,11 @@ each client thread loops over three operations in turn, starting at a different 
 Retry-After it was given (capped), as a well-behaved client does. Goal: no 5xx at all.
 
 Run: .venv/bin/python -m bench.api [SECONDS] [CLIENTS]   (writes the "REST API under load" section)
+
+`python -m bench.api failover [SECONDS] [CLIENTS]` runs `rag serve` on two llama-cpp-python
+servers instead (RAG_LLM_URL=A,B) with questions and streamed chats only, and kills server A
+(SIGKILL) a third of the way in. Goal: every failed request is one whose answer had started
+streaming from A; none failed that had not.
 """
 
 import json
@@ -105,7 +110,7 @@ def _client(base_url: str, start: int, deadline: float, recorder: Recorder) -> N
             n += 1
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
@@ -118,8 +123,8 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def _server(data_dir: Path, port: int, log: Path):
-    env = {**os.environ, "RAG_DATA_DIR": str(data_dir)}
+def rag_server(data_dir: Path, port: int, log: Path, settings: dict[str, str] | None = None):
+    env = {**os.environ, **(settings or {}), "RAG_DATA_DIR": str(data_dir)}
     rag = str(Path(sys.executable).with_name("rag"))
     subprocess.run(
         [rag, "ingest", str(ROOT / "sample_docs")], env=env, check=True, capture_output=True
@@ -141,7 +146,7 @@ def run_load(seconds: float, clients: int) -> LoadRun:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         log = Path(tmp) / "server.log"
-        with _server(Path(tmp) / "data", port, log) as server:
+        with rag_server(Path(tmp) / "data", port, log) as server:
             base_url = f"http://127.0.0.1:{port}"
             httpx.post(f"{base_url}/v1/query", json={"question": "warm up"}, timeout=300)
             recorder = Recorder()
@@ -160,8 +165,16 @@ def run_load(seconds: float, clients: int) -> LoadRun:
 
 
 def main() -> None:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
-    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    args = sys.argv[1:]
+    if args[:1] == ["failover"]:
+        from bench.api_failover import run_failover
+
+        run_failover(
+            float(args[1]) if len(args) > 1 else 60.0, int(args[2]) if len(args) > 2 else 4
+        )
+        return
+    seconds = float(args[0]) if args else 60.0
+    clients = int(args[1]) if len(args) > 1 else 8
     run = run_load(seconds, clients)
     _report(run.recorder, seconds, clients, run.peak_rss_mib, run.alive)
     if run.recorder.errors:
@@ -183,8 +196,8 @@ def _report(recorder: Recorder, seconds: float, clients: int, peak_rss: float, a
                 statuses.get(429, 0),
                 server_errors,
                 statuses.get(0, 0),
-                f"{_percentile(done, 50):.2f}",
-                f"{_percentile(done, 95):.2f}",
+                f"{percentile(done, 50):.2f}",
+                f"{percentile(done, 95):.2f}",
             ]
         )
     body = table(

@@ -10,6 +10,7 @@ OpenAI API), erring high so budgeting keeps prompts inside the server's context.
 """
 
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from typing import Any
@@ -20,6 +21,7 @@ from rag.errors import ModelError
 from rag.llm import Message
 from rag.llm.endpoints import Endpoint, EndpointPool
 
+log = logging.getLogger(__name__)
 CHARS_PER_TOKEN = 3  # English averages ~4; 3 over-counts on purpose
 TOKENS_PER_MESSAGE = 8
 CONNECT_TIMEOUT_S = 10.0
@@ -89,6 +91,9 @@ class RemoteChatModel:
                     first = next(pieces, None)
                 except _UnavailableError as exc:
                     self.pool.failed(endpoint)
+                    log.warning(
+                        "model server %s failed before its first token: %s", endpoint.url, exc
+                    )
                     failures.append(f"the model server at {endpoint.url} failed: {exc}")
                     continue
                 try:
@@ -97,6 +102,7 @@ class RemoteChatModel:
                         yield from pieces
                 except _UnavailableError as exc:
                     self.pool.failed(endpoint)
+                    log.warning("model server %s failed mid-answer: %s", endpoint.url, exc)
                     raise ModelError(
                         f"the model server at {endpoint.url} stopped in the middle of the answer "
                         f"({exc}); the answer is incomplete, ask again"
