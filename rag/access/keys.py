@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.datadir import check_collection_name
-from rag.errors import InvalidInputError, NotFoundError
+from rag.errors import ConfigError, InvalidInputError, NotFoundError
 
 KEY_PREFIX = "rag_"
 _KEY_SHAPE = re.compile(r"^rag_[A-Za-z0-9_-]{43}$")
@@ -182,7 +182,7 @@ class KeyStore:
             return [ApiKey.from_record(r) for r in json.loads(text)["keys"]]
         except (ValueError, KeyError, TypeError) as exc:
             # Refusing every key is the safe side of a damaged file.
-            raise InvalidInputError(f"{self.path} is damaged ({exc}); restore it") from None
+            raise ConfigError(f"{self.path} is damaged ({exc}); restore it") from None
 
     @contextmanager
     def _editing(self) -> Iterator[list[ApiKey]]:

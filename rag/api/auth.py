@@ -7,6 +7,7 @@ the routes' checks touched and the status.
 """
 
 import json
+import logging
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -19,10 +20,11 @@ from rag.access.auth import (
 )
 from rag.access.keys import KeyStore
 from rag.api.metrics import StatusNoted
-from rag.errors import UnauthorizedError
+from rag.errors import ConfigError, UnauthorizedError
 from rag.settings import Settings
 
 OPEN_PATHS = {"/health"}
+log = logging.getLogger(__name__)
 
 
 class KeyAuth:
@@ -43,8 +45,12 @@ class KeyAuth:
             if path in OPEN_PATHS:
                 await self._app(scope, receive, send)  # /health, without a caller
                 return
-            await _unauthorized(send, str(exc))
+            await _refuse(send, 401, "Unauthorized", str(exc))
             self._audit.record("-", scope["method"], path, [], 401)
+            return
+        except ConfigError as exc:  # keys.json unreadable: refuse all, tell the operator
+            log.error("refusing every request: %s", exc)
+            await _refuse(send, 500, "InternalError", "the server cannot read its key file")
             return
         scope.setdefault("state", {})["caller"] = caller
         sent = StatusNoted(send)
@@ -57,14 +63,15 @@ class KeyAuth:
                 )
 
 
-async def _unauthorized(send: Send, message: str) -> None:
-    body = json.dumps({"error": {"type": "Unauthorized", "message": message}}).encode()
+async def _refuse(send: Send, status: int, kind: str, message: str) -> None:
+    body = json.dumps({"error": {"type": kind, "message": message}}).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"www-authenticate", b"Bearer"),
     ]
-    await send({"type": "http.response.start", "status": 401, "headers": headers})
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -207,3 +207,22 @@ def test_rag_ui_gets_the_local_token_when_no_key_is_set(
     monkeypatch.setenv("RAG_API_KEY", "mine")
     CliRunner().invoke(cli, ["ui"])
     assert started[1]["RAG_API_KEY"] == "mine"
+
+
+def test_a_damaged_key_file_refuses_every_key_in_one_line(
+    rag_app, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from rag.api import create_app
+
+    store = KeyStore(rag_app.data_dir.root)
+    key = store.create("ana", Role.reader, None)
+    store.path.write_text('{"keys": [{"name": "ana"')  # cut short
+    with TestClient(create_app(rag_app.settings, rag_app)) as client:
+        refused = client.get("/v1/collections", headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 500
+    assert refused.json()["error"]["message"] == "the server cannot read its key file"
+    monkeypatch.setenv("RAG_DATA_DIR", str(rag_app.data_dir.root))
+    listed = CliRunner().invoke(cli, ["keys", "list"])
+    assert listed.exit_code != 0 and "is damaged" in str(listed.exception)
