@@ -153,7 +153,9 @@ class RagApp:
     def catalog(self):
         from rag.catalog import Catalog
 
-        return Catalog(self.ledger, self.store, self.recipe, self.uploads)
+        return Catalog(
+            self.ledger, self.store, self.recipe, self.uploads, lambda: self.embedder.dimension
+        )
 
     @cached_property
     def jobs(self):

@@ -1,6 +1,7 @@
 """Collections and documents: what is indexed, and removing it. Shared by CLI and API."""
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -39,8 +40,10 @@ class Catalog:
         store: VectorStore,
         recipe: dict[str, object],
         uploads: UploadArea,
+        dimension: Callable[[], int],
     ) -> None:
         self._ledger = ledger
+        self._dimension = dimension  # of the embedder's vectors; loading it takes a while
         self._uploads = uploads
         self._store = store
         self._recipe = recipe
@@ -66,9 +69,11 @@ class Catalog:
         return next((k for k in known if k.casefold() == name.casefold()), name)
 
     def create(self, name: str) -> str:
-        """Record the collection and its recipe; its shard is made by the first ingest."""
+        """Record the collection and its recipe, and make its (empty) shard, so that it can be
+        searched and asked before anything is added to it."""
         name = self.canonical(name)
         self._ledger.check_recipe(name, self._recipe)
+        self._store.create_collection(name, self._dimension())
         return name
 
     def delete(self, name: str) -> None:

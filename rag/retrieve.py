@@ -82,6 +82,9 @@ class Retriever:
         self._rerank_candidates = rerank_candidates
         self._mmr_lambda = mmr_lambda
 
+    def is_empty(self, collection: str) -> bool:
+        return self._store.count(collection) == 0
+
     def search(
         self,
         query: str,

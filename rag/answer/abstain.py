@@ -71,6 +71,6 @@ def says_not_in_sources(text: str) -> bool:
     return bool(_NOT_IN_SOURCES.search(text))
 
 
-def abstain(result: AskResult, closest: list[RetrievedChunk]) -> None:
-    result.answer, result.abstained, result.closest_sources = ABSTAIN_TEXT, True, closest
+def abstain(result: AskResult, closest: list[RetrievedChunk], text: str = ABSTAIN_TEXT) -> None:
+    result.answer, result.abstained, result.closest_sources = text, True, closest
     result.sentences, result.citations = [], []

@@ -14,7 +14,7 @@ from rag.answer.prompt import STOP, build_messages
 from rag.answer.stream import AnswerStream
 from rag.answer.text import numbers_in
 from rag.answer.tool_route import route, tool_answer
-from rag.answer.types import AlignedSentence, AskResult, Citation
+from rag.answer.types import EMPTY_COLLECTION_TEXT, AlignedSentence, AskResult, Citation
 from rag.answer.verify import AnswerVerifier, cite
 from rag.errors import InvalidInputError
 from rag.llm import Message
@@ -121,9 +121,12 @@ class AbstentionAnswerer:
         self._min_support = min_support
 
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
-        if _supported(context, self._min_support):
+        if context.collection_empty:
+            abstain(context.result, [], EMPTY_COLLECTION_TEXT)
+        elif _supported(context, self._min_support):
             return None
-        abstain(context.result, context.chunks)
+        else:
+            abstain(context.result, context.chunks)
         return AnswerStream(context.result)
 
 

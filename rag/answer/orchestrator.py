@@ -65,6 +65,10 @@ class AnswerContext:
         return self.result.support
 
     @cached_property
+    def collection_empty(self) -> bool:
+        return not self.chunks and self._retriever.is_empty(self.request.collection)
+
+    @cached_property
     def chunks(self) -> list[RetrievedChunk]:
         request = self.request
         query = self.query

@@ -18,6 +18,7 @@ MAX_QUESTION_CHARS = 4000
 # The timed stages of an answer: `timings["<stage>_ms"]`, reported by the API and `rag eval`.
 ANSWER_STAGES = ("condense", "retrieve", "first_token", "generate")
 ABSTAIN_TEXT = "The documents do not contain an answer to this question."
+EMPTY_COLLECTION_TEXT = "This collection is empty: add documents to it, then ask again."
 
 
 def checked_question(question: str) -> str:

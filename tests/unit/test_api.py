@@ -187,3 +187,20 @@ def test_questions_and_document_text_stay_out_of_info_logs(
     assert client.post("/v1/query", json={"question": question}).status_code == 200
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "Quillfeather" not in logged and "8% off" not in logged
+
+
+def test_a_new_empty_collection_can_be_asked_and_searched(
+    client: TestClient, model: ScriptedModel
+) -> None:
+    assert client.post("/v1/collections", json={"name": "my-notes"}).status_code == 201
+    response = client.post(
+        "/v1/query", json={"question": "What is in here?", "collection": "my-notes"}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["abstained"] and "empty" in body["answer"] and body["citations"] == []
+    assert model.prompts == []  # nothing to read, so the model is not asked
+    search = client.post("/v1/search", json={"query": "anything", "collection": "my-notes"})
+    assert search.status_code == 200 and search.json()["results"] == []
+    missing = client.post("/v1/query", json={"question": "Hi?", "collection": "nowhere"})
+    assert missing.status_code == 404
