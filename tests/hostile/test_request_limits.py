@@ -230,3 +230,9 @@ def test_an_unexpected_failure_is_a_500_in_the_same_format(
 )
 def test_every_request_field_is_bounded(client: TestClient, path: str, body: dict) -> None:
     _assert_error(client.post(path, json=body), 422)
+
+
+@pytest.mark.parametrize("route", ["/v1/conversations", "/v1/feedback", "/v1/documents"])
+def test_a_page_offset_past_any_integer_is_a_4xx_or_empty(client: TestClient, route: str) -> None:
+    response = client.get(route, params={"offset": 10**30, "limit": 2})
+    assert response.status_code in (200, 422), response.text

@@ -38,7 +38,7 @@ def list_conversations(
     caller: Caller,
     collection: str | None = Query(default=None, max_length=64),
     limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=2**62),  # SQLite's integers are 64-bit
 ) -> dict[str, object]:
     """Most recently used first: the calling key's own (an admin key sees all)."""
     if collection is not None:
