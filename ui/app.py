@@ -7,7 +7,6 @@ runs beside the CLI and other API clients on one index. Conversations are saved 
 
 import os
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 
 import streamlit as st
@@ -23,6 +22,7 @@ from rag.ui.render import (
     literal,
     location,
     model_markdown,
+    model_summary,
     quote_in_context,
     table_record,
     tool_trace,
@@ -73,7 +73,7 @@ def _first_screen(api: ApiClient, options: dict[str, Any]) -> None:
     count = f"{len(documents)} document{'s' if len(documents) != 1 else ''}"
     st.markdown(
         f":material/folder: Collection **{literal(options['collection'])}** · {count} · "
-        f":material/memory: model {literal(_model_name(api))}"
+        f":material/memory: model {literal(_model(api))}"
     )
     if not documents:
         st.info(
@@ -91,12 +91,11 @@ def _first_screen(api: ApiClient, options: dict[str, Any]) -> None:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _model_name(_api: ApiClient) -> str:
+def _model(_api: ApiClient) -> str:
     try:
-        model = _api.health().get("model") or {}
-    except ApiError:
+        return model_summary(_api.models())
+    except (ApiError, KeyError):
         return "unknown"
-    return PurePath(model["id"]).name if model.get("id") else "loads with the first question"
 
 
 @st.cache_data(ttl=300, show_spinner=False)

@@ -68,6 +68,10 @@ class ApiClient:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health")
 
+    def models(self) -> dict[str, Any]:
+        """`GET /v1/models`: the served models and the generator's card, configured and loaded."""
+        return self._call("GET", "/v1/models")
+
     def collections(self) -> list[dict[str, Any]]:
         """`{"name", "documents", "chunks"}` for each collection."""
         return self._call("GET", "/v1/collections")["collections"]

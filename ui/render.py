@@ -81,6 +81,35 @@ def location(source: dict[str, Any]) -> str:
     return f"{unit} {source['page']}"
 
 
+def model_summary(listing: dict[str, Any]) -> str:
+    """The generator as `GET /v1/models` describes it: the loaded one (else the configured
+    one) with its quantization, served context and licence, and the model a restart switches
+    to. Plain text: pass it through `literal` before Markdown."""
+    card = listing.get("loaded") or listing["configured"]
+    summary = _model_card_line(card)
+    if listing.get("restart_needed"):
+        summary += f" · switches to {_model_name(listing['configured'])} at the next start"
+    return summary
+
+
+def _model_card_line(card: dict[str, Any]) -> str:
+    name = _model_name(card)
+    if "remote" in card:
+        return f"{name} (remote)"
+    if "error" in card:
+        return f"{name} ({card['error']})"
+    parts = [name, card.get("quantization")]
+    if n_ctx := card.get("memory", {}).get("n_ctx"):
+        parts.append(f"{n_ctx:,}-token context")
+    if card.get("licence"):
+        parts.append(f"{card['licence']} ({card.get('licence_class', 'unknown')})")
+    return " · ".join(str(part) for part in parts if part)
+
+
+def _model_name(card: dict[str, Any]) -> str:
+    return PurePosixPath(card["path"]).stem if card.get("path") else str(card.get("name", "?"))
+
+
 def citation_label(citation: dict[str, Any]) -> str:
     where = location(citation)
     return literal(

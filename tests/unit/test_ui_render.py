@@ -11,6 +11,7 @@ from rag.ui.render import (
     literal,
     location,
     model_markdown,
+    model_summary,
     plain_markdown,
     quote_in_context,
     table_record,
@@ -153,3 +154,22 @@ def test_an_email_address_is_shown_as_text_not_a_mailto_link() -> None:
     assert model_markdown("Write to support@brightwater.example today.") == (
         "Write to `support@brightwater.example` today."
     )
+
+
+def test_the_model_summary_names_quantization_context_and_licence() -> None:
+    card = {"name": "bundled", "path": "/m/SmolLM2-135M-Instruct.Q4_1.gguf",
+            "quantization": "Q4_1", "licence": "apache-2.0", "licence_class": "permissive",
+            "memory": {"n_ctx": 4096}}  # fmt: skip
+    summary = model_summary({"configured": card, "loaded": None, "restart_needed": False})
+    assert (
+        summary
+        == "SmolLM2-135M-Instruct.Q4_1 · Q4_1 · 4,096-token context · apache-2.0 (permissive)"
+    )
+    newer = card | {"path": "/m/Qwen.Q8_0.gguf", "quantization": "Q8_0"}
+    switching = {"configured": newer, "loaded": card, "restart_needed": True}
+    assert model_summary(switching).startswith("SmolLM2-135M-Instruct.Q4_1 · Q4_1")
+    assert model_summary(switching).endswith("Qwen.Q8_0 at the next start")
+    remote = {"name": "qwen2.5-7b", "remote": "http://gpu:8080/v1"}
+    assert model_summary({"configured": remote, "loaded": None}) == "qwen2.5-7b (remote)"
+    broken = {"name": "mine", "path": "/m/x.gguf", "error": "not a GGUF file"}
+    assert model_summary({"configured": broken, "loaded": None}) == "x (not a GGUF file)"
