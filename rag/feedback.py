@@ -137,13 +137,15 @@ class FeedbackLog:
             ).fetchall()
         return {turn: {"rating": rating, "comment": comment} for turn, rating, comment in rows}
 
-    def entries(self, offset: int = 0, limit: int = MAX_PAGE) -> list[dict[str, Any]]:
-        """One page of ratings, oldest first."""
+    def entries(
+        self, offset: int = 0, limit: int = MAX_PAGE, voter: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One page of ratings, oldest first; only `voter`'s when one is given."""
         with self._lock:
             cursor = self._db.execute(
                 f"SELECT {_COLUMNS} FROM feedback "  # noqa: S608 - fixed column list
-                "ORDER BY created_at, id LIMIT ? OFFSET ?",
-                (min(limit, MAX_PAGE), offset),
+                "WHERE ? IS NULL OR voter = ? ORDER BY created_at, id LIMIT ? OFFSET ?",
+                (voter, voter, min(limit, MAX_PAGE), offset),
             )
             columns = [description[0] for description in cursor.description]
             entries = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -151,13 +153,18 @@ class FeedbackLog:
             entry["sources"] = json.loads(entry["sources"])
         return entries
 
-    def count(self) -> int:
+    def count(self, voter: str | None = None) -> int:
         with self._lock:
-            return self._db.execute("SELECT count(*) FROM feedback").fetchone()[0]
+            sql = "SELECT count(*) FROM feedback WHERE ? IS NULL OR voter = ?"
+            return self._db.execute(sql, (voter, voter)).fetchone()[0]
 
-    def delete(self, feedback_id: str) -> None:
+    def delete(self, feedback_id: str, voter: str | None = None) -> None:
+        """Remove a rating (only `voter`'s when one is given: another's is not found)."""
         with self._lock:
-            deleted = self._db.execute("DELETE FROM feedback WHERE id = ?", (feedback_id,))
+            deleted = self._db.execute(
+                "DELETE FROM feedback WHERE id = ? AND (? IS NULL OR voter = ?)",
+                (feedback_id, voter, voter),
+            )
         if deleted.rowcount == 0:
             raise NotFoundError(f"no feedback {feedback_id!r}")
 

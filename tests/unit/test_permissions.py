@@ -50,7 +50,7 @@ class World:
     doc_ids: dict[str, str] = field(default_factory=dict)
     jobs: dict[str, str] = field(default_factory=dict)
     conversations: dict[tuple[str, str], str] = field(default_factory=dict)
-    feedback: str = ""
+    feedback: dict[str, str] = field(default_factory=dict)  # voter → the id of its rating
     # Strings only a reader of the collection may ever see.
     markers: dict[str, set[str]] = field(default_factory=dict)
 
@@ -76,7 +76,11 @@ class World:
         known |= {c for (_, name), c in self.conversations.items() if name == collection}
 
     def new_feedback(self) -> None:
-        self.feedback = self.rag.feedback.record(1, "q", "a", [], None, None)
+        """A rating by each key (and someone else), its question naming its voter."""
+        for voter in [*KEYS, "someone-else"]:
+            if voter not in self.feedback:
+                question = f"RATED-BY-{voter}"
+                self.feedback[voter] = self.rag.feedback.record(1, question, "a", [], voter=voter)
 
     def ids(self, key: str, collection: str) -> dict[str, str]:
         """The ids a request by `key` about `collection` names: its own conversation where it
@@ -96,6 +100,8 @@ class World:
         hidden = {s for c in COLLECTIONS if not self.can_read(key, c) for s in self.markers[c]}
         if KEYS[key][0] is not Role.admin:
             hidden |= {cid for (owner, _), cid in self.conversations.items() if owner != key}
+            others = [voter for voter in self.feedback if voter != key]
+            hidden |= {self.feedback[v] for v in others} | {f"RATED-BY-{v}" for v in others}
         return hidden
 
 
@@ -215,12 +221,9 @@ CASES: dict[tuple[str, str], Case] = {
             },
         )
     ),
-    ("GET", "/v1/feedback"): Case(
-        lambda w, k, t: ("GET", "/v1/feedback", {}), role=Role.admin, targeted=False
-    ),
+    ("GET", "/v1/feedback"): Case(lambda w, k, t: ("GET", "/v1/feedback", {}), targeted=False),
     ("DELETE", "/v1/feedback/{feedback_id}"): Case(
-        lambda w, k, t: ("DELETE", f"/v1/feedback/{w.feedback}", {}),
-        role=Role.admin,
+        lambda w, k, t: ("DELETE", f"/v1/feedback/{w.feedback.pop(k)}", {}),
         targeted=False,
         destructive=True,
     ),
@@ -393,3 +396,16 @@ def test_server_side_paths_are_for_admin_keys_only(world: World) -> None:
             ("POST", "/v1/ingest", {"json": {"paths": ["/srv/x.md"], "collection": "alpha"}}),
         )
         assert response.status_code == status, (key, response.text)
+
+
+def test_a_key_sees_and_deletes_only_its_own_ratings(world: World) -> None:
+    mine = _send(world, "reader-alpha", ("GET", "/v1/feedback", {})).json()
+    questions = {e["question"] for e in mine["feedback"]}
+    assert {q for q in questions if q.startswith("RATED-BY-")} == {"RATED-BY-reader-alpha"}
+    everyone = _send(world, "admin", ("GET", "/v1/feedback", {})).json()
+    assert everyone["total"] > mine["total"] == len(mine["feedback"])
+    other = world.feedback["someone-else"]
+    refused = _send(world, "writer-all", ("DELETE", f"/v1/feedback/{other}", {}))
+    missing = _send(world, "writer-all", ("DELETE", f"/v1/feedback/{uuid.uuid4()}", {}))
+    assert refused.status_code == missing.status_code == 404
+    assert refused.json()["error"]["message"] == f"no feedback {other!r}"

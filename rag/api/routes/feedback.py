@@ -3,7 +3,6 @@ from typing import Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field, model_validator
 
-from rag.access.keys import Role
 from rag.api.deps import Caller, Rag
 from rag.feedback import (
     MAX_ANSWER_CHARS,
@@ -57,7 +56,13 @@ def post_feedback(body: FeedbackBody, rag: Rag, caller: Caller) -> dict[str, str
     if body.conversation_id is not None:
         caller.allow_conversation(rag.conversations, body.conversation_id)
     feedback_id = rag.feedback.record(
-        body.rating, body.question, body.answer, body.sources, body.comment, body.conversation_id
+        body.rating,
+        body.question,
+        body.answer,
+        body.sources,
+        body.comment,
+        body.conversation_id,
+        voter=caller.name,
     )
     return {"id": feedback_id}
 
@@ -70,15 +75,14 @@ def list_feedback(
     limit: int = Query(default=100, ge=1, le=MAX_PAGE),
 ) -> dict[str, object]:
     """Ratings stored so far, oldest first, a page at a time (for export into an evaluation
-    set); `total` counts them all. Admin keys only: ratings carry questions and answers of
-    every collection."""
-    caller.require(Role.admin)
-    entries = rag.feedback.entries(offset, limit)
-    return {"feedback": entries, "total": rag.feedback.count(), "offset": offset}
+    set); `total` counts them all. The calling key's own ratings; an admin key's: everyone's."""
+    voter = None if caller.is_admin else caller.name
+    entries = rag.feedback.entries(offset, limit, voter)
+    return {"feedback": entries, "total": rag.feedback.count(voter), "offset": offset}
 
 
 @router.delete("/feedback/{feedback_id}")
 def delete_feedback(feedback_id: str, rag: Rag, caller: Caller) -> dict[str, str]:
-    caller.require(Role.admin)
-    rag.feedback.delete(feedback_id)
+    """Remove a rating: the calling key's own (another's is not found); an admin's: any."""
+    rag.feedback.delete(feedback_id, None if caller.is_admin else caller.name)
     return {"deleted": feedback_id}
