@@ -31,7 +31,6 @@ def serve(
 def ui() -> None:
     """Run the Streamlit chat UI (a client of the API at RAG_API_URL)."""
     import os
-    import subprocess
 
     import rag.ui
 
@@ -58,4 +57,5 @@ def ui() -> None:
         "--client.toolbarMode=minimal",
         "--client.showErrorDetails=none",  # an unexpected error shows a message, no traceback
     ]
-    raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603
+    # Become the Streamlit server: stopping `rag ui` then stops the UI (a child would outlive it).
+    os.execve(sys.executable, command, env)  # noqa: S606

@@ -67,19 +67,24 @@ def browser() -> Iterator[Browser]:
 @contextmanager
 def ui_for(api_url: str, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with running(
+            [RAG, "ui"], _ui_env(api_url, port), f"{url}/_stcore/health", tmp_path / "ui.log"
+        ):
+            yield url
+    finally:
+        # Whatever `rag ui` may have left behind, even when the test failed.
+        _stop_all(_processes_marked(_port_marker(url)))
+
+
+def _ui_env(api_url: str, port: int) -> dict[str, str]:
+    return {
         **os.environ,
         "RAG_API_URL": api_url,
         "RAG_UI_HOST": "127.0.0.1",
         "STREAMLIT_SERVER_PORT": str(port),
     }
-    url = f"http://127.0.0.1:{port}"
-    try:
-        with running([RAG, "ui"], env, f"{url}/_stcore/health", tmp_path / "ui.log"):
-            yield url
-    finally:
-        # `rag ui` runs Streamlit as its child, which outlives it when only `rag ui` is stopped.
-        _stop_all(_processes_marked(_port_marker(url)))
 
 
 def _port_marker(url: str) -> str:
@@ -107,6 +112,23 @@ def test_the_ui_server_stops_when_its_block_ends_even_on_failure(tmp_path: Path)
         assert _processes_marked(marker), "the UI should be running inside the block"
         raise KeyError("a failing test")
     assert _processes_marked(marker) == []
+
+
+def test_stopping_rag_ui_stops_streamlit(tmp_path: Path) -> None:
+    """`rag ui` becomes the Streamlit server, so stopping it stops the UI (its Streamlit child
+    used to keep serving after `rag ui` was stopped)."""
+    port = free_port()
+    url, marker = f"http://127.0.0.1:{port}", f"STREAMLIT_SERVER_PORT={port}"
+    env = _ui_env(f"http://127.0.0.1:{free_port()}", port)
+    try:
+        with running([RAG, "ui"], env, f"{url}/_stcore/health", tmp_path / "ui.log"):
+            assert _processes_marked(marker)
+        deadline = time.monotonic() + 20
+        while _processes_marked(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_marked(marker) == []
+    finally:
+        _stop_all(_processes_marked(marker))
 
 
 def _stop_all(pids: list[int]) -> None:
