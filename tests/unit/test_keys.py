@@ -7,11 +7,10 @@ from typer.testing import CliRunner
 
 from rag.access.auth import (
     Authenticator,
-    new_local_token,
     read_local_token,
     write_local_token,
 )
-from rag.access.keys import KeyStore, Role, key_hash, parse_scope
+from rag.access.keys import KeyStore, Role, key_hash, new_key, parse_scope
 from rag.cli import cli
 from rag.errors import InvalidInputError, NotFoundError, UnauthorizedError
 
@@ -113,7 +112,7 @@ def test_bad_keys_are_a_clear_401(store: KeyStore, header: str, problem: str) ->
 
 
 def test_rag_api_key_and_the_local_token_are_admins(store: KeyStore, tmp_path: Path) -> None:
-    token = new_local_token()
+    token = new_key()
     write_local_token(tmp_path, token)
     assert read_local_token(tmp_path) == token
     assert stat.S_IMODE((tmp_path / "local-token").stat().st_mode) == 0o600
@@ -195,13 +194,13 @@ def test_the_cli_reaches_a_keyed_server_with_its_local_token(
 def test_rag_ui_gets_the_local_token_when_no_key_is_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import subprocess
+    import os
 
-    token = new_local_token()
+    token = new_key()
     write_local_token(tmp_path, token)
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
     started: list[dict[str, str]] = []
-    monkeypatch.setattr(subprocess, "call", lambda command, env: started.append(env) or 0)
+    monkeypatch.setattr(os, "execve", lambda path, command, env: started.append(env))
     assert CliRunner().invoke(cli, ["ui"]).exit_code == 0
     assert started[0]["RAG_API_KEY"] == token
     monkeypatch.setenv("RAG_API_KEY", "mine")
