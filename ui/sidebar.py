@@ -220,6 +220,8 @@ def _job_outcome(job: dict[str, Any]) -> list[tuple[str, str]]:
     report = job.get("report")
     if job["status"] == "failed":
         return [("error", job.get("error") or "the ingest failed")]
+    if job["status"] == "cancelled":
+        return [("warning", "The ingest was cancelled: its collection was deleted meanwhile.")]
     if report is None:
         return [("info", "Still running in the background; the list updates when it is done.")]
     failures = [("error", f"{f['source']}: {f['error']}") for f in report["failed"]]

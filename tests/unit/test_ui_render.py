@@ -173,3 +173,10 @@ def test_the_model_summary_names_quantization_context_and_licence() -> None:
     assert model_summary({"configured": remote, "loaded": None}) == "qwen2.5-7b (remote)"
     broken = {"name": "mine", "path": "/m/x.gguf", "error": "not a GGUF file"}
     assert model_summary({"configured": broken, "loaded": None}) == "x (not a GGUF file)"
+
+
+def test_a_cancelled_ingest_job_says_so() -> None:
+    from rag.ui.sidebar import _job_outcome
+
+    [(kind, message)] = _job_outcome({"status": "cancelled", "report": None})
+    assert kind == "warning" and "cancelled" in message and "running" not in message
