@@ -91,23 +91,46 @@ OPERATIONS: dict[str, Callable[[httpx.Client, int], httpx.Response]] = {
 }
 
 
-def _client(base_url: str, start: int, deadline: float, recorder: Recorder) -> None:
-    names = list(OPERATIONS)
-    n = start
-    with httpx.Client(base_url=base_url, timeout=300) as http:
-        while time.monotonic() < deadline:
-            name = names[n % len(names)]
-            began = time.perf_counter()
-            try:
-                response = OPERATIONS[name](http, n)
-            except (httpx.HTTPError, RuntimeError) as exc:
-                recorder.record(name, 0, time.perf_counter() - began, repr(exc))
-            else:
-                elapsed = time.perf_counter() - began
-                recorder.record(name, response.status_code, elapsed, response.text)
-                if response.status_code == 429:
-                    time.sleep(min(float(response.headers.get("retry-after", 1)), MAX_WAIT_S))
-            n += 1
+# One operation by one client: its name and number in; the seconds to wait before the next out.
+Step = Callable[[httpx.Client, str, int], float]
+
+
+def run_clients(
+    base_url: str, clients: int, deadline: float, names: list[str], step: Step
+) -> list[threading.Thread]:
+    """Start `clients` threads, each running the named operations in turn (the i-th starting at
+    the i-th operation) until `deadline`; join them to wait for the end."""
+
+    def client(start: int) -> None:
+        with httpx.Client(base_url=base_url, timeout=300) as http:
+            n = start
+            while time.monotonic() < deadline:
+                time.sleep(step(http, names[n % len(names)], n))
+                n += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def retry_after(response: httpx.Response) -> float:
+    """How long a well-behaved client waits after a 429 (capped)."""
+    return min(float(response.headers.get("retry-after", 1)), MAX_WAIT_S)
+
+
+def _step(recorder: Recorder) -> Step:
+    def step(http: httpx.Client, name: str, n: int) -> float:
+        began = time.perf_counter()
+        try:
+            response = OPERATIONS[name](http, n)
+        except (httpx.HTTPError, RuntimeError) as exc:
+            recorder.record(name, 0, time.perf_counter() - began, repr(exc))
+            return 0.0
+        recorder.record(name, response.status_code, time.perf_counter() - began, response.text)
+        return retry_after(response) if response.status_code == 429 else 0.0
+
+    return step
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -151,12 +174,7 @@ def run_load(seconds: float, clients: int) -> LoadRun:
             httpx.post(f"{base_url}/v1/query", json={"question": "warm up"}, timeout=300)
             recorder = Recorder()
             deadline = time.monotonic() + seconds
-            threads = [
-                threading.Thread(target=_client, args=(base_url, i, deadline, recorder))
-                for i in range(clients)
-            ]
-            for thread in threads:
-                thread.start()
+            threads = run_clients(base_url, clients, deadline, list(OPERATIONS), _step(recorder))
             for thread in threads:
                 thread.join()
             peak_rss = _rss_mib(server.pid)

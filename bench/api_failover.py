@@ -10,6 +10,7 @@ those on B).
 """
 
 import json
+import os
 import tempfile
 import threading
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.api import MAX_WAIT_S, QUESTIONS, percentile, rag_server
+from bench.api import MAX_WAIT_S, QUESTIONS, Step, percentile, rag_server, retry_after, run_clients
 from bench.harness import table, write_section
 from tests.live import free_port
 from tests.llama_server import LlamaServer, llama_server
@@ -47,7 +48,7 @@ def _query(http: httpx.Client, n: int) -> tuple[str, str]:
     if response.status_code == 200:
         return OK, ""
     if response.status_code == 429:
-        return BUSY, response.headers.get("retry-after", "1")
+        return BUSY, str(retry_after(response))
     return _failure(message := _error_message(response)), message
 
 
@@ -61,7 +62,7 @@ def _chat_stream(http: httpx.Client, n: int) -> tuple[str, str]:
         if response.status_code != 200:
             response.read()
             if response.status_code == 429:
-                return BUSY, response.headers.get("retry-after", "1")
+                return BUSY, str(retry_after(response))
             return _failure(message := _error_message(response)), message
         for line in response.iter_lines():
             if not line.startswith("data: ") or line == "data: [DONE]":
@@ -94,21 +95,17 @@ class Outcomes:
                 self.failures.append(f"{name}: {outcome}: {detail[:200]}")
 
 
-def _client(base_url: str, start: int, deadline: float, outcomes: Outcomes) -> None:
-    names = list(OPERATIONS)
-    n = start
-    with httpx.Client(base_url=base_url, timeout=300) as http:
-        while time.monotonic() < deadline:
-            name = names[n % len(names)]
-            began = time.perf_counter()
-            try:
-                outcome, detail = OPERATIONS[name](http, n)
-            except httpx.HTTPError as exc:
-                outcome, detail = BEFORE, repr(exc)
-            outcomes.record(name, outcome, time.perf_counter() - began, detail)
-            if outcome == BUSY:
-                time.sleep(min(float(detail), MAX_WAIT_S))
-            n += 1
+def _step(outcomes: Outcomes) -> Step:
+    def step(http: httpx.Client, name: str, n: int) -> float:
+        began = time.perf_counter()
+        try:
+            outcome, detail = OPERATIONS[name](http, n)
+        except httpx.HTTPError as exc:
+            outcome, detail = BEFORE, repr(exc)
+        outcomes.record(name, outcome, time.perf_counter() - began, detail)
+        return float(detail) if outcome == BUSY else 0.0
+
+    return step
 
 
 def _kill_while_answering(server: LlamaServer, patience_s: float) -> None:
@@ -137,14 +134,10 @@ def run_failover(seconds: float, clients: int) -> None:
         base_url = f"http://127.0.0.1:{port}"
         httpx.post(f"{base_url}/v1/query", json={"question": "warm up"}, timeout=300)
         outcomes = Outcomes()
+        load = os.getloadavg()[0]  # other work on the machine slows every request
         started = time.monotonic()
         deadline = started + seconds
-        threads = [
-            threading.Thread(target=_client, args=(base_url, i, deadline, outcomes))
-            for i in range(clients)
-        ]
-        for thread in threads:
-            thread.start()
+        threads = run_clients(base_url, clients, deadline, list(OPERATIONS), _step(outcomes))
         time.sleep(seconds / 3)
         _kill_while_answering(a, patience_s=seconds / 3)
         a.process.wait()
@@ -155,7 +148,7 @@ def run_failover(seconds: float, clients: int) -> None:
         served = {"A": served_by_a, "B": b.completions_served()}
         rag_log = (folder / "rag.log").read_text()
     retried = rag_log.count(f"model server {a.url} failed before its first token")
-    _report(outcomes, seconds, clients, killed_at, served, retried)
+    _report(outcomes, seconds, clients, killed_at, served, retried, load)
 
 
 def _report(
@@ -165,6 +158,7 @@ def _report(
     killed_at: float,
     served: dict[str, int],
     retried: int,
+    load: float,
 ) -> None:
     rows = []
     for name in OPERATIONS:
@@ -182,11 +176,14 @@ def _report(
         " after taking a request, at"
         f" {killed_at:.0f} s. Model requests served: A {served['A']} before it died,"
         f" B {served['B']}; requests that found A dead before their first token and were"
-        f" retried on B: {retried} (the rag server's log). A request may fail only if its"
+        f" retried on B: {retried} (the rag server's log: the request A held when it died, if it"
+        " had not sent a token yet, and one after each back-off of 1, 2, 4, 8, 16 s that found"
+        " A still dead). A request may fail only if its"
         " answer had started streaming from A (the error says the server stopped in the middle"
         " of the answer). Questions that abstain or are answered by a tool never reach a model"
         " server. A 429 client waits the Retry-After it got (at most"
-        f" {MAX_WAIT_S:.0f} s); latencies are of successful requests."
+        f" {MAX_WAIT_S:.0f} s); latencies are of successful requests, measured with a load"
+        f" average of {load:.1f} on the machine at the start."
     )
     print(body)
     if outcomes.failures:
