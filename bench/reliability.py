@@ -8,6 +8,7 @@ With `--merge`, rows already in the section that the report lacks are kept (for 
 only some of the tests); the rows the report has replace theirs.
 """
 
+import datetime
 import json
 import re
 import sys
@@ -37,7 +38,7 @@ def main() -> None:
         name: [name, *(cells.get(column, "–") for column in COLUMNS), cells.get("notes", "")]
         for name, cells in json.loads(Path(report).read_text()).items()
     }
-    previous, measured_on = _section()
+    previous, measured_on, rerun_today = _section()
     kept = {name: row for name, row in previous.items() if name not in fresh}
     rows = [*(kept.values() if merge else []), *fresh.values()]
     body = table(HEADERS, [*rows, _total(rows)])
@@ -55,15 +56,17 @@ def main() -> None:
             "python -m bench.reliability --merge r.json"
         )
         body += (
-            f"\n\nRe-run on the date above: {', '.join(fresh)}. The other rows are from "
+            f"\n\nRe-run on the date above: {', '.join(dict.fromkeys([*rerun_today, *fresh]))}."
+            " The other rows are from "
             f"`make test-long` on {measured_on}."
         )
     print(body)
     write_section(SECTION, script, body)
 
 
-def _section() -> tuple[dict[str, list[str]], str]:
-    """The current section's table rows by test name (the total left out), and its date."""
+def _section() -> tuple[dict[str, list[str]], str, list[str]]:
+    """The current section's table rows by test name (the total left out), the date of its
+    `make test-long` rows, and the rows an earlier merge of today re-ran."""
     text = REPORT.read_text() if REPORT.exists() else ""
     match = re.search(rf"<!-- {SECTION}:start -->(.*?)<!-- {SECTION}:end -->", text, re.S)
     section = match.group(1) if match else ""
@@ -76,7 +79,12 @@ def _section() -> tuple[dict[str, list[str]], str]:
     earlier = re.search(r"`make test-long` on (\S+)\.", section) or re.search(
         r"` — (\d{4}-\d\d-\d\d) —", section
     )
-    return rows, earlier.group(1) if earlier else "an earlier date"
+    today = re.search(rf"` — {datetime.date.today().isoformat()} —", section)
+    rerun = re.search(r"Re-run on the date above: (.*?)\. The other rows", section, re.S)
+    rerun_today = (
+        [name for name in rerun.group(1).split(", ") if name in rows] if rerun and today else []
+    )
+    return rows, earlier.group(1) if earlier else "an earlier date", rerun_today
 
 
 def _total(rows: list[list[object]]) -> list[object]:
