@@ -21,6 +21,7 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.tools"],
         ["bench.ingest"],
         ["bench.api"],
+        ["bench.models"],
     ],
     # 100,000 and a million chunks in the store, ingest memory on a 50 MB folder, embedder
     # backends, LoRA switch cost, answers on PhantomWiki, abstention signals.
@@ -31,6 +32,7 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.lora"],
         ["bench.grounding", "--phantomwiki", "100"],
         ["bench.abstention"],
+        ["bench.ocr"],
     ],
 }
 SECTIONS = {"default": "Benchmark run (make bench)", "long": "Long benchmark run (make bench-long)"}
