@@ -53,7 +53,9 @@ class _OpenAIStub(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         for piece, finish in [("The ", None), ("answer ", None), ("is 42.", "stop")]:
-            event = {"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": finish}]}
+            event = {
+                "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": finish}]
+            }
             self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")
 
