@@ -111,10 +111,10 @@ def _model_name(card: dict[str, Any]) -> str:
 
 
 def citation_label(citation: dict[str, Any]) -> str:
-    where = location(citation)
-    return literal(
-        f"[{citation['id']}] {file_name(citation['source'])}{' · ' if where else ''}{where}"
-    )
+    parts = [f"[{citation['id']}] {file_name(citation['source'])}", location(citation)]
+    if citation.get("ocr"):
+        parts.append(f"scanned, OCR {citation['ocr_confidence']:.0%}")
+    return literal(" · ".join(part for part in parts if part))
 
 
 def answer_markdown(result: dict[str, Any]) -> str:

@@ -67,6 +67,8 @@ def ask(
     typer.echo("\nSources:")
     for citation in result["citations"]:
         page = f" p.{citation['page']}" if citation["page"] else ""
+        if citation.get("ocr"):
+            page += f" (scanned, OCR {citation['ocr_confidence']:.0%})"
         typer.echo(f'  [{citation["id"]}] {citation["source"]}{page}: "{citation["text"]}"')
 
 

@@ -180,3 +180,15 @@ def test_a_cancelled_ingest_job_says_so() -> None:
 
     [(kind, message)] = _job_outcome({"status": "cancelled", "report": None})
     assert kind == "warning" and "cancelled" in message and "running" not in message
+
+
+def test_an_ocr_citation_says_it_was_read_from_a_scan_and_how_surely() -> None:
+    cited = {
+        "id": "c1",
+        "source": "/d/invoice.png",
+        "page": 1,
+        "ocr": True,
+        "ocr_confidence": 0.934,
+    }
+    assert citation_label(cited) == literal("[c1] invoice.png · page 1 · scanned, OCR 93%")
+    assert "OCR" not in citation_label(cited | {"ocr": False, "ocr_confidence": None})
