@@ -33,6 +33,7 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.grounding", "--phantomwiki", "100"],
         ["bench.abstention"],
         ["bench.ocr"],
+        ["bench.api", "failover"],
     ],
 }
 SECTIONS = {"default": "Benchmark run (make bench)", "long": "Long benchmark run (make bench-long)"}
