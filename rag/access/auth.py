@@ -7,7 +7,6 @@ Revoked keys stay stored, so revoking the last key never opens the server again.
 """
 
 import hmac
-import secrets
 from pathlib import Path
 
 from rag.access.caller import Caller, anonymous
@@ -17,10 +16,6 @@ from rag.settings import Settings
 
 LOCAL_TOKEN_FILE = "local-token"  # noqa: S105 - a file name, not a secret
 _MAX_HEADER_CHARS = 512
-
-
-def new_local_token() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
 def write_local_token(data_dir: Path, token: str) -> None:

@@ -15,10 +15,9 @@ from rag.access.audit import AuditLog
 from rag.access.auth import (
     LOCAL_TOKEN_FILE,
     Authenticator,
-    new_local_token,
     write_local_token,
 )
-from rag.access.keys import KeyStore
+from rag.access.keys import KeyStore, new_key
 from rag.api.metrics import StatusNoted
 from rag.errors import ConfigError, UnauthorizedError
 from rag.settings import Settings
@@ -81,7 +80,7 @@ class ApiAccess:
     def __init__(self, settings: Settings) -> None:
         self.root = settings.data_dir.expanduser().resolve()
         self.keys = KeyStore(self.root)
-        self.local_token = new_local_token()
+        self.local_token = new_key()  # shaped like a key, random for each run
         api_key = settings.api_key.get_secret_value() if settings.api_key else None
         self.authenticator = Authenticator(self.keys, api_key, self.local_token)
         self.audit = AuditLog(

@@ -200,6 +200,7 @@ def test_rag_ui_gets_the_local_token_when_no_key_is_set(
     write_local_token(tmp_path, token)
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
     started: list[dict[str, str]] = []
+    # `rag ui` becomes the Streamlit server: catch the exec instead.
     monkeypatch.setattr(os, "execve", lambda path, command, env: started.append(env))
     assert CliRunner().invoke(cli, ["ui"]).exit_code == 0
     assert started[0]["RAG_API_KEY"] == token
