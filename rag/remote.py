@@ -77,12 +77,17 @@ class ServerClient:
     def _reply(self, response: httpx.Response) -> dict[str, object]:
         if response.is_success:
             return response.json()
-        try:
-            message = response.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = f"HTTP {response.status_code} from the server at {self.url}"
+        message = error_message(response, f"the server at {self.url}")
         if response.status_code == 404:
             raise NotFoundError(message)
         if 400 <= response.status_code < 500:
             raise InvalidInputError(message)
         raise RagError(message)
+
+
+def error_message(response: httpx.Response, server: str) -> str:
+    """The message of the API's error body, or the status when there is none."""
+    try:
+        return response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {response.status_code} from {server}"

@@ -11,6 +11,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from pydantic import Field
 
+from rag.remote import error_message
 from rag.settings import MAX_TOP_K
 
 DOCUMENT_URI = "rag://documents/{collection}/{document_id}"
@@ -46,11 +47,7 @@ def build_server(api_for: ApiFor) -> MCPServer:
         response = await client.request(method, path, headers=headers, **options)
         if response.is_success:
             return response.json()
-        try:
-            message = response.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = f"the API answered HTTP {response.status_code}"
-        raise ApiError(response.status_code, message)
+        raise ApiError(response.status_code, error_message(response, "the API"))
 
     async def tool_call(ctx: Context, method: str, path: str, **options: Any) -> dict[str, Any]:
         try:
