@@ -316,6 +316,8 @@ class RagApp:
         return evidence_signal
 
     def close(self) -> None:
+        if "jobs" in self.__dict__:
+            self.jobs.close()  # before what they write to
         for log in ("feedback", "conversations"):
             if log in self.__dict__:
                 self.__dict__[log].close()

@@ -38,6 +38,7 @@ class IngestJob:
     error: str | None = None
     created_at: float = field(default_factory=time.time)
     _cancelled: threading.Event = field(default_factory=threading.Event, repr=False)
+    _cancel_reason: str = field(default="", repr=False)
 
     def progress(self, _source_id: str) -> None:
         """One more source handled; stops the job here once it is cancelled."""
@@ -106,17 +107,28 @@ class JobRunner:
 
     def cancel(self, collection: str) -> None:
         """Cancel every job into `collection`; return once none of them is running."""
-        with self._lock:
-            mine = [job for job in self._jobs.values() if job.collection == collection]
-            for job in mine:
-                job._cancelled.set()
-            stopped = self._ended.wait_for(
-                lambda: all(job.status != "running" for job in mine), CANCEL_WAIT_S
-            )
-        if not stopped:
+        reason = f"cancelled: collection {collection!r} was deleted"
+        if not self._stop(lambda job: job.collection == collection, reason):
             raise IndexLockedError(
                 f"an ingest job into {collection!r} is still on one source after "
                 f"{CANCEL_WAIT_S:.0f} s; try again"
+            )
+
+    def close(self) -> None:
+        """Cancel every job, and return once none is running: the index they write to is
+        closed next (a job writing to a closed ledger crashed the interpreter)."""
+        self._stop(lambda job: True, "cancelled: the server was shutting down")
+
+    def _stop(self, which: Callable[[IngestJob], bool], reason: str) -> bool:
+        with self._lock:
+            chosen = [job for job in self._jobs.values() if which(job)]
+            for job in chosen:
+                job._cancel_reason = job._cancel_reason or reason
+                job._cancelled.set()
+                if job.status == "queued":
+                    job.status, job.error = "cancelled", reason
+            return self._ended.wait_for(
+                lambda: all(job.status != "running" for job in chosen), CANCEL_WAIT_S
             )
 
     def _work(self) -> None:
@@ -124,7 +136,7 @@ class JobRunner:
             job = self._queue.get()
             with self._lock:
                 if job._cancelled.is_set():
-                    job.status = "cancelled"
+                    job.status, job.error = "cancelled", job._cancel_reason
                     continue
                 job.status = "running"
             status: Status = "failed"
@@ -132,10 +144,7 @@ class JobRunner:
                 job.report = self._run(job)
                 status = "done"
             except JobCancelledError:
-                job.error, status = (
-                    f"cancelled: collection {job.collection!r} was deleted",
-                    "cancelled",
-                )
+                job.error, status = job._cancel_reason, "cancelled"
             except RagError as exc:
                 job.error = str(exc)
             except Exception as exc:  # a job must never take the runner down

@@ -93,3 +93,27 @@ def test_the_server_builds_the_index_after_the_job_without_holding_it(
         time.sleep(0.2)
     after = client.post("/v1/search", json={"query": "warranty", "collection": "docs"}).json()
     assert after == before
+
+
+def test_closing_stops_running_and_queued_jobs_before_the_index_closes() -> None:
+    from rag.jobs import JobRunner
+
+    started, closed = threading.Event(), threading.Event()
+    seen_after_close: list[bool] = []
+
+    def run(job):
+        started.set()
+        for source in job.sources:  # a source at a time, as the indexer reports them
+            time.sleep(0.05)
+            seen_after_close.append(closed.is_set())
+            job.progress(source)
+
+    runner = JobRunner(run)
+    running = runner.submit("default", [f"s{n}" for n in range(1000)])
+    queued = runner.submit("default", ["later"])
+    assert started.wait(10)
+    runner.close()
+    closed.set()  # what the app closes next: the store and the ledger
+    time.sleep(0.2)
+    assert running.status == "cancelled" and "shutting down" in running.error
+    assert queued.status == "cancelled" and not any(seen_after_close)
