@@ -7,6 +7,7 @@ runs beside the CLI and other API clients on one index. Conversations are saved 
 
 import os
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -37,12 +38,21 @@ def _api(base_url: str, api_key: str | None) -> ApiClient:
     return ApiClient(base_url, api_key)
 
 
+def _key() -> str | None:
+    """RAG_API_KEY, else the local token `rag ui` points at, read at each run: the server
+    writes a new one each time it starts."""
+    if key := os.environ.get("RAG_API_KEY"):
+        return key
+    try:
+        return Path(os.environ["RAG_LOCAL_TOKEN_FILE"]).read_text().strip() or None
+    except (KeyError, OSError):
+        return None
+
+
 def main() -> None:
     # No page_icon: a Material one is fetched from fonts.gstatic.com, and nothing may leave.
     st.set_page_config(page_title="rag · ask your documents")
-    api = _api(
-        os.environ.get("RAG_API_URL", "http://127.0.0.1:8000"), os.environ.get("RAG_API_KEY")
-    )
+    api = _api(os.environ.get("RAG_API_URL", "http://127.0.0.1:8000"), _key())
     state = chat.state()
     try:
         collections = api.collections()

@@ -23,9 +23,13 @@ def write_local_token(data_dir: Path, token: str) -> None:
     write_private(data_dir / LOCAL_TOKEN_FILE, token)
 
 
+def local_token_path(data_dir: Path) -> Path:
+    return data_dir.expanduser().resolve() / LOCAL_TOKEN_FILE
+
+
 def read_local_token(data_dir: Path) -> str | None:
     try:
-        return (data_dir.expanduser() / LOCAL_TOKEN_FILE).read_text().strip() or None
+        return local_token_path(data_dir).read_text().strip() or None
     except OSError:
         return None
 

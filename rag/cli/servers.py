@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rag.access.auth import local_client_key
+from rag.access.auth import local_token_path
 from rag.settings import load_settings
 
 
@@ -41,10 +41,12 @@ def ui() -> None:
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "RAG_API_URL": settings.api_url,
     }
-    # Once keys exist the UI needs one: RAG_API_KEY, else the running server's local token.
-    api_key = local_client_key(settings)
-    if api_key is not None:
-        env["RAG_API_KEY"] = api_key
+    # Once keys exist the UI needs one: RAG_API_KEY, else the local token of whichever server
+    # runs now (a new one at each start, so the UI reads the file, not today's value).
+    if settings.api_key is None:
+        env["RAG_LOCAL_TOKEN_FILE"] = str(local_token_path(settings.data_dir))
+    else:
+        env["RAG_API_KEY"] = settings.api_key.get_secret_value()
     command = [
         sys.executable,
         "-m",

@@ -203,7 +203,8 @@ def test_rag_ui_gets_the_local_token_when_no_key_is_set(
     # `rag ui` becomes the Streamlit server: catch the exec instead.
     monkeypatch.setattr(os, "execve", lambda path, command, env: started.append(env))
     assert CliRunner().invoke(cli, ["ui"]).exit_code == 0
-    assert started[0]["RAG_API_KEY"] == token
+    assert "RAG_API_KEY" not in started[0]
+    assert Path(started[0]["RAG_LOCAL_TOKEN_FILE"]).read_text() == token
     monkeypatch.setenv("RAG_API_KEY", "mine")
     CliRunner().invoke(cli, ["ui"])
     assert started[1]["RAG_API_KEY"] == "mine"

@@ -375,3 +375,21 @@ def test_a_busy_model_says_when_to_try_again(
     monkeypatch.setattr(rag_app.model_worker, "submit", busy)
     page = _ask(_page(api_url, monkeypatch), QUESTION)
     assert "Try again in 7 seconds" in page.chat_message[1].error[0].value
+
+
+def test_the_ui_follows_the_local_token_across_a_server_restart(
+    rag_app: RagApp, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.access.auth import LOCAL_TOKEN_FILE
+    from rag.access.keys import KeyStore, Role
+
+    rag_app.indexer.sync([scan_path(docs, rag_app.settings.max_file_bytes)], "default")
+    KeyStore(rag_app.settings.data_dir).create("team", Role.reader, None)  # keys exist: auth is on
+    monkeypatch.setenv("RAG_LOCAL_TOKEN_FILE", str(rag_app.settings.data_dir / LOCAL_TOKEN_FILE))
+    port = free_port()
+    with serving(create_app(rag_app.settings, rag_app), port) as url:
+        page = _page(url, monkeypatch)
+        assert not page.error and page.chat_input
+    with serving(create_app(rag_app.settings, rag_app), port):  # a new token for this run
+        page.run()
+        assert not page.error, page.error[0].value
