@@ -11,7 +11,8 @@ backwards ("father of A" asked, "A is the father of B" stated), the topic withou
 heading, and the question asked back (an FAQ entry). No text comes from eval/ or sample_docs/.
 
 `pairs(seed, n_entities, held_out)` returns the pairs; `ATTRIBUTES` lists every attribute key
-so a caller can hold some out.
+so a caller can hold some out. `qualified_pairs(seed, n_facts)` adds facts of one year or one
+branch, stated for it or only for another one of the same entity.
 """
 
 import random
@@ -726,3 +727,76 @@ def _examples(
         joined = f"{first.rstrip('.')}; {second[:1].lower() + second[1:]}"
         rows.append((q, joined, 1, "positive, two facts"))
     return rows
+
+
+# ---------------------------------------------------------------- qualified facts
+
+# A fact that holds for one year or one branch: retrieval brings back the same entity's figure
+# for another year or branch when the asked one is absent, and the only difference is the
+# qualifier. {e} entity, {q} qualifier, {v} value.
+_QUALIFIED = [
+    ("year", "product", "units sold",
+     "How many units of {e} were sold in {q}? | What were the sales of {e} in {q}? | "
+     "How many {e} units did we sell in {q}?",
+     "{e} sold {v} units in {q}. | In {q}, sales of {e} reached {v} units. | "
+     "Year: {q}; Product: {e}; Units sold: {v}"),
+    ("year", "company", "revenue",
+     "What was the revenue of {e} in {q}? | How much did {e} earn in {q}? | "
+     "What turnover did {e} report for {q}?",
+     "In {q}, {e} booked revenue of {v}. | {e} reported a turnover of {v} for {q}. | "
+     "Company: {e}; Year: {q}; Revenue: {v}"),
+    ("year", "town", "visitors",
+     "How many tourists visited {e} in {q}? | How many visitors came to {e} in {q}?",
+     "{e} welcomed {v} tourists in {q}. | In {q}, {v} visitors came to {e}. | "
+     "Town: {e}; Year: {q}; Visitors: {v}"),
+    ("branch", "company", "phone number",
+     "What is the phone number of the {e} office in {q}? | How do I call {e} in {q}? | "
+     "Which number reaches the {q} service centre of {e}?",
+     "The {q} office of {e} can be reached on {v}. | {e}, {q} branch: call {v}. | "
+     "Office: {q}; Company: {e}; Phone: {v}"),
+    ("branch", "company", "opening hours",
+     "When is the {q} shop of {e} open? | What are the opening hours of {e} in {q}?",
+     "The {e} shop in {q} opens {v}. | {e} {q}: open {v}. | "
+     "Branch: {q}; Company: {e}; Opening hours: {v}"),
+    ("branch", "company", "manager",
+     "Who manages the {q} branch of {e}? | Who is in charge of {e} in {q}?",
+     "{v} manages the {q} branch of {e}. | {e} in {q} is run by {v}. | "
+     "Branch: {q}; Company: {e}; Manager: {v}"),
+]  # fmt: skip
+_QUALIFIED_VALUES: dict[str, Value] = {
+    "units sold": _num(200, 90000),
+    "revenue": _money(100_000, 90_000_000),
+    "visitors": ATTRIBUTES["visitors"].value,
+    "phone number": ATTRIBUTES["phone"].value,
+    "opening hours": ATTRIBUTES["hours"].value,
+    "manager": _person_name,
+}
+
+
+def _qualifier(scope: str, rng: random.Random, not_year: int = 0) -> tuple[str, int]:
+    """A branch town, or a year (sometimes a quarter of it) other than `not_year`."""
+    if scope == "branch":
+        return _town(rng), 0
+    year = rng.choice([y for y in range(2005, 2030) if y != not_year])
+    return (f"Q{rng.randint(1, 4)} {year}" if rng.random() < 0.25 else str(year)), year
+
+
+def qualified_pairs(seed: int, n_facts: int) -> list[tuple[str, str, int, str]]:
+    """(question, sentence, label, kind of pair): a fact of an asked year or branch stated for
+    it (positive) or only for another year or branch of the same entity (negative)."""
+    rng = random.Random(seed)
+    out: list[tuple[str, str, int, str]] = []
+    for _ in range(n_facts):
+        scope, kind, what, asks, states = rng.choice(_QUALIFIED)
+        name = _entity(kind, rng).full.removeprefix("the ")
+        asked, year = _qualifier(scope, rng)
+        other = _qualifier(scope, rng, year)[0]
+        q = rng.choice(asks.split(" | ")).replace("{e}", name).replace("{q}", asked)
+        value = _QUALIFIED_VALUES[what]
+        for label, qualifier in ((1, asked), (0, other), (0, other)):
+            text = rng.choice(states.split(" | "))
+            text = text.replace("{e}", name).replace("{q}", qualifier).replace("{v}", value(rng))
+            kind_of_pair = "positive, qualified" if label else "other " + scope
+            out.append((q, text[:1].upper() + text[1:], label, kind_of_pair))
+    rng.shuffle(out)
+    return out
