@@ -178,3 +178,25 @@ class TestQdrantServerStore(StoreContract):
         store = QdrantServerStore(QdrantClient(":memory:"))
         yield store
         store.close()
+
+
+def test_warming_a_shard_dropped_meanwhile_is_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm thread lists a shard's files while a delete may be removing them (seen as a
+    FileNotFoundError in the thread when `rag collections delete` followed an ingest)."""
+    from rag.store import edge
+
+    shard = tmp_path / "shard"
+    shard.mkdir()
+    (shard / "payload.dat").write_bytes(b"x" * 10)
+    real_stat = Path.stat
+
+    def vanishing(path: Path, *args, **kwargs):
+        if path.name == "payload.dat":
+            raise FileNotFoundError(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", vanishing)
+    assert edge.files_to_warm(shard) == []
+    edge._warm(tmp_path / "gone")  # nothing there at all: no error either
