@@ -185,16 +185,20 @@ def test_warming_a_shard_dropped_meanwhile_is_quiet(
 ) -> None:
     """The warm thread lists a shard's files while a delete may be removing them (seen as a
     FileNotFoundError in the thread when `rag collections delete` followed an ingest)."""
+    import errno
+
     from rag.store import edge
 
     shard = tmp_path / "shard"
     shard.mkdir()
     (shard / "payload.dat").write_bytes(b"x" * 10)
-    real_stat = Path.stat
+    real_stat, seen = Path.stat, []
 
     def vanishing(path: Path, *args, **kwargs):
         if path.name == "payload.dat":
-            raise FileNotFoundError(path)
+            seen.append(path)
+            if len(seen) > 1:  # listed as a file, gone when its size is read
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
         return real_stat(path, *args, **kwargs)
 
     monkeypatch.setattr(Path, "stat", vanishing)
