@@ -14,10 +14,6 @@ servers instead (RAG_LLM_URL=A,B) with questions and streamed chats only, and ki
 streaming from A; none failed that had not.
 """
 
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,16 +25,17 @@ from pathlib import Path
 
 import httpx
 
+from bench.api_clients import (
+    MAX_WAIT_S,
+    QUESTIONS,
+    Step,
+    percentile,
+    rag_server,
+    retry_after,
+    run_clients,
+)
 from bench.harness import table, write_section
-from tests.live import free_port, running
-
-ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [
-    json.loads(line)["question"]
-    for line in (ROOT / "eval" / "sample_docs_qa.jsonl").read_text().splitlines()
-    if line.strip()
-]
-MAX_WAIT_S = 2.0
+from tests.live import free_port
 
 
 class Recorder:
@@ -92,31 +89,6 @@ OPERATIONS: dict[str, Callable[[httpx.Client, int], httpx.Response]] = {
 
 
 # One operation by one client: its name and number in; the seconds to wait before the next out.
-Step = Callable[[httpx.Client, str, int], float]
-
-
-def run_clients(
-    base_url: str, clients: int, deadline: float, names: list[str], step: Step
-) -> list[threading.Thread]:
-    """Start `clients` threads, each running the named operations in turn (the i-th starting at
-    the i-th operation) until `deadline`; join them to wait for the end."""
-
-    def client(start: int) -> None:
-        with httpx.Client(base_url=base_url, timeout=300) as http:
-            n = start
-            while time.monotonic() < deadline:
-                time.sleep(step(http, names[n % len(names)], n))
-                n += 1
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    return threads
-
-
-def retry_after(response: httpx.Response) -> float:
-    """How long a well-behaved client waits after a 429 (capped)."""
-    return min(float(response.headers.get("retry-after", 1)), MAX_WAIT_S)
 
 
 def _step(recorder: Recorder) -> Step:
@@ -133,27 +105,11 @@ def _step(recorder: Recorder) -> Step:
     return step
 
 
-def percentile(values: list[float], q: float) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def rag_server(data_dir: Path, port: int, log: Path, settings: dict[str, str] | None = None):
-    env = {**os.environ, **(settings or {}), "RAG_DATA_DIR": str(data_dir)}
-    rag = str(Path(sys.executable).with_name("rag"))
-    subprocess.run(
-        [rag, "ingest", str(ROOT / "sample_docs")], env=env, check=True, capture_output=True
-    )
-    command = [rag, "serve", "--port", str(port)]
-    return running(command, env, f"http://127.0.0.1:{port}/health", log)
 
 
 @dataclass

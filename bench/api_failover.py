@@ -21,7 +21,15 @@ from pathlib import Path
 
 import httpx
 
-from bench.api import MAX_WAIT_S, QUESTIONS, Step, percentile, rag_server, retry_after, run_clients
+from bench.api_clients import (
+    MAX_WAIT_S,
+    QUESTIONS,
+    Step,
+    percentile,
+    rag_server,
+    retry_after,
+    run_clients,
+)
 from bench.harness import table, write_section
 from tests.live import free_port
 from tests.llama_server import LlamaServer, llama_server
