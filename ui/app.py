@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from rag.access.auth import read_token_file
 from rag.ui import chat, sidebar
 from rag.ui.client import ApiClient, ApiError
 from rag.ui.examples import example_questions
@@ -43,10 +44,8 @@ def _key() -> str | None:
     writes a new one each time it starts."""
     if key := os.environ.get("RAG_API_KEY"):
         return key
-    try:
-        return Path(os.environ["RAG_LOCAL_TOKEN_FILE"]).read_text().strip() or None
-    except (KeyError, OSError):
-        return None
+    token_file = os.environ.get("RAG_LOCAL_TOKEN_FILE")
+    return read_token_file(Path(token_file)) if token_file else None
 
 
 def main() -> None:

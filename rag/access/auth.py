@@ -28,8 +28,13 @@ def local_token_path(data_dir: Path) -> Path:
 
 
 def read_local_token(data_dir: Path) -> str | None:
+    return read_token_file(local_token_path(data_dir))
+
+
+def read_token_file(path: Path) -> str | None:
+    """The token a server wrote at `path`, or None when there is none (no server runs)."""
     try:
-        return local_token_path(data_dir).read_text().strip() or None
+        return path.read_text().strip() or None
     except OSError:
         return None
 
