@@ -19,14 +19,18 @@ import numpy as np
 from bench.harness import table, write_section
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
-from rag.answer_eval import sync_corpus
+from rag.answer_eval import SourceTexts, sync_corpus
 from rag.app import RagApp
 from rag.evaluation import EvalQuestion, answer_contains, load_dataset
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "eval" / "sample_docs_qa.jsonl", ROOT / "sample_docs")
+BLIND = ROOT / "eval" / "sample_docs_qa_blind.jsonl"  # never tuned on
 PHANTOMWIKI = ROOT.parent / "shared" / "eval" / "phantomwiki"
+
+
+_SOURCES = SourceTexts(Settings().max_file_bytes)
 
 
 def half(question: str) -> int:
@@ -41,8 +45,9 @@ def auc(positive: list[float], negative: list[float]) -> float | None:
 
 
 def stated_in_gold(question: EvalQuestion, corpus: Path) -> bool:
-    """Whether a gold answer is written in a gold source (one article answers it)."""
-    texts = [(corpus / name).read_text(encoding="utf-8") for name in question.gold_sources]
+    """Whether a gold answer is written in a gold source (one article answers it), as the
+    file's reader gives its text (PDF, DOCX and spreadsheets too)."""
+    texts = [_SOURCES.text_of(str(corpus / name)) for name in question.gold_sources]
     return any(answer_contains(text, question.answers) for text in texts)
 
 
@@ -101,6 +106,8 @@ def main(argv: list[str]) -> None:
         dataset, corpus = SAMPLE
         sample = measure(app, load_dataset(dataset), corpus.resolve())
         rows += summary("sample_docs", sample)
+        blind = measure(app, load_dataset(BLIND), corpus.resolve())
+        rows += summary("sample_docs blind set", blind)
         if wiki:
             questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:wiki]
             phantom = measure(app, questions, (PHANTOMWIKI / "corpus").resolve())

@@ -61,11 +61,17 @@ class SourceTexts:
         self._pages: dict[str, dict[int | None, str]] = {}
 
     def resolves(self, citation: Citation) -> bool:
-        pages = self._pages.get(citation.chunk.source)
-        if pages is None:
-            pages = self._pages[citation.chunk.source] = self._read(citation.chunk.source)
-        text = pages.get(citation.chunk.page)
+        text = self._pages_of(citation.chunk.source).get(citation.chunk.page)
         return text is not None and text[citation.start : citation.end] == citation.text
+
+    def text_of(self, source: str) -> str:
+        """Every page of `source` as its reader gives it, one after another."""
+        return "\n".join(self._pages_of(source).values())
+
+    def _pages_of(self, source: str) -> dict[int | None, str]:
+        if source not in self._pages:
+            self._pages[source] = self._read(source)
+        return self._pages[source]
 
     def _read(self, source: str) -> dict[int | None, str]:
         scan = scan_path(Path(source), self._max_file_bytes)

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.answer.text import LINK, STOPWORDS, digits_for_number_words, numbers_in, stem, words
+from rag.answer.text import (
+    LINK,
+    STOPWORDS,
+    digits_for_number_words,
+    identifiers,
+    numbers_in,
+    stem,
+    words,
+)
 
 AnswerType = Literal["quantity", "date", "person", "link", "any"]
 
@@ -96,6 +104,7 @@ class QuestionFocus:
     bigrams: frozenset[tuple[str, str]]  # neighbouring words, to tell "father of X" from "X's"
     answer_type: AnswerType
     measures: tuple[re.Pattern[str], ...]  # units the asked quantity is written in, if known
+    identifiers: frozenset[str] = frozenset()  # the year, version or model it asks about
 
     @property
     def asks_for_link(self) -> bool:
@@ -149,7 +158,9 @@ def analyse(question: str) -> QuestionFocus:
         # "how many employees" wants a number counting employees: "240 employees".
         noun = re.escape(stem(counted.group(1).lower()))
         measures = (re.compile(rf"(?<![\w.,])\d[\d,.]*\s+(\w+\s+)?{noun}", re.I),)
-    return QuestionFocus(question, stems(question), bigrams(question), kind, measures)
+    return QuestionFocus(
+        question, stems(question), bigrams(question), kind, measures, identifiers(question)
+    )
 
 
 def answer_type(question: str) -> AnswerType:

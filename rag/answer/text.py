@@ -41,9 +41,20 @@ UNITS = {
 }  # fmt: skip
 
 # Markup or template fragments: "</pre", "<script", "{{ user }}".
+# Letters after a number that make it a quantity or an ordinal, not a name: "24h", "2nd".
+_NOT_NAMES = frozenset(UNITS) | {"st", "nd", "rd", "th"}
+
 MARKUP = re.compile(r"</?[a-z][a-z0-9]*\b|\{\{|\}\}|\{%|<!--", re.I)
 # A quantity, not a digit inside a name such as "G3" or "E04".
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)*(?![A-Za-z])")
+# What names one thing among its siblings: a version ("version 4.0", "3.2.0"), a year, a code
+# mixing letters and digits ("K3", "E04").
+_VERSION = re.compile(
+    r"\b(?:version|release|firmware|v)\s*(\d+(?:\.\d+)+)\b|(?<![\w.])(\d+\.\d+\.\d+)\b", re.I
+)
+_YEAR = re.compile(r"(?<![\w.,])(?:1[89]|20)\d\d(?![\w.,])")
+_CODE = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+\b", re.I)
+_QUANTITY_TOKEN = re.compile(r"\d+([a-z]+)")
 _ONE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 _SMALL = (
@@ -109,6 +120,18 @@ def stem(word: str) -> str:
     elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word[:5]
+
+
+def identifiers(text: str) -> frozenset[str]:
+    """The versions, years and model codes in `text`, lowercased: "4.0", "2024", "k3". A
+    quantity ("50 kg", "24h") or an ordinal ("2nd") names no thing."""
+    versions = {v for pair in _VERSION.findall(text) for v in pair if v}
+    codes = {
+        code
+        for code in (c.lower() for c in _CODE.findall(text))
+        if not ((q := _QUANTITY_TOKEN.fullmatch(code)) and q.group(1) in _NOT_NAMES)
+    }
+    return frozenset(versions | set(_YEAR.findall(text)) | codes)
 
 
 def units_of(text: str) -> dict[str, frozenset[str]]:

@@ -189,3 +189,30 @@ def test_a_citation_carries_its_ocr_confidence_and_table_record() -> None:
     assert cited["ocr"] is True and cited["ocr_confidence"] == 0.91
     assert cited["record"] == {"Product": "K2", "Price": "7,450"}
     assert "record" not in Citation("1", chunk, 12, 20, "Scanned.", 0.9).to_json()
+
+
+def test_identifiers_are_years_versions_and_codes_not_quantities() -> None:
+    from rag.answer.text import identifiers
+
+    asked = "Were 50 kg K3 units sold in 2024 with firmware version 4.0 on the 2nd floor, 24h?"
+    assert identifiers(asked) == {"k3", "2024", "4.0"}
+    stated = "Product: BW-K2; released 14 March 2026; Version 3.2.0"
+    assert identifiers(stated) == {"k2", "2026", "3.2.0"}
+
+
+def test_support_counts_only_evidence_about_the_asked_year_version_or_model() -> None:
+    from rag.answer.abstain import evidence_signal
+
+    text = "Quarter: Q2; K2 units sold: 520.\nThe K2 units sold in 2025 were 2,100."
+    chunk = RetrievedChunk("c", text, "/d/sales.md", "sales.md", "d", None, 0, len(text), 1, 1)
+    ranked = rank_evidence(analyse("How many K2 units were sold in 2025?"), [chunk], _cosine)
+    assert evidence_signal(analyse("How many K2 units were sold in 2025?"), ranked) > 0.0
+
+    asked = analyse("How many K2 units were sold in 2024?")
+    assert evidence_signal(asked, rank_evidence(asked, [chunk], _cosine)) == 0.0
+    other = analyse("How many K3 units were sold in 2025?")
+    assert evidence_signal(other, rank_evidence(other, [chunk], _cosine)) == 0.0
+
+
+def _cosine(question: str, texts: list[str]) -> list[float]:
+    return [0.5] * len(texts)
