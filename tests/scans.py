@@ -1,6 +1,6 @@
 """Scans made on the spot: known text rendered with Pillow as a page image, optionally tilted and
 noised like a sheet through a cheap scanner, and saved as PNG, JPEG, TIFF or an image-only PDF;
-and a text PDF holding a ruled table.
+and text PDFs, plain or holding a ruled table.
 
 Shared by the OCR and PDF table tests and bench/ocr.py (which scores Tesseract's words against
 the text).
@@ -87,6 +87,17 @@ PRICE_TABLE = [
     ("Aurora K2", "13.5 kWh", "7,450 EUR", "10 years"),
     ("Aurora K3 Max", "20 kWh", "10,200 EUR", "12 years"),
 ]
+
+
+def text_pdf(text: str) -> bytes:
+    """A one-page PDF with `text` as its text layer."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 10, text)
+    return bytes(pdf.output())
 
 
 def table_pdf(rows: list[tuple[str, ...]] = PRICE_TABLE) -> bytes:

@@ -10,10 +10,9 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-from tests.scans import png_bomb
+from tests.scans import png_bomb, text_pdf
 
 GIB = 1 << 30
 _BLOCK = bytes(1 << 24)
@@ -99,14 +98,6 @@ def zip_bomb_docx() -> bytes:
             for _ in range(GIB // len(_BLOCK)):
                 part.write(_BLOCK)
     return out.getvalue()
-
-
-def text_pdf(text: str) -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.multi_cell(0, 10, text)
-    return bytes(pdf.output())
 
 
 def encrypted_pdf() -> bytes:

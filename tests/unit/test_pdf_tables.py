@@ -9,7 +9,7 @@ from rag.connectors import RawSource
 from rag.connectors.files import scan_path
 from rag.ingest.pages import PageWriter
 from rag.ingest.readers import read_documents
-from tests.scans import PRICE_TABLE, table_pdf
+from tests.scans import PRICE_TABLE, table_pdf, text_pdf
 
 
 def _read(data: bytes, file_type: str):
@@ -100,7 +100,7 @@ def test_only_pages_that_draw_rules_are_searched_for_tables(monkeypatch) -> None
 
     monkeypatch.setattr(pdf_reader, "pages_with_tables", spy)
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(_text_pdf("Plain prose, no table here."))))
+    writer.append(PdfReader(io.BytesIO(text_pdf("Plain prose, no table here."))))
     writer.append(PdfReader(io.BytesIO(table_pdf())))
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -108,13 +108,3 @@ def test_only_pages_that_draw_rules_are_searched_for_tables(monkeypatch) -> None
     first, second = _read(buffer.getvalue(), "pdf")
     assert searched == [[2]]
     assert "records" not in first.metadata and len(second.metadata["records"]) == 3
-
-
-def _text_pdf(text: str) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=11)
-    pdf.multi_cell(0, 6, text)
-    return bytes(pdf.output())
