@@ -18,13 +18,12 @@ Run: .venv/bin/python -m bench.grounding [--records FILE]   (sample_docs: "Groun
 """
 
 import dataclasses
-import hashlib
 import json
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.evidence import stated_in_gold
+from bench.evidence import BLIND, PHANTOMWIKI, SAMPLE, half, stated_in_gold
 from bench.harness import table, write_section
 from rag.answer_eval import (
     AnswerRecord,
@@ -37,10 +36,6 @@ from rag.app import RagApp
 from rag.evaluation import EvalQuestion, load_dataset
 from rag.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = (ROOT / "eval" / "sample_docs_qa.jsonl", ROOT / "sample_docs")
-BLIND = ROOT / "eval" / "sample_docs_qa_blind.jsonl"
-PHANTOMWIKI = ROOT.parent / "shared" / "eval" / "phantomwiki"
 FALSE_ABSTAIN_BUDGET = 0.05
 SHOWN = ["contains_gold", "evidence_hit", "false_abstain", "abstain_recall",
          "abstain_precision", "citations_resolve", "prompt_tokens_median", "first_token_ms_median",
@@ -85,10 +80,6 @@ def _calibrate(records: list[AnswerRecord]) -> float:
         if (false_abstain or 0.0) <= FALSE_ABSTAIN_BUDGET:
             best = threshold
     return best
-
-
-def _half(question: str) -> int:
-    return hashlib.sha256(question.encode()).digest()[0] % 2
 
 
 def _row(name: str, records: list[AnswerRecord]) -> list[object]:
@@ -158,8 +149,8 @@ def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) 
 def _split(records: list[AnswerRecord]) -> tuple[list[AnswerRecord], list[AnswerRecord]]:
     """The calibration half and the held-out half, by a hash of the question."""
     return (
-        [r for r in records if _half(r.question) == 0],
-        [r for r in records if _half(r.question) == 1],
+        [r for r in records if half(r.question) == 0],
+        [r for r in records if half(r.question) == 1],
     )
 
 

@@ -48,10 +48,10 @@ def verifier_signal(verifier: AnswerabilityVerifier) -> SupportSignal:
     of Kevin Boutte is ...": 20% false abstention on PhantomWiki without this)."""
 
     def signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:
-        held = evidence_signal(focus, ranked)
+        about = about_the_asked(focus, ranked)
+        held = _focus_held(about)
         if held >= HELD_FOCUS:
             return held
-        about = about_the_asked(focus, ranked)
         best = [e.reads for e in about if e.answer_like][:VERIFIED_SENTENCES]
         return max(verifier.scores(focus.text, best), default=0.0)
 
@@ -62,7 +62,11 @@ def evidence_signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:
     """How well the best answer-like sentence answers the question: the share of the question's
     focus terms it holds (rarer weighing more), discounted when it does not state the kind of
     thing asked."""
-    best = next((e for e in about_the_asked(focus, ranked) if e.answer_like), None)
+    return _focus_held(about_the_asked(focus, ranked))
+
+
+def _focus_held(about: list[Evidence]) -> float:
+    best = next((e for e in about if e.answer_like), None)
     if best is None:
         return 0.0
     return best.coverage * (1.0 if best.typed else UNTYPED_SHARE)

@@ -104,7 +104,7 @@ class QuestionFocus:
     bigrams: frozenset[tuple[str, str]]  # neighbouring words, to tell "father of X" from "X's"
     answer_type: AnswerType
     measures: tuple[re.Pattern[str], ...]  # units the asked quantity is written in, if known
-    identifiers: frozenset[str] = frozenset()  # the year, version or model it asks about
+    identifiers: frozenset[str]  # the years, versions and model codes it asks about
 
     @property
     def asks_for_link(self) -> bool:

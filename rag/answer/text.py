@@ -40,10 +40,10 @@ UNITS = {
     for unit in spellings.split()
 }  # fmt: skip
 
-# Markup or template fragments: "</pre", "<script", "{{ user }}".
 # Letters after a number that make it a quantity or an ordinal, not a name: "24h", "2nd".
 _NOT_NAMES = frozenset(UNITS) | {"st", "nd", "rd", "th"}
 
+# Markup or template fragments: "</pre", "<script", "{{ user }}".
 MARKUP = re.compile(r"</?[a-z][a-z0-9]*\b|\{\{|\}\}|\{%|<!--", re.I)
 # A quantity, not a digit inside a name such as "G3" or "E04".
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)*(?![A-Za-z])")
