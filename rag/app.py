@@ -288,6 +288,7 @@ class RagApp:
         from rag.answer.context import embedder_similarity
         from rag.answer.model_tools import ModelToolLoop
         from rag.answer.orchestrator import AnswerOrchestrator
+        from rag.embed import one_token_words
         from rag.tools import default_registry
 
         s = self.settings
@@ -301,7 +302,12 @@ class RagApp:
         )
         similarity = embedder_similarity(self.embedder)
         return AnswerOrchestrator(
-            self.retriever, similarity, self.support_signal, chain, s.collection_adapters.get
+            self.retriever,
+            similarity,
+            self.support_signal,
+            chain,
+            s.collection_adapters.get,
+            known_word=one_token_words(self.embedder),
         )
 
     @cached_property

@@ -9,8 +9,9 @@ when a model is built, never at import time, so front doors stay light.
 import importlib.util
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +41,17 @@ class SparseEncoder(Protocol):
     def encode_document(self, text: str) -> SparseVector: ...
 
     def encode_query(self, text: str) -> SparseVector: ...
+
+
+def one_token_words(embedder: DenseEmbedder) -> Callable[[str], bool]:
+    """Whether a lowercase word is one token of `embedder`'s vocabulary: a word of the language
+    it learned ("guarantee"), not a made-up name it spells in pieces ("zorb", "##lium")."""
+
+    @lru_cache(maxsize=4096)
+    def known(word: str) -> bool:
+        return len(embedder.tokenize(word.lower())) == 1
+
+    return known
 
 
 def bundled_embedder_path() -> Path:

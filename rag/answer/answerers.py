@@ -1,6 +1,6 @@
 """The answerers, each `try_answer(context) -> AnswerStream | None`, and their default order."""
 
-from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources
+from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources, unmentioned
 from rag.answer.context import Evidence, select_context, with_lead
 from rag.answer.doc_arithmetic import (
     citations_for,
@@ -123,6 +123,8 @@ class AbstentionAnswerer:
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
         if context.collection_empty:
             abstain(context.result, [], EMPTY_COLLECTION_TEXT)
+        elif missing := unmentioned(context.focus, context.chunks):
+            abstain(context.result, context.chunks, f"The documents do not mention {missing}.")
         elif _supported(context, self._min_support):
             return None
         else:

@@ -32,6 +32,7 @@ class AnswerContext:
         similarity: Similarity,
         support: SupportSignal,
         adapter: str | None,
+        known_word: Callable[[str], bool],
     ) -> None:
         self.request = request
         self.result = AskResult.for_request(request)
@@ -39,6 +40,7 @@ class AnswerContext:
         self._retriever = retriever
         self._similarity = similarity
         self._support = support
+        self._known_word = known_word
 
     @cached_property
     def query(self) -> str:
@@ -50,7 +52,7 @@ class AnswerContext:
 
     @cached_property
     def focus(self) -> QuestionFocus:
-        return analyse(self.query)
+        return analyse(self.query, self._known_word)
 
     @cached_property
     def evidence(self) -> list[Evidence]:
@@ -93,12 +95,14 @@ class AnswerOrchestrator:
         support: SupportSignal,
         chain: Sequence[Answerer],
         adapter_for: Callable[[str], str | None] = lambda collection: None,
+        known_word: Callable[[str], bool] = lambda word: True,
     ) -> None:
         self._retriever = retriever
         self._similarity = similarity
         self._support = support
         self._chain = list(chain)
         self._adapter_for = adapter_for
+        self._known_word = known_word  # an ordinary word, not a name (rag/answer/question.py)
 
     def ask(self, request: AskRequest) -> AskResult:
         stream = self.stream(request)
@@ -110,7 +114,9 @@ class AnswerOrchestrator:
         """Answer up to the generation, which is admitted now (so "busy" is raised before
         anything streams)."""
         adapter = request.adapter or self._adapter_for(request.collection)
-        context = AnswerContext(request, self._retriever, self._similarity, self._support, adapter)
+        context = AnswerContext(
+            request, self._retriever, self._similarity, self._support, adapter, self._known_word
+        )
         for answerer in self._chain:
             answer = answerer.try_answer(context)
             if answer is not None:

@@ -7,7 +7,7 @@ how much of them the best sentence covers.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -95,6 +95,17 @@ _DATE_SPAN = re.compile(
 )
 # Two or more capitalised words in a row: "Kevin Boutte", "Marta Lindqvist".
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+# What a question is about, where English puts it: "... of zorblium?" at its end, or
+# "zorblium's ..." (a capitalised name may run over several words: "Hope Croom's").
+_OF = re.compile(r"\bof\b", re.I)
+_SUBJECT_TAIL = re.compile(
+    r"^\s*(?:(?:the|a|an|my|your|our|its|their|his|her|this|that)\s+)?([^?!.,;:]+?)\W*$", re.I
+)
+_SUBJECT_POSSESSIVE = re.compile(r"((?:\b[A-Z][\w-]*\s+)*\b[\w-]+)'s\b")
+_NOT_A_SUBJECT = frozenset(
+    "what who whom where when which how why it that there here he she".split()
+)
+MAX_SUBJECT_WORDS = 3  # a longer tail is a clause ("of a returned battery gets recycled")
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,7 @@ class QuestionFocus:
     answer_type: AnswerType
     measures: tuple[re.Pattern[str], ...]  # units the asked quantity is written in, if known
     identifiers: frozenset[str]  # the years, versions and model codes it asks about
+    subject: tuple[str, ...]  # the names it is about: ("zorblium",) for "... of zorblium?"
 
     @property
     def asks_for_link(self) -> bool:
@@ -147,7 +159,9 @@ class QuestionFocus:
         return None
 
 
-def analyse(question: str) -> QuestionFocus:
+def analyse(question: str, known_word: Callable[[str], bool] = lambda word: True) -> QuestionFocus:
+    """What `question` asks for. `known_word` says whether a lowercase word is an ordinary
+    word of the language (so "zorblium" reads as a name and "guarantee" does not)."""
     kind = answer_type(question)
     measures = tuple(
         stated for asked, stated in _MEASURES if kind == "quantity" and asked.search(question)
@@ -159,7 +173,31 @@ def analyse(question: str) -> QuestionFocus:
         noun = re.escape(stem(counted.group(1).lower()))
         measures = (re.compile(rf"(?<![\w.,])\d[\d,.]*\s+(\w+\s+)?{noun}", re.I),)
     return QuestionFocus(
-        question, stems(question), bigrams(question), kind, measures, identifiers(question)
+        question,
+        stems(question),
+        bigrams(question),
+        kind,
+        measures,
+        identifiers(question),
+        asked_subject(question, known_word),
+    )
+
+
+def asked_subject(question: str, known_word: Callable[[str], bool]) -> tuple[str, ...]:
+    """The names in what `question` says it is about (the words after its last "of", the words
+    before "'s", when short): its capitalised words and the words `known_word` does not know
+    ("zorblium"; "Hope", "Croom"; "Brussels" of "the Brussels service centre"). Not common
+    words, which the sources may word differently ("guarantee" for their "warranty")."""
+    phrases = [m.group(1) for m in _SUBJECT_POSSESSIVE.finditer(question)]
+    if (parts := _OF.split(question))[1:] and (tail := _SUBJECT_TAIL.match(parts[-1])):
+        phrases.append(tail.group(1))
+    return tuple(
+        word
+        for phrase in phrases
+        if len(phrase.split()) <= MAX_SUBJECT_WORDS
+        and phrase.split()[0].lower() not in _NOT_A_SUBJECT
+        for word in phrase.split()
+        if stems(word) and (word[:1].isupper() or word.isalpha() and not known_word(word))
     )
 
 

@@ -109,7 +109,8 @@ class AskResult:
     closest_sources: list[RetrievedChunk] = field(default_factory=list)
     tool_calls: list[ToolCall] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    # Cosine similarity of the question to its best retrieved chunk (0 when nothing was searched).
+    # How well the best sentences answer the question, 0..1 (rag/answer/abstain.py; 0 when
+    # nothing was searched).
     support: float = 0.0
     adapter: str | None = None  # the LoRA adapter the model answered with (None: the base)
 

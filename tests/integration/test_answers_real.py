@@ -126,3 +126,10 @@ def test_a_title_or_a_bare_table_row_is_never_the_answer(app: RagApp, question: 
 def test_an_unanswerable_question_abstains_with_closest_sources(app: RagApp) -> None:
     result = _ask(app, "What is the capital of Peru?")
     assert result.abstained and result.citations == [] and result.closest_sources
+
+
+def test_a_made_up_name_no_document_mentions_is_said_to_be_absent(app: RagApp) -> None:
+    # Sentences about melting and temperatures exist; "glimmerak" is in no document.
+    result = _ask(app, "What is the melting point of glimmerak?")
+    assert result.abstained and "glimmerak" in result.answer, result.to_json()
+    assert result.citations == [] and result.closest_sources

@@ -216,3 +216,36 @@ def test_support_counts_only_evidence_about_the_asked_year_version_or_model() ->
 
 def _cosine(question: str, texts: list[str]) -> list[float]:
     return [0.5] * len(texts)
+
+
+def _known(word: str) -> bool:
+    return word != "zorblium"  # a made-up name; every other word is ordinary English here
+
+
+def test_the_asked_subject_is_a_name_after_the_last_of_or_before_s() -> None:
+    assert analyse("What is the boiling point of zorblium?", _known).subject == ("zorblium",)
+    assert analyse("What is zorblium's boiling point?", _known).subject == ("zorblium",)
+    assert analyse("Who is the grandparent of Hope Croom?").subject == ("Hope", "Croom")
+    assert analyse("What is the phone number of the Brussels service centre?").subject == (
+        "Brussels",
+    )
+    # A common noun may be worded otherwise by the sources ("warranty"): not a name to look for.
+    assert analyse("What is the price of five more years of guarantee?", _known).subject == ()
+    # Too long to be a name, a figure, or nothing named.
+    assert analyse("What percentage of a returned battery gets recycled?").subject == ()
+    assert analyse("What is 12 percent of 2450?").subject == ()
+    assert analyse("What's the most power it's rated for?").subject == ()
+
+
+def test_support_is_nil_when_no_retrieved_passage_names_the_asked_subject() -> None:
+    from rag.answer.abstain import evidence_signal, unmentioned
+
+    text = "Aurora K2\nThe Aurora K2 runs between -20 °C and 50 °C, its boiling point unknown."
+    chunk = RetrievedChunk("c", text, "/d/k2.md", "k2.md", "d", None, 0, len(text), 1, 1)
+    named = analyse("What is the operating temperature of the Aurora K2?", _known)
+    assert unmentioned(named, [chunk]) is None
+    assert evidence_signal(named, rank_evidence(named, [chunk], _cosine)) > 0.0
+
+    absent = analyse("What is the boiling point of zorblium?", _known)
+    assert unmentioned(absent, [chunk]) == "zorblium"
+    assert evidence_signal(absent, rank_evidence(absent, [chunk], _cosine)) == 0.0

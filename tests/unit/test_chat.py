@@ -281,3 +281,16 @@ def test_a_quoted_sentence_wrapped_in_its_source_reads_as_one_line(
 
     assert "\n" not in result.answer and "45 desks" in result.answer
     assert "\n" in result.citations[0].text  # the quote itself stays exact
+
+
+def test_a_question_about_something_no_document_names_says_so_without_the_model(
+    indexed: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not the support threshold: the documents never name what is asked about.
+    monkeypatch.setattr(indexed.settings, "abstain_min_support", 0.0)
+    result = indexed.answers.ask(
+        indexed.ask_request("What is the annual leave of Zorblium?", "default", top_k=4)
+    )
+    assert result.abstained and "Zorblium" in result.answer
+    assert result.citations == [] and result.closest_sources
+    assert model.prompts == []
