@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from rag.api import create_app
 from rag.app import RagApp
+from rag.connectors.files import scan_path
 from rag.settings import Settings
-from tests.fakes import HashEmbedder, ScriptedModel
+from tests.fakes import HashEmbedder, ScriptedModel, SlowModel
+from tests.live import free_port, serving
 
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
 N_SAMPLE_DOCS = sum(1 for p in SAMPLE_DOCS.iterdir() if not p.name.startswith("."))
@@ -50,6 +53,22 @@ def rag_app(settings: Settings, model: ScriptedModel):
     app = RagApp(settings, embedder=HashEmbedder(), model=model)
     yield app
     app.close()
+
+
+@pytest.fixture
+def slow() -> SlowModel:
+    return SlowModel()
+
+
+@pytest.fixture
+def slow_app(settings: Settings, slow: SlowModel, docs: Path) -> Iterator[tuple[RagApp, str]]:
+    core = RagApp(settings, embedder=HashEmbedder(), model=slow)
+    core.indexer.sync([scan_path(docs, settings.max_file_bytes)], "default")
+    try:
+        with serving(create_app(settings, core), free_port()) as url:
+            yield core, url
+    finally:
+        core.close()
 
 
 @pytest.fixture

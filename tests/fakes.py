@@ -3,6 +3,7 @@
 import hashlib
 import math
 import re
+import time
 from collections.abc import Iterator, Sequence
 
 from rag.llm import Message
@@ -66,3 +67,18 @@ class ScriptedModel:
         self.schemas_used.append(json_schema)
         text = self.replies.pop(0) if self.replies else ""
         yield from re.findall(r"\S+\s*", text)[:max_tokens]
+
+
+class SlowModel(ScriptedModel):
+    """A scripted model that takes `seconds_per_word`, counting the words it produced."""
+
+    def __init__(self, seconds_per_word: float = 0.05) -> None:
+        super().__init__()
+        self.seconds_per_word = seconds_per_word
+        self.words = 0
+
+    def stream(self, *args: object, **kwargs: object) -> Iterator[str]:
+        for word in super().stream(*args, **kwargs):
+            time.sleep(self.seconds_per_word)
+            self.words += 1
+            yield word

@@ -20,7 +20,7 @@ from rag.connectors.files import scan_path
 from rag.errors import ModelBusyError
 from rag.settings import Settings
 from rag.ui.render import literal
-from tests.fakes import HashEmbedder, ScriptedModel
+from tests.fakes import HashEmbedder, ScriptedModel, SlowModel
 from tests.live import free_port, serving
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
@@ -28,42 +28,11 @@ QUESTION = "What discount for two batteries?"
 REPLY = "Customers get 8% off when they buy two or more batteries."
 
 
-class SlowModel(ScriptedModel):
-    """A scripted model that takes `seconds_per_word`, counting the words it produced."""
-
-    def __init__(self, seconds_per_word: float = 0.05) -> None:
-        super().__init__()
-        self.seconds_per_word = seconds_per_word
-        self.words = 0
-
-    def stream(self, *args: object, **kwargs: object) -> Iterator[str]:
-        for word in super().stream(*args, **kwargs):
-            time.sleep(self.seconds_per_word)
-            self.words += 1
-            yield word
-
-
 @pytest.fixture
 def api_url(rag_app: RagApp, docs: Path) -> Iterator[str]:
     rag_app.indexer.sync([scan_path(docs, rag_app.settings.max_file_bytes)], "default")
     with serving(create_app(rag_app.settings, rag_app), free_port()) as url:
         yield url
-
-
-@pytest.fixture
-def slow() -> SlowModel:
-    return SlowModel()
-
-
-@pytest.fixture
-def slow_app(settings: Settings, slow: SlowModel, docs: Path) -> Iterator[tuple[RagApp, str]]:
-    core = RagApp(settings, embedder=HashEmbedder(), model=slow)
-    core.indexer.sync([scan_path(docs, settings.max_file_bytes)], "default")
-    try:
-        with serving(create_app(settings, core), free_port()) as url:
-            yield core, url
-    finally:
-        core.close()
 
 
 def _page(

@@ -14,13 +14,14 @@ from functools import partial
 from typing import Annotated, Any, Literal
 
 from anyio import to_thread
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from rag.answer.stream import AnswerStream
 from rag.answer.types import AskResult
+from rag.api.answering import answer_while_connected
 from rag.api.deps import Caller, Metrics, Rag
 from rag.api.metrics import ApiMetrics
 from rag.api.routes.query import AdapterField, ConversationField, RetrievalOptions
@@ -116,7 +117,7 @@ def list_models(rag: Rag, caller: Caller) -> ModelList:
     },
 )
 async def chat_completions(
-    body: ChatCompletionRequest, rag: Rag, metrics: Metrics, caller: Caller
+    body: ChatCompletionRequest, rag: Rag, metrics: Metrics, caller: Caller, connection: Request
 ) -> dict[str, object] | StreamingResponse:
     """A grounded answer to the last user message; `stream: true` sends server-sent events."""
     question, history = _conversation(body.messages)
@@ -137,7 +138,7 @@ async def chat_completions(
     shown = partial(rag.answer_json, request)
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if not body.stream:
-        result = await run_in_threadpool(rag.answers.ask, request)
+        result = await answer_while_connected(connection, rag.answers, request)
         metrics.observe_answer(result)
         return _completion(reply_id, created, body.model, result, shown(result))
     # Admission happens here, before any byte is sent, so "busy" is still a proper 429.

@@ -1,10 +1,11 @@
 import math
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
 
 from rag.answer.types import MAX_QUESTION_CHARS
+from rag.api.answering import answer_while_connected
 from rag.api.deps import Caller, Metrics, Rag
 from rag.settings import MAX_TOP_K, RetrievalMode
 
@@ -68,7 +69,9 @@ def search(body: SearchBody, rag: Rag, caller: Caller) -> dict[str, object]:
 
 
 @router.post("/query")
-def query(body: QueryBody, rag: Rag, metrics: Metrics, caller: Caller) -> dict[str, object]:
+async def query(
+    body: QueryBody, rag: Rag, metrics: Metrics, caller: Caller, connection: Request
+) -> dict[str, object]:
     """An answer with citations, the `rag ask --json` shape (with `turn_id` in a conversation)."""
     if body.conversation_id is not None:
         caller.allow_conversation(rag.conversations, body.conversation_id)
@@ -82,6 +85,6 @@ def query(body: QueryBody, rag: Rag, metrics: Metrics, caller: Caller) -> dict[s
         conversation_id=body.conversation_id,
     )
     caller.allow(request.collection, content=body.question)
-    result = rag.answers.ask(request)
+    result = await answer_while_connected(connection, rag.answers, request)
     metrics.observe_answer(result)
     return rag.answer_json(request, result)
