@@ -30,9 +30,9 @@ from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.settings import Settings
 from tests.conftest import N_SAMPLE_DOCS, SAMPLE_DOCS
-from tests.fakes import HashEmbedder, ScriptedModel
+from tests.fakes import HashEmbedder, ScriptedModel, SlowModel
 from tests.live import free_port, running, serving
-from tests.unit.test_ui import QUESTION, REPLY, SlowModel
+from tests.unit.test_ui import QUESTION, REPLY
 
 pytestmark = pytest.mark.integration
 
