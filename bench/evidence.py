@@ -21,6 +21,7 @@ from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer_eval import SourceTexts, sync_corpus
 from rag.app import RagApp
+from rag.embed import one_token_words
 from rag.evaluation import EvalQuestion, answer_contains, load_dataset
 from rag.settings import Settings
 
@@ -54,11 +55,12 @@ def stated_in_gold(question: EvalQuestion, corpus: Path) -> bool:
 def measure(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[dict]:
     collection, _ = sync_corpus(app, corpus)
     similarity = embedder_similarity(app.embedder)
+    known_word = one_token_words(app.embedder)  # as the answer stage reads names
     rows = []
     for question in questions:
         request = app.ask_request(question.question, collection)
         chunks = app.search(request)
-        focus = analyse(question.question)
+        focus = analyse(question.question, known_word)
         ranked = rank_evidence(focus, chunks, similarity)
         golds = question.answers
         rows.append(
