@@ -1,7 +1,9 @@
 """The answerers, each `try_answer(context) -> AnswerStream | None`, and their default order."""
 
+import re
+
 from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources, unmentioned
-from rag.answer.context import Evidence, select_context, with_lead
+from rag.answer.context import Evidence, select_context, with_neighbours
 from rag.answer.doc_arithmetic import (
     citations_for,
     compose,
@@ -26,6 +28,7 @@ from rag.tools.search import DocumentSearch
 # Tools whose result can answer a question the model computed (today's date or a search result
 # only feed a computation).
 COMPUTING_TOOLS = frozenset({"calculator", "unit_convert", "days_between"})
+_EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold
 
 
 def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> AnswerStream:
@@ -138,7 +141,8 @@ def _supported(context: AnswerContext, min_support: float) -> bool:
 
 class ExtractiveQuoteAnswerer:
     """The source sentence that best answers the question, quoted and cited, its answer span
-    marked: a table row as its records, a sentence leaning on the one before with that one."""
+    marked: a table row as its records, a sentence leaning on the one before with that one, a
+    lead-in with the list it announces."""
 
     def quote(self, context: AnswerContext) -> None:
         best = _best_quote(context.evidence)
@@ -147,8 +151,8 @@ class ExtractiveQuoteAnswerer:
             abstain(result, context.chunks)
             return
         citations: dict[tuple[str, int], Citation] = {}
-        quoted = with_lead(best, context.evidence)
-        shown = [" ".join(e.reads.split()) for e in quoted]  # a wrapped line reads as one
+        quoted = with_neighbours(best, context.evidence)
+        shown = [_as_prose(e.reads) for e in quoted]
         result.sentences = [
             AlignedSentence(
                 text,
@@ -164,6 +168,12 @@ class ExtractiveQuoteAnswerer:
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
         self.quote(context)
         return AnswerStream(context.result)
+
+
+def _as_prose(text: str) -> str:
+    """A source sentence as the answer shows it: a wrapped line as one, without the Markdown
+    bold that a list item's span ends in ("Eco**: saves energy")."""
+    return " ".join(_EMPHASIS.sub("", text).split())
 
 
 def _best_quote(ranked: list[Evidence]) -> Evidence | None:

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import dropwhile, takewhile
 
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.spans import SourceSpan, source_spans
@@ -34,6 +35,8 @@ MAX_SENTENCES = 5
 MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
+_LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
+MAX_LIST_ITEMS = 6  # of a list a quoted lead-in announces
 
 
 @dataclass(frozen=True)
@@ -89,15 +92,15 @@ def rank_evidence(
 
 
 def select_context(ranked: list[Evidence]) -> list[Evidence]:
-    """The best sentences within MAX_SENTENCES and MAX_CHARS, each preceded by the sentence it
-    leans on, without repeats."""
+    """The best sentences within MAX_SENTENCES and MAX_CHARS, each with the neighbours it is
+    read with (`with_neighbours`), without repeats."""
     chosen: list[Evidence] = []
     seen: set[str] = set()
     size = 0
     for evidence in ranked:
         if len(chosen) >= MAX_SENTENCES:
             break
-        for item in with_lead(evidence, ranked):
+        for item in with_neighbours(evidence, ranked):
             key = " ".join(item.reads.lower().split())
             if key in seen or size + len(item.reads) > MAX_CHARS and chosen:
                 continue
@@ -107,16 +110,23 @@ def select_context(ranked: list[Evidence]) -> list[Evidence]:
     return chosen
 
 
-def with_lead(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
-    """`evidence`, preceded by the sentence before it in its chunk when it leans on that one
-    ("It costs 1,290 euros.")."""
-    if not _LEANS_BACK.match(evidence.span.text):
-        return [evidence]
-    before = [
-        e for e in ranked if e.source == evidence.source and e.span.start < evidence.span.start
-    ]
-    lead = max(before, key=lambda e: e.span.start, default=None)
-    return [evidence] if lead is None else [lead, evidence]
+def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
+    """`evidence` with what it needs to be read: the sentence before it in its chunk when it
+    leans on that one ("It costs 1,290 euros."), the list items or table rows after it when it
+    announces them ("The K2 has three operating modes:")."""
+    same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=_position)
+    before = [e for e in same_chunk if e.span.start < evidence.span.start]
+    lead = before[-1:] if before and _LEANS_BACK.match(evidence.span.text) else []
+    items: list[Evidence] = []
+    if evidence.span.text.rstrip().endswith(":"):
+        after = [e for e in same_chunk if e.span.start > evidence.span.start]
+        after = list(dropwhile(lambda e: _is_header_row(e.span), after))
+        items = list(takewhile(lambda e: _is_list_item(e.span), after))[:MAX_LIST_ITEMS]
+    return [*lead, evidence, *items]
+
+
+def _position(evidence: Evidence) -> int:
+    return evidence.span.start
 
 
 def is_answer_like(span: SourceSpan, link_asked: bool = False) -> bool:
@@ -168,6 +178,17 @@ def _is_heading(span: SourceSpan) -> bool:
         and capitalised >= 0.6 * len(tokens)
         and not _is_table_row(span)
     )
+
+
+def _is_list_item(span: SourceSpan) -> bool:
+    """A bulleted or numbered line, or a table's data row."""
+    if _is_table_row(span):
+        return not _is_header_row(span)
+    return bool(_LIST_MARKER.match(_line_of(span)))
+
+
+def _is_header_row(span: SourceSpan) -> bool:
+    return _is_table_row(span) and _table_header(span) is None
 
 
 def _is_table_row(span: SourceSpan) -> bool:

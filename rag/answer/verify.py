@@ -67,7 +67,8 @@ class Verdict:
 
 class AnswerVerifier:
     """An answer sentence passes when a source sentence the question is about supports it, it
-    states the kind of thing asked for, and it is not a non-answer (see `never_an_answer`)."""
+    states the kind of thing asked for, and it is not a non-answer (see `never_an_answer`) or a
+    lead-in announcing a list."""
 
     def __init__(self, focus: QuestionFocus, ranked: list[Evidence]) -> None:
         self._focus = focus
@@ -83,6 +84,8 @@ class AnswerVerifier:
         focus = self._focus
         if never_an_answer(sentence, focus.asks_for_link) or not focus.has_answer_type(sentence):
             return None
+        if sentence.rstrip().endswith(":"):
+            return None  # a lead-in: alone it states nothing (the quote brings its list along)
         best = best_support(sentence, self._spans)
         if best is None:
             return None

@@ -249,3 +249,30 @@ def test_support_is_nil_when_no_retrieved_passage_names_the_asked_subject() -> N
     absent = analyse("What is the boiling point of zorblium?", _known)
     assert unmentioned(absent, [chunk]) == "zorblium"
     assert evidence_signal(absent, rank_evidence(absent, [chunk], _cosine)) == 0.0
+
+
+def test_a_lead_in_the_model_writes_is_not_shown_alone() -> None:
+    from rag.answer.verify import AnswerVerifier
+
+    text = "Travel is booked centrally. Allowances depend on the destination:\n- Japan: 60 euros."
+    chunk = RetrievedChunk("c", text, "/d/travel.md", "travel.md", "d", None, 0, len(text), 1, 1)
+    focus = analyse("What's the daily food allowance in Japan?")
+    verifier = AnswerVerifier(focus, rank_evidence(focus, [chunk], _cosine))
+    assert verifier.check("Allowances depend on the destination:") is None
+    assert verifier.check("Japan: 60 euros.") is not None
+
+
+def test_a_quoted_lead_in_brings_the_list_it_announces() -> None:
+    from rag.answer.context import with_neighbours
+
+    text = (
+        "The K2 has three operating modes:\n- Self-powered: stores surplus solar energy.\n"
+        "- Backup: keeps the battery full for outages.\n- Time-based: charges when power is cheap."
+        "\n\nInstall it indoors."
+    )
+    chunk = RetrievedChunk("c", text, "/d/k2.md", "k2.md", "d", None, 0, len(text), 1, 1)
+    ranked = rank_evidence(analyse("What are the K2's operating modes?"), [chunk], _cosine)
+    lead_in = next(e for e in ranked if e.reads.endswith("modes:"))
+    shown = [e.reads for e in with_neighbours(lead_in, ranked)]
+    assert shown[0] == lead_in.reads and len(shown) == 4
+    assert [item.split(":")[0] for item in shown[1:]] == ["Self-powered", "Backup", "Time-based"]

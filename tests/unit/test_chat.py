@@ -294,3 +294,29 @@ def test_a_question_about_something_no_document_names_says_so_without_the_model(
     assert result.abstained and "Zorblium" in result.answer
     assert result.citations == [] and result.closest_sources
     assert model.prompts == []
+
+
+def test_a_quoted_lead_in_reads_with_its_list_without_markdown_emphasis(
+    rag_app: RagApp, model: ScriptedModel, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "manual"
+    corpus.mkdir()
+    (corpus / "modes.md").write_text(
+        "# Modes\n\nThe unit is set up in the app. The Zephyr has three operating modes:\n\n"
+        "- **Eco**: saves energy at night.\n- **Boost**: runs at full power.\n"
+        "- **Quiet**: keeps the fan slow.\n\nClean the filter monthly.\n"
+    )
+    rag_app.indexer.sync([scan_path(corpus, 10**6)], "default")
+    model.replies.append("Nothing the sources support.")
+
+    result = rag_app.answers.ask(
+        rag_app.ask_request("Which operating modes does the Zephyr have?", "default", 2)
+    )
+
+    assert [s.text for s in result.sentences] == [
+        "The Zephyr has three operating modes:",
+        "Eco: saves energy at night.",
+        "Boost: runs at full power.",
+        "Quiet: keeps the fan slow.",
+    ]
+    assert all(s.citations for s in result.sentences) and len(result.citations) == 4
