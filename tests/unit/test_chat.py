@@ -6,7 +6,7 @@ from rag.answer.abstain import CONFIDENT_SUPPORT
 from rag.answer.context import embedder_similarity, rank_evidence, select_context
 from rag.answer.prompt import build_messages
 from rag.answer.question import analyse
-from rag.answer.types import ABSTAIN_TEXT
+from rag.answer.types import ABSTAIN_TEXT, AskResult
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import InvalidInputError
@@ -268,16 +268,11 @@ def test_top_k_outside_its_one_bound_is_an_input_error(indexed: RagApp, top_k: i
 def test_a_quoted_sentence_wrapped_in_its_source_reads_as_one_line(
     rag_app: RagApp, model: ScriptedModel, tmp_path: Path
 ) -> None:
-    corpus = tmp_path / "office"
-    corpus.mkdir()
-    (corpus / "office.md").write_text(
+    text = (
         "The office opened in 2019 and since then it has had room for exactly\n"
         "45 desks across two floors of the building.\n"
     )
-    rag_app.indexer.sync([scan_path(corpus, 10**6)], "default")
-    model.replies.append("Nothing the sources support.")
-
-    result = rag_app.answers.ask(rag_app.ask_request("How many desks are there?", "default", 2))
+    result = _quoted(rag_app, model, tmp_path, text, "How many desks are there?")
 
     assert "\n" not in result.answer and "45 desks" in result.answer
     assert "\n" in result.citations[0].text  # the quote itself stays exact
@@ -299,19 +294,13 @@ def test_a_question_about_something_no_document_names_says_so_without_the_model(
 def test_a_quoted_lead_in_reads_with_its_list_without_markdown_emphasis(
     rag_app: RagApp, model: ScriptedModel, tmp_path: Path
 ) -> None:
-    corpus = tmp_path / "manual"
-    corpus.mkdir()
-    (corpus / "modes.md").write_text(
+    text = (
         "# Modes\n\nThe unit is set up in the app. The Zephyr has three operating modes:\n\n"
         "- **Eco**: saves energy at night.\n- **Boost**: runs at full power.\n"
         "- **Quiet**: keeps the fan slow.\n\nClean the filter monthly.\n"
     )
-    rag_app.indexer.sync([scan_path(corpus, 10**6)], "default")
-    model.replies.append("Nothing the sources support.")
-
-    result = rag_app.answers.ask(
-        rag_app.ask_request("Which operating modes does the Zephyr have?", "default", 2)
-    )
+    question = "Which operating modes does the Zephyr have?"
+    result = _quoted(rag_app, model, tmp_path, text, question)
 
     assert [s.text for s in result.sentences] == [
         "The Zephyr has three operating modes:",
@@ -320,3 +309,16 @@ def test_a_quoted_lead_in_reads_with_its_list_without_markdown_emphasis(
         "Quiet: keeps the fan slow.",
     ]
     assert all(s.citations for s in result.sentences) and len(result.citations) == 4
+
+
+def _quoted(
+    rag_app: RagApp, model: ScriptedModel, tmp_path: Path, text: str, question: str
+) -> AskResult:
+    """The answer to `question` from one Markdown file holding `text`, when the model writes
+    nothing the sources support (so the quoted fallback answers)."""
+    corpus = tmp_path / "one-file"
+    corpus.mkdir()
+    (corpus / "notes.md").write_text(text)
+    rag_app.indexer.sync([scan_path(corpus, 10**6)], "default")
+    model.replies.append("Nothing the sources support.")
+    return rag_app.answers.ask(rag_app.ask_request(question, "default", 2))
