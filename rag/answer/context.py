@@ -112,11 +112,14 @@ def select_context(ranked: list[Evidence]) -> list[Evidence]:
 
 def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
     """`evidence` with what it needs to be read: the sentence before it in its chunk when it
-    leans on that one ("It costs 1,290 euros."), the list items or table rows after it when it
-    announces them ("The K2 has three operating modes:")."""
+    leans on that one ("It costs 1,290 euros."), the line introducing its list when it is a
+    list item ("Version 3.1.2 — released 9 December 2025" above "- Fixed: ..."), the list
+    items or table rows after it when it announces them ("The K2 has three operating modes:")."""
     same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=_position)
     before = [e for e in same_chunk if e.span.start < evidence.span.start]
-    lead = before[-1:] if before and _LEANS_BACK.match(evidence.span.text) else []
+    lead = before[-1:] if _LEANS_BACK.match(evidence.span.text) else []
+    if not lead and _is_bullet(evidence.span):
+        lead = list(dropwhile(lambda e: _is_bullet(e.span), reversed(before)))[:1]
     items: list[Evidence] = []
     if evidence.span.text.rstrip().endswith(":"):
         after = [e for e in same_chunk if e.span.start > evidence.span.start]
@@ -184,6 +187,10 @@ def _is_list_item(span: SourceSpan) -> bool:
     """A bulleted or numbered line, or a table's data row."""
     if _is_table_row(span):
         return not _is_header_row(span)
+    return _is_bullet(span)
+
+
+def _is_bullet(span: SourceSpan) -> bool:
     return bool(_LIST_MARKER.match(_line_of(span)))
 
 

@@ -276,3 +276,18 @@ def test_a_quoted_lead_in_brings_the_list_it_announces() -> None:
     shown = [e.reads for e in with_neighbours(lead_in, ranked)]
     assert shown[0] == lead_in.reads and len(shown) == 4
     assert [item.split(":")[0] for item in shown[1:]] == ["Self-powered", "Backup", "Time-based"]
+
+
+def test_a_list_item_is_read_with_the_line_that_introduces_its_list() -> None:
+    from rag.answer.context import with_neighbours
+
+    text = (
+        "Release notes\n\nVersion 3.1.2 — released 9 December 2025\n"
+        "- Fixed: charging stopped at 97% on some units.\n- Fixed: a failed update restarts.\n"
+    )
+    chunk = RetrievedChunk("c", text, "/d/notes.txt", "notes.txt", "d", None, 0, len(text), 1, 1)
+    focus = analyse("Which version fixed the restart after a failed update?")
+    ranked = rank_evidence(focus, [chunk], _cosine)
+    item = next(e for e in ranked if e.reads.startswith("Fixed: a failed"))
+    shown = [e.reads for e in with_neighbours(item, ranked)]
+    assert shown == ["Version 3.1.2 — released 9 December 2025", item.reads]
