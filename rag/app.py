@@ -139,12 +139,13 @@ class RagApp:
     def indexer(self):
         from rag.ingest.chunking import Chunker
         from rag.ingest.ocr import OcrConfig
+        from rag.ingest.ocr_cache import OcrCache
         from rag.ingest.sync import Indexer
 
         chunker = Chunker(
             self.settings.chunk_size, self.settings.chunk_overlap, self.embedder.tokenize
         )
-        ocr = OcrConfig.from_settings(self.settings)
+        ocr = OcrConfig.from_settings(self.settings, OcrCache(self.data_dir.ocr_cache_path))
         return Indexer(
             self.ledger, self.store, self.embedder, self.sparse, chunker, self.recipe, ocr
         )

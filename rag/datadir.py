@@ -43,6 +43,10 @@ class DataDir:
         return self.root / f"ledger-{digest}.sqlite3"
 
     @property
+    def ocr_cache_path(self) -> Path:
+        return self.root / "ocr-cache"
+
+    @property
     def server_record_path(self) -> Path:
         return self.root / "server.json"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from rag.errors import SourceError
+from rag.ingest.ocr_cache import OcrCache
 from rag.ingest.pages import Page
 
 if TYPE_CHECKING:
@@ -44,9 +45,10 @@ class OcrConfig:
     max_image_pixels: int = 100_000_000
     # Told (page, pages to OCR) before each page is read, for progress displays.
     progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False)
+    cache: OcrCache | None = field(default=None, compare=False, repr=False)  # pages read before
 
     @classmethod
-    def from_settings(cls, settings: "Settings") -> "OcrConfig":
+    def from_settings(cls, settings: "Settings", cache: OcrCache | None = None) -> "OcrConfig":
         return cls(
             enabled=settings.ocr_enabled,
             langs=settings.ocr_langs,
@@ -54,6 +56,7 @@ class OcrConfig:
             page_timeout_s=settings.ocr_page_timeout_s,
             max_pages=settings.ocr_max_pages,
             max_image_pixels=settings.ocr_max_image_pixels,
+            cache=cache,
         )
 
     def report(self, page: int, pages: int) -> None:
@@ -92,9 +95,19 @@ def _pytesseract() -> "ModuleType":
 
 
 def recognize(image: "Image", config: OcrConfig, number: int) -> Page:
-    """One page image → its text and Tesseract's mean word confidence (0-1).
+    """One page image → its text and Tesseract's mean word confidence (0-1); from the cache
+    when these pixels were read before with these languages."""
+    if config.cache is None:
+        return _recognize(image, config, number)
+    key = config.cache.key(image, config.langs)
+    if (page := config.cache.get(key, number)) is None:
+        page = _recognize(image, config, number)
+        config.cache.put(key, page)
+    return page
 
-    A page read with low confidence may lie sideways or upside down (Tesseract reads a page
+
+def _recognize(image: "Image", config: OcrConfig, number: int) -> Page:
+    """A page read with low confidence may lie sideways or upside down (Tesseract reads a page
     turned 90 or 180 degrees as noise at about 0.36): its orientation is detected and the
     turned page read again, keeping the better reading."""
     page = _read_words(image, config, number)

@@ -185,6 +185,17 @@ def test_an_unchanged_folder_is_not_read_again(
     assert report.unchanged == 6 and report.added == [] and tesseract.calls == before
 
 
+def test_the_same_scans_in_a_second_collection_are_not_read_again(
+    indexed, corpus: Path, tesseract: CountingTesseract
+) -> None:
+    app, _ = indexed
+    before = tesseract.calls
+    report = app.indexer.sync([scan_path(corpus, 10**7)], "copy")
+    assert len(report.added) == 6 and tesseract.calls == before  # every page from the cache
+    found = app.search(app.ask_request("When was the emergency generator serviced?", "copy", 3))
+    assert found[0].page == 2 and found[0].ocr_confidence
+
+
 def test_a_language_that_is_not_installed_is_named_with_its_package(tmp_path: Path) -> None:
     from rag.connectors import RawSource
     from rag.errors import SourceError

@@ -242,7 +242,7 @@ def test_an_unchanged_scan_is_not_read_again(
     rag_app: RagApp, tesseract: FakeTesseract, tmp_path: Path
 ) -> None:
     scan = tmp_path / "scan.pdf"
-    scan.write_bytes(image_bytes([render_page(LINES, 72)] * 2, "PDF", dpi=72))
+    scan.write_bytes(image_bytes(_pages(2), "PDF", dpi=72))
     first = rag_app.indexer.sync([scan_path(scan, 10**6)], "default")
     second = rag_app.indexer.sync([scan_path(scan, 10**6)], "default")
 
@@ -253,9 +253,8 @@ def test_an_unchanged_scan_is_not_read_again(
 def test_each_page_to_ocr_is_reported_before_it_is_read(
     rag_app: RagApp, tesseract: FakeTesseract, tmp_path: Path
 ) -> None:
-    pages = [render_page(LINES, 72)] * 2
-    (tmp_path / "scan.pdf").write_bytes(image_bytes(pages, "PDF", dpi=72))
-    (tmp_path / "scan.tiff").write_bytes(image_bytes(pages, "TIFF", dpi=72))
+    (tmp_path / "scan.pdf").write_bytes(image_bytes(_pages(2), "PDF", dpi=72))
+    (tmp_path / "scan.tiff").write_bytes(image_bytes(_pages(2, "TIFF page"), "TIFF", dpi=72))
     seen: list[tuple[str, int, int, int]] = []
 
     def reading(source_id: str, page: int, total: int) -> None:
@@ -285,3 +284,44 @@ def test_photos_are_turned_by_their_exif_and_transparency_reads_as_white(
     upright, flattened = tesseract.images
     assert upright.size == photo.size[::-1]
     assert flattened.getpixel((0, 0)) == 255 and flattened.getpixel((200, 50)) == 0
+
+
+def _pages(count: int, label: str = "Page") -> list[Image.Image]:
+    """`count` scanned pages, each with its own pixels (a page seen before is not read again)."""
+    return [render_page([f"{label} {n}", *LINES], 72) for n in range(1, count + 1)]
+
+
+def test_a_scan_changed_by_one_page_reads_only_that_page(
+    rag_app: RagApp, tesseract: FakeTesseract, tmp_path: Path
+) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(image_bytes(_pages(2), "PDF", dpi=72))
+    rag_app.indexer.sync([scan_path(scan, 10**6)], "default")
+    scan.write_bytes(image_bytes(_pages(3), "PDF", dpi=72))  # one page added
+    report = rag_app.indexer.sync([scan_path(scan, 10**6)], "default")
+
+    assert report.updated == [str(scan)]
+    assert len(tesseract.sizes) == 3  # pages 1 and 2 once, page 3 once
+    found = rag_app.search(rag_app.ask_request("Locker 47", "default", 10))
+    assert {c.page for c in found} == {1, 2, 3} and all(c.ocr_confidence for c in found)
+
+
+def test_a_cached_page_is_keyed_by_its_pixels_and_languages_and_survives_a_bad_entry(
+    tesseract: FakeTesseract, tmp_path: Path
+) -> None:
+    from rag.ingest.ocr_cache import OcrCache
+
+    cache = OcrCache(tmp_path / "cache")
+    config = OcrConfig(cache=cache)
+    first, second = _pages(2)
+    png = image_bytes([first], "PNG")
+    assert _read(png, "png", config)[0].text == _read(png, "png", config)[0].text
+    assert len(tesseract.images) == 1
+    assert cache.key(first, "eng") != cache.key(second, "eng")
+    assert cache.key(first, "eng") != cache.key(first, "eng+deu")
+
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_text("{not json")  # a torn or tampered entry: read the page again
+    assert _read(png, "png", config)[0].text.startswith("Locker 47")
+    assert len(tesseract.images) == 2
+    assert _read(png, "png", config) and len(tesseract.images) == 2  # rewritten whole
