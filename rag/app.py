@@ -145,7 +145,8 @@ class RagApp:
         chunker = Chunker(
             self.settings.chunk_size, self.settings.chunk_overlap, self.embedder.tokenize
         )
-        ocr = OcrConfig.from_settings(self.settings, OcrCache(self.data_dir.ocr_cache_path))
+        cache = OcrCache(self.data_dir.ocr_cache_path) if self.settings.ocr_cache else None
+        ocr = OcrConfig.from_settings(self.settings, cache)
         return Indexer(
             self.ledger, self.store, self.embedder, self.sparse, chunker, self.recipe, ocr
         )

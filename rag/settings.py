@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     ocr_page_timeout_s: float = Field(default=60.0, gt=0)
     ocr_max_pages: int = Field(default=500, ge=1)
     ocr_max_image_pixels: int = Field(default=100_000_000, ge=1_000_000)
+    # Pages read by OCR kept in <data dir>/ocr-cache (by pixel hash), so they are not read again.
+    ocr_cache: bool = True
 
     # web connector: only public addresses are fetched, except exact host:port entries here.
     web_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)

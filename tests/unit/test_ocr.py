@@ -15,7 +15,8 @@ from rag.connectors.files import scan_path
 from rag.errors import ConfigError, SourceError
 from rag.ingest.ocr import MISSING_TESSERACT, OcrConfig
 from rag.ingest.readers import read_documents
-from rag.settings import load_settings
+from rag.settings import Settings, load_settings
+from tests.fakes import HashEmbedder, ScriptedModel
 from tests.scans import image_bytes, mixed_pdf, png_bomb, render_page
 
 LINES = ["Locker 47 holds the boiler room key.", "Ask facilities for a copy."]
@@ -325,3 +326,17 @@ def test_a_cached_page_is_keyed_by_its_pixels_and_languages_and_survives_a_bad_e
     assert _read(png, "png", config)[0].text.startswith("Locker 47")
     assert len(tesseract.images) == 2
     assert _read(png, "png", config) and len(tesseract.images) == 2  # rewritten whole
+
+
+def test_with_the_ocr_cache_off_no_page_text_is_kept_on_disk(
+    settings: Settings, tesseract: FakeTesseract, tmp_path: Path
+) -> None:
+    scan = tmp_path / "scans" / "scan.pdf"
+    scan.parent.mkdir()
+    scan.write_bytes(image_bytes(_pages(1), "PDF", dpi=72))
+    private = settings.model_copy(update={"ocr_cache": False})
+    with RagApp(private, embedder=HashEmbedder(), model=ScriptedModel()) as app:
+        app.indexer.sync([scan_path(scan, 10**6)], "default")
+        app.indexer.sync([scan_path(scan, 10**6)], "copy")
+    assert len(tesseract.images) == 2  # read for each collection
+    assert not (settings.data_dir / "ocr-cache").exists()
