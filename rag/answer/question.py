@@ -105,6 +105,7 @@ _SUBJECT_POSSESSIVE = re.compile(r"((?:\b[A-Z][\w-]*\s+)*\b[\w-]+)'s\b")
 _NOT_A_SUBJECT = frozenset(
     "what who whom where when which how why it that there here he she".split()
 )
+_ACRONYM = re.compile(r"[A-Z]{2,4}s?")  # "CEO", "HR": the sources may spell them out
 MAX_SUBJECT_WORDS = 3  # a longer tail is a clause ("of a returned battery gets recycled")
 
 
@@ -187,7 +188,8 @@ def asked_subject(question: str, known_word: Callable[[str], bool]) -> tuple[str
     """The names in what `question` says it is about (the words after its last "of", the words
     before "'s", when short): its capitalised words and the words `known_word` does not know
     ("zorblium"; "Hope", "Croom"; "Brussels" of "the Brussels service centre"). Not common
-    words, which the sources may word differently ("guarantee" for their "warranty")."""
+    words or acronyms, which the sources may word differently ("guarantee" for their
+    "warranty", "chief executive" for "CEO")."""
     phrases = [m.group(1) for m in _SUBJECT_POSSESSIVE.finditer(question)]
     if (parts := _OF.split(question))[1:] and (tail := _SUBJECT_TAIL.match(parts[-1])):
         phrases.append(tail.group(1))
@@ -197,7 +199,9 @@ def asked_subject(question: str, known_word: Callable[[str], bool]) -> tuple[str
         if len(phrase.split()) <= MAX_SUBJECT_WORDS
         and phrase.split()[0].lower() not in _NOT_A_SUBJECT
         for word in phrase.split()
-        if stems(word) and (word[:1].isupper() or word.isalpha() and not known_word(word))
+        if stems(word)
+        and not _ACRONYM.fullmatch(word)
+        and (word[:1].isupper() or word.isalpha() and not known_word(word))
     )
 
 

@@ -231,6 +231,8 @@ def test_the_asked_subject_is_a_name_after_the_last_of_or_before_s() -> None:
     )
     # A common noun may be worded otherwise by the sources ("warranty"): not a name to look for.
     assert analyse("What is the price of five more years of guarantee?", _known).subject == ()
+    # An acronym may be spelled out in the sources ("chief executive"): not a name to look for.
+    assert analyse("Who is the assistant of the CEO?", _known).subject == ()
     # Too long to be a name, a figure, or nothing named.
     assert analyse("What percentage of a returned battery gets recycled?").subject == ()
     assert analyse("What is 12 percent of 2450?").subject == ()
