@@ -12,6 +12,7 @@ import subprocess
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from rag.errors import SourceError
@@ -96,10 +97,10 @@ def _pytesseract() -> "ModuleType":
 
 def recognize(image: "Image", config: OcrConfig, number: int) -> Page:
     """One page image → its text and Tesseract's mean word confidence (0-1); from the cache
-    when these pixels were read before with these languages."""
+    when these pixels were read before with these languages by this Tesseract."""
     if config.cache is None:
         return _recognize(image, config, number)
-    key = config.cache.key(image, config.langs)
+    key = config.cache.key(image, f"{config.langs} {_tesseract_version(_tesseract_command())}")
     if (page := config.cache.get(key, number)) is None:
         page = _recognize(image, config, number)
         config.cache.put(key, page)
@@ -200,16 +201,8 @@ def _layout(data: dict[str, list]) -> tuple[str, list[float]]:
 def check_tesseract(config: OcrConfig) -> None:
     """Before a file's first page: Tesseract runs and has every language asked for (given a
     language it lacks beside one it has, it would silently read with the one it has)."""
-    import pytesseract
-
     try:
-        listed = subprocess.run(  # noqa: S603 - the Tesseract binary, fixed arguments, no shell
-            [pytesseract.pytesseract.tesseract_cmd, "--list-langs"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        listed = _run_tesseract(_tesseract_command(), "--list-langs")
     except OSError:
         raise SourceError(MISSING_TESSERACT) from None
     installed = set(listed.stdout.split())
@@ -220,6 +213,29 @@ def check_tesseract(config: OcrConfig) -> None:
             f"OCR language {'+'.join(missing)!r} is not installed (RAG_OCR_LANGS): "
             f"install the Debian package {packages}"
         )
+
+
+def _tesseract_command() -> str:
+    import pytesseract
+
+    return pytesseract.pytesseract.tesseract_cmd
+
+
+def _run_tesseract(command: str, *args: str) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run(  # noqa: S603 - the Tesseract binary, fixed arguments, no shell
+        [command, *args], capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+@lru_cache(maxsize=4)
+def _tesseract_version(command: str) -> str:
+    """The first line `tesseract --version` prints: a new Tesseract may read a page otherwise."""
+    try:
+        done = _run_tesseract(command, "--version")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    lines = (done.stdout or done.stderr).splitlines()
+    return lines[0].strip() if lines else "unknown"
 
 
 def read_image(file_type: str, data: bytes, config: OcrConfig) -> list[Page]:

@@ -11,9 +11,7 @@ cannot be read is read again from the page.
 import hashlib
 import json
 import os
-import subprocess
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,9 +27,10 @@ class OcrCache:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
 
-    def key(self, image: "Image", langs: str) -> str:
+    def key(self, image: "Image", reader: str) -> str:
+        """`reader` names what reads the page: the OCR languages and the Tesseract version."""
         digest = hashlib.sha256()
-        for part in (FORMAT, _tesseract_version(), langs, image.mode, str(image.size)):
+        for part in (FORMAT, reader, image.mode, str(image.size)):
             digest.update(part.encode() + b"\0")
         digest.update(image.tobytes())
         return digest.hexdigest()
@@ -60,22 +59,3 @@ class OcrCache:
 
     def _path(self, key: str) -> Path:
         return self._folder / key[:2] / f"{key}.json"
-
-
-def _tesseract_version() -> str:
-    import pytesseract
-
-    return _version_of(pytesseract.pytesseract.tesseract_cmd)
-
-
-@lru_cache(maxsize=4)
-def _version_of(command: str) -> str:
-    """The first line `tesseract --version` prints: a new Tesseract may read a page otherwise."""
-    try:
-        done = subprocess.run(  # noqa: S603 - the Tesseract binary, fixed arguments, no shell
-            [command, "--version"], capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    lines = (done.stdout or done.stderr).splitlines()
-    return lines[0].strip() if lines else "unknown"
