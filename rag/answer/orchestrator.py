@@ -105,10 +105,7 @@ class AnswerOrchestrator:
         self._known_word = known_word  # an ordinary word, not a name (rag/answer/question.py)
 
     def ask(self, request: AskRequest) -> AskResult:
-        stream = self.stream(request)
-        for _ in stream:
-            pass
-        return stream.result
+        return self.stream(request).read_out()
 
     def stream(self, request: AskRequest) -> AnswerStream:
         """Answer up to the generation, which is admitted now (so "busy" is raised before

@@ -39,6 +39,12 @@ class AnswerStream:
         if self._generation is not None:
             self._generation.cancel()
 
+    def read_out(self) -> AskResult:
+        """Generate to the end without showing anything; the finished result."""
+        for _ in self:
+            pass
+        return self.result
+
     def __iter__(self) -> Iterator[str]:
         if self._generation is None:
             if self.result.answer:

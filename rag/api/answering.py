@@ -25,17 +25,12 @@ async def answer_while_connected(
     stream = await run_in_threadpool(answers.stream, request)
     async with anyio.create_task_group() as group:
         group.start_soon(_cancel_on_disconnect, connection, stream)
-        await to_thread.run_sync(_read_out, stream)
+        result = await to_thread.run_sync(stream.read_out)
         group.cancel_scope.cancel()
-    return stream.result
+    return result
 
 
 async def _cancel_on_disconnect(connection: Request, stream: AnswerStream) -> None:
     while not await connection.is_disconnected():
         await anyio.sleep(DISCONNECT_POLL_SECONDS)
     stream.cancel()
-
-
-def _read_out(stream: AnswerStream) -> None:
-    for _ in stream:
-        pass
