@@ -108,5 +108,11 @@ def says_not_in_sources(text: str) -> bool:
 
 
 def abstain(result: AskResult, closest: list[RetrievedChunk], text: str = ABSTAIN_TEXT) -> None:
-    result.answer, result.abstained, result.closest_sources = text, True, closest
+    """Say `text` instead of an answer, listing each place (file and page) of the `closest`
+    chunks once, by its best chunk."""
+    places: dict[tuple[str, int | None], RetrievedChunk] = {}
+    for chunk in closest:
+        places.setdefault((chunk.source, chunk.page), chunk)
+    result.answer, result.abstained = text, True
+    result.closest_sources = list(places.values())
     result.sentences, result.citations = [], []

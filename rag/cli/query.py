@@ -62,7 +62,8 @@ def ask(
     if result["abstained"]:
         typer.echo("\nClosest sources:")
         for chunk in result["closest_sources"]:
-            typer.echo(f"  - {chunk['source']}")
+            page = f" p.{chunk['page']}" if chunk["page"] else ""
+            typer.echo(f"  - {chunk['source']}{page}")
         return
     typer.echo("\nSources:")
     for citation in result["citations"]:

@@ -68,6 +68,18 @@ def test_question_far_from_every_document_abstains_without_calling_the_model(
     assert model.prompts == []
 
 
+def test_an_abstention_lists_each_closest_place_once(indexed: RagApp) -> None:
+    request = indexed.ask_request("What is the boiling point of zorblium?", "default", top_k=8)
+    retrieved = indexed.search(request)
+    assert len({(c.source, c.page) for c in retrieved}) < len(retrieved)  # some file twice
+
+    result = indexed.answers.ask(request)
+
+    places = [(c.source, c.page) for c in result.closest_sources]
+    assert result.abstained and places and len(places) == len(set(places))
+    assert places[0] == (retrieved[0].source, retrieved[0].page)
+
+
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
 def test_bad_questions_are_input_errors(indexed: RagApp, question: str) -> None:
     with pytest.raises(InvalidInputError):

@@ -77,6 +77,19 @@ def test_ask_json_has_every_contract_field(fake_core: ScriptedModel, docs: Path)
         assert key in body["citations"][0]
 
 
+def test_an_abstention_lists_each_closest_file_and_page_once(
+    fake_core: ScriptedModel, docs: Path
+) -> None:
+    _run("ingest", str(docs))
+
+    result = _run("ask", "--top-k", "8", "What is the boiling point of zorblium?")
+
+    assert result.exit_code == 0, result.output
+    places = [line for line in result.output.splitlines() if line.startswith("  - ")]
+    assert places and len(places) == len(set(places))
+    assert any(line.endswith("warranty-claims.pdf p.2") for line in places), result.output
+
+
 def test_search_json_shape(fake_core: ScriptedModel, docs: Path) -> None:
     _run("ingest", str(docs))
     result = _run("search", "warranty cycles", "--json", "--top-k", "2", "--mode", "bm25")
