@@ -1,8 +1,10 @@
 """Live servers on 127.0.0.1 for tests: uvicorn in a thread, or any command as a process."""
 
 import os
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -76,24 +78,39 @@ class Finished:
     peak_rss_mib: float
 
 
+# A child's peak RSS counts the image of the process it was forked from, until it execs: the
+# measured command is therefore started by this small launcher, not by the (large) test
+# process, and the launcher reports the command's own peak (wait4) in a file.
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> Finished:
     """Run `command` to its end, with its own peak RSS (from wait4, not a sampled guess)."""
     started = time.monotonic()
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > timeout_s:
-                process.kill()
-                process.wait()
-                raise TimeoutError(f"{command[:4]} ran past {timeout_s} s")
-            time.sleep(0.1)
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "peak_kib"
+        launcher = [sys.executable, "-c", _LAUNCHER, str(report), *command]
+        process = subprocess.Popen(
+            launcher, env=env, stdout=out, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise TimeoutError(f"{command[:4]} ran past {timeout_s} s") from None
         out.seek(0)
         stdout = out.read().decode()
-    return Finished(process.returncode, stdout, time.monotonic() - started, usage.ru_maxrss / 1024)
+        peak_kib = int(report.read_text())
+    return Finished(process.returncode, stdout, time.monotonic() - started, peak_kib / 1024)
 
 
 def finished_job(client: httpx.Client, job_id: str, timeout_s: float = 60) -> dict:
