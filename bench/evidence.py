@@ -128,7 +128,8 @@ def main(argv: list[str]) -> None:
         " rag/answer/context.py with the bundled MiniLM; no language model. A question counts"
         " when a gold answer is written in one of its gold sources. The AUC is the chance that"
         " an answerable question's support signal (rag/answer/abstain.py: the answerability"
-        " verifier over the best 3 answer-like sentences) beats an unanswerable one's."
+        " verifier, with two readings of its own, over the best 3 answer-like sentences)"
+        " beats an unanswerable one's."
     )
     print(body)
     write_section("Evidence ranking", "python -m bench.evidence", body)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench.evidence import BLIND, PHANTOMWIKI, SAMPLE, half, stated_in_gold
 from bench.harness import table, write_section
+from rag.answer.abstain import VERIFIER_MIN_SUPPORT
 from rag.answer_eval import (
     AnswerRecord,
     answer_metrics,
@@ -112,7 +113,7 @@ def main(argv: list[str]) -> None:
 
 
 def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) -> None:
-    default_threshold = Settings().abstain_min_support
+    default_threshold = VERIFIER_MIN_SUPPORT
     tune, test = _split(records)
     blind_tune, blind_test = _split(blind)
     threshold = _calibrate(tune + blind_tune)
@@ -129,9 +130,11 @@ def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) 
     rows = [_row(name, _with_threshold(rs, t)) for name, rs, t in replays]
     body = table(["sample_docs QA", "n", *SHOWN], rows)
     body += (
-        "\n\nDefault models (MiniLM, SmolLM2-135M Q8), top_k from settings. `support` = the"
-        " answerability verifier's best score over the 3 best answer-like sentences"
-        " (rag/answer/abstain.py); an answer abstains when support is below the threshold, or"
+        "\n\nDefault models (MiniLM, SmolLM2-135M Q8), top_k from settings. `support` ="
+        " rag/answer/abstain.py's signal over the 3 best answer-like sentences (the"
+        " answerability verifier's log-odds, the best sentence's cosine minus the best"
+        " chunk's, a sentence stating the asked kind; weights from bench/support_fit.py);"
+        " an answer abstains when support is below the threshold, or"
         " when the model says the sources do not contain the answer and support is under"
         " CONFIDENT_SUPPORT."
         " The calibrated threshold is the highest keeping false abstention at most"
@@ -155,7 +158,7 @@ def _split(records: list[AnswerRecord]) -> tuple[list[AnswerRecord], list[Answer
 
 
 def _report_phantomwiki(records: list[AnswerRecord], questions: list[EvalQuestion]) -> None:
-    threshold = Settings().abstain_min_support
+    threshold = VERIFIER_MIN_SUPPORT
     corpus = PHANTOMWIKI / "corpus"
     stated = {q.question for q in questions if q.answerable and stated_in_gold(q, corpus)}
     replayed = _with_threshold(records, threshold)

@@ -299,7 +299,7 @@ class RagApp:
             self.model_worker,
             default_registry(),
             max_tokens=s.llm_max_tokens,
-            abstain_min_support=s.abstain_min_support,
+            abstain_min_support=self.min_support,
             model_tools=ModelToolLoop(self.model_worker) if s.llm_tool_calls else None,
         )
         similarity = embedder_similarity(self.embedder)
@@ -322,6 +322,17 @@ class RagApp:
         if AnswerabilityVerifier.fits(self.embedder):
             return verifier_signal(AnswerabilityVerifier(self.embedder))
         return evidence_signal
+
+    @property
+    def min_support(self) -> float:
+        """Below this support an answer abstains: the settings' threshold, else the one
+        calibrated for the support signal in use."""
+        from rag.answer.abstain import COVERAGE_MIN_SUPPORT, VERIFIER_MIN_SUPPORT, evidence_signal
+
+        if self.settings.abstain_min_support is not None:
+            return self.settings.abstain_min_support
+        coverage = self.support_signal is evidence_signal
+        return COVERAGE_MIN_SUPPORT if coverage else VERIFIER_MIN_SUPPORT
 
     def close(self) -> None:
         if "jobs" in self.__dict__:

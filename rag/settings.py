@@ -94,12 +94,10 @@ class Settings(BaseSettings):
     rerank_model: Path | None = None
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     mmr_lambda: float | None = Field(default=None, ge=0.0, le=1.0)
-    # Below this support (rag/answer/abstain.py: the answerability verifier's best score over
-    # the best sentences, 0..1), the answer abstains. Calibrated by bench/grounding.py: the
-    # highest threshold keeping false abstention within 5% on the calibration halves of
-    # eval/sample_docs_qa.jsonl and the blind set together (0.022 on 2026-11-30; 0.3 before,
-    # from the first set's half alone, abstained on 28% of the blind set's answerable ones).
-    abstain_min_support: float = Field(default=0.02, ge=-1.0, le=2.0)
+    # Below this support (rag/answer/abstain.py: the chance, 0..1, that the best sentences
+    # answer the question), the answer abstains. None: the threshold calibrated for the
+    # signal in use (abstain.VERIFIER_MIN_SUPPORT, abstain.COVERAGE_MIN_SUPPORT).
+    abstain_min_support: float | None = Field(default=None, ge=-1.0, le=2.0)
 
     # generate: None means the bundled SmolLM2-135M-Instruct GGUF.
     llm_model_path: Path | None = None

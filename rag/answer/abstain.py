@@ -3,12 +3,13 @@
 The signal reads the best sentences, not the retrieval score: similarity of the question to its
 chunks does not separate answerable from unanswerable questions (AUC 0.31 on the sample_docs
 set; the unanswerable ones name what the documents talk about). With the bundled embedder, the
-answerability verifier (rag/answer/verifier.py, trained on generated pairs) scores whether one
-of the best sentences states the answer (AUC 0.87/0.78 on the two halves); with another
-embedder, the share of the question's focus terms the best sentence holds stands in. See
-bench/evidence.py and docs/BENCHMARKS.md.
+signal weighs the answerability verifier (rag/answer/verifier.py, trained on generated pairs)
+with two readings of its own (`support_features`; held-out AUC 0.89 and 0.88 on the two
+sample_docs sets); with another embedder, the share of the question's focus terms the best
+sentence holds stands in. See bench/evidence.py, bench/support_fit.py and docs/BENCHMARKS.md.
 """
 
+import math
 import re
 from collections.abc import Callable
 
@@ -35,27 +36,70 @@ _NOT_IN_SOURCES = re.compile(
 
 
 # Evidence this strong is quoted even when the model says the documents do not say: a 135M
-# model says so of answers it failed to read.
-CONFIDENT_SUPPORT = 0.8
+# model says so of answers it failed to read. (0.8 of the verifier's score alone; 0.7 of the
+# fitted signal holds back the same share of the sample_docs questions, 42%.)
+CONFIDENT_SUPPORT = 0.7
 # A sentence not stating the kind of thing asked (no number for "how much") counts this much.
 UNTYPED_SHARE = 0.5
 
 
+# Below these supports the answer abstains, unless RAG_ABSTAIN_MIN_SUPPORT says otherwise. For
+# the verifier signal, calibrated by bench/grounding.py: the highest threshold keeping false
+# abstention within 5% on the calibration halves of eval/sample_docs_qa.jsonl and the blind
+# set together (2026-11-30; 0.022 for the verifier's score alone). The coverage stand-in
+# abstains only when the best sentence holds next to nothing of the question.
+VERIFIER_MIN_SUPPORT = 0.41
+COVERAGE_MIN_SUPPORT = 0.02
+# Logistic weights of `support_features` and their bias, fit by bench/support_fit.py on the
+# calibration halves of eval/sample_docs_qa.jsonl and the blind set (2026-11-30).
+SUPPORT_WEIGHTS = (0.26, 0.92, 1.05)
+SUPPORT_BIAS = -0.58
+_SCORE_FLOOR = 1e-4  # the verifier's scores are clipped to [floor, 1 - floor] for log-odds
+
+
 def verifier_signal(verifier: AnswerabilityVerifier) -> SupportSignal:
-    """The verifier's best score over the best answer-like sentences; a sentence that holds
-    nearly all of the question's focus, stating the asked kind of answer, is support on its
-    own (the verifier, trained on generated pairs, doubts such name-heavy ones as "The father
-    of Kevin Boutte is ...": 20% false abstention on PhantomWiki without this)."""
+    """The chance that the best answer-like sentences answer the question, from their
+    `support_features`; a sentence that holds nearly all of the question's focus, stating the
+    asked kind of answer, is support on its own (the verifier, trained on generated pairs,
+    doubts such name-heavy ones as "The father of Kevin Boutte is ...": 20% false abstention
+    on PhantomWiki without this)."""
 
     def signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:
         about = about_the_asked(focus, ranked)
         held = _focus_held(about)
         if held >= HELD_FOCUS:
             return held
-        best = [e.reads for e in about if e.answer_like][:VERIFIED_SENTENCES]
-        return max(verifier.scores(focus.text, best), default=0.0)
+        features = support_features(verifier, focus, about, ranked)
+        if features is None:
+            return 0.0
+        z = SUPPORT_BIAS + sum(w * x for w, x in zip(SUPPORT_WEIGHTS, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
 
     return signal
+
+
+def support_features(
+    verifier: AnswerabilityVerifier,
+    focus: QuestionFocus,
+    about: list[Evidence],
+    ranked: list[Evidence],
+) -> tuple[float, float, float] | None:
+    """Three readings of the best answer-like sentences about the asked (None without any):
+    the log-odds of the verifier's best score for them; how much closer the closest of them
+    stands to the question than the closest retrieved chunk does (the asked fact is in a
+    sentence, not only its topic in the passage: AUC 0.71-0.84 alone); 1.0 when one of them
+    states the asked kind of thing."""
+    best = [e for e in about if e.answer_like][:VERIFIED_SENTENCES]
+    if not best:
+        return None
+    score = max(verifier.scores(focus.text, [e.reads for e in best]))
+    score = min(max(score, _SCORE_FLOOR), 1.0 - _SCORE_FLOOR)
+    chunk = max(e.span.chunk.similarity for e in ranked)
+    return (
+        math.log(score / (1.0 - score)),
+        max(e.cosine for e in best) - chunk,
+        float(any(e.typed for e in best)),
+    )
 
 
 def evidence_signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:

@@ -45,6 +45,7 @@ class Evidence:
     reads: str  # what the ranker and the model read: the sentence, a table row as records
     source: int  # 1-based number of its chunk among the retrieved ones
     score: float
+    cosine: float  # embedding similarity of what it reads to the question
     coverage: float  # share of the question's focus terms it holds, rarer terms weighing more
     typed: bool  # it states the kind of thing asked (in the asked unit, if the question has one)
     answer_like: bool  # not a heading, a question, markup or a bare fragment
@@ -85,7 +86,7 @@ def rank_evidence(
             + W_RETRIEVAL * span.chunk.score
             - W_NOT_ANSWER * (not answer_like)
         )
-        evidence = Evidence(span, text, number, score, coverage, typed, answer_like)
+        evidence = Evidence(span, text, number, score, cosine, coverage, typed, answer_like)
         ranked.append(evidence)
     ranked.sort(key=lambda e: -e.score)
     return ranked

@@ -11,6 +11,7 @@ import pytest
 
 from rag.answer.verifier import WEIGHTS_DIR, AnswerabilityVerifier, save_weights
 from rag.errors import ModelNotFoundError
+from rag.settings import Settings
 from tests.fakes import HashEmbedder
 
 # (question, sentence stating the answer, hard negative)
@@ -98,3 +99,48 @@ def test_shipped_weights_rank_the_answer_above_its_hard_negative(
 ) -> None:
     good, bad = shipped.scores(question, [answer, negative])
     assert good > bad, (question, good, bad)
+
+
+class _FixedVerifier:
+    """Scores every sentence alike, so only the signal's other readings move it."""
+
+    def scores(self, question: str, sentences: list[str]) -> list[float]:
+        return [0.2] * len(sentences)
+
+
+def _support(text: str, sentence_cosine: float, chunk_cosine: float) -> float:
+    from rag.answer.abstain import verifier_signal
+    from rag.answer.context import rank_evidence
+    from rag.answer.question import analyse
+    from rag.retrieve import RetrievedChunk
+
+    chunk = RetrievedChunk("c", text, "/d/t7.md", "t7.md", "d", None, 0, len(text), 1.0,
+                           chunk_cosine)  # fmt: skip
+    focus = analyse("How heavy is the Brenna T7 vacuum cleaner?")
+    ranked = rank_evidence(focus, [chunk], lambda q, texts: [sentence_cosine] * len(texts))
+    return verifier_signal(_FixedVerifier())(focus, ranked)  # type: ignore[arg-type]
+
+
+def test_support_rises_when_a_best_sentence_states_the_asked_kind_of_thing() -> None:
+    typed = _support("Brenna T7 weighs 4.2 kg. Brenna T7 comes in grey.", 0.4, 0.4)
+    untyped = _support("Brenna T7 comes in grey. Brenna T7 runs quietly.", 0.4, 0.4)
+    assert 0.0 < untyped < typed < 1.0
+
+
+def test_support_rises_when_a_sentence_stands_closer_to_the_question_than_its_passage() -> None:
+    text = "Brenna T7 weighs 4.2 kg. Brenna T7 comes in grey."
+    assert _support(text, 0.6, 0.3) > _support(text, 0.3, 0.3) > _support(text, 0.3, 0.6)
+
+
+def test_the_abstention_threshold_is_the_one_calibrated_for_the_signal_unless_set(
+    settings: Settings,
+) -> None:
+    from rag.answer.abstain import COVERAGE_MIN_SUPPORT
+    from rag.app import RagApp
+
+    settings.abstain_min_support = None
+    with RagApp(settings, embedder=HashEmbedder()) as app:  # no verifier fits the hash embedder
+        assert app.min_support == COVERAGE_MIN_SUPPORT
+    settings.abstain_min_support = 0.5
+    with RagApp(settings, embedder=HashEmbedder()) as app:
+        assert app.min_support == 0.5
