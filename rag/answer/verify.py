@@ -5,12 +5,13 @@ exact span, so `source_text[start:end] == text` always holds. A sentence no rele
 sentence supports is never shown (rag/answer/stream.py).
 """
 
+import re
 from dataclasses import dataclass
 
 from rag.answer.context import Evidence
 from rag.answer.question import QuestionFocus
 from rag.answer.spans import SourceSpan
-from rag.answer.text import content_words, never_an_answer, numbers_in, units_of
+from rag.answer.text import UNITS, content_words, identifiers, never_an_answer, numbers_in, units_of
 from rag.answer.types import Citation
 
 # Share of an answer sentence's content words that a source sentence must contain.
@@ -27,12 +28,15 @@ def best_support(sentence: str, spans: list[SourceSpan]) -> tuple[SourceSpan, fl
         return None
     numbers = numbers_in(sentence)
     units = units_of(sentence)
+    named = identifiers(sentence)
     best: tuple[SourceSpan, float] | None = None
     for span in spans:
         if not numbers <= span.numbers:
             continue  # a number the source sentence does not state is never "supported"
-        if any(not _same_units(units[n], span.units.get(n, frozenset())) for n in units):
+        if any(not _same_units(units[n], span, n) for n in units):
             continue  # "10 months" where the source says "10-year"
+        if named and not named <= identifiers(f"{span.chunk.title}\n{span.chunk.text}"):
+            continue  # "version 3.0" where the source says "Version 3.1.0"
         score = len(words & span.words) / len(words)
         if score >= MIN_SUPPORT and (best is None or score > best[1]):
             best = (span, score)
@@ -53,10 +57,19 @@ def cite(span: SourceSpan, score: float, citations: dict[tuple[str, int], Citati
     return citations[key]
 
 
-def _same_units(answer: frozenset[str], source: frozenset[str]) -> bool:
-    """Whether the source can say what the answer says of a number: each unit the answer gives
-    it is one the source gives it, or the source gives it none somewhere."""
-    return "" in source or answer - {""} <= source
+def _same_units(answer: frozenset[str], span: SourceSpan, number: str) -> bool:
+    """Whether the source can say what the answer says of `number`: each unit the answer gives
+    it is one the source sentence gives it or, where that leaves it bare (a table cell), one
+    its passage names ("Prices are in euros"), never one the model made up ("1,290 kg")."""
+    source = span.units.get(number, frozenset())
+    added = answer - {""} - source
+    return not added or "" in source and all(_named(unit, span.chunk.text) for unit in added)
+
+
+def _named(unit: str, text: str) -> bool:
+    spellings = [s for s, name in UNITS.items() if name == unit and (len(s) > 1 or s == "%")]
+    lowered = text.lower()
+    return any(re.search(rf"(?<![a-z]){re.escape(s)}(?![a-z])", lowered) for s in spellings)
 
 
 @dataclass(frozen=True)

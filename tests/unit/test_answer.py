@@ -133,10 +133,12 @@ def test_a_number_with_another_unit_than_the_source_is_unsupported() -> None:
     assert [s.supported for s in sentences] == [False, False] and citations == []
     right = "The K2 is covered by a 10 year warranty. The K2 weight is 114 kg."
     assert [s.supported for s in align(right, [CHUNK])[0]] == [True, True]
-    # A source number without a unit supports the answer's unit: the page may say it elsewhere.
-    table = RetrievedChunk("t", "| Aurora K2 | BW-K2 | 7,450 |", "/p.md", "p", "p", None, 0, 27,
-                           0.5, 0.6)  # fmt: skip
+    # A source number without a unit (a table cell) supports a unit its passage names, never
+    # one the model adds.
+    text = "Prices are in euros.\n\n| Aurora K2 | BW-K2 | 7,450 |"
+    table = RetrievedChunk("t", text, "/p.md", "p", "p", None, 0, len(text), 0.5, 0.6)
     assert align("The Aurora K2 costs 7,450 euros.", [table])[0][0].supported
+    assert not align("The Aurora K2 weighs 7,450 kg.", [table])[0][0].supported
 
 
 def test_the_answer_span_is_the_quantity_in_the_asked_unit() -> None:
@@ -293,3 +295,14 @@ def test_a_list_item_is_read_with_the_line_that_introduces_its_list() -> None:
     item = next(e for e in ranked if e.reads.startswith("Fixed: a failed"))
     shown = [e.reads for e in with_neighbours(item, ranked)]
     assert shown == ["Version 3.1.2 — released 9 December 2025", item.reads]
+
+
+def _spans_of(text: str) -> list:
+    chunk = RetrievedChunk("p", text, "/d/prices.md", "prices.md", "d", None, 0, len(text), 1, 1)
+    return source_spans([chunk])
+
+
+def test_a_version_the_source_does_not_name_is_not_supported() -> None:
+    spans = _spans_of("Version 3.1.0 — released 2 October 2025\n- Fixed: slow charging.\n")
+    assert best_support("Firmware version 3.0 was released on 2 October 2025.", spans) is None
+    assert best_support("Version 3.1.0 was released on 2 October 2025.", spans) is not None
