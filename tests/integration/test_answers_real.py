@@ -14,7 +14,7 @@ import pytest
 
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
-from rag.answer.text import MARKUP
+from rag.answer.text import MARKUP, identifiers
 from rag.answer.types import AskResult
 from rag.answer_eval import SourceTexts
 from rag.app import RagApp
@@ -36,6 +36,8 @@ CASES = [
     ("What is the deadline for filing a warranty claim?", "60 days"),
     ("How much does the Solar Gateway G3 cost?", "1,290"),
 ]
+# A product the sources only announce: a small model lends it another product's figures.
+ANNOUNCED_ONLY = ["What warranty will the Aurora K3 come with?", "How efficient will the K3 be?"]
 # Questions whose wrong answers looked sourced in the chat UI: a title, a bare table row.
 NOT_A_TITLE_OR_ROW = ["What is the Solar Gateway G3?", "How much does it cost?"]
 
@@ -121,6 +123,19 @@ def test_a_title_or_a_bare_table_row_is_never_the_answer(app: RagApp, question: 
     assert all(c.text not in titles for c in result.citations), result.to_json()
     # A table row reads as "column: value" records, never as bare cells.
     assert all(" | " not in s.text for s in result.sentences), result.to_json()
+
+
+@pytest.mark.parametrize("question", ANNOUNCED_ONLY)
+def test_a_shown_sentence_names_no_model_or_version_its_cited_passage_does_not(
+    app: RagApp, question: str
+) -> None:
+    result = _ask(app, question)
+
+    _assert_guarantees(app, result)
+    passages = {c.id: f"{c.chunk.title}\n{c.chunk.text}" for c in result.citations}
+    for sentence in result.sentences:
+        cited = "\n".join(passages[c] for c in sentence.citations)
+        assert identifiers(sentence.text) <= identifiers(cited), result.to_json()
 
 
 def test_an_unanswerable_question_abstains_with_closest_sources(app: RagApp) -> None:
