@@ -306,3 +306,12 @@ def test_a_version_the_source_does_not_name_is_not_supported() -> None:
     spans = _spans_of("Version 3.1.0 — released 2 October 2025\n- Fixed: slow charging.\n")
     assert best_support("Firmware version 3.0 was released on 2 October 2025.", spans) is None
     assert best_support("Version 3.1.0 was released on 2 October 2025.", spans) is not None
+
+
+def test_which_hours_asks_for_a_span_of_time_and_what_time_for_a_moment() -> None:
+    hours = analyse("During which hours must staff be reachable?")
+    assert hours.has_answer_type("Core hours are 10:00 to 15:00 Central European Time.")
+    assert hours.has_answer_type("Open Mon-Fri 08:30-18:00.")
+    assert not hours.has_answer_type("IT hands out the laptop at 09:00 on the first day.")
+    moment = analyse("What time is the laptop handed out?")
+    assert moment.has_answer_type("IT hands out the laptop at 09:00 on the first day.")
