@@ -1,7 +1,7 @@
 """Fit the support signal's weights (rag/answer/abstain.py SUPPORT_WEIGHTS, SUPPORT_BIAS).
 
 For every question of eval/sample_docs_qa.jsonl and the blind set, the answer stage's own
-`support_features` of its best sentences: the verifier's log-odds, how much closer the best
+`support_reading` of its best sentences: the verifier's log-odds, how much closer the best
 sentence stands to the question than the best chunk, whether one states the asked kind of
 thing. A logistic regression (L2 1.0 on the weights, Newton steps) is fit on the calibration
 halves of both sets only (bench/evidence.py's split); the held-out halves say whether it
@@ -19,7 +19,7 @@ import numpy as np
 
 from bench.evidence import BLIND, SAMPLE, auc, half
 from bench.harness import table, write_section
-from rag.answer.abstain import HELD_FOCUS, _focus_held, about_the_asked, support_features
+from rag.answer.abstain import HELD_FOCUS, support_reading
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer.verifier import AnswerabilityVerifier
@@ -42,11 +42,10 @@ def question_features(app: RagApp, dataset: Path, corpus: Path) -> list[dict]:
         focus = analyse(question.question, known_word)
         ranked = rank_evidence(focus, app.search(app.ask_request(question.question, collection)),
                                similarity)  # fmt: skip
-        about = about_the_asked(focus, ranked)
-        features = support_features(verifier, focus, about, ranked)
-        if features is None or _focus_held(about) >= HELD_FOCUS:
-            continue
-        rows.append({"x": features, "y": float(question.answerable),
+        reading = support_reading(verifier, focus, ranked)
+        if isinstance(reading, float):
+            continue  # decided without the weights
+        rows.append({"x": reading, "y": float(question.answerable),
                      "half": half(question.question)})  # fmt: skip
     return rows
 

@@ -104,11 +104,15 @@ def run_measured(command: list[str], env: dict[str, str], timeout_s: float) -> F
         try:
             process.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
             raise TimeoutError(f"{command[:4]} ran past {timeout_s} s") from None
+        finally:  # a timeout or an interrupted test run leaves nothing running
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         out.seek(0)
         stdout = out.read().decode()
+        if not report.is_file():
+            raise RuntimeError(f"{command[:4]} could not be started (exit {process.returncode})")
         peak_kib = int(report.read_text())
     return Finished(process.returncode, stdout, time.monotonic() - started, peak_kib / 1024)
 

@@ -4,7 +4,7 @@ The signal reads the best sentences, not the retrieval score: similarity of the 
 chunks does not separate answerable from unanswerable questions (AUC 0.31 on the sample_docs
 set; the unanswerable ones name what the documents talk about). With the bundled embedder, the
 signal weighs the answerability verifier (rag/answer/verifier.py, trained on generated pairs)
-with two readings of its own (`support_features`; held-out AUC 0.89 and 0.88 on the two
+with two readings of its own (`support_reading`; held-out AUC 0.89 and 0.88 on the two
 sample_docs sets); with another embedder, the share of the question's focus terms the best
 sentence holds stands in. See bench/evidence.py, bench/support_fit.py and docs/BENCHMARKS.md.
 """
@@ -37,7 +37,8 @@ _NOT_IN_SOURCES = re.compile(
 
 # Evidence this strong is quoted even when the model says the documents do not say: a 135M
 # model says so of answers it failed to read. (0.8 of the verifier's score alone; 0.7 of the
-# fitted signal holds back the same share of the sample_docs questions, 42%.)
+# fitted signal holds back the same share of the sample_docs questions, 42%. A best sentence
+# holding HELD_FOCUS of the question, support on its own, is always this strong.)
 CONFIDENT_SUPPORT = 0.7
 # A sentence not stating the kind of thing asked (no number for "how much") counts this much.
 UNTYPED_SHARE = 0.5
@@ -50,8 +51,9 @@ UNTYPED_SHARE = 0.5
 # abstains only when the best sentence holds next to nothing of the question.
 VERIFIER_MIN_SUPPORT = 0.41
 COVERAGE_MIN_SUPPORT = 0.02
-# Logistic weights of `support_features` and their bias, fit by bench/support_fit.py on the
-# calibration halves of eval/sample_docs_qa.jsonl and the blind set (2026-11-30).
+# Logistic weights of `support_reading`'s three readings and their bias, fit by
+# bench/support_fit.py on the calibration halves of eval/sample_docs_qa.jsonl and the blind
+# set (2026-11-30).
 SUPPORT_WEIGHTS = (0.26, 0.92, 1.05)
 SUPPORT_BIAS = -0.58
 _SCORE_FLOOR = 1e-4  # the verifier's scores are clipped to [floor, 1 - floor] for log-odds
@@ -59,39 +61,35 @@ _SCORE_FLOOR = 1e-4  # the verifier's scores are clipped to [floor, 1 - floor] f
 
 def verifier_signal(verifier: AnswerabilityVerifier) -> SupportSignal:
     """The chance that the best answer-like sentences answer the question, from their
-    `support_features`; a sentence that holds nearly all of the question's focus, stating the
-    asked kind of answer, is support on its own (the verifier, trained on generated pairs,
-    doubts such name-heavy ones as "The father of Kevin Boutte is ...": 20% false abstention
-    on PhantomWiki without this)."""
+    `support_reading`."""
 
     def signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:
-        about = about_the_asked(focus, ranked)
-        held = _focus_held(about)
-        if held >= HELD_FOCUS:
-            return held
-        features = support_features(verifier, focus, about, ranked)
-        if features is None:
-            return 0.0
-        z = SUPPORT_BIAS + sum(w * x for w, x in zip(SUPPORT_WEIGHTS, features, strict=True))
+        reading = support_reading(verifier, focus, ranked)
+        if isinstance(reading, float):
+            return reading
+        z = SUPPORT_BIAS + sum(w * x for w, x in zip(SUPPORT_WEIGHTS, reading, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
     return signal
 
 
-def support_features(
-    verifier: AnswerabilityVerifier,
-    focus: QuestionFocus,
-    about: list[Evidence],
-    ranked: list[Evidence],
-) -> tuple[float, float, float] | None:
-    """Three readings of the best answer-like sentences about the asked (None without any):
-    the log-odds of the verifier's best score for them; how much closer the closest of them
-    stands to the question than the closest retrieved chunk does (the asked fact is in a
-    sentence, not only its topic in the passage: AUC 0.71-0.84 alone); 1.0 when one of them
-    states the asked kind of thing."""
+def support_reading(
+    verifier: AnswerabilityVerifier, focus: QuestionFocus, ranked: list[Evidence]
+) -> float | tuple[float, float, float]:
+    """The support, where it is decided without weighing (0.0 when no answer-like sentence is
+    about the asked; the share held when the best one holds nearly all of the question's
+    focus, stating the asked kind: the verifier, trained on generated pairs, doubts such
+    name-heavy ones as "The father of Kevin Boutte is ...", 20% false abstention on
+    PhantomWiki without this), else three readings of the best sentences to weigh: the
+    log-odds of the verifier's best score for them; how much closer the closest of them stands
+    to the question than the closest retrieved chunk does (the asked fact is in a sentence, not
+    only its topic in the passage: AUC 0.71-0.84 alone); 1.0 when one of them states the
+    asked kind of thing."""
+    about = about_the_asked(focus, ranked)
+    held = _focus_held(about)
     best = [e for e in about if e.answer_like][:VERIFIED_SENTENCES]
-    if not best:
-        return None
+    if held >= HELD_FOCUS or not best:
+        return held if best else 0.0
     score = max(verifier.scores(focus.text, [e.reads for e in best]))
     score = min(max(score, _SCORE_FLOOR), 1.0 - _SCORE_FLOOR)
     chunk = max(e.span.chunk.similarity for e in ranked)

@@ -58,7 +58,7 @@ _UNIT_TAIL = r"(?![a-z])"
 _HOW_MANY = re.compile(r"\bhow many\s+([a-z]+)", re.I)
 _PERIOD = r"(second|minute|hour|day|week|month|quarter|year)s?\b"
 _MONEY = r"[€$£]|\b(euros?|dollars?|eur|usd|prices?|costs?)\b"
-_TIME = r"\b\d{1,2}(:\d{2}|\s*[ap]\.?m\b)"  # "09:00", "9 am"; "which hours" wants two
+_TIME = r"\b\d{1,2}(:\d{2}|\s*[ap]\.?m\b\.?)"  # "09:00", "9 am", "9 a.m."
 # "How much is the installation?" asks a price when nothing else says what is measured.
 _PRICE_BY_DEFAULT = re.compile(r"\bhow much (is|are|does|do|will)\b", re.I)
 # What a quantity is measured in, by the words that ask for it: "how much energy" wants kWh,
@@ -82,7 +82,7 @@ _MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
          r"\bevery\s+(\d+\s+|other\s+)?" + _PERIOD + r"|\b(per|a|each|times an?)\s+" + _PERIOD
          + r"|\b(daily|weekly|monthly|yearly|annually)\b"),
         (r"\bwhat time\b|\b(what|which) hour\b|\bat what hour\b", _TIME),
-        (r"\b(what|which) hours\b", rf"{_TIME}\s*(-|–|—|to|until|till)\s*{_TIME}"),
+        (r"\b(what|which) hours\b", rf"{_TIME}\s*(-|–|—|to|until|till|and)\s*{_TIME}"),
         (r"\b(power|output|watts?)\b", r"\d\s*[km]?w" + _UNIT_TAIL + r"|\bwatts?\b"),
     ]
 ]  # fmt: skip

@@ -40,8 +40,10 @@ UNITS = {
     for unit in spellings.split()
 }  # fmt: skip
 
-# Letters after a number that make it a quantity or an ordinal, not a name: "24h", "2nd".
-_NOT_NAMES = frozenset(UNITS) | {"st", "nd", "rd", "th"}
+# Letters after a number that make it a quantity, a time or an ordinal, not a name: "24h",
+# "9am", "64gb", "1080p", "2nd".
+_NOT_NAMES = frozenset(UNITS) | {"st", "nd", "rd", "th", "am", "pm", "kb", "mb", "gb", "tb", "mah",
+                                 "k", "p"}  # fmt: skip
 
 # Markup or template fragments: "</pre", "<script", "{{ user }}".
 MARKUP = re.compile(r"</?[a-z][a-z0-9]*\b|\{\{|\}\}|\{%|<!--", re.I)

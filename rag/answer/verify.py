@@ -20,6 +20,7 @@ MIN_SUPPORT = 0.6
 # sentences, scoring within RELEVANCE_MARGIN of the best (rag/answer/context.py's score).
 RELEVANT_SENTENCES = 3
 RELEVANCE_MARGIN = 0.5
+_SYMBOLS = {"eur": "€", "usd": "$"}
 
 
 def best_support(sentence: str, spans: list[SourceSpan]) -> tuple[SourceSpan, float] | None:
@@ -63,13 +64,15 @@ def _same_units(answer: frozenset[str], span: SourceSpan, number: str) -> bool:
     its passage names ("Prices are in euros"), never one the model made up ("1,290 kg")."""
     source = span.units.get(number, frozenset())
     added = answer - {""} - source
-    return not added or "" in source and all(_named(unit, span.chunk.text) for unit in added)
+    passage = f"{span.chunk.title}\n{span.chunk.text}".lower()
+    return not added or ("" in source and all(_named(unit, passage) for unit in added))
 
 
-def _named(unit: str, text: str) -> bool:
+def _named(unit: str, passage: str) -> bool:
     spellings = [s for s, name in UNITS.items() if name == unit and (len(s) > 1 or s == "%")]
-    lowered = text.lower()
-    return any(re.search(rf"(?<![a-z]){re.escape(s)}(?![a-z])", lowered) for s in spellings)
+    if unit in _SYMBOLS and _SYMBOLS[unit] in passage:
+        return True  # "Price (€)"
+    return any(re.search(rf"(?<![a-z]){re.escape(s)}(?![a-z])", passage) for s in spellings)
 
 
 @dataclass(frozen=True)

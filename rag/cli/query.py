@@ -62,7 +62,7 @@ def ask(
     if result["abstained"]:
         typer.echo("\nClosest sources:")
         for chunk in result["closest_sources"]:
-            page = f" p.{chunk['page']}" if chunk["page"] else ""
+            page = f" p.{chunk['page']}" if chunk.get("page") else ""
             typer.echo(f"  - {chunk['source']}{page}")
         return
     typer.echo("\nSources:")

@@ -139,6 +139,9 @@ def test_a_number_with_another_unit_than_the_source_is_unsupported() -> None:
     table = RetrievedChunk("t", text, "/p.md", "p", "p", None, 0, len(text), 0.5, 0.6)
     assert align("The Aurora K2 costs 7,450 euros.", [table])[0][0].supported
     assert not align("The Aurora K2 weighs 7,450 kg.", [table])[0][0].supported
+    text = "| Product | Price (€) |\n|---|---|\n| Aurora K2 | 7,450 |"
+    table = RetrievedChunk("t", text, "/p.md", "p", "p", None, 0, len(text), 0.5, 0.6)
+    assert align("The Aurora K2 costs 7,450 euros.", [table])[0][0].supported
 
 
 def test_the_answer_span_is_the_quantity_in_the_asked_unit() -> None:
@@ -306,12 +309,17 @@ def test_a_version_the_source_does_not_name_is_not_supported() -> None:
     spans = _spans_of("Version 3.1.0 — released 2 October 2025\n- Fixed: slow charging.\n")
     assert best_support("Firmware version 3.0 was released on 2 October 2025.", spans) is None
     assert best_support("Version 3.1.0 was released on 2 October 2025.", spans) is not None
+    # A time or a size written with its unit glued on names no model.
+    spans = _spans_of("Support answers from 9 am to 5 pm on weekdays.")
+    assert best_support("Support answers from 9am to 5pm on weekdays.", spans) is not None
 
 
 def test_which_hours_asks_for_a_span_of_time_and_what_time_for_a_moment() -> None:
     hours = analyse("During which hours must staff be reachable?")
     assert hours.has_answer_type("Core hours are 10:00 to 15:00 Central European Time.")
     assert hours.has_answer_type("Open Mon-Fri 08:30-18:00.")
+    assert hours.has_answer_type("Support answers between 10:00 and 15:00.")
+    assert hours.has_answer_type("The office is staffed 9 a.m. to 5 p.m. on weekdays.")
     assert not hours.has_answer_type("IT hands out the laptop at 09:00 on the first day.")
     moment = analyse("What time is the laptop handed out?")
     assert moment.has_answer_type("IT hands out the laptop at 09:00 on the first day.")
