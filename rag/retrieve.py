@@ -36,6 +36,11 @@ class RetrievedChunk:
     # Table rows within the chunk: {"start", "end"} in page offsets, "record": {column: value}.
     records: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
+    @property
+    def passage(self) -> str:
+        """Its title (file name, heading path) with its text: all the chunk names."""
+        return f"{self.title}\n{self.text}"
+
     def to_json(self) -> dict[str, object]:
         return {
             "document_id": self.document_id,

@@ -127,7 +127,7 @@ def about_the_asked(focus: QuestionFocus, ranked: list[Evidence]) -> list[Eviden
     for e in ranked:
         chunk = e.span.chunk
         if chunk.id not in named:
-            named[chunk.id] = identifiers(f"{chunk.title}\n{chunk.text}")
+            named[chunk.id] = identifiers(chunk.passage)
     return [e for e in ranked if focus.identifiers <= named[e.span.chunk.id]]
 
 
@@ -139,7 +139,7 @@ def unmentioned(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | Non
         return None
     named: set[str] = set()
     for chunk in chunks:
-        named |= stems(f"{chunk.title}\n{chunk.text}")
+        named |= stems(chunk.passage)
     missing = [word for word in focus.subject if not stems(word) <= named]
     return " ".join(missing) or None
 

@@ -30,14 +30,19 @@ def best_support(sentence: str, spans: list[SourceSpan]) -> tuple[SourceSpan, fl
     numbers = numbers_in(sentence)
     units = units_of(sentence)
     named = identifiers(sentence)
+    passage_names: dict[str, frozenset[str]] = {}  # chunk id → what its passage names
     best: tuple[SourceSpan, float] | None = None
     for span in spans:
         if not numbers <= span.numbers:
             continue  # a number the source sentence does not state is never "supported"
         if any(not _same_units(units[n], span, n) for n in units):
             continue  # "10 months" where the source says "10-year"
-        if named and not named <= identifiers(f"{span.chunk.title}\n{span.chunk.text}"):
-            continue  # "version 3.0" where the source says "Version 3.1.0"
+        if named:
+            chunk = span.chunk
+            if chunk.id not in passage_names:
+                passage_names[chunk.id] = identifiers(chunk.passage)
+            if not named <= passage_names[chunk.id]:
+                continue  # "version 3.0" where the source says "Version 3.1.0"
         score = len(words & span.words) / len(words)
         if score >= MIN_SUPPORT and (best is None or score > best[1]):
             best = (span, score)
@@ -64,8 +69,10 @@ def _same_units(answer: frozenset[str], span: SourceSpan, number: str) -> bool:
     its passage names ("Prices are in euros"), never one the model made up ("1,290 kg")."""
     source = span.units.get(number, frozenset())
     added = answer - {""} - source
-    passage = f"{span.chunk.title}\n{span.chunk.text}".lower()
-    return not added or ("" in source and all(_named(unit, passage) for unit in added))
+    if not added:
+        return True
+    passage = span.chunk.passage.lower()
+    return "" in source and all(_named(unit, passage) for unit in added)
 
 
 def _named(unit: str, passage: str) -> bool:
