@@ -12,6 +12,9 @@ export HF_HUB_OFFLINE := 1
 # more languages are tesseract-ocr-<lang> packages, chosen with RAG_OCR_LANGS).
 TESSERACT := /usr/bin/tesseract
 OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng
+# WordNet 3.0 bridges paraphrase in the answer stage ("guarantee" finds "warranty"); Debian's
+# package lacks the `lexnames` file nltk reads, so it is written beside the data.
+WORDNET := /usr/share/wordnet
 
 API_PORT ?= 8000
 UI_PORT ?= 8501
@@ -22,18 +25,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python $(TESSERACT)
+$(VENV)/.installed: pyproject.toml | $(BIN)/python $(TESSERACT) $(WORDNET)/index.noun
 	$(BIN)/pip install $(TORCH)
 	$(BIN)/pip install -e .
+	[ -f $(WORDNET)/lexnames ] || $(BIN)/python -m rag.answer.synonyms --lexnames \
+		| $(SUDO) tee $(WORDNET)/lexnames >/dev/null
 	touch $@
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download needs the internet).
 CHROMIUM := /usr/bin/chromium
-APT := $(shell [ "$$(id -u)" = 0 ] || echo sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 $(CHROMIUM):
 	$(APT) install -y -qq --no-install-recommends chromium \
 		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium)
+
+$(WORDNET)/index.noun:
+	$(APT) install -y -qq --no-install-recommends wordnet-base \
+		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends wordnet-base)
 
 $(TESSERACT):
 	$(APT) install -y -qq --no-install-recommends $(OCR_PACKAGES) \

@@ -43,14 +43,14 @@ SHOWN = ["contains_gold", "evidence_hit", "false_abstain", "abstain_recall",
          "total_ms_median", "repeats_a_sentence"]  # fmt: skip
 
 
-def _answer_all(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[AnswerRecord]:
+def answer_all(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[AnswerRecord]:
     collection, _ = sync_corpus(app, corpus)
     # The model's load and first prompt, untimed.
     app.answers.ask(app.ask_request("warm-up question?", collection, 1))
     return evaluate_answers(app, questions, collection, corpus, app.settings.retrieval_mode)
 
 
-def _with_threshold(records: list[AnswerRecord], threshold: float) -> list[AnswerRecord]:
+def with_threshold(records: list[AnswerRecord], threshold: float) -> list[AnswerRecord]:
     """The records as they would be had answers below `threshold` support abstained."""
     replayed = []
     for r in records:
@@ -72,12 +72,12 @@ def _with_threshold(records: list[AnswerRecord], threshold: float) -> list[Answe
     return replayed
 
 
-def _calibrate(records: list[AnswerRecord]) -> float:
+def calibrate(records: list[AnswerRecord]) -> float:
     """The highest threshold whose false abstention on `records` stays within the budget."""
     candidates = sorted({0.0, *(r.support for r in records)})
     best = 0.0
     for threshold in candidates:
-        false_abstain = answer_metrics(_with_threshold(records, threshold))["false_abstain"]
+        false_abstain = answer_metrics(with_threshold(records, threshold))["false_abstain"]
         if (false_abstain or 0.0) <= FALSE_ABSTAIN_BUDGET:
             best = threshold
     return best
@@ -98,11 +98,11 @@ def main(argv: list[str]) -> None:
         with RagApp(settings) as app:
             if wiki_questions:
                 questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:wiki_questions]
-                records = _answer_all(app, questions, (PHANTOMWIKI / "corpus").resolve())
+                records = answer_all(app, questions, (PHANTOMWIKI / "corpus").resolve())
             else:
                 dataset, corpus = SAMPLE
-                records = _answer_all(app, load_dataset(dataset), corpus.resolve())
-                blind = _answer_all(app, load_dataset(BLIND), corpus.resolve())
+                records = answer_all(app, load_dataset(dataset), corpus.resolve())
+                blind = answer_all(app, load_dataset(BLIND), corpus.resolve())
     if records_path:
         every = records if wiki_questions else records + blind
         Path(records_path).write_text(json.dumps(records_json(every), indent=1))
@@ -116,7 +116,7 @@ def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) 
     default_threshold = VERIFIER_MIN_SUPPORT
     tune, test = _split(records)
     blind_tune, blind_test = _split(blind)
-    threshold = _calibrate(tune + blind_tune)
+    threshold = calibrate(tune + blind_tune)
     replays = [
         ("no support abstention", records, -1.0),
         (f"default threshold {default_threshold}", records, default_threshold),
@@ -127,7 +127,7 @@ def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) 
         (f"blind set, calibration half, threshold {threshold:.3f}", blind_tune, threshold),
         (f"blind set, held-out half, threshold {threshold:.3f}", blind_test, threshold),
     ]
-    rows = [_row(name, _with_threshold(rs, t)) for name, rs, t in replays]
+    rows = [_row(name, with_threshold(rs, t)) for name, rs, t in replays]
     body = table(["sample_docs QA", "n", *SHOWN], rows)
     body += (
         "\n\nDefault models (MiniLM, SmolLM2-135M Q8), top_k from settings. `support` ="
@@ -161,7 +161,7 @@ def _report_phantomwiki(records: list[AnswerRecord], questions: list[EvalQuestio
     threshold = VERIFIER_MIN_SUPPORT
     corpus = PHANTOMWIKI / "corpus"
     stated = {q.question for q in questions if q.answerable and stated_in_gold(q, corpus)}
-    replayed = _with_threshold(records, threshold)
+    replayed = with_threshold(records, threshold)
     groups = [
         ("PhantomWiki, all", replayed),
         ("answer stated in the gold article", [r for r in replayed if r.question in stated]),

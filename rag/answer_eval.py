@@ -51,6 +51,7 @@ class AnswerRecord:
     tool_ok: bool | None = None  # the expected tools were called (None: not labelled)
     faithful: bool | None = None  # the judge's verdict (None: not judged, or no verdict)
     timings: dict[str, float] = field(default_factory=dict)
+    kind: str = ""  # the question's labelled class, if any
 
 
 class SourceTexts:
@@ -88,12 +89,13 @@ def record_answer(
     cited = {Path(c.chunk.source).relative_to(corpus).as_posix() for c in result.citations}
     return AnswerRecord(
         question=question.question,
+        kind=question.kind,
         answerable=question.answerable,
         abstained=result.abstained,
         answer=result.answer,
         support=round(result.support, 4),
         contains_gold=(
-            answer_contains(result.answer, question.answers)
+            answer_contains(result.answer, question.answers, question.all_answers)
             if question.answerable and question.answers
             else None
         ),

@@ -290,6 +290,7 @@ class RagApp:
         from rag.answer.context import embedder_similarity
         from rag.answer.model_tools import ModelToolLoop
         from rag.answer.orchestrator import AnswerOrchestrator
+        from rag.answer.synonyms import wordnet_synonyms
         from rag.embed import one_token_words
         from rag.tools import default_registry
 
@@ -310,6 +311,7 @@ class RagApp:
             chain,
             s.collection_adapters.get,
             known_word=one_token_words(self.embedder),
+            synonyms=wordnet_synonyms(),
         )
 
     @cached_property

@@ -29,6 +29,8 @@ class EvalQuestion:
     answerable: bool
     # The tools a right answer calls, when the row says (`"tool": "calculator"` or null).
     expected_tools: tuple[str, ...] | None = None
+    kind: str = ""  # the row's class of question ("list", "definition", ...), when labelled
+    all_answers: bool = False  # `"match": "all"`: a right answer states every gold string
 
 
 def load_dataset(path: Path) -> list[EvalQuestion]:
@@ -58,13 +60,17 @@ def _question(row: dict) -> EvalQuestion:
         answers=tuple(str(a) for a in answers),
         answerable=bool(row.get("answerable", True)),
         expected_tools=tools,
+        kind=str(row.get("kind") or ""),
+        all_answers=row.get("match") == "all",
     )
 
 
-def answer_contains(answer: str, golds: Iterable[str]) -> bool:
-    """Whether the answer states a gold answer (case and thousands separators ignored)."""
+def answer_contains(answer: str, golds: Iterable[str], every: bool = False) -> bool:
+    """Whether the answer states a gold answer, or with `every` all of them (a list's items);
+    case and thousands separators ignored."""
     text = _plain(answer)
-    return any(_plain(gold) in text for gold in golds)
+    found = (_plain(gold) in text for gold in golds)
+    return all(found) if every else any(found)
 
 
 def _plain(text: str) -> str:

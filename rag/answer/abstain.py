@@ -132,16 +132,18 @@ def about_the_asked(focus: QuestionFocus, ranked: list[Evidence]) -> list[Eviden
 
 
 def unmentioned(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | None:
-    """The names the question is about ("zorblium" in "the boiling point of zorblium") that
-    none of the retrieved passages holds: hybrid retrieval finds a name's every mention, so
-    the documents do not talk about it, however well other sentences match the rest."""
-    if not focus.subject:
+    """The names the question is about ("zorblium" in "the boiling point of zorblium"), and
+    the codes, years and capitalised names it asks about ("E07", "Oakfield Park"), that none of
+    the retrieved passages holds: hybrid retrieval finds a name's every mention, so the
+    documents do not talk about it, however well other sentences match the rest."""
+    asked = [*focus.subject, *focus.names.specific, *focus.identifiers]
+    if not asked:
         return None
     named: set[str] = set()
     for chunk in chunks:
         named |= stems(chunk.passage)
-    missing = [word for word in focus.subject if not stems(word) <= named]
-    return " ".join(missing) or None
+    missing = [name for name in dict.fromkeys(asked) if not stems(name) <= named]
+    return ", ".join(missing) or None
 
 
 def says_not_in_sources(text: str) -> bool:

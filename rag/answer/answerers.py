@@ -3,7 +3,7 @@
 import re
 
 from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources, unmentioned
-from rag.answer.context import Evidence, select_context, with_neighbours
+from rag.answer.context import Evidence, best_list, select_context, with_neighbours
 from rag.answer.doc_arithmetic import (
     citations_for,
     compose,
@@ -13,6 +13,7 @@ from rag.answer.doc_arithmetic import (
 from rag.answer.model_tools import ModelToolLoop, wants_tool
 from rag.answer.orchestrator import AnswerContext, Answerer
 from rag.answer.prompt import STOP, build_messages
+from rag.answer.rows import row_sentence
 from rag.answer.stream import AnswerStream
 from rag.answer.text import numbers_in
 from rag.answer.tool_route import route, tool_answer
@@ -29,6 +30,9 @@ from rag.tools.search import DocumentSearch
 # only feed a computation).
 COMPUTING_TOOLS = frozenset({"calculator", "unit_convert", "days_between"})
 _EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold
+# Questions answered by the items of a list in the sources, quoted whole: a small model's one
+# sentence names one item ("What's planned for my first week?" got Monday only).
+LISTING = frozenset({"list", "procedure"})
 
 
 def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> AnswerStream:
@@ -141,8 +145,9 @@ def _supported(context: AnswerContext, min_support: float) -> bool:
 
 class ExtractiveQuoteAnswerer:
     """The source sentence that best answers the question, quoted and cited, its answer span
-    marked: a table row as its records, a sentence leaning on the one before with that one, a
-    lead-in with the list it announces."""
+    marked: a table row as a sentence naming the asked column, a sentence leaning on the one
+    before with that one, a lead-in with the list it announces, a list item with its whole
+    list when the question asks for a list or steps."""
 
     def quote(self, context: AnswerContext) -> None:
         best = _best_quote(context.evidence)
@@ -151,8 +156,9 @@ class ExtractiveQuoteAnswerer:
             abstain(result, context.chunks)
             return
         citations: dict[tuple[str, int], Citation] = {}
-        quoted = with_neighbours(best, context.evidence)
-        shown = [_as_prose(e.reads) for e in quoted]
+        listed = context.focus.answer_type in LISTING and best_list(context.evidence)
+        quoted = listed or with_neighbours(best, context.evidence)
+        shown = [_as_prose(row_sentence(e.reads, context.focus)) for e in quoted]
         result.sentences = [
             AlignedSentence(
                 text,
@@ -162,7 +168,11 @@ class ExtractiveQuoteAnswerer:
             )
             for e, text in zip(quoted, shown, strict=True)
         ]
-        result.answer = " ".join(s.text for s in result.sentences)
+        texts = [s.text for s in result.sentences]
+        # A list reads as one: its lead line, then an item a line.
+        result.answer = (
+            texts[0] + "".join(f"\n- {t}" for t in texts[1:]) if listed else " ".join(texts)
+        )
         result.citations = list(citations.values())
 
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
@@ -193,6 +203,8 @@ class GroundedGenerationAnswerer:
 
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
         request = context.request
+        if context.focus.answer_type in LISTING:
+            return None  # the quote gives the list whole
         messages = self._fit(
             request.question, select_context(context.evidence), list(request.history)
         )

@@ -31,12 +31,15 @@ W_PHRASE = 0.5
 W_TYPE = 0.8
 W_NOT_ANSWER = 1.0
 W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best chunk)
+BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a synonym of it
+W_UNNAMED = 1.0  # its passage does not name what the question names (and another one does)
 MAX_SENTENCES = 5
 MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
 _LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
-MAX_LIST_ITEMS = 6  # of a list a quoted lead-in announces
+MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
+LIST_SEARCH = 5  # best sentences searched for a list item or lead-in, for a list question
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,20 @@ def rank_evidence(
     reads = [_reading(span) for span in spans]
     dense = similarity(focus.text, reads)
     weight = _term_weights(focus, reads)
+    named = {span.chunk.id: focus.names.named_in(span.chunk.passage) for span in spans}
+    any_named = any(named.values())
     total = sum(weight.values()) or 1.0
     ranked = []
     for (number, span), text, cosine in zip(numbered, reads, dense, strict=True):
-        held = focus.terms & stems(text)
-        coverage = sum(weight[t] for t in held) / total if focus.terms else 1.0
+        held = focus.terms & (said := stems(text))
+        bridged = sum(weight[t] for t in focus.bridged(held, said))
+        held_weight = sum(weight[t] for t in held) + BRIDGED_SHARE * bridged
+        coverage = held_weight / total if focus.terms else 1.0
         typed = focus.has_answer_type(text)
-        answer_like = is_answer_like(span, focus.asks_for_link)
+        # A sentence naming a sibling of what is asked (the E01 row for E04) answers another
+        # question; one from a passage not naming it is about something else, when others do.
+        answer_like = is_answer_like(span, focus.asks_for_link) and not focus.names.sibling_in(text)
+        unnamed = bool(focus.names) and any_named and not named[span.chunk.id]
         score = (
             W_DENSE * cosine
             + W_TERMS * coverage
@@ -85,6 +95,7 @@ def rank_evidence(
             + W_TYPE * typed
             + W_RETRIEVAL * span.chunk.score
             - W_NOT_ANSWER * (not answer_like)
+            - W_UNNAMED * unnamed
         )
         evidence = Evidence(span, text, number, score, cosine, coverage, typed, answer_like)
         ranked.append(evidence)
@@ -127,6 +138,42 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
         after = list(dropwhile(lambda e: _is_header_row(e.span), after))
         items = list(takewhile(lambda e: _is_list_item(e.span), after))[:MAX_LIST_ITEMS]
     return [*lead, evidence, *items]
+
+
+def best_list(ranked: list[Evidence]) -> list[Evidence] | None:
+    """For a question asking for a list: the list of the best-ranked list item or lead-in
+    among the best LIST_SEARCH answer-like sentences (a heading or a sentence about the list
+    often ranks above its items), with its lead line; None when none is near the top."""
+    for evidence in [e for e in ranked if e.answer_like][:LIST_SEARCH]:
+        if evidence.span.text.rstrip().endswith(":"):
+            listed = with_neighbours(evidence, ranked)
+            if len(listed) > 1:
+                return listed
+        elif listed := whole_list(evidence, ranked):
+            return listed
+    return None
+
+
+def whole_list(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] | None:
+    """The list `evidence` is an item of, with the line introducing it: every bulleted,
+    numbered or slide line in a row around it in its chunk (up to MAX_LIST_ITEMS). None when
+    it is no list item. A list question is answered by its items, not its first one."""
+    if not _is_bullet(evidence.span):
+        return None
+    same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=_position)
+    at = same_chunk.index(evidence)
+    first = at
+    while first > 0 and _is_bullet(same_chunk[first - 1].span):
+        first -= 1
+    last = at
+    while last + 1 < len(same_chunk) and _is_bullet(same_chunk[last + 1].span):
+        last += 1
+    lead = same_chunk[first - 1 : first] if first > 0 else []
+    items = same_chunk[first : last + 1]
+    if len(items) > MAX_LIST_ITEMS:  # the asked item's neighbourhood
+        start = min(max(at - first - MAX_LIST_ITEMS // 2, 0), len(items) - MAX_LIST_ITEMS)
+        items = items[start : start + MAX_LIST_ITEMS]
+    return [*lead, *items]
 
 
 def _position(evidence: Evidence) -> int:
@@ -192,7 +239,13 @@ def _is_list_item(span: SourceSpan) -> bool:
 
 
 def _is_bullet(span: SourceSpan) -> bool:
-    return bool(_LIST_MARKER.match(_line_of(span)))
+    """A bulleted or numbered line, or a line of a slide below its title (a deck's bullets
+    come without markers)."""
+    line = _line_of(span)
+    if _LIST_MARKER.match(line):
+        return True
+    on_slide = span.chunk.source.lower().endswith(".pptx") and span.start > 0
+    return on_slide and line.strip() == span.text and not _is_table_row(span)
 
 
 def _is_header_row(span: SourceSpan) -> bool:

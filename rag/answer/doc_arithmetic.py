@@ -24,6 +24,13 @@ _ASKS_AMOUNT = re.compile(r"\b(how (much|many)|what (do|does|is|are))\b", re.I)
 _COUNT = re.compile(
     r"(?<![\d.,\w])([2-9]|[1-9]\d+)\s+(?!%|more\b|extra\b|additional\b)(?=[a-z])", re.I
 )
+# A count that sizes a set the question asks to be listed, not a multiplier: "the three
+# categories", "what are two benefits", "its 4 committees".
+_LISTED_COUNT = re.compile(
+    r"\b(the|these|those|its|their|your|our|all)\s+([2-9]|[1-9]\d+)\s+[a-z]"
+    r"|^\W*(what|which)\s+(are|were)\s+([2-9]|[1-9]\d+)\s+[a-z]",
+    re.I,
+)
 _PERCENT_ON = re.compile(
     r"(?<![\d.,])(\d+(?:\.\d+)?)\s*%\s*(?:[\w-]+\s+){0,3}?(?:on|of|for)\s+(.+)", re.I
 )
@@ -54,7 +61,7 @@ def needs_document_arithmetic(question: str) -> bool:
     if not _ASKS_AMOUNT.search(text):
         return False
     return bool(
-        _COUNT.search(text)
+        (_COUNT.search(text) and not _LISTED_COUNT.search(text))
         or _PERCENT_ON.search(text)
         or _COMPARISON.search(text)
         or (_AGGREGATE.search(text) and re.search(r"\band\b", text, re.I))

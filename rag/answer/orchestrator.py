@@ -17,6 +17,7 @@ from rag.answer.condense import standalone_query
 from rag.answer.context import Evidence, Similarity, rank_evidence
 from rag.answer.question import QuestionFocus, analyse
 from rag.answer.stream import AnswerStream, ms_since
+from rag.answer.synonyms import Synonyms, no_synonyms
 from rag.answer.types import AskRequest, AskResult
 from rag.retrieve import RetrievedChunk, Retriever
 
@@ -33,6 +34,7 @@ class AnswerContext:
         support: SupportSignal,
         adapter: str | None,
         known_word: Callable[[str], bool],
+        synonyms: Synonyms,
     ) -> None:
         self.request = request
         self.result = AskResult.for_request(request)
@@ -41,6 +43,7 @@ class AnswerContext:
         self._similarity = similarity
         self._support = support
         self._known_word = known_word
+        self._synonyms = synonyms
 
     @cached_property
     def query(self) -> str:
@@ -52,7 +55,7 @@ class AnswerContext:
 
     @cached_property
     def focus(self) -> QuestionFocus:
-        return analyse(self.query, self._known_word)
+        return analyse(self.query, self._known_word, self._synonyms)
 
     @cached_property
     def evidence(self) -> list[Evidence]:
@@ -96,6 +99,7 @@ class AnswerOrchestrator:
         chain: Sequence[Answerer],
         adapter_for: Callable[[str], str | None] = lambda collection: None,
         known_word: Callable[[str], bool] = lambda word: True,
+        synonyms: Synonyms = no_synonyms,
     ) -> None:
         self._retriever = retriever
         self._similarity = similarity
@@ -103,6 +107,7 @@ class AnswerOrchestrator:
         self._chain = list(chain)
         self._adapter_for = adapter_for
         self._known_word = known_word  # an ordinary word, not a name (rag/answer/question.py)
+        self._synonyms = synonyms
 
     def ask(self, request: AskRequest) -> AskResult:
         return self.stream(request).read_out()
@@ -112,7 +117,13 @@ class AnswerOrchestrator:
         anything streams)."""
         adapter = request.adapter or self._adapter_for(request.collection)
         context = AnswerContext(
-            request, self._retriever, self._similarity, self._support, adapter, self._known_word
+            request,
+            self._retriever,
+            self._similarity,
+            self._support,
+            adapter,
+            self._known_word,
+            self._synonyms,
         )
         for answerer in self._chain:
             answer = answerer.try_answer(context)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from rag.answer.asks import asked_kind, states_kind
+from rag.answer.naming import AskedNames, asked_names
 from rag.answer.text import (
     LINK,
     STOPWORDS,
@@ -21,7 +23,9 @@ from rag.answer.text import (
     words,
 )
 
-AnswerType = Literal["quantity", "date", "person", "link", "any"]
+AnswerType = Literal[
+    "quantity", "date", "person", "link", "definition", "reason", "procedure", "list", "any"
+]
 
 _QUANTITY_ASK = re.compile(
     r"\bhow (many|much|long|far|heavy|big|large|high|old|fast|quickly|often|efficient)\b"
@@ -43,7 +47,8 @@ _PERSON_ASK = re.compile(r"^\s*(who|whom)\b|\bwhich person\b|\bwhat is the name 
 _ASKING = STOPWORDS | frozenset(
     """much many long often quickly there any some get gets got need needs must should may
     tell know find give say said about into after before over under per each every one during
-    person people thing things""".split()
+    person people thing things my me our ours us your yours mine ve ll re t s d m
+    actually specifically exactly really just also please""".split()
 )
 _MONTHS = (
     "january february march april may june july august september october november december "
@@ -119,6 +124,14 @@ class QuestionFocus:
     measures: tuple[re.Pattern[str], ...]  # units the asked quantity is written in, if known
     identifiers: frozenset[str]  # the years, versions and model codes it asks about
     subject: tuple[str, ...]  # the names it is about: ("zorblium",) for "... of zorblium?"
+    names: AskedNames  # the codes, years and capitalised names it asks about, among siblings
+    # term → stems of its synonyms ("guara" → {"warra", ...}): a sentence saying "warranty"
+    # holds the "guarantee" of a question, at BRIDGED_SHARE of its weight (rag/answer/context.py)
+    bridges: dict[str, frozenset[str]]
+
+    def bridged(self, held: frozenset[str], sentence_stems: frozenset[str]) -> set[str]:
+        """The focus terms `sentence_stems` holds only by a synonym."""
+        return {t for t in self.terms - held if self.bridges.get(t, frozenset()) & sentence_stems}
 
     @property
     def asks_for_link(self) -> bool:
@@ -161,9 +174,14 @@ class QuestionFocus:
         return None
 
 
-def analyse(question: str, known_word: Callable[[str], bool] = lambda word: True) -> QuestionFocus:
+def analyse(
+    question: str,
+    known_word: Callable[[str], bool] = lambda word: True,
+    synonyms: Callable[[str], frozenset[str]] = lambda word: frozenset(),
+) -> QuestionFocus:
     """What `question` asks for. `known_word` says whether a lowercase word is an ordinary
-    word of the language (so "zorblium" reads as a name and "guarantee" does not)."""
+    word of the language (so "zorblium" reads as a name and "guarantee" does not);
+    `synonyms` gives words meaning the same (rag/answer/synonyms.py)."""
     kind = answer_type(question)
     measures = tuple(
         stated for asked, stated in _MEASURES if kind == "quantity" and asked.search(question)
@@ -182,7 +200,20 @@ def analyse(question: str, known_word: Callable[[str], bool] = lambda word: True
         measures,
         identifiers(question),
         asked_subject(question, known_word),
+        asked_names(question, known_word),
+        _bridges(question, synonyms),
     )
+
+
+def _bridges(question: str, synonyms: Callable[[str], frozenset[str]]) -> dict[str, frozenset[str]]:
+    bridges = {}
+    for word in words(question):
+        if word in _ASKING or not word.isalpha() or len(word) < 3:
+            continue
+        related = frozenset(stem(s) for s in synonyms(word)) - {stem(word)}
+        if related:
+            bridges[stem(word)] = related
+    return bridges
 
 
 def asked_subject(question: str, known_word: Callable[[str], bool]) -> tuple[str, ...]:
@@ -215,7 +246,7 @@ def answer_type(question: str) -> AnswerType:
         return "date"
     if _QUANTITY_ASK.search(question):
         return "quantity"
-    return "any"
+    return asked_kind(question) or "any"
 
 
 def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
@@ -228,7 +259,9 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
         return next(_new_names(sentence, question), None) is not None
     if kind == "link":
         return bool(LINK.search(sentence))
-    return True
+    if kind == "any":
+        return True
+    return states_kind(kind, sentence, question)
 
 
 def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:

@@ -8,10 +8,19 @@ sentence supports is never shown (rag/answer/stream.py).
 import re
 from dataclasses import dataclass
 
+from rag.answer.asks import asks_for_name
 from rag.answer.context import Evidence
-from rag.answer.question import QuestionFocus
+from rag.answer.question import QuestionFocus, stems
 from rag.answer.spans import SourceSpan
-from rag.answer.text import UNITS, content_words, identifiers, never_an_answer, numbers_in, units_of
+from rag.answer.text import (
+    UNITS,
+    content_words,
+    identifiers,
+    never_an_answer,
+    numbers_in,
+    units_of,
+    words,
+)
 from rag.answer.types import Citation
 
 # Share of an answer sentence's content words that a source sentence must contain.
@@ -20,6 +29,11 @@ MIN_SUPPORT = 0.6
 # sentences, scoring within RELEVANCE_MARGIN of the best (rag/answer/context.py's score).
 RELEVANT_SENTENCES = 3
 RELEVANCE_MARGIN = 0.5
+# Fewer words than this, and no figure of its own, make a fragment (a heading, a slide label:
+# "Qwen 2.5 Instruct"): an answer only to a question asking for a name or a value.
+MIN_ANSWER_WORDS = 4
+_VALUE_TYPES = frozenset({"quantity", "date", "person", "link"})
+_FILLER = frozenset({"answer"})  # "The answer is: 28 days."
 _SYMBOLS = {"eur": "€", "usd": "$"}
 
 
@@ -109,8 +123,27 @@ class AnswerVerifier:
             return None
         if sentence.rstrip().endswith(":"):
             return None  # a lead-in: alone it states nothing (the quote brings its list along)
+        if self._fragment(sentence):
+            return None
         best = best_support(sentence, self._spans)
         if best is None:
             return None
         span, score = best
+        if unstated_words(sentence, span):
+            return None
         return Verdict(self._relevant[self._spans.index(span)], score)
+
+    def _fragment(self, sentence: str) -> bool:
+        focus = self._focus
+        if focus.answer_type in _VALUE_TYPES or asks_for_name(focus.text):
+            return False
+        states_a_figure = bool(numbers_in(sentence) - numbers_in(focus.text))
+        return len(words(sentence)) < MIN_ANSWER_WORDS and not states_a_figure
+
+
+def unstated_words(sentence: str, span: SourceSpan) -> set[str]:
+    """Words of an answer sentence its source's passage never says. The share of words a
+    source sentence must hold (MIN_SUPPORT) lets a model add one of its own: "The defect was a
+    broken hand rope." (the source: "frayed hand rope"), or "Brightwater Labs is the CEO of
+    BrightWater." where no passage names a CEO."""
+    return set(stems(sentence) - stems(span.chunk.passage) - _FILLER)

@@ -91,9 +91,16 @@ def _docx(data: bytes) -> list[Page]:
     _check_zip(data)
     doc = DocxDocument(io.BytesIO(data))
     writer = PageWriter()
+    number = 0
     for paragraph in doc.paragraphs:
-        if paragraph.text.strip():
-            writer.line(paragraph.text)
+        if not paragraph.text.strip():
+            continue
+        style = paragraph.style.name if paragraph.style is not None else ""
+        number = number + 1 if style.startswith("List Number") else 0
+        # Word keeps a list's bullets and numbers in the style, not the text: written out, a
+        # list reads as one (rag/answer/context.py gathers its items for a list question).
+        marker = f"{number}. " if number else "- " if style.startswith("List") else ""
+        writer.line(marker + paragraph.text)
     for table in doc.tables:
         rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
         if rows:

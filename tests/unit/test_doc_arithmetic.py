@@ -36,6 +36,20 @@ def test_only_arithmetic_over_documents_is_flagged() -> None:
             assert flagged == (row["category"] == "doc_arithmetic"), row["question"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the three categories of model pruning techniques?",
+        "What are the five steps to apply for a parking permit?",
+        "Which are two benefits of composting at home?",
+        "What do the 4 committees of the council do?",
+    ],
+)
+def test_a_count_that_sizes_a_list_asks_for_no_computation(question: str) -> None:
+    # "3 * 5 = 15 (computed by the calculator)" answered the pruning question.
+    assert not needs_document_arithmetic(question)
+
+
 def _chunks(*names: str) -> list[RetrievedChunk]:
     """Whole sample files as chunks, so parsing is tested apart from retrieval."""
     chunks = []

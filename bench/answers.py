@@ -1,0 +1,86 @@
+"""Answers on the town corpus (eval/town): a second domain, questions labelled by kind.
+
+The corpus and both question sets were written by someone who had not seen the code, the other
+evaluation sets or any figure (eval/town/README.md). `dev` may be read row by row and tuned
+on; `blind` is run once per candidate change and only its aggregates are printed: once anyone
+reads its rows it becomes a tuning set, and a fresh one must be written.
+
+Every question is answered once with support abstention off; thresholds are replayed on the
+records (bench/grounding.py): the default one, and one calibrated on the set's calibration
+half (the highest keeping false abstention within budget there) reported on the held-out half.
+
+Run: .venv/bin/python -m bench.answers dev [--records FILE]
+     .venv/bin/python -m bench.answers blind [--label TEXT]   (aggregates only)
+"""
+
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from bench.evidence import half
+from bench.grounding import SHOWN, answer_all, calibrate, with_threshold
+from bench.harness import machine, table
+from rag.answer.abstain import VERIFIER_MIN_SUPPORT
+from rag.answer_eval import AnswerRecord, answer_metrics, records_json
+from rag.app import RagApp
+from rag.evaluation import load_dataset
+from rag.settings import Settings
+
+TOWN = Path(__file__).resolve().parent.parent / "eval" / "town"
+SETS = {"dev": TOWN / "questions_dev.jsonl", "blind": TOWN / "questions_blind.jsonl"}
+
+
+def _row(name: str, records: list[AnswerRecord]) -> list[object]:
+    metrics = answer_metrics(records)
+    return [name, len(records), *("—" if metrics.get(k) is None else metrics[k] for k in SHOWN)]
+
+
+def _by_kind(records: list[AnswerRecord]) -> str:
+    kinds: dict[str, list[AnswerRecord]] = defaultdict(list)
+    for record in records:
+        kinds[record.kind or "unlabelled"].append(record)
+    rows = []
+    for kind, group in sorted(kinds.items()):
+        metrics = answer_metrics(group)
+        right = "abstain_recall" if kind == "unanswerable" else "contains_gold"
+        rows.append([kind, len(group), metrics[right], metrics["evidence_hit"] or "—",
+                     metrics["false_abstain"] if kind != "unanswerable" else "—"])  # fmt: skip
+    return table(["kind", "n", "right (contains gold; abstained if unanswerable)",
+                  "evidence hit", "false abstention"], rows)  # fmt: skip
+
+
+def report(name: str, records: list[AnswerRecord]) -> str:
+    calibration = [r for r in records if half(r.question) == 0]
+    held_out = [r for r in records if half(r.question) == 1]
+    threshold = calibrate(calibration)
+    replays = [
+        ("no support abstention", records, -1.0),
+        (f"default threshold {VERIFIER_MIN_SUPPORT}", records, VERIFIER_MIN_SUPPORT),
+        (f"calibration half, threshold {threshold:.3f}", calibration, threshold),
+        (f"held-out half, threshold {threshold:.3f}", held_out, threshold),
+    ]
+    rows = [_row(label, with_threshold(rs, t)) for label, rs, t in replays]
+    return (
+        f"{machine()}\n\n"
+        + table([f"town {name}", "n", *SHOWN], rows)
+        + f"\n\nBy kind, default threshold {VERIFIER_MIN_SUPPORT}:\n\n"
+        + _by_kind(with_threshold(records, VERIFIER_MIN_SUPPORT))
+    )
+
+
+def main(argv: list[str]) -> None:
+    name = argv[0] if argv and argv[0] in SETS else "dev"
+    records_path = argv[argv.index("--records") + 1] if "--records" in argv else None
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = Settings(data_dir=Path(data_dir), abstain_min_support=-1.0)
+        with RagApp(settings) as app:
+            records = answer_all(app, load_dataset(SETS[name]), (TOWN / "corpus").resolve())
+    if records_path and name != "blind":  # the blind set's rows are never written out
+        Path(records_path).write_text(json.dumps(records_json(records), indent=1))
+    print(report(name, records))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,116 @@
+"""Questions that ask for more than a value: a definition, a reason, a procedure or a list.
+
+"What is a minor works permit?" is answered by the sentence that says what the term means, not
+by a neighbour that merely uses it; "why ..." by a sentence giving a cause or a purpose; "how do
+I ..." by steps; "what are the ..." by the items. Each kind has a cue in the question and a cue
+in a sentence that answers it; the ranking prefers, and verification requires, a sentence with
+the answering cue (rag/answer/question.py's `has_type`).
+"""
+
+import re
+from typing import Literal
+
+from rag.answer.text import STOPWORDS, stem, words
+
+AskedKind = Literal["definition", "reason", "procedure", "list"]
+
+_REASON = re.compile(
+    r"^\W*why\b|\bwhat(?:'s| is| was) the (?:reason|purpose|point|rationale)\b"
+    r"|\bfor what (?:reason|purpose)\b|\bhow come\b|\bwhat for\b",
+    re.I,
+)
+_PROCEDURE = re.compile(
+    r"^\W*(?:and |so )?how (?:do|can|should|would|could|does one|must) (?:i|we|you|one|a|an|the"
+    r"|my|our|residents?|people|someone)\b|\bhow to\b"
+    r"|\bwhat (?:are the |is the )?(?:steps|procedure|process)\b|\bwhat (?:do|should) i do\b",
+    re.I,
+)
+_LIST = re.compile(
+    r"^\W*(?:what|which)(?: \w+)? (?:are|were) (?:the|all|some|its|their|your|our)\b"
+    r"|^\W*(?:what|which) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) \w+"
+    r"|^\W*what (?:goes|go|belongs?|can go|can i put|should go|is included|are included)\b"
+    r"|^\W*(?:list|name)\b|\bwhat (?:kinds?|types?|sorts?|categories) of\b"
+    r"|\bwhich (?:items|things|ones|services|documents|materials)\b",
+    re.I,
+)
+# "What is a heat pump?", "What are heat pumps?", "What does FOI stand for?", "Define X".
+_DEFINITION = re.compile(
+    r"^\W*what(?:'s| is) (?:an? )(?P<a>[^?,;]+?)\W*$"
+    r"|^\W*what (?:is|are) (?P<b>(?!the\b|my\b|your\b|our\b|this\b|that\b)[^?,;]+?)\W*$"
+    r"|\bwhat does (?:the (?:term|word|abbreviation|acronym) )?(?P<c>.+?) (?:mean|stand for)\b"
+    r"|\bwhat is meant by (?:an? |the )?(?P<d>[^?,;]+)"
+    r"|\b(?:meaning|definition) of (?:an? |the )?(?P<e>[^?,;]+)|^\W*define (?:an? )?(?P<f>[^?,;]+)",
+    re.I,
+)
+MAX_TERM_WORDS = 4  # a longer "what is ..." is a question about something, not a term
+_PREPOSITION = re.compile(r"\b(of|on|for|in|at|to|from|by|with|about|after|before)\b", re.I)
+
+# What a sentence answering each kind says.
+_DEFINES = re.compile(
+    r"\b(?:is|are) (?:an?|the|any|one|when|where|what|used)\b|\bmeans?\b|\bmeant\b"
+    r"|\brefers? to\b|\bstands? for\b|\bdefined\b|\bknown as\b|\bcalled\b|\bdescribes?\b"
+    r"|\bis (?:how|our|your|their)\b|[:(—]",
+    re.I,
+)
+_GIVES_REASON = re.compile(
+    r"\b(?:because|since|so that|so as to|in order to|due to|owing to|as a result|reasons?"
+    r"|purpose|aims? to|intended to|designed to|prevents?|protects?|avoids?|helps?|ensures?"
+    r"|otherwise|therefore|thus|which means|allows?|so we|so you|so it|to (?:ensure|avoid|"
+    r"prevent|protect|reduce|keep|allow|help|make sure|comply|meet|save|limit|improve|support|"
+    r"stop|give|let|free|cover|encourage))\b",
+    re.I,
+)
+_GIVES_STEPS = re.compile(
+    r"\b(?:steps?|first|then|next|finally|afterwards|submit|apply|complete|fill|send|e-?mail"
+    r"|call|contact|visit|book|register|bring|upload|request|press|click|open|sign|pay|attach"
+    r"|include|return|post|collect|log in|go to|use|ask|tell|report|write|phone|select|choose)\b",
+    re.I,
+)
+# Questions a bare name or phrase can answer ("Which park has a skate ramp?" "Riverside Park.").
+_NAME_ASK = re.compile(r"^\W*(?:which|who|whom|where)\b|\bname\b|\bcalled\b", re.I)
+_ENUMERATES = re.compile(r":\s*$|,.*,|\band\b.*\b(?:and|or)\b|;\s*\w")
+
+
+def asked_kind(question: str) -> AskedKind | None:
+    if _REASON.search(question):
+        return "reason"
+    if _PROCEDURE.search(question):
+        return "procedure"
+    if defined_term(question):
+        return "definition"
+    if _LIST.search(question):
+        return "list"
+    return None
+
+
+def asks_for_name(question: str) -> bool:
+    return bool(_NAME_ASK.search(question))
+
+
+def defined_term(question: str) -> str | None:
+    """The term a definition question asks about: "minor works permit" of "What is a minor
+    works permit?"; None when the question asks something else."""
+    match = _DEFINITION.search(question.strip())
+    if match is None:
+        return None
+    term = next(group for group in match.groups() if group).strip()
+    if len(term.split()) > MAX_TERM_WORDS or _PREPOSITION.search(term):
+        return None
+    return term
+
+
+def states_kind(kind: AskedKind, sentence: str, question: str) -> bool:
+    """Whether `sentence` says what a `kind` question asks for."""
+    if kind == "definition":
+        term = defined_term(question) or ""
+        return _holds_term(sentence, term) and bool(_DEFINES.search(sentence))
+    if kind == "reason":
+        return bool(_GIVES_REASON.search(sentence))
+    if kind == "procedure":
+        return bool(_GIVES_STEPS.search(sentence))
+    return bool(_ENUMERATES.search(sentence))
+
+
+def _holds_term(sentence: str, term: str) -> bool:
+    held = {stem(w) for w in words(sentence)}
+    return all(stem(w) in held for w in words(term) if w not in STOPWORDS)

@@ -1,0 +1,98 @@
+"""What a question names among siblings, and which sentences name a sibling instead.
+
+"What is the price of the Aurora K2?" names the K2; the price list's row for the K2's wall
+bracket, or the K3's row, answers another question. "My battery shows E04" names one error
+code of a table of five. A question names things by code, version or year (rag/answer/text.py's
+`identifiers`) and by capitalised names ("Riverside Park", "Planning Committee"). A sentence
+names a *sibling* when it names another thing of the same family (another code of the same
+shape, another year, another "... Park") and not the asked one: such a sentence is never the
+answer while one naming the asked thing exists.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.answer.text import identifiers, stem, words
+
+# Capitalised words in a row, each maybe with digits: "Riverside Park", "Aurora K2".
+_CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|\d[\w.-]*))*")
+_DIGITS = re.compile(r"\d+")
+_ACRONYM = re.compile(r"[A-Z]{2,5}s?")
+# A question's first word and these capitalised words name nothing.
+_NOT_NAMES = frozenset(
+    """i what who whom where when which how why is are do does did can could should would will
+    may the a an my our your their its this that these those if in on at for of to and or
+    monday tuesday wednesday thursday friday saturday sunday january february march april june
+    july august september october november december""".split()
+)
+
+
+@dataclass(frozen=True)
+class AskedNames:
+    """The identifiers and capitalised names a question asks about."""
+
+    identifiers: frozenset[str]
+    names: tuple[tuple[str, ...], ...]  # each name as lowercased words: ("riverside", "park")
+    # The names that can only mean one thing here: with a code ("Aurora K2") or a word that is
+    # no ordinary word ("Oakfield Park"). "London" or "Germany" may be written "United
+    # Kingdom" or "the European Union" in the sources, so their absence proves nothing.
+    specific: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.identifiers or self.names)
+
+    def named_in(self, text: str) -> bool:
+        """Whether `text` names everything the question names."""
+        found = identifiers(text)
+        held = _stems(text)
+        return self.identifiers <= found and all(
+            {stem(w) for w in name} <= held for name in self.names
+        )
+
+    def sibling_in(self, text: str) -> bool:
+        """Whether `text` names another thing of a family an asked name belongs to, and not
+        the asked one: "E01" for E04, "2024" for 2025, "Oakfield Park" for Riverside Park."""
+        found = identifiers(text)
+        for asked in self.identifiers - found:
+            if any(_family(other) == _family(asked) for other in found):
+                return True
+        held = _stems(text)
+        for name in self.names:
+            if len(name) < 2 or {stem(w) for w in name} <= held:
+                continue
+            head = re.escape(name[-1])
+            for other in re.finditer(rf"\b((?-i:[A-Z])[\w'-]*)\s+{head}\b", text, re.I):
+                if other.group(1).lower() not in (*_NOT_NAMES, *name[:-1]):
+                    return True  # "Oakfield Park": another modifier of the same head
+        return False
+
+
+def asked_names(question: str, known_word: Callable[[str], bool] = lambda w: True) -> AskedNames:
+    names = []
+    for match in _CAPITALISED.finditer(question):
+        # An acronym ("CEO", "HR") may be spelled out in the sources.
+        words = [w.lower() for w in match.group().split() if not _ACRONYM.fullmatch(w)]
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if words and not (len(words) == 1 and match.start() == _first_word_start(question)):
+            names.append(tuple(words))
+    specific = tuple(
+        " ".join(name)
+        for name in names
+        if any(not word.isalpha() or not known_word(word) for word in name)
+    )
+    return AskedNames(identifiers(question), tuple(names), specific)
+
+
+def _first_word_start(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t\"'("))
+
+
+def _family(identifier: str) -> str:
+    """Codes of one shape share a family: "e01" and "e04" are "e#", "2024" and "2025" "#"."""
+    return _DIGITS.sub("#", identifier)
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text)}

@@ -1,0 +1,46 @@
+"""A table row quoted as an answer reads as a sentence naming the asked column.
+
+Rows are read as records ("Property: Weight; Value: 114 kg", rag/ingest/pages.py). Shown raw,
+a person has to parse them; "Weight is 114 kg." or "The price (€) of Aurora K2 is 7,450." says
+the same thing, and the row stays the citation, so the exact source span is one click away.
+"""
+
+import re
+
+from rag.answer.question import QuestionFocus, stems
+
+_RECORD = re.compile(r"^(?:[^:;]{1,60}: [^;]+)(?:; [^:;]{1,60}: [^;]+)+$")
+# Columns that hold "the value" of the row's first cell rather than a named attribute.
+_GENERIC = frozenset("value values detail details description amount figure info answer".split())
+
+
+def record_cells(text: str) -> list[tuple[str, str]] | None:
+    """("column", "value") pairs of a row read as a record, or None for other text."""
+    if not _RECORD.match(text.strip()):
+        return None
+    return [tuple(part.split(": ", 1)) for part in text.strip().split("; ")]  # type: ignore[misc]
+
+
+def row_sentence(text: str, focus: QuestionFocus) -> str:
+    """`text` as a sentence when it is a table row: its first cell as what the row is about,
+    the columns the question asks for (all others when it names none) as what is said of it."""
+    cells = record_cells(text)
+    if cells is None:
+        return text
+    (_, label), rest = cells[0], cells[1:]
+    asked = [(c, v) for c, v in rest if stems(c) & focus.terms]
+    if not asked:
+        asked = [(c, v) for c, v in rest if focus.has_answer_type(v)] or rest
+    if len(asked) == 1:
+        column, value = asked[0]
+        if column.lower() in _GENERIC:
+            return f"{label} is {value}."
+        return f"The {_lower_first(column)} of {label} is {value}."
+    said = ", ".join(f"{_lower_first(c)} {v}" for c, v in asked)
+    return f"{label}: {said}."
+
+
+def _lower_first(column: str) -> str:
+    """ "Price (€)" → "price (€)", leaving acronyms ("VAT") and names alone."""
+    word = column.split(" ", 1)[0]
+    return column if word.isupper() or len(word) < 2 else column[0].lower() + column[1:]

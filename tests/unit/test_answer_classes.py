@@ -1,0 +1,166 @@
+"""The failure classes a person met (issue 33), each as the mechanism that closes it: what the
+question names, answer kinds beyond a value, lists, table rows as sentences, claims the sources
+never make, and paraphrase. Fakes only: no model, a constant similarity."""
+
+from rag.answer.abstain import unmentioned
+from rag.answer.context import Evidence, rank_evidence, whole_list
+from rag.answer.question import analyse, answer_type
+from rag.answer.rows import row_sentence
+from rag.answer.verify import AnswerVerifier
+from rag.retrieve import RetrievedChunk
+
+
+def _chunk(text: str, source: str = "/d/doc.md", title: str = "doc.md") -> RetrievedChunk:
+    return RetrievedChunk("c-" + source, text, source, title, "d", None, 0, len(text), 1, 1)
+
+
+def _flat(question: str, texts: list[str]) -> list[float]:
+    return [0.5] * len(texts)
+
+
+def _ranked(question: str, *chunks: RetrievedChunk, synonyms=None) -> list[Evidence]:
+    focus = analyse(question, synonyms=synonyms) if synonyms else analyse(question)
+    return rank_evidence(focus, list(chunks), _flat)
+
+
+ERRORS = _chunk(
+    "Error codes\nCode: E01; Meaning: Battery too hot, let it cool down.\n"
+    "Code: E02; Meaning: Grid voltage out of range.\n"
+    "Code: E04; Meaning: Communication with the inverter lost.\n"
+)
+
+
+def test_a_row_naming_a_sibling_code_is_never_the_answer() -> None:
+    # "My battery shows E04" was answered with the E01 row.
+    ranked = _ranked("My battery shows E04, what does that mean?", ERRORS)
+    best = next(e for e in ranked if e.answer_like)
+    assert "E04" in best.reads
+    assert not any(e.answer_like for e in ranked if "E01" in e.reads or "E02" in e.reads)
+
+
+def test_a_code_no_passage_names_is_not_mentioned() -> None:
+    focus = analyse("What does error E07 mean?")
+    assert unmentioned(focus, [ERRORS]) == "e07"
+    assert unmentioned(analyse("What does error E04 mean?"), [ERRORS]) is None
+
+
+def test_a_passage_not_naming_the_asked_thing_ranks_below_one_that_does() -> None:
+    k2 = _chunk("The warranty lasts 10 years from installation.", "/d/k2.md", "Aurora K2 manual")
+    k3 = _chunk("The Aurora K3 warranty lasts 12 years.", "/d/road.md", "roadmap")
+    ranked = _ranked("How long is the warranty on the Aurora K3?", k2, k3)
+    assert ranked[0].span.chunk is k3
+
+
+def test_a_sibling_name_sharing_the_head_word_is_not_the_answer() -> None:
+    parks = _chunk("Oakfield Park opens at 07:00. Riverside Park opens at 08:30.")
+    ranked = _ranked("When does Riverside Park open?", parks)
+    assert [e.reads for e in ranked if e.answer_like] == ["Riverside Park opens at 08:30."]
+
+
+def test_a_claim_copied_from_the_question_that_no_passage_makes_is_unsupported() -> None:
+    # "Brightwater Labs is the CEO of BrightWater." passed verification.
+    about = _chunk("Brightwater Labs was founded in 2014 by Ines Maes and Tom Claes in Ghent.")
+    focus = analyse("Who is the CEO of Brightwater?")
+    verifier = AnswerVerifier(focus, rank_evidence(focus, [about], _flat))
+    assert verifier.check("Brightwater Labs is the CEO of Brightwater Labs.") is None
+    founders = analyse("Who founded Brightwater?")
+    verifier = AnswerVerifier(founders, rank_evidence(founders, [about], _flat))
+    assert verifier.check("Brightwater Labs was founded by Ines Maes and Tom Claes.") is not None
+
+
+def test_a_heading_like_fragment_is_no_answer_unless_a_name_is_asked() -> None:
+    text = "Qwen 2.5 Instruct\nQwen 2.5 Instruct reads a context of 128K tokens."
+    focus = analyse("What is the context window of Qwen 2.5?")
+    verifier = AnswerVerifier(focus, rank_evidence(focus, [_chunk(text)], _flat))
+    assert verifier.check("Qwen 2.5 Instruct") is None
+    assert verifier.check("Qwen 2.5 Instruct reads a context of 128K tokens.") is not None
+    named = analyse("Which model reads a context of 128K tokens?")
+    verifier = AnswerVerifier(named, rank_evidence(named, [_chunk(text)], _flat))
+    assert verifier.check("Qwen 2.5 Instruct.") is not None
+
+
+def test_kinds_beyond_a_value_are_read_from_the_question() -> None:
+    assert answer_type("What is a minor works permit?") == "definition"
+    assert answer_type("What does FOI stand for?") == "definition"
+    assert answer_type("Why was the footbridge closed?") == "reason"
+    assert answer_type("How do I apply for a parking permit?") == "procedure"
+    assert answer_type("What are the items accepted in the green bin?") == "list"
+    # Attributes and amounts are not definitions.
+    assert answer_type("What is the warranty on the Aurora K3?") == "any"
+    assert answer_type("How do I know how much it costs?") == "quantity"
+
+
+def test_a_definition_is_the_sentence_defining_the_asked_term() -> None:
+    text = (
+        "An open-weight model publishes its weights for anyone to download. "
+        "A closed model means one whose weights stay with its maker. "
+        "Closed models are common in industry."
+    )
+    ranked = _ranked("What is a closed model?", _chunk(text))
+    typed = [e.reads for e in ranked if e.typed]
+    assert typed == ["A closed model means one whose weights stay with its maker."]
+
+
+def test_a_reason_is_a_sentence_giving_a_cause() -> None:
+    text = (
+        "The footbridge was closed on 3 March. "
+        "The footbridge was closed because inspectors found corroded bolts in its main span."
+    )
+    ranked = _ranked("Why was the footbridge closed?", _chunk(text))
+    assert ranked[0].reads.startswith("The footbridge was closed because")
+    assert not ranked[1].typed
+
+
+def test_a_list_question_gathers_every_item_with_its_lead_line() -> None:
+    text = (
+        "Your first week\nWhat happens in your first week:\n- Monday: laptop and badge.\n"
+        "- Tuesday: security training.\n- Wednesday: meet your team.\n\nQuestions go to HR."
+    )
+    ranked = _ranked("What's planned for my first week?", _chunk(text))
+    tuesday = next(e for e in ranked if e.reads.startswith("Tuesday"))
+    shown = [e.reads for e in whole_list(tuesday, ranked) or []]
+    assert shown == [
+        "What happens in your first week:",
+        "Monday: laptop and badge.",
+        "Tuesday: security training.",
+        "Wednesday: meet your team.",
+    ]
+
+
+def test_slide_lines_below_the_title_are_a_list() -> None:
+    slide = _chunk("Training LLMs\nGPUs with 80 GB\nWeeks of compute\nCurated data", "/d/t.pptx")
+    ranked = _ranked("What do you need to train an LLM?", slide)
+    gpus = next(e for e in ranked if e.reads.startswith("GPUs"))
+    shown = [e.reads for e in whole_list(gpus, ranked) or []]
+    assert shown == ["Training LLMs", "GPUs with 80 GB", "Weeks of compute", "Curated data"]
+
+
+def test_a_table_row_reads_as_a_sentence_naming_the_asked_column() -> None:
+    price = analyse("What is the price of the Aurora K2?")
+    row = "Product: Aurora K2; Price (€): 7,450; Stock: 12"
+    assert row_sentence(row, price) == "The price (€) of Aurora K2 is 7,450."
+    weight = analyse("How heavy is the K2?")
+    assert row_sentence("Property: Weight; Value: 114 kg", weight) == "Weight is 114 kg."
+    assert row_sentence("Not a row at all.", weight) == "Not a row at all."
+
+
+def test_a_synonym_bridges_the_question_to_the_sentence() -> None:
+    text = "Delivery takes five days. The warranty lasts ten years."
+
+    def synonyms(word: str) -> frozenset[str]:
+        return frozenset({"warranty", "warrant"}) if word == "guarantee" else frozenset()
+
+    plain = _ranked("How long is the guarantee?", _chunk(text))
+    bridged = _ranked("How long is the guarantee?", _chunk(text), synonyms=synonyms)
+    warranty = next(e for e in bridged if "warranty" in e.reads)
+    assert warranty.coverage > next(e for e in plain if "warranty" in e.reads).coverage
+    assert bridged[0].reads == "The warranty lasts ten years."
+
+
+def test_a_word_the_model_adds_that_no_passage_says_is_unsupported() -> None:
+    # "The defect was a broken hand rope." was shown as supported by "frayed hand rope".
+    row = _chunk("Site: Fennick Meadows; Equipment: Rope bridge; Defect: frayed hand rope")
+    focus = analyse("What defect was found on the rope bridge?")
+    verifier = AnswerVerifier(focus, rank_evidence(focus, [row], _flat))
+    assert verifier.check("The defect was a broken hand rope.") is None
+    assert verifier.check("The defect was a frayed hand rope.") is not None
