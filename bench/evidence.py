@@ -19,6 +19,7 @@ import numpy as np
 from bench.harness import table, write_section
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
+from rag.answer.synonyms import wordnet_synonyms
 from rag.answer_eval import SourceTexts, sync_corpus
 from rag.app import RagApp
 from rag.embed import one_token_words
@@ -55,12 +56,13 @@ def stated_in_gold(question: EvalQuestion, corpus: Path) -> bool:
 def measure(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[dict]:
     collection, _ = sync_corpus(app, corpus)
     similarity = embedder_similarity(app.embedder)
-    known_word = one_token_words(app.embedder)  # as the answer stage reads names
+    known_word = one_token_words(app.embedder)
+    synonyms = wordnet_synonyms()  # as the answer stage reads names
     rows = []
     for question in questions:
         request = app.ask_request(question.question, collection)
         chunks = app.search(request)
-        focus = analyse(question.question, known_word)
+        focus = analyse(question.question, known_word, synonyms)
         ranked = rank_evidence(focus, chunks, similarity)
         golds = question.answers
         rows.append(

@@ -22,6 +22,7 @@ from bench.harness import table, write_section
 from rag.answer.abstain import HELD_FOCUS, support_reading
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
+from rag.answer.synonyms import wordnet_synonyms
 from rag.answer.verifier import AnswerabilityVerifier
 from rag.answer_eval import sync_corpus
 from rag.app import RagApp
@@ -36,10 +37,11 @@ def question_features(app: RagApp, dataset: Path, corpus: Path) -> list[dict]:
     collection, _ = sync_corpus(app, corpus.resolve())
     similarity = embedder_similarity(app.embedder)
     known_word = one_token_words(app.embedder)
+    synonyms = wordnet_synonyms()
     verifier = AnswerabilityVerifier(app.embedder)
     rows = []
     for question in load_dataset(dataset):
-        focus = analyse(question.question, known_word)
+        focus = analyse(question.question, known_word, synonyms)
         ranked = rank_evidence(focus, app.search(app.ask_request(question.question, collection)),
                                similarity)  # fmt: skip
         reading = support_reading(verifier, focus, ranked)

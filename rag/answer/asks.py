@@ -16,13 +16,15 @@ AskedKind = Literal["definition", "reason", "procedure", "list"]
 
 _REASON = re.compile(
     r"^\W*why\b|\bwhat(?:'s| is| was) the (?:reason|purpose|point|rationale)\b"
+    r"|^\W*what(?:'s| is| are) (?:the |a |an )?[\w' -]+ (?:actually |really )?for\W*$"
     r"|\bfor what (?:reason|purpose)\b|\bhow come\b|\bwhat for\b",
     re.I,
 )
 _PROCEDURE = re.compile(
     r"^\W*(?:and |so )?how (?:do|can|should|would|could|does one|must) (?:i|we|you|one|a|an|the"
     r"|my|our|residents?|people|someone)\b|\bhow to\b"
-    r"|\bwhat (?:are the |is the )?(?:steps|procedure|process)\b|\bwhat (?:do|should) i do\b",
+    r"|\bwhat (?:are the |is the )?(?:steps|procedure|process)\b|\bwhat (?:do|should) i do\b"
+    r"|\bwhat (?:do|does|should|must) (?:i|we|you|one) (?:have|need) to do\b",
     re.I,
 )
 _LIST = re.compile(
@@ -34,6 +36,10 @@ _LIST = re.compile(
     re.I,
 )
 # "What is a heat pump?", "What are heat pumps?", "What does FOI stand for?", "Define X".
+# "What does the bylaw mean by a 'shared path'?": the term, wherever the question starts.
+_DEFINED_BY = re.compile(
+    r"\bmean by (?:an? |the )?([^?,;]+)|\bdefines? (?:an? |the )?([^?,;]+)", re.I
+)
 _DEFINITION = re.compile(
     r"^\W*what(?:'s| is) (?:an? )(?P<a>[^?,;]+?)\W*$"
     r"|^\W*what (?:is|are) (?P<b>(?!the\b|my\b|your\b|our\b|this\b|that\b)[^?,;]+?)\W*$"
@@ -46,11 +52,16 @@ MAX_TERM_WORDS = 4  # a longer "what is ..." is a question about something, not 
 _PREPOSITION = re.compile(r"\b(of|on|for|in|at|to|from|by|with|about|after|before)\b", re.I)
 
 # What a sentence answering each kind says.
+# A sentence defining a term says so ("means", "refers to"), or starts with the term and says
+# what it is ("A static pitch is a fixed location", "Shared path: a path for ...").
 _DEFINES = re.compile(
-    r"\b(?:is|are) (?:an?|the|any|one|when|where|what|used)\b|\bmeans?\b|\bmeant\b"
-    r"|\brefers? to\b|\bstands? for\b|\bdefined\b|\bknown as\b|\bcalled\b|\bdescribes?\b"
-    r"|\bis (?:how|our|your|their)\b|[:(—]",
+    r"\bmeans?\b|\bmeant\b|\brefers? to\b|\bstands? for\b|\bdefined\b|\bdefinition\b"
+    r"|\bknown as\b|\b(?:is|are) called\b|\b(?:is|are) (?:any|when|where)\b",
     re.I,
+)
+_TERM_LED = (
+    r"^\W*(?:an? |the )?[\"'‘“]?{term}[\"'’”]?s?\s*"
+    r"(?:\(|:|—|–|-|covers\b|(?:is|are) (?:an?|the|any|one|when|where|used|how|what)\b)"
 )
 _GIVES_REASON = re.compile(
     r"\b(?:because|since|so that|so as to|in order to|due to|owing to|as a result|reasons?"
@@ -90,10 +101,10 @@ def asks_for_name(question: str) -> bool:
 def defined_term(question: str) -> str | None:
     """The term a definition question asks about: "minor works permit" of "What is a minor
     works permit?"; None when the question asks something else."""
-    match = _DEFINITION.search(question.strip())
+    match = _DEFINED_BY.search(question) or _DEFINITION.search(question.strip())
     if match is None:
         return None
-    term = next(group for group in match.groups() if group).strip()
+    term = next(group for group in match.groups() if group).strip(" '\"‘’“”")
     if len(term.split()) > MAX_TERM_WORDS or _PREPOSITION.search(term):
         return None
     return term
@@ -103,7 +114,10 @@ def states_kind(kind: AskedKind, sentence: str, question: str) -> bool:
     """Whether `sentence` says what a `kind` question asks for."""
     if kind == "definition":
         term = defined_term(question) or ""
-        return _holds_term(sentence, term) and bool(_DEFINES.search(sentence))
+        if not _holds_term(sentence, term):
+            return False
+        led = re.compile(_TERM_LED.format(term=re.escape(term)), re.I)
+        return bool(_DEFINES.search(sentence) or led.search(sentence))
     if kind == "reason":
         return bool(_GIVES_REASON.search(sentence))
     if kind == "procedure":

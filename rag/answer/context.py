@@ -33,6 +33,7 @@ W_NOT_ANSWER = 1.0
 W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best chunk)
 BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a synonym of it
 W_UNNAMED = 1.0  # its passage does not name what the question names (and another one does)
+W_NAMED = 0.5  # it names what the question names itself (the Town Library's row, not its table's)
 MAX_SENTENCES = 5
 MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
@@ -96,6 +97,7 @@ def rank_evidence(
             + W_RETRIEVAL * span.chunk.score
             - W_NOT_ANSWER * (not answer_like)
             - W_UNNAMED * unnamed
+            + W_NAMED * (bool(focus.names) and focus.names.named_in(text))
         )
         evidence = Evidence(span, text, number, score, cosine, coverage, typed, answer_like)
         ranked.append(evidence)

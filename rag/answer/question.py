@@ -28,7 +28,8 @@ AnswerType = Literal[
 ]
 
 _QUANTITY_ASK = re.compile(
-    r"\bhow (many|much|long|far|heavy|big|large|high|old|fast|quickly|often|efficient)\b"
+    r"\bhow (many|much|long|far|heavy|big|large|high|tall|wide|deep|old|fast|quickly|often"
+    r"|efficient)\b"
     r"|\b(price|cost|costs|fee|weigh|weighs|weight|percentage|share|rate|number of|amount)\b"
     r"|\b(boiling|melting|freezing) point\b"
     r"|\bwhat (temperature|time|size|capacity|budget|discount|reduction|rebate)\b"
@@ -244,9 +245,10 @@ def answer_type(question: str) -> AnswerType:
         return "person"
     if _DATE_ASK.search(question):
         return "date"
-    if _QUANTITY_ASK.search(question):
-        return "quantity"
-    return asked_kind(question) or "any"
+    kind = asked_kind(question)
+    if kind != "reason" and _QUANTITY_ASK.search(question):
+        return "quantity"  # "why does it cost 85?" asks for a reason, not a price
+    return kind or "any"
 
 
 def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:

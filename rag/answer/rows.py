@@ -9,16 +9,36 @@ import re
 
 from rag.answer.question import QuestionFocus, stems
 
-_RECORD = re.compile(r"^(?:[^:;]{1,60}: [^;]+)(?:; [^:;]{1,60}: [^;]+)+$")
+# Where a record's next "column: value" pair starts: a value may hold "; " itself
+# ("Close rope bridge; replace ropes"), a column name is short and has no colon.
+_PAIR_START = re.compile(r"(?:^|; )(?=[^:;]{1,40}: )")
 # Columns that hold "the value" of the row's first cell rather than a named attribute.
 _GENERIC = frozenset("value values detail details description amount figure info answer".split())
 
 
 def record_cells(text: str) -> list[tuple[str, str]] | None:
     """("column", "value") pairs of a row read as a record, or None for other text."""
-    if not _RECORD.match(text.strip()):
+    text = text.strip()
+    starts = [m.end() for m in _PAIR_START.finditer(text)]
+    if len(starts) < 2 or starts[0] != 0:
         return None
-    return [tuple(part.split(": ", 1)) for part in text.strip().split("; ")]  # type: ignore[misc]
+    ends = [s - 2 for s in starts[1:]] + [len(text)]
+    pairs = [text[a:b].split(": ", 1) for a, b in zip(starts, ends, strict=True)]
+    return [(column.strip(), value.strip()) for column, value in pairs]
+
+
+def states_the_asked(text: str, focus: QuestionFocus) -> bool:
+    """Whether a row says something of what the question asks beyond naming the thing: a
+    column or a value holding a focus term (or its synonym), or a value of the asked kind
+    ("114 kg" for "how heavy"). Text that is no row always may. The Guildhall's room row
+    states no postcode; the Brook Street chargers' budget row no number of charging points."""
+    cells = record_cells(text)
+    if cells is None:
+        return True
+    said = stems(" ".join([c for c, _ in cells] + [v for _, v in cells[1:]]))
+    if focus.terms & said or focus.bridged(frozenset(), said):
+        return True
+    return focus.answer_type != "any" and any(focus.has_answer_type(v) for _, v in cells[1:])
 
 
 def row_sentence(text: str, focus: QuestionFocus) -> str:

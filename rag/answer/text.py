@@ -17,6 +17,9 @@ _BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n\s*\n\s*|\n\s*")
 _RECORD = re.compile(r"^[^:;]{1,40}: [^;]*;")
 _WRAPPED_LINE = re.compile(r"^(?![ \t]*[#|>])[^\n]{50,}[a-z,]$")
 _TRIM = " \t\r|#*->"
+# A list item's start: a bullet, or a number ("1." / "2)") maybe after a bullet ("- 1. ...").
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d{1,2}[.)])\s")
+_NUMBERED = re.compile(r"[ \t]*(?:[-*+•][ \t]+)?\d{1,2}[.)]")
 # A word: letters and digits, a number keeping its decimal and thousands separators ("1,290.50").
 WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 STOPWORDS = frozenset(
@@ -76,7 +79,7 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     spans = []
     start = 0
     for boundary in [*_BOUNDARY.finditer(text), None]:
-        if boundary is not None and _soft_wrap(text, boundary):
+        if boundary is not None and (_soft_wrap(text, boundary) or _after_number(text, boundary)):
             continue
         end = boundary.start() if boundary else len(text)
         raw = text[start:end]
@@ -88,6 +91,13 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     return spans
 
 
+def _after_number(text: str, boundary: re.Match[str]) -> bool:
+    """The space after a numbered list item's number ("1. Complete the form"): no sentence
+    ends there."""
+    line = text[text.rfind("\n", 0, boundary.start()) + 1 : boundary.start()]
+    return bool(_NUMBERED.fullmatch(line))
+
+
 def _soft_wrap(text: str, boundary: re.Match[str]) -> bool:
     """A single line break inside a sentence: before a lowercase letter, or after a wrapped
     line of prose ("founded in 2014 in\nGhent"); never after a table row or a record."""
@@ -96,6 +106,8 @@ def _soft_wrap(text: str, boundary: re.Match[str]) -> bool:
     line = text[text.rfind("\n", 0, boundary.start()) + 1 : boundary.start()]
     if _RECORD.search(line) or line.lstrip().startswith("|"):
         return False
+    if _LIST_ITEM.match(text, boundary.end()):
+        return False  # the next item of a list
     following = text[boundary.end() : boundary.end() + 1]
     return following.islower() or bool(_WRAPPED_LINE.match(line))
 
