@@ -6,7 +6,8 @@ gold answer. The same pass measures how well the evidence separates answerable f
 unanswerable questions (AUC of each abstention signal on the sample_docs set). Questions split
 into halves by a hash of their text; report both, tune on neither alone.
 
-Run: .venv/bin/python -m bench.evidence [--phantomwiki N] [--verbose]   ("Evidence ranking")
+Run: .venv/bin/python -m bench.evidence [--phantomwiki N] [--verbose] [--no-synonyms]
+("Evidence ranking"; --no-synonyms prints the ranking without WordNet, for comparison)
 """
 
 import hashlib
@@ -19,7 +20,7 @@ import numpy as np
 from bench.harness import table, write_section
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
-from rag.answer.synonyms import wordnet_synonyms
+from rag.answer.synonyms import Synonyms, no_synonyms, wordnet_synonyms
 from rag.answer_eval import SourceTexts, sync_corpus
 from rag.app import RagApp
 from rag.embed import one_token_words
@@ -29,6 +30,7 @@ from rag.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "eval" / "sample_docs_qa.jsonl", ROOT / "sample_docs")
 BLIND = ROOT / "eval" / "sample_docs_qa_blind.jsonl"  # never tuned on
+TOWN_DEV = ROOT / "eval" / "town" / "questions_dev.jsonl"  # the town blind set is never read here
 PHANTOMWIKI = ROOT.parent / "shared" / "eval" / "phantomwiki"
 
 
@@ -53,11 +55,12 @@ def stated_in_gold(question: EvalQuestion, corpus: Path) -> bool:
     return any(answer_contains(text, question.answers) for text in texts)
 
 
-def measure(app: RagApp, questions: list[EvalQuestion], corpus: Path) -> list[dict]:
+def measure(
+    app: RagApp, questions: list[EvalQuestion], corpus: Path, synonyms: Synonyms
+) -> list[dict]:
     collection, _ = sync_corpus(app, corpus)
     similarity = embedder_similarity(app.embedder)
-    known_word = one_token_words(app.embedder)
-    synonyms = wordnet_synonyms()  # as the answer stage reads names
+    known_word = one_token_words(app.embedder)  # as the answer stage reads names
     rows = []
     for question in questions:
         request = app.ask_request(question.question, collection)
@@ -102,19 +105,24 @@ def summary(name: str, rows: list[dict]) -> list[list[object]]:
 
 def main(argv: list[str]) -> None:
     wiki = int(argv[argv.index("--phantomwiki") + 1]) if "--phantomwiki" in argv else 0
+    synonyms = no_synonyms if "--no-synonyms" in argv else wordnet_synonyms()
     rows: list[list[object]] = []
     with (
         tempfile.TemporaryDirectory() as data_dir,
         RagApp(Settings(data_dir=Path(data_dir))) as app,
     ):
         dataset, corpus = SAMPLE
-        sample = measure(app, load_dataset(dataset), corpus.resolve())
+        sample = measure(app, load_dataset(dataset), corpus.resolve(), synonyms)
         rows += summary("sample_docs", sample)
-        blind = measure(app, load_dataset(BLIND), corpus.resolve())
+        blind = measure(app, load_dataset(BLIND), corpus.resolve(), synonyms)
         rows += summary("sample_docs blind set", blind)
+        town = measure(
+            app, load_dataset(TOWN_DEV), (TOWN_DEV.parent / "corpus").resolve(), synonyms
+        )
+        rows += summary("town dev set", town)
         if wiki:
             questions = load_dataset(PHANTOMWIKI / "questions.jsonl")[:wiki]
-            phantom = measure(app, questions, (PHANTOMWIKI / "corpus").resolve())
+            phantom = measure(app, questions, (PHANTOMWIKI / "corpus").resolve(), synonyms)
             rows += summary("PhantomWiki", phantom)
     if "--verbose" in argv:
         for r in sample + (phantom if wiki else []):
@@ -134,7 +142,8 @@ def main(argv: list[str]) -> None:
         " beats an unanswerable one's."
     )
     print(body)
-    write_section("Evidence ranking", "python -m bench.evidence", body)
+    if synonyms is not no_synonyms:  # the other is a comparison, printed only
+        write_section("Evidence ranking", "python -m bench.evidence", body)
 
 
 if __name__ == "__main__":

@@ -48,16 +48,26 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
     if cells is None:
         return text
     (_, label), rest = cells[0], cells[1:]
-    asked = [(c, v) for c, v in rest if stems(c) & focus.terms]
+    asked = [(c, v) for c, v in rest if _names_asked(c, focus)]
     if not asked:
         asked = [(c, v) for c, v in rest if focus.has_answer_type(v)] or rest
     if len(asked) == 1:
         column, value = asked[0]
         if column.lower() in _GENERIC:
-            return f"{label} is {value}."
-        return f"The {_lower_first(column)} of {label} is {value}."
+            return _ended(f"{label} is {value}")
+        return _ended(f"The {_lower_first(column)} of {label} is {value}")
     said = ", ".join(f"{_lower_first(c)} {v}" for c, v in asked)
-    return f"{label}: {said}."
+    return _ended(f"{label}: {said}")
+
+
+def _names_asked(column: str, focus: QuestionFocus) -> bool:
+    """A column the question asks for, in its words or a synonym ("cost" for "Price")."""
+    named = stems(column)
+    return bool(named & focus.terms or focus.bridged(frozenset(), named))
+
+
+def _ended(sentence: str) -> str:
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 
 def _lower_first(column: str) -> str:

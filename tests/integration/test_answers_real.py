@@ -86,7 +86,8 @@ def _assert_guarantees(app: RagApp, result: AskResult) -> None:
     for sentence in result.sentences:
         assert sentence.supported and sentence.citations and set(sentence.citations) <= ids
         assert not MARKUP.search(sentence.text), sentence.text
-    assert result.answer == " ".join(s.text for s in result.sentences) or result.abstained
+    shown = " ".join(result.answer.replace("\n- ", " ").split())  # a list: an item a line
+    assert shown == " ".join(s.text for s in result.sentences) or result.abstained
 
 
 @pytest.mark.parametrize(("question", "fact"), CASES)
@@ -148,3 +149,23 @@ def test_a_made_up_name_no_document_mentions_is_said_to_be_absent(app: RagApp) -
     result = _ask(app, "What is the melting point of glimmerak?")
     assert result.abstained and "glimmerak" in result.answer, result.to_json()
     assert result.citations == [] and result.closest_sources
+
+
+def test_a_question_naming_one_code_is_answered_from_that_code_s_row(app: RagApp) -> None:
+    # "My battery shows E04" was answered with the E01 row.
+    result = _ask(app, "My battery shows E04, what does that mean?")
+
+    _assert_guarantees(app, result)
+    assert not result.abstained, result.to_json()
+    assert all("E04" in c.text for c in result.citations), result.to_json()
+
+
+def test_a_list_question_is_answered_with_every_item_and_no_computation(app: RagApp) -> None:
+    # "What are the three categories of ...?" was answered "3 * 5 = 15" by the calculator.
+    result = _ask(app, "What are the three operating modes of the K2?")
+
+    _assert_guarantees(app, result)
+    assert result.tool_calls == [], result.to_json()
+    cited = " ".join(c.text for c in result.citations)
+    modes = ("Self-powered", "Time-based control", "Backup only")
+    assert all(mode in cited for mode in modes), cited
