@@ -32,7 +32,11 @@ _LIST = re.compile(
     r"|^\W*(?:what|which) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) \w+"
     r"|^\W*what (?:goes|go|belongs?|can go|can i put|should go|is included|are included)\b"
     r"|^\W*(?:list|name)\b|\bwhat (?:kinds?|types?|sorts?|categories) of\b"
-    r"|\bwhich (?:items|things|ones|services|documents|materials)\b",
+    r"|\bwhich (?:items|things|ones|services|documents|materials)\b"
+    # "Which animals am I allowed ...", "What permits does the council issue ...": a plural
+    # asked for ("hours", "days" ask a time and are read as one before this).
+    r"|^\W*(?:what|which) [a-z]{3,}[^s\W]s (?:are|am|is|do|does|did|can|could|will|would|must"
+    r"|should|may|have|has)\b",
     re.I,
 )
 # "What is a heat pump?", "What are heat pumps?", "What does FOI stand for?", "Define X".
@@ -71,10 +75,16 @@ _GIVES_REASON = re.compile(
     r"stop|give|let|free|cover|encourage))\b",
     re.I,
 )
+# A step: a sentence (or numbered item) that tells the reader what to do ("To apply, complete
+# the form ...", "Email the form to ..."), or one that orders steps. Not one that only says a
+# thing can be done ("you can ask for an assisted collection").
 _GIVES_STEPS = re.compile(
-    r"\b(?:steps?|first|then|next|finally|afterwards|submit|apply|complete|fill|send|e-?mail"
-    r"|call|contact|visit|book|register|bring|upload|request|press|click|open|sign|pay|attach"
-    r"|include|return|post|collect|log in|go to|use|ask|tell|report|write|phone|select|choose)\b",
+    r"^\W*(?:\d{1,2}[.)]\s*)?(?:to \w+(?: \w+)?,\s*)?(?:(?:first|then|next|finally),?\s*)?"
+    r"(?:please )?(?:complete|fill|send|submit|apply|contact|call|phone|e-?mail|visit|book|bring"
+    r"|register|attach|include|return|write|tell|ask|check|make|pay|go|use|take|put|give|request"
+    r"|read|sign|log|select|choose|upload|post|collect|wait|leave|keep|report|print|download"
+    r"|switch|turn|press|click|open|remove|restart)\b"
+    r"|\bsteps?\b|\b(?:first|then|next|finally|afterwards)\b",
     re.I,
 )
 # Questions a bare name or phrase can answer ("Which park has a skate ramp?" "Riverside Park.").

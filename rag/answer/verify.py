@@ -129,9 +129,10 @@ class AnswerVerifier:
         if best is None:
             return None
         span, score = best
-        if unstated_words(sentence, span):
+        evidence = self._relevant[self._spans.index(span)]
+        if unstated_words(sentence, span) or added_unsupported(focus, sentence, evidence):
             return None
-        return Verdict(self._relevant[self._spans.index(span)], score)
+        return Verdict(evidence, score)
 
     def _fragment(self, sentence: str) -> bool:
         focus = self._focus
@@ -139,6 +140,15 @@ class AnswerVerifier:
             return False
         states_a_figure = bool(numbers_in(sentence) - numbers_in(focus.text))
         return len(words(sentence)) < MIN_ANSWER_WORDS and not states_a_figure
+
+
+def added_unsupported(focus: QuestionFocus, sentence: str, evidence: Evidence) -> set[str]:
+    """Words an answer sentence adds to the question that the sentence it cites does not say
+    (nor its document's title): "The father of Benny Hartman is Julio Hartman." shares three
+    of four words with "The father of Benny Hartman is Aron Hartman.", but what it adds, the
+    name, is not there."""
+    added = stems(sentence) - focus.terms - _FILLER
+    return set(added - stems(evidence.reads) - stems(evidence.span.chunk.title))
 
 
 def unstated_words(sentence: str, span: SourceSpan) -> set[str]:

@@ -85,6 +85,10 @@ def test_kinds_beyond_a_value_are_read_from_the_question() -> None:
     assert answer_type("Why was the footbridge closed?") == "reason"
     assert answer_type("How do I apply for a parking permit?") == "procedure"
     assert answer_type("What are the items accepted in the green bin?") == "list"
+    assert answer_type("Which animals am I allowed to keep on an allotment?") == "list"
+    assert answer_type("What permits does the council issue?") == "list"
+    assert answer_type("What goes in the blue bin?") == "list"
+    assert answer_type("What class is the K2 in?") == "any"
     # Attributes and amounts are not definitions.
     assert answer_type("What is the warranty on the Aurora K3?") == "any"
     assert answer_type("How do I know how much it costs?") == "quantity"
@@ -164,3 +168,27 @@ def test_a_word_the_model_adds_that_no_passage_says_is_unsupported() -> None:
     verifier = AnswerVerifier(focus, rank_evidence(focus, [row], _flat))
     assert verifier.check("The defect was a broken hand rope.") is None
     assert verifier.check("The defect was a frayed hand rope.") is not None
+
+
+def test_a_procedure_is_a_sentence_telling_what_to_do() -> None:
+    text = (
+        "If nobody can move your bins, you can ask for an assisted collection. "
+        "To apply, complete the assisted collection form online and name someone aged 16 or over."
+    )
+    ranked = _ranked("How do I apply for an assisted collection?", _chunk(text))
+    assert [e.reads[:9] for e in ranked if e.typed] == ["To apply,"]
+
+
+def test_what_an_answer_adds_to_the_question_must_be_in_the_sentence_it_cites() -> None:
+    # "The father of Benny Hartman is Julio Hartman." was supported by the sentence naming
+    # Aron (three of its four words), Julio coming from another sentence of the article.
+    article = _chunk(
+        "The father of Benny Hartman is Aron Hartman. The brother of Benny Hartman is Julio "
+        "Hartman.",
+        "/d/benny.md",
+        "benny-hartman.md",
+    )
+    focus = analyse("Who is the father of Benny Hartman?")
+    verifier = AnswerVerifier(focus, rank_evidence(focus, [article], _flat))
+    assert verifier.check("The father of Benny Hartman is Julio Hartman.") is None
+    assert verifier.check("The father of Benny Hartman is Aron Hartman.") is not None
