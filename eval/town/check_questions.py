@@ -23,6 +23,7 @@ Usage: python check_questions.py [questions.jsonl ...]
        (default: questions_blind.jsonl questions_dev.jsonl)
 Exit status 0 if everything passes, 1 otherwise. Prints counts per kind.
 """
+
 import collections
 import html as htmlmod
 import json
@@ -32,8 +33,19 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "corpus")
-KINDS = ["fact", "number", "named", "definition", "reason", "procedure", "list",
-         "table_row", "table_compute", "paraphrase", "unanswerable"]
+KINDS = [
+    "fact",
+    "number",
+    "named",
+    "definition",
+    "reason",
+    "procedure",
+    "list",
+    "table_row",
+    "table_compute",
+    "paraphrase",
+    "unanswerable",
+]
 KEYS = {"question", "gold_sources", "answers", "answerable", "kind", "match"}
 
 
@@ -54,6 +66,7 @@ def extract_text(path):
     ext = os.path.splitext(path)[1].lower()
     if ext == ".docx":
         import docx
+
         d = docx.Document(path)
         parts = [p.text for p in d.paragraphs]
         for t in d.tables:
@@ -62,6 +75,7 @@ def extract_text(path):
         return "\n".join(parts)
     if ext == ".pptx":
         from pptx import Presentation
+
         parts = []
         for slide in Presentation(path).slides:
             for shape in slide.shapes:
@@ -73,6 +87,7 @@ def extract_text(path):
         return "\n".join(parts)
     if ext == ".xlsx":
         import openpyxl
+
         wb = openpyxl.load_workbook(path)
         parts = []
         for ws in wb.worksheets:
@@ -82,6 +97,7 @@ def extract_text(path):
         return "\n".join(parts)
     if ext == ".pdf":
         from pypdf import PdfReader
+
         return "\n".join((p.extract_text() or "") for p in PdfReader(path).pages)
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -94,9 +110,15 @@ def extract_text(path):
 
 def normalise(s):
     s = htmlmod.unescape(s)
-    s = (s.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
-          .replace("\u201d", '"').replace("\u2013", "-").replace("\u2014", "-")
-          .replace("\u00a0", " "))
+    s = (
+        s.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u2013", "-")
+        .replace("\u2014", "-")
+        .replace("\u00a0", " ")
+    )
     s = s.lower()
     s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)  # thousands separators
     s = re.sub(r"\s+", " ", s)
@@ -146,7 +168,9 @@ def check_file(path, seen, errors):
                 errors.append(f"{where}: answerable must be a boolean")
             if not q["answerable"]:
                 if q["gold_sources"] or q["answers"] or kind != "unanswerable":
-                    errors.append(f"{where}: unanswerable question must have no gold_sources/answers and kind 'unanswerable'")
+                    errors.append(
+                        f"{where}: unanswerable question must have no gold_sources/answers and kind 'unanswerable'"
+                    )
                 continue
             if kind == "unanswerable":
                 errors.append(f"{where}: kind 'unanswerable' but answerable is true")
@@ -184,12 +208,17 @@ def check_probes(errors):
             for nme in names:
                 m = rx.search(corpus_text(nme))
                 if m:
-                    errors.append(f"absence probe {pat!r} for {question!r} matched in {nme}: {m.group(0)[:80]!r}")
+                    errors.append(
+                        f"absence probe {pat!r} for {question!r} matched in {nme}: {m.group(0)[:80]!r}"
+                    )
     return len(probes)
 
 
 def main(argv):
-    files = argv[1:] or [os.path.join(HERE, "questions_blind.jsonl"), os.path.join(HERE, "questions_dev.jsonl")]
+    files = argv[1:] or [
+        os.path.join(HERE, "questions_blind.jsonl"),
+        os.path.join(HERE, "questions_dev.jsonl"),
+    ]
     errors, seen = [], {}
     corpus_files = sorted(os.listdir(CORPUS))
     for path in files:
@@ -200,8 +229,10 @@ def main(argv):
         ans = sum(v for k, v in counts.items() if k != "unanswerable")
         print(f"  answerable {ans}, unanswerable {counts.get('unanswerable', 0)}")
         unused = [c for c in corpus_files if c not in gold_use]
-        print(f"  corpus files used as gold: {len(corpus_files) - len(unused)}/{len(corpus_files)}"
-              + (f" (not used: {', '.join(unused)})" if unused else ""))
+        print(
+            f"  corpus files used as gold: {len(corpus_files) - len(unused)}/{len(corpus_files)}"
+            + (f" (not used: {', '.join(unused)})" if unused else "")
+        )
     n_probes = check_probes(errors)
     if n_probes:
         print(f"absence probes checked for {n_probes} unanswerable questions")

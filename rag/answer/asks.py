@@ -52,6 +52,7 @@ _DEFINITION = re.compile(
     r"|\b(?:meaning|definition) of (?:an? |the )?(?P<e>[^?,;]+)|^\W*define (?:an? )?(?P<f>[^?,;]+)",
     re.I,
 )
+_PRONOUNS = frozenset("it this that these those they them he she".split())
 MAX_TERM_WORDS = 4  # a longer "what is ..." is a question about something, not a term
 _PREPOSITION = re.compile(r"\b(of|on|for|in|at|to|from|by|with|about|after|before)\b", re.I)
 
@@ -117,6 +118,8 @@ def defined_term(question: str) -> str | None:
     term = next(group for group in match.groups() if group).strip(" '\"‘’“”")
     if len(term.split()) > MAX_TERM_WORDS or _PREPOSITION.search(term):
         return None
+    if term.lower() in _PRONOUNS:
+        return None  # "what does that mean?" asks what something just named means
     return term
 
 

@@ -40,7 +40,7 @@ _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
 _LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
-LIST_SEARCH = 5  # best sentences searched for a list item or lead-in, for a list question
+LIST_SEARCH = 10  # best sentences searched for a list item or lead-in, for a list question
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,17 @@ def best_list(ranked: list[Evidence]) -> list[Evidence] | None:
             listed = with_neighbours(evidence, ranked)
             if len(listed) > 1:
                 return listed
-        elif listed := whole_list(evidence, ranked):
-            return listed
+        elif listed := whole_list(evidence, ranked) or whole_list(_next(evidence, ranked), ranked):
+            return listed  # an item, or the sentence right before the list's first item
     return None
+
+
+def _next(evidence: Evidence, ranked: list[Evidence]) -> Evidence:
+    """The sentence after `evidence` in its chunk (itself when it is the last)."""
+    after = [
+        e for e in ranked if e.source == evidence.source and e.span.start > evidence.span.start
+    ]
+    return min(after, key=_position, default=evidence)
 
 
 def whole_list(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] | None:

@@ -101,7 +101,10 @@ _DATE_SPAN = re.compile(
     r"|\b(?:" + "|".join(m.title() for m in _MONTHS) + r") \d{1,2},? \d{4}\b|\b(1[89]|20)\d{2}\b"
 )
 # Two or more capitalised words in a row: "Kevin Boutte", "Marta Lindqvist".
-_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+_FULL_NAME = re.compile(
+    r"\b(?!(?:The|A|An|This|That|These|Those|Our|Your|Its|Their|Each|Every|All|No|In|On|At|For)\b)"
+    r"[A-Z][a-z]+(?: [A-Z][a-z]+)+\b"
+)  # not "The Aurora": a capitalised article or preposition starts a phrase, not a name
 # What a question is about, where English puts it: "... of zorblium?" at its end, or
 # "zorblium's ..." (a capitalised name may run over several words: "Hope Croom's").
 _OF = re.compile(r"\bof\b", re.I)
@@ -129,6 +132,14 @@ class QuestionFocus:
     # term → stems of its synonyms ("guara" → {"warra", ...}): a sentence saying "warranty"
     # holds the "guarantee" of a question, at BRIDGED_SHARE of its weight (rag/answer/context.py)
     bridges: dict[str, frozenset[str]]
+
+    def says_any(self, terms: frozenset[str], text: str) -> bool:
+        """Whether `text` says one of `terms` (focus stems), by a synonym or by a word sharing
+        its first four letters (the question's "mean" is a column's "Meaning")."""
+        said = stems(text)
+        return bool(
+            {t[:4] for t in terms} & {s[:4] for s in said} or self.bridged(self.terms - terms, said)
+        )
 
     def bridged(self, held: frozenset[str], sentence_stems: frozenset[str]) -> set[str]:
         """The focus terms `sentence_stems` holds only by a synonym."""
@@ -268,8 +279,10 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
 
 def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:
     """The full names in `sentence` that `question` does not name."""
-    asked = {name.lower() for name in _FULL_NAME.findall(question)}
-    return (name for name in _FULL_NAME.finditer(sentence) if name.group().lower() not in asked)
+    asked = stems(question) | {stem(w) for w in words(question)}
+    # A name of words the question says is no new name: "Brightwater Labs Founder" for "Who
+    # founded Brightwater Labs?".
+    return (name for name in _FULL_NAME.finditer(sentence) if not stems(name.group()) <= asked)
 
 
 # A word a question uses for a kind of relation, and the narrower words sources write for it:

@@ -35,8 +35,10 @@ def states_the_asked(text: str, focus: QuestionFocus) -> bool:
     cells = record_cells(text)
     if cells is None:
         return True
-    said = stems(" ".join([c for c, _ in cells] + [v for _, v in cells[1:]]))
-    if focus.terms & said or focus.bridged(frozenset(), said):
+    asked = focus.terms - stems(cells[0][1])  # what it asks beyond the row's own name
+    if not asked:
+        return True  # "What is E04?": the row says what it is
+    if focus.says_any(asked, " ".join([c for c, _ in cells] + [v for _, v in cells[1:]])):
         return True
     return focus.answer_type != "any" and any(focus.has_answer_type(v) for _, v in cells[1:])
 

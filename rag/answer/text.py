@@ -109,6 +109,8 @@ def _soft_wrap(text: str, boundary: re.Match[str]) -> bool:
     if _LIST_ITEM.match(text, boundary.end()):
         return False  # the next item of a list
     following = text[boundary.end() : boundary.end() + 1]
+    if _LIST_ITEM.match(line):
+        return following.islower()  # "Not in the blue bin:" after the last item starts anew
     return following.islower() or bool(_WRAPPED_LINE.match(line))
 
 

@@ -32,7 +32,7 @@ RELEVANCE_MARGIN = 0.5
 # Fewer words than this, and no figure of its own, make a fragment (a heading, a slide label:
 # "Qwen 2.5 Instruct"): an answer only to a question asking for a name or a value.
 MIN_ANSWER_WORDS = 4
-_VALUE_TYPES = frozenset({"quantity", "date", "person", "link"})
+VALUE_TYPES = frozenset({"quantity", "date", "person", "link"})
 _FILLER = frozenset({"answer"})  # "The answer is: 28 days."
 _SYMBOLS = {"eur": "€", "usd": "$"}
 
@@ -136,7 +136,7 @@ class AnswerVerifier:
 
     def _fragment(self, sentence: str) -> bool:
         focus = self._focus
-        if focus.answer_type in _VALUE_TYPES or asks_for_name(focus.text):
+        if focus.answer_type in VALUE_TYPES or asks_for_name(focus.text):
             return False
         states_a_figure = bool(numbers_in(sentence) - numbers_in(focus.text))
         return len(words(sentence)) < MIN_ANSWER_WORDS and not states_a_figure

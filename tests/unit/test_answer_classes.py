@@ -192,3 +192,14 @@ def test_what_an_answer_adds_to_the_question_must_be_in_the_sentence_it_cites() 
     verifier = AnswerVerifier(focus, rank_evidence(focus, [article], _flat))
     assert verifier.check("The father of Benny Hartman is Julio Hartman.") is None
     assert verifier.check("The father of Benny Hartman is Aron Hartman.") is not None
+
+
+def test_a_name_made_of_the_question_s_words_is_not_who_was_asked_for() -> None:
+    # "Brightwater Labs Founder" was shown as the answer to who founded it.
+    text = "Brightwater Labs was founded in 2014 by Marta Lindqvist and Pieter Van Damme."
+    focus = analyse("Who founded Brightwater Labs?")
+    assert not focus.has_answer_type("Brightwater Labs Founder")
+    assert not focus.has_answer_type("The Aurora K2 is made by Brightwater Labs.")
+    verifier = AnswerVerifier(focus, rank_evidence(focus, [_chunk(text)], _flat))
+    assert verifier.check("Brightwater Labs Founder") is None
+    assert verifier.check("Brightwater Labs was founded by Marta Lindqvist.") is not None
