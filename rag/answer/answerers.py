@@ -13,13 +13,12 @@ from rag.answer.doc_arithmetic import (
 from rag.answer.model_tools import ModelToolLoop, wants_tool
 from rag.answer.orchestrator import AnswerContext, Answerer
 from rag.answer.prompt import STOP, build_messages
-from rag.answer.question import QuestionFocus
 from rag.answer.rows import row_sentence
 from rag.answer.stream import AnswerStream
 from rag.answer.text import numbers_in
 from rag.answer.tool_route import route, tool_answer
 from rag.answer.types import EMPTY_COLLECTION_TEXT, AlignedSentence, AskResult, Citation
-from rag.answer.verify import VALUE_TYPES, AnswerVerifier, cite
+from rag.answer.verify import AnswerVerifier, cite
 from rag.errors import InvalidInputError
 from rag.llm import Message
 from rag.llm.worker import ModelWorker
@@ -34,7 +33,6 @@ _EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold
 # Questions answered by the items of a list in the sources, quoted whole: a small model's one
 # sentence names one item ("What's planned for my first week?" got Monday only).
 LISTING = frozenset({"list", "procedure"})
-QUOTE_SEARCH = 5  # best answer-like sentences a quote is chosen from
 
 
 def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> AnswerStream:
@@ -152,7 +150,7 @@ class ExtractiveQuoteAnswerer:
     list when the question asks for a list or steps."""
 
     def quote(self, context: AnswerContext) -> None:
-        best = _best_quote(context.evidence, context.focus)
+        best = _best_quote(context.evidence)
         result = context.result
         if best is None:
             abstain(result, context.chunks)
@@ -188,26 +186,8 @@ def _as_prose(text: str) -> str:
     return " ".join(_EMPHASIS.sub("", text).split())
 
 
-def _best_quote(ranked: list[Evidence], focus: QuestionFocus) -> Evidence | None:
-    """The best answer-like sentence among the first QUOTE_SEARCH that states what is asked:
-    the asked kind for a value ("who" wants a name: "The Aurora K2 is ... made by Brightwater
-    Labs." does not say who the CEO is), else something of the question beyond the names it
-    asks about (the roadmap's launch sentence says nothing of the K3's warranty). None: the
-    documents do not say."""
-    candidates = [e for e in ranked if e.answer_like][:QUOTE_SEARCH]
-    # Where some passage names what the question names, only such a passage can answer.
-    if focus.names and any(focus.names.named_in(e.span.chunk.passage) for e in ranked):
-        candidates = [e for e in candidates if focus.names.named_in(e.span.chunk.passage)]
-    return next((e for e in candidates if states_what_is_asked(e, focus)), None)
-
-
-def states_what_is_asked(evidence: Evidence, focus: QuestionFocus) -> bool:
-    if focus.answer_type in VALUE_TYPES:
-        return evidence.typed
-    beyond_names = focus.terms - focus.names.stems
-    if not beyond_names:
-        return True
-    return focus.says_any(beyond_names, evidence.reads)
+def _best_quote(ranked: list[Evidence]) -> Evidence | None:
+    return next((e for e in ranked if e.answer_like), None)
 
 
 class GroundedGenerationAnswerer:

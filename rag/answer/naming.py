@@ -39,11 +39,6 @@ class AskedNames:
     # Kingdom" or "the European Union" in the sources, so their absence proves nothing.
     specific: tuple[str, ...] = ()
 
-    @property
-    def stems(self) -> frozenset[str]:
-        """Stems of every asked name's words and identifiers."""
-        return frozenset({stem(w) for name in self.names for w in name} | self.identifiers)
-
     def __bool__(self) -> bool:
         return bool(self.identifiers or self.names)
 
