@@ -12,6 +12,7 @@ question would be slower and, at 135M parameters, unreliable.
 import re
 from collections.abc import Sequence
 
+from rag.answer.text import identifiers
 from rag.llm import Message
 
 _FOLLOW_UP_OPENING = re.compile(r"^\s*(and|also|so|then|what about|how about|and what)\b", re.I)
@@ -21,17 +22,19 @@ _POINTS_BACK = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'.-]*")
+# A capitalised word after the first: the question names something itself ("Aurora", "Ghent").
+_OWN_NAME = re.compile(r"(?<=\w)\W+(?!I\b)[A-Z][a-z]+")
 _SHORT = 4  # words; "Why?" or "In which year?" do not stand alone
 # A run of capitalised words or words with digits: "Solar Gateway G3", "Aurora K2", "E04".
 _NAMED = re.compile(r"(?:\b(?:[A-Z][\w-]*|[\w-]*\d[\w-]*)\b\s*)+")
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(
-        _FOLLOW_UP_OPENING.search(question)
-        or _POINTS_BACK.search(question)
-        or len(_WORD.findall(question)) < _SHORT
-    )
+    if _FOLLOW_UP_OPENING.search(question):
+        return True
+    if identifiers(question) or _OWN_NAME.search(question):
+        return False  # "My battery shows E04, what does that mean?" says what "that" is
+    return bool(_POINTS_BACK.search(question) or len(_WORD.findall(question)) < _SHORT)
 
 
 def standalone_query(question: str, history: Sequence[Message]) -> str:

@@ -242,6 +242,8 @@ def test_a_follow_up_is_answered_through_the_condensed_query(
         ("Why?", True),
         ("How many days of annual leave do employees get?", False),
         ("What does error E04 mean on the Aurora K2?", False),
+        # It points back with "that", but names what it asks about itself.
+        ("My battery shows E04, what does that mean?", False),
     ],
 )
 def test_follow_up_detection(question: str, follow_up: bool) -> None:
