@@ -210,7 +210,7 @@ class GroundedGenerationAnswerer:
         )
         context.result.adapter = context.adapter
         generation = self._worker.submit(messages, self._max_tokens, STOP, context.adapter)
-        verifier = AnswerVerifier(context.focus, context.evidence)
+        verifier = AnswerVerifier(context.focus, context.evidence, context.synonyms)
 
         def settle(model_text: str) -> None:
             if says_not_in_sources(model_text) and context.support < CONFIDENT_SUPPORT:

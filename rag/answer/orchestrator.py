@@ -43,7 +43,7 @@ class AnswerContext:
         self._similarity = similarity
         self._support = support
         self._known_word = known_word
-        self._synonyms = synonyms
+        self.synonyms = synonyms
 
     @cached_property
     def query(self) -> str:
@@ -55,7 +55,7 @@ class AnswerContext:
 
     @cached_property
     def focus(self) -> QuestionFocus:
-        return analyse(self.query, self._known_word, self._synonyms)
+        return analyse(self.query, self._known_word, self.synonyms)
 
     @cached_property
     def evidence(self) -> list[Evidence]:

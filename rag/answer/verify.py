@@ -12,12 +12,14 @@ from rag.answer.asks import asks_for_name
 from rag.answer.context import Evidence
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.spans import SourceSpan
+from rag.answer.synonyms import Synonyms, no_synonyms
 from rag.answer.text import (
     UNITS,
     content_words,
     identifiers,
     never_an_answer,
     numbers_in,
+    stem,
     units_of,
     words,
 )
@@ -107,8 +109,11 @@ class AnswerVerifier:
     states the kind of thing asked for, and it is not a non-answer (see `never_an_answer`) or a
     lead-in announcing a list."""
 
-    def __init__(self, focus: QuestionFocus, ranked: list[Evidence]) -> None:
+    def __init__(
+        self, focus: QuestionFocus, ranked: list[Evidence], synonyms: Synonyms = no_synonyms
+    ) -> None:
         self._focus = focus
+        self._synonyms = synonyms
         # The sentences that answer the question about as well as the best one; support from
         # any other shows the answer is about something else ("Zorblium is a teal mineral" for
         # its boiling point).
@@ -130,9 +135,18 @@ class AnswerVerifier:
             return None
         span, score = best
         evidence = self._relevant[self._spans.index(span)]
-        if unstated_words(sentence, span) or added_unsupported(focus, sentence, evidence):
+        passage = stems(span.chunk.passage)
+        cited = stems(evidence.reads) | stems(span.chunk.title)
+        if self._unsaid(unstated_words(sentence, span), passage) or self._unsaid(
+            added_unsupported(focus, sentence, evidence), cited
+        ):
             return None
         return Verdict(evidence, score)
+
+    def _unsaid(self, words_: set[str], said: frozenset[str]) -> bool:
+        """Whether one of `words_` is not said, not even by a synonym ("costs" for a row's
+        "Price")."""
+        return any(not {stem(s) for s in self._synonyms(word)} & said for word in words_)
 
     def _fragment(self, sentence: str) -> bool:
         focus = self._focus
@@ -147,8 +161,8 @@ def added_unsupported(focus: QuestionFocus, sentence: str, evidence: Evidence) -
     (nor its document's title): "The father of Benny Hartman is Julio Hartman." shares three
     of four words with "The father of Benny Hartman is Aron Hartman.", but what it adds, the
     name, is not there."""
-    added = stems(sentence) - focus.terms - _FILLER
-    return set(added - stems(evidence.reads) - stems(evidence.span.chunk.title))
+    said = stems(evidence.reads) | stems(evidence.span.chunk.title)
+    return {w.lower() for w in words(sentence) if stems(w) - focus.terms - _FILLER - said}
 
 
 def unstated_words(sentence: str, span: SourceSpan) -> set[str]:
@@ -156,4 +170,5 @@ def unstated_words(sentence: str, span: SourceSpan) -> set[str]:
     source sentence must hold (MIN_SUPPORT) lets a model add one of its own: "The defect was a
     broken hand rope." (the source: "frayed hand rope"), or "Brightwater Labs is the CEO of
     BrightWater." where no passage names a CEO."""
-    return set(stems(sentence) - stems(span.chunk.passage) - _FILLER)
+    passage = stems(span.chunk.passage)
+    return {w.lower() for w in words(sentence) if stems(w) - passage - _FILLER}
