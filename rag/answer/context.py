@@ -38,6 +38,8 @@ MAX_SENTENCES = 5
 MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
+# A section number and a few words with no closing punctuation (a numbered step says more).
+_SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?:;,]+$")
 _LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
 LIST_SEARCH = 10  # best sentences searched for a list item or lead-in, for a list question
@@ -229,6 +231,8 @@ def _is_heading(span: SourceSpan) -> bool:
         return True
     if span.start == 0 and len(line.split()) <= 8 and line[-1:] not in ".!?":
         return True  # a document's first line: its title
+    if _SECTION_TITLE.match(line):
+        return True  # "4. What goes in each bin", "7.3 Committees": a numbered section's title
     # A title line: short, no closing punctuation, no figures, mostly capitalised words.
     tokens = line.split()
     capitalised = sum(t[:1].isupper() for t in tokens)

@@ -203,3 +203,13 @@ def test_a_name_made_of_the_question_s_words_is_not_who_was_asked_for() -> None:
     verifier = AnswerVerifier(focus, rank_evidence(focus, [_chunk(text)], _flat))
     assert verifier.check("Brightwater Labs Founder") is None
     assert verifier.check("Brightwater Labs was founded by Marta Lindqvist.") is not None
+
+
+def test_a_numbered_section_title_is_a_heading_not_an_answer() -> None:
+    # "What goes in the blue recycling bin?" was answered "What goes in each bin".
+    text = "4. What goes in each bin\nBlue bin: mixed dry recycling, emptied every two weeks.\n"
+    text += "1. Complete the assisted collection form and send it to the council.\n"
+    ranked = _ranked("What goes in the blue recycling bin?", _chunk(text))
+    heading = next(e for e in ranked if e.reads.startswith("4."))
+    step = next(e for e in ranked if e.reads.startswith("1."))
+    assert not heading.answer_like and step.answer_like
