@@ -8,9 +8,10 @@ the answering cue (rag/answer/question.py's `has_type`).
 """
 
 import re
+from functools import lru_cache
 from typing import Literal
 
-from rag.answer.text import STOPWORDS, stem, words
+from rag.answer.text import STOPWORDS, stem, word_stems, words
 
 AskedKind = Literal["definition", "reason", "procedure", "list"]
 
@@ -109,6 +110,7 @@ def asks_for_name(question: str) -> bool:
     return bool(_NAME_ASK.search(question))
 
 
+@lru_cache(maxsize=256)  # read once per question, asked again for every ranked sentence
 def defined_term(question: str) -> str | None:
     """The term a definition question asks about: "minor works permit" of "What is a minor
     works permit?"; None when the question asks something else."""
@@ -129,8 +131,7 @@ def states_kind(kind: AskedKind, sentence: str, question: str) -> bool:
         term = defined_term(question) or ""
         if not _holds_term(sentence, term):
             return False
-        led = re.compile(_TERM_LED.format(term=re.escape(term)), re.I)
-        return bool(_DEFINES.search(sentence) or led.search(sentence))
+        return bool(_DEFINES.search(sentence) or _term_led(term).search(sentence))
     if kind == "reason":
         return bool(_GIVES_REASON.search(sentence))
     if kind == "procedure":
@@ -138,6 +139,11 @@ def states_kind(kind: AskedKind, sentence: str, question: str) -> bool:
     return bool(_ENUMERATES.search(sentence))
 
 
+@lru_cache(maxsize=256)
+def _term_led(term: str) -> re.Pattern[str]:
+    return re.compile(_TERM_LED.format(term=re.escape(term)), re.I)
+
+
 def _holds_term(sentence: str, term: str) -> bool:
-    held = {stem(w) for w in words(sentence)}
+    held = word_stems(sentence)
     return all(stem(w) in held for w in words(term) if w not in STOPWORDS)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answer.text import identifiers, stem, words
+from rag.answer.text import identifiers, stem, word_stems
 
 # Capitalised words in a row, each maybe with digits: "Riverside Park", "Aurora K2".
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|\d[\w.-]*))*")
@@ -45,7 +45,7 @@ class AskedNames:
     def named_in(self, text: str) -> bool:
         """Whether `text` names everything the question names."""
         found = identifiers(text)
-        held = _stems(text)
+        held = word_stems(text)
         return self.identifiers <= found and all(
             {stem(w) for w in name} <= held for name in self.names
         )
@@ -57,7 +57,7 @@ class AskedNames:
         for asked in self.identifiers - found:
             if any(_family(other) == _family(asked) for other in found):
                 return True
-        held = _stems(text)
+        held = word_stems(text)
         for name in self.names:
             if len(name) < 2 or {stem(w) for w in name} <= held:
                 continue
@@ -92,7 +92,3 @@ def _first_word_start(text: str) -> int:
 def _family(identifier: str) -> str:
     """Codes of one shape share a family: "e01" and "e04" are "e#", "2024" and "2025" "#"."""
     return _DIGITS.sub("#", identifier)
-
-
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}

@@ -20,6 +20,7 @@ from rag.answer.text import (
     identifiers,
     numbers_in,
     stem,
+    word_stems,
     words,
 )
 
@@ -279,7 +280,7 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
 
 def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:
     """The full names in `sentence` that `question` does not name."""
-    asked = stems(question) | {stem(w) for w in words(question)}
+    asked = stems(question) | word_stems(question)
     # A name of words the question says is no new name: "Brightwater Labs Founder" for "Who
     # founded Brightwater Labs?".
     return (name for name in _FULL_NAME.finditer(sentence) if not stems(name.group()) <= asked)

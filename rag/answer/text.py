@@ -138,6 +138,11 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+def word_stems(text: str) -> frozenset[str]:
+    """The stem of every word of `text`, stopwords included."""
+    return frozenset(stem(w) for w in words(text))
+
+
 def identifiers(text: str) -> frozenset[str]:
     """The versions, years and model codes in `text`, lowercased: "4.0", "2024", "k3". A
     quantity ("50 kg", "24h") or an ordinal ("2nd") names no thing."""
