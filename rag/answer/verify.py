@@ -137,8 +137,8 @@ class AnswerVerifier:
         evidence = self._relevant[self._spans.index(span)]
         passage = stems(span.chunk.passage)
         cited = stems(evidence.reads) | stems(span.chunk.title)
-        if self._unsaid(unstated_words(sentence, span), passage) or self._unsaid(
-            added_unsupported(focus, sentence, evidence), cited
+        if self._unsaid(unstated_words(sentence, passage), passage) or self._unsaid(
+            added_unsupported(focus, sentence, cited), cited
         ):
             return None
         return Verdict(evidence, score)
@@ -156,19 +156,17 @@ class AnswerVerifier:
         return len(words(sentence)) < MIN_ANSWER_WORDS and not states_a_figure
 
 
-def added_unsupported(focus: QuestionFocus, sentence: str, evidence: Evidence) -> set[str]:
+def added_unsupported(focus: QuestionFocus, sentence: str, cited: frozenset[str]) -> set[str]:
     """Words an answer sentence adds to the question that the sentence it cites does not say
-    (nor its document's title): "The father of Benny Hartman is Julio Hartman." shares three
-    of four words with "The father of Benny Hartman is Aron Hartman.", but what it adds, the
-    name, is not there."""
-    said = stems(evidence.reads) | stems(evidence.span.chunk.title)
-    return {w.lower() for w in words(sentence) if stems(w) - focus.terms - _FILLER - said}
+    (`cited`: its stems and its document title's): "The father of Benny Hartman is Julio
+    Hartman." shares three of four words with "The father of Benny Hartman is Aron Hartman.",
+    but what it adds, the name, is not there."""
+    return {w for w in words(sentence) if stems(w) - focus.terms - _FILLER - cited}
 
 
-def unstated_words(sentence: str, span: SourceSpan) -> set[str]:
-    """Words of an answer sentence its source's passage never says. The share of words a
-    source sentence must hold (MIN_SUPPORT) lets a model add one of its own: "The defect was a
-    broken hand rope." (the source: "frayed hand rope"), or "Brightwater Labs is the CEO of
-    BrightWater." where no passage names a CEO."""
-    passage = stems(span.chunk.passage)
-    return {w.lower() for w in words(sentence) if stems(w) - passage - _FILLER}
+def unstated_words(sentence: str, passage: frozenset[str]) -> set[str]:
+    """Words of an answer sentence its source's passage (`passage`: its stems) never says.
+    The share of words a source sentence must hold (MIN_SUPPORT) lets a model add one of its
+    own: "The defect was a broken hand rope." (the source: "frayed hand rope"), or
+    "Brightwater Labs is the CEO of BrightWater." where no passage names a CEO."""
+    return {w for w in words(sentence) if stems(w) - passage - _FILLER}
