@@ -77,7 +77,7 @@ def rank_evidence(
     reads = [_reading(span) for span in spans]
     dense = similarity(focus.text, reads)
     weight = _term_weights(focus, reads)
-    named = {span.chunk.id: focus.names.named_in(span.chunk.passage) for span in spans}
+    named = {chunk.id: focus.names.named_in(chunk.passage) for chunk in chunks}
     any_named = any(named.values())
     total = sum(weight.values()) or 1.0
     ranked = []
