@@ -19,8 +19,14 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from bench.evidence import half
-from bench.grounding import SHOWN, answer_all, calibrate, with_threshold
+from bench.grounding import (
+    SHOWN,
+    answer_all,
+    calibrate,
+    metrics_row,
+    split_halves,
+    with_threshold,
+)
 from bench.harness import machine, table
 from rag.answer.abstain import VERIFIER_MIN_SUPPORT
 from rag.answer_eval import AnswerRecord, answer_metrics, records_json
@@ -30,11 +36,6 @@ from rag.settings import Settings
 
 TOWN = Path(__file__).resolve().parent.parent / "eval" / "town"
 SETS = {"dev": TOWN / "questions_dev.jsonl", "blind": TOWN / "questions_blind.jsonl"}
-
-
-def _row(name: str, records: list[AnswerRecord]) -> list[object]:
-    metrics = answer_metrics(records)
-    return [name, len(records), *("—" if metrics.get(k) is None else metrics[k] for k in SHOWN)]
 
 
 def _by_kind(records: list[AnswerRecord]) -> str:
@@ -52,8 +53,7 @@ def _by_kind(records: list[AnswerRecord]) -> str:
 
 
 def report(name: str, records: list[AnswerRecord]) -> str:
-    calibration = [r for r in records if half(r.question) == 0]
-    held_out = [r for r in records if half(r.question) == 1]
+    calibration, held_out = split_halves(records)
     threshold = calibrate(calibration)
     replays = [
         ("no support abstention", records, -1.0),
@@ -61,7 +61,7 @@ def report(name: str, records: list[AnswerRecord]) -> str:
         (f"calibration half, threshold {threshold:.3f}", calibration, threshold),
         (f"held-out half, threshold {threshold:.3f}", held_out, threshold),
     ]
-    rows = [_row(label, with_threshold(rs, t)) for label, rs, t in replays]
+    rows = [metrics_row(label, with_threshold(rs, t)) for label, rs, t in replays]
     return (
         f"{machine()}\n\n"
         + table([f"town {name}", "n", *SHOWN], rows)

@@ -83,7 +83,7 @@ def calibrate(records: list[AnswerRecord]) -> float:
     return best
 
 
-def _row(name: str, records: list[AnswerRecord]) -> list[object]:
+def metrics_row(name: str, records: list[AnswerRecord]) -> list[object]:
     metrics = answer_metrics(records)
     values = (metrics.get(key) for key in SHOWN)
     return [name, len(records), *("—" if value is None else value for value in values)]
@@ -114,8 +114,8 @@ def main(argv: list[str]) -> None:
 
 def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) -> None:
     default_threshold = VERIFIER_MIN_SUPPORT
-    tune, test = _split(records)
-    blind_tune, blind_test = _split(blind)
+    tune, test = split_halves(records)
+    blind_tune, blind_test = split_halves(blind)
     threshold = calibrate(tune + blind_tune)
     replays = [
         ("no support abstention", records, -1.0),
@@ -127,7 +127,7 @@ def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) 
         (f"blind set, calibration half, threshold {threshold:.3f}", blind_tune, threshold),
         (f"blind set, held-out half, threshold {threshold:.3f}", blind_test, threshold),
     ]
-    rows = [_row(name, with_threshold(rs, t)) for name, rs, t in replays]
+    rows = [metrics_row(name, with_threshold(rs, t)) for name, rs, t in replays]
     body = table(["sample_docs QA", "n", *SHOWN], rows)
     body += (
         "\n\nDefault models (MiniLM, SmolLM2-135M Q8), top_k from settings. `support` ="
@@ -149,7 +149,7 @@ def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) 
     write_section("Grounded answers", "python -m bench.grounding", body)
 
 
-def _split(records: list[AnswerRecord]) -> tuple[list[AnswerRecord], list[AnswerRecord]]:
+def split_halves(records: list[AnswerRecord]) -> tuple[list[AnswerRecord], list[AnswerRecord]]:
     """The calibration half and the held-out half, by a hash of the question."""
     return (
         [r for r in records if half(r.question) == 0],
@@ -167,7 +167,7 @@ def _report_phantomwiki(records: list[AnswerRecord], questions: list[EvalQuestio
         ("answer stated in the gold article", [r for r in replayed if r.question in stated]),
         ("needs a second article", [r for r in replayed if r.question not in stated]),
     ]
-    body = table(["set", "n", *SHOWN], [_row(name, rs) for name, rs in groups])
+    body = table(["set", "n", *SHOWN], [metrics_row(name, rs) for name, rs in groups])
     body += (
         f"\n\nThe first {len(records)} questions of ../shared/eval/phantomwiki (read in place),"
         f" default models and abstention threshold {threshold}. A question's answer is stated"
