@@ -23,6 +23,12 @@ def _ranked(question: str, *chunks: RetrievedChunk, synonyms=None) -> list[Evide
     return rank_evidence(focus, list(chunks), _flat)
 
 
+def _verifier(question: str, *chunks: RetrievedChunk) -> AnswerVerifier:
+    """The verifier of a model's sentences for `question` over `chunks`."""
+    focus = analyse(question)
+    return AnswerVerifier(focus, rank_evidence(focus, list(chunks), _flat))
+
+
 ERRORS = _chunk(
     "Error codes\nCode: E01; Meaning: Battery too hot, let it cool down.\n"
     "Code: E02; Meaning: Grid voltage out of range.\n"
@@ -60,22 +66,18 @@ def test_a_sibling_name_sharing_the_head_word_is_not_the_answer() -> None:
 def test_a_claim_copied_from_the_question_that_no_passage_makes_is_unsupported() -> None:
     # "Brightwater Labs is the CEO of BrightWater." passed verification.
     about = _chunk("Brightwater Labs was founded in 2014 by Ines Maes and Tom Claes in Ghent.")
-    focus = analyse("Who is the CEO of Brightwater?")
-    verifier = AnswerVerifier(focus, rank_evidence(focus, [about], _flat))
+    verifier = _verifier("Who is the CEO of Brightwater?", about)
     assert verifier.check("Brightwater Labs is the CEO of Brightwater Labs.") is None
-    founders = analyse("Who founded Brightwater?")
-    verifier = AnswerVerifier(founders, rank_evidence(founders, [about], _flat))
+    verifier = _verifier("Who founded Brightwater?", about)
     assert verifier.check("Brightwater Labs was founded by Ines Maes and Tom Claes.") is not None
 
 
 def test_a_heading_like_fragment_is_no_answer_unless_a_name_is_asked() -> None:
     text = "Qwen 2.5 Instruct\nQwen 2.5 Instruct reads a context of 128K tokens."
-    focus = analyse("What is the context window of Qwen 2.5?")
-    verifier = AnswerVerifier(focus, rank_evidence(focus, [_chunk(text)], _flat))
+    verifier = _verifier("What is the context window of Qwen 2.5?", _chunk(text))
     assert verifier.check("Qwen 2.5 Instruct") is None
     assert verifier.check("Qwen 2.5 Instruct reads a context of 128K tokens.") is not None
-    named = analyse("Which model reads a context of 128K tokens?")
-    verifier = AnswerVerifier(named, rank_evidence(named, [_chunk(text)], _flat))
+    verifier = _verifier("Which model reads a context of 128K tokens?", _chunk(text))
     assert verifier.check("Qwen 2.5 Instruct.") is not None
 
 
@@ -164,8 +166,7 @@ def test_a_synonym_bridges_the_question_to_the_sentence() -> None:
 def test_a_word_the_model_adds_that_no_passage_says_is_unsupported() -> None:
     # "The defect was a broken hand rope." was shown as supported by "frayed hand rope".
     row = _chunk("Site: Fennick Meadows; Equipment: Rope bridge; Defect: frayed hand rope")
-    focus = analyse("What defect was found on the rope bridge?")
-    verifier = AnswerVerifier(focus, rank_evidence(focus, [row], _flat))
+    verifier = _verifier("What defect was found on the rope bridge?", row)
     assert verifier.check("The defect was a broken hand rope.") is None
     assert verifier.check("The defect was a frayed hand rope.") is not None
 
@@ -188,8 +189,7 @@ def test_what_an_answer_adds_to_the_question_must_be_in_the_sentence_it_cites() 
         "/d/benny.md",
         "benny-hartman.md",
     )
-    focus = analyse("Who is the father of Benny Hartman?")
-    verifier = AnswerVerifier(focus, rank_evidence(focus, [article], _flat))
+    verifier = _verifier("Who is the father of Benny Hartman?", article)
     assert verifier.check("The father of Benny Hartman is Julio Hartman.") is None
     assert verifier.check("The father of Benny Hartman is Aron Hartman.") is not None
 
@@ -200,7 +200,7 @@ def test_a_name_made_of_the_question_s_words_is_not_who_was_asked_for() -> None:
     focus = analyse("Who founded Brightwater Labs?")
     assert not focus.has_answer_type("Brightwater Labs Founder")
     assert not focus.has_answer_type("The Aurora K2 is made by Brightwater Labs.")
-    verifier = AnswerVerifier(focus, rank_evidence(focus, [_chunk(text)], _flat))
+    verifier = _verifier("Who founded Brightwater Labs?", _chunk(text))
     assert verifier.check("Brightwater Labs Founder") is None
     assert verifier.check("Brightwater Labs was founded by Marta Lindqvist.") is not None
 
