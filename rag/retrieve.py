@@ -6,6 +6,7 @@ fusion (RRF, kept as mode `rrf`) lets a weak dense list drag good BM25 hits down
 docs/BENCHMARKS.md.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -17,6 +18,7 @@ from rag.settings import RetrievalMode as Mode
 from rag.store import Filters, StoredHit, StoreMode, StoreQuery, VectorStore
 
 MODES: tuple[str, ...] = get_args(Mode)
+_FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,14 @@ class RetrievedChunk:
     records: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
     @property
+    def title_words(self) -> str:
+        """Its title as words: "parks_bylaw_2019.txt" names the year 2019."""
+        return _FILE_EXTENSION.sub("", self.title).replace("_", " ")
+
+    @property
     def passage(self) -> str:
         """Its title (file name, heading path) with its text: all the chunk names."""
-        return f"{self.title}\n{self.text}"
+        return f"{self.title_words}\n{self.text}"
 
     def to_json(self) -> dict[str, object]:
         return {

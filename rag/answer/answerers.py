@@ -1,5 +1,6 @@
 """The answerers, each `try_answer(context) -> AnswerStream | None`, and their default order."""
 
+import math
 import re
 
 from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources, unmentioned
@@ -31,8 +32,11 @@ from rag.tools.search import DocumentSearch
 COMPUTING_TOOLS = frozenset({"calculator", "unit_convert", "days_between"})
 _EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold
 # Questions answered by the items of a list in the sources, quoted whole: a small model's one
-# sentence names one item ("What's planned for my first week?" got Monday only).
-LISTING = frozenset({"list", "procedure"})
+# sentence names one item ("What's planned for my first week?" got Monday only). Steps are as
+# often one sentence of prose ("To apply, complete the form..."), so a list answers a procedure
+# question only when it ranks within this margin of the best sentence.
+LIST_MARGIN = {"list": math.inf, "procedure": 0.2}
+LISTING = frozenset(LIST_MARGIN)
 
 
 def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> AnswerStream:
@@ -156,7 +160,8 @@ class ExtractiveQuoteAnswerer:
             abstain(result, context.chunks)
             return
         citations: dict[tuple[str, int], Citation] = {}
-        listed = context.focus.answer_type in LISTING and best_list(context.evidence)
+        kind = context.focus.answer_type
+        listed = kind in LISTING and best_list(context.evidence, LIST_MARGIN[kind])
         quoted = listed or with_neighbours(best, context.evidence)
         shown = [_as_prose(row_sentence(e.reads, context.focus)) for e in quoted]
         result.sentences = [

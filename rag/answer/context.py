@@ -77,12 +77,23 @@ def rank_evidence(
     reads = [_reading(span) for span in spans]
     dense = similarity(focus.text, reads)
     weight = _term_weights(focus, reads)
-    named = {chunk.id: focus.names.named_in(chunk.passage) for chunk in chunks}
+    # A passage from a document whose title names a sibling (the 2024 bylaw for a question on
+    # the 2019 one) is about that one, whatever its text mentions.
+    named = {
+        chunk.id: focus.names.named_in(chunk.passage)
+        and not focus.names.sibling_in(chunk.title_words)
+        for chunk in chunks
+    }
     any_named = any(named.values())
     total = sum(weight.values()) or 1.0
     ranked = []
+    previous = (0, "")  # the sentence before, and its chunk's number
     for (number, span), text, cosine in zip(numbered, reads, dense, strict=True):
-        held = focus.terms & (said := stems(text))
+        said = stems(text)
+        if _LEANS_BACK.match(span.text) and previous[0] == number:
+            said |= stems(previous[1])  # "It shall close at 4.30pm" says what the one before names
+        previous = (number, text)
+        held = focus.terms & said
         bridged = sum(weight[t] for t in focus.bridged(held, said))
         held_weight = sum(weight[t] for t in held) + BRIDGED_SHARE * bridged
         coverage = held_weight / total if focus.terms else 1.0
@@ -144,11 +155,15 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
     return [*lead, evidence, *items]
 
 
-def best_list(ranked: list[Evidence]) -> list[Evidence] | None:
+def best_list(ranked: list[Evidence], margin: float = math.inf) -> list[Evidence] | None:
     """For a question asking for a list: the list of the best-ranked list item or lead-in
     among the best LIST_SEARCH answer-like sentences (a heading or a sentence about the list
-    often ranks above its items), with its lead line; None when none is near the top."""
-    for evidence in [e for e in ranked if e.answer_like][:LIST_SEARCH]:
+    often ranks above its items) scoring within `margin` of the best, with its lead line;
+    None when none is near the top."""
+    candidates = [e for e in ranked if e.answer_like][:LIST_SEARCH]
+    for evidence in candidates:
+        if evidence.score < candidates[0].score - margin:
+            return None
         if evidence.span.text.rstrip().endswith(":"):
             listed = with_neighbours(evidence, ranked)
             if len(listed) > 1:
@@ -253,13 +268,8 @@ def _is_list_item(span: SourceSpan) -> bool:
 
 
 def _is_bullet(span: SourceSpan) -> bool:
-    """A bulleted or numbered line, or a line of a slide below its title (a deck's bullets
-    come without markers)."""
-    line = _line_of(span)
-    if _LIST_MARKER.match(line):
-        return True
-    on_slide = span.chunk.source.lower().endswith(".pptx") and span.start > 0
-    return on_slide and line.strip() == span.text and not _is_table_row(span)
+    """A bulleted or numbered line (the readers mark Word's and a slide's list lines)."""
+    return bool(_LIST_MARKER.match(_line_of(span)))
 
 
 def _is_header_row(span: SourceSpan) -> bool:

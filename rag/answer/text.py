@@ -199,8 +199,9 @@ def _words_to_number(phrase: str) -> str:
             else:
                 total += max(current, 1) * _SCALES[word]
                 current = 0
-    trailing = " " if phrase.endswith(" ") else ""
-    leading = " " if phrase.startswith(" ") else ""
+    # What the match took around the words stays: "six-month" reads "6-month", not "6month".
+    leading = phrase[: len(phrase) - len(phrase.lstrip(" -"))]
+    trailing = phrase[len(phrase.rstrip(" -")) :]
     return f"{leading}{total + current}{trailing}"
 
 

@@ -138,8 +138,16 @@ def _pptx(data: bytes) -> list[Page]:
     deck = Presentation(io.BytesIO(data))
     pages = []
     for number, slide in enumerate(deck.slides, start=1):
-        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
-        pages.append(Page("\n".join(texts), number))
+        lines = []
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            paragraphs = [p.text for p in shape.text_frame.paragraphs if p.text.strip()]
+            # A box of several lines is a slide's bullets (written without markers, as Word
+            # keeps them): marked, they read as one list (rag/answer/context.py).
+            bullets = len(paragraphs) > 1 and shape != slide.shapes.title
+            lines += [f"- {text}" if bullets else text for text in paragraphs]
+        pages.append(Page("\n".join(lines), number))
     return pages
 
 

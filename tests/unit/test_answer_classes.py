@@ -133,8 +133,9 @@ def test_a_list_question_gathers_every_item_with_its_lead_line() -> None:
     ]
 
 
-def test_slide_lines_below_the_title_are_a_list() -> None:
-    slide = _chunk("Training LLMs\nGPUs with 80 GB\nWeeks of compute\nCurated data", "/d/t.pptx")
+def test_a_slides_bullets_as_the_reader_marks_them_are_a_list_under_its_title() -> None:
+    text = "Training LLMs\n- GPUs with 80 GB\n- Weeks of compute\n- Curated data"
+    slide = _chunk(text, "/d/t.pptx")
     ranked = _ranked("What do you need to train an LLM?", slide)
     gpus = next(e for e in ranked if e.reads.startswith("GPUs"))
     shown = [e.reads for e in whole_list(gpus, ranked) or []]
@@ -213,3 +214,36 @@ def test_a_numbered_section_title_is_a_heading_not_an_answer() -> None:
     heading = next(e for e in ranked if e.reads.startswith("4."))
     step = next(e for e in ranked if e.reads.startswith("1."))
     assert not heading.answer_like and step.answer_like
+
+
+def test_a_sentence_leaning_on_the_one_before_holds_the_terms_that_one_names() -> None:
+    text = (
+        "The Guildhall opens at 9am on weekdays. It closes at 5.30pm. "
+        "The market hall closes at 4pm on Saturdays."
+    )
+    ranked = _ranked("What time does the Guildhall close?", _chunk(text))
+    leaning = next(e for e in ranked if e.reads.startswith("It closes"))
+    market = next(e for e in ranked if e.reads.startswith("The market"))
+    assert leaning.coverage > market.coverage
+    assert leaning.score > market.score
+    # the first sentence of a chunk leans on nothing of the chunk before it
+    before = _chunk("The Guildhall opens at 9am.", "/d/a.md", "a.md")
+    after = _chunk("It closes at 5pm.", "/d/b.md", "b.md")
+    ranked = _ranked("When does the Guildhall close?", before, after)
+    assert next(e for e in ranked if e.reads.startswith("It")).coverage < 1.0
+
+
+def test_a_spelled_out_hyphenated_duration_is_a_quantity() -> None:
+    # "A six-month probation period" answers "how long", as "A 6-month probation period" does.
+    focus = analyse("How long is the probation period?")
+    assert focus.has_answer_type("A six-month probation period")
+    assert not focus.has_answer_type("The probation period is reviewed by the manager.")
+
+
+def test_a_year_in_a_file_name_names_its_passage() -> None:
+    old = _chunk("It shall close at 4.30pm in winter.", "/d/bylaw_2019.txt", "parks_bylaw_2019.txt")
+    new = _chunk(
+        "Unlike the 2019 bylaw, it closes at 5pm in winter.", "/d/b_2024.md", "parks_bylaw_2024.md"
+    )
+    ranked = _ranked("Under the 2019 bylaw, when does the park close in winter?", new, old)
+    assert ranked[0].span.chunk is old

@@ -54,6 +54,28 @@ def test_pptx_slides_are_pages() -> None:
     assert "16 kWh" in slides[1].text
 
 
+def test_a_slides_bullet_lines_are_list_items_and_its_title_and_prose_are_not() -> None:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])  # title and content
+    slide.shapes.title.text = "Safety rules"
+    slide.placeholders[1].text_frame.text = "Volunteers must be 16 or over; younger ones come along"
+    slide.placeholders[1].text_frame.add_paragraph().text = "Never use power tools untrained"
+    note = slide.shapes.add_textbox(Inches(1), Inches(6), Inches(4), Inches(1))
+    note.text_frame.text = "Ask the task leader when in doubt."
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    (page,) = _read("roadmap-2026.pptx", buffer.getvalue())
+    assert page.text.split("\n") == [
+        "Safety rules",
+        "- Volunteers must be 16 or over; younger ones come along",
+        "- Never use power tools untrained",
+        "Ask the task leader when in doubt.",
+    ]
+
+
 def test_encrypted_pdf_is_refused_with_the_reason() -> None:
     from pypdf import PdfReader, PdfWriter
 
