@@ -75,7 +75,13 @@ def rank_evidence(
         return []
     spans = [span for _, span in numbered]
     reads = [_reading(span) for span in spans]
-    dense = similarity(focus.text, reads)
+    # A sentence leaning on the one before ("It shall close at 4.30pm") is read with that one,
+    # by the embedder and for the question's terms: alone it names nothing.
+    in_context = [
+        f"{reads[n - 1]} {text}" if n and _leans_on(numbered[n - 1], numbered[n]) else text
+        for n, text in enumerate(reads)
+    ]
+    dense = similarity(focus.text, in_context)
     weight = _term_weights(focus, reads)
     # A passage from a document whose title names a sibling (the 2024 bylaw for a question on
     # the 2019 one) is about that one, whatever its text mentions.
@@ -87,13 +93,10 @@ def rank_evidence(
     any_named = any(named.values())
     total = sum(weight.values()) or 1.0
     ranked = []
-    previous = (0, "")  # the sentence before, and its chunk's number
-    for (number, span), text, cosine in zip(numbered, reads, dense, strict=True):
-        said = stems(text)
-        if _LEANS_BACK.match(span.text) and previous[0] == number:
-            said |= stems(previous[1])  # "It shall close at 4.30pm" says what the one before names
-        previous = (number, text)
-        held = focus.terms & said
+    for (number, span), text, context, cosine in zip(
+        numbered, reads, in_context, dense, strict=True
+    ):
+        held = focus.terms & (said := stems(context))
         bridged = sum(weight[t] for t in focus.bridged(held, said))
         held_weight = sum(weight[t] for t in held) + BRIDGED_SHARE * bridged
         coverage = held_weight / total if focus.terms else 1.0
@@ -116,6 +119,11 @@ def rank_evidence(
         ranked.append(evidence)
     ranked.sort(key=lambda e: -e.score)
     return ranked
+
+
+def _leans_on(before: tuple[int, SourceSpan], sentence: tuple[int, SourceSpan]) -> bool:
+    """Whether `sentence` leans on `before`, the sentence before it in the same chunk."""
+    return before[0] == sentence[0] and bool(_LEANS_BACK.match(sentence[1].text))
 
 
 def select_context(ranked: list[Evidence]) -> list[Evidence]:
