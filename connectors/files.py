@@ -1,13 +1,21 @@
 """Files and folders on the local disk. A folder is walked recursively and synced as a whole."""
 
+import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fnmatch import fnmatch
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.connectors import RawSource, Scan, SourceFailure
+from rag.ingest.confine import read_confined
 
-# File extension → file type understood by rag.ingest.readers.
+if TYPE_CHECKING:
+    from rag.plugins import ConnectorContext
+
+# File extension → file type of the built-in readers (rag.ingest.readers); readers from plugins
+# add theirs.
 FILE_TYPES: dict[str, str] = {
     ".md": "md",
     ".markdown": "md",
@@ -29,13 +37,41 @@ FILE_TYPES: dict[str, str] = {
 }
 
 
+class FileConnector:
+    """Paths (and file:// URIs). Every file found is read later through `read_confined`: under
+    the context's roots (the server's RAG_API_INGEST_ROOTS, the upload folder) or, for the
+    CLI, under the file or folder named as it resolved when scanned, checked again when the file
+    is opened. A folder swapped for a symlink between the scan and the read is refused."""
+
+    schemes = ("file",)
+
+    def scan(self, uri: str, context: "ConnectorContext") -> Scan:
+        path = Path(uri.removeprefix("file://"))
+        resolved = path.expanduser().resolve()
+        roots = [resolved] if context.roots is None else list(context.roots)
+        if not any(resolved.is_relative_to(root) for root in roots):
+            return Scan(failures=[SourceFailure(str(path), "outside the allowed folders: refused")])
+        scan = scan_path(
+            resolved, context.max_bytes, context.include, context.exclude, context.file_types
+        )
+        scan.sources = [
+            dataclasses.replace(
+                source,
+                read=partial(read_confined, Path(source.source_id), roots, context.max_bytes),
+            )
+            for source in scan.sources
+        ]
+        return scan
+
+
 def scan_path(
     path: Path,
     max_file_bytes: int,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    file_types: Mapping[str, str] = FILE_TYPES,
 ) -> Scan:
-    """Find the sources under `path` (a file or a folder).
+    """Find the sources under `path` (a file or a folder) of the given extensions.
 
     In a folder, `include` / `exclude` are shell patterns on the path relative to it
     (`*.pdf`, `drafts/*`): a file is taken when it matches some include (or none is given) and
@@ -43,21 +79,25 @@ def scan_path(
     """
     resolved = path.expanduser().resolve()
     if resolved.is_dir():
-        return _scan_folder(resolved, max_file_bytes, include, exclude)
+        return _scan_folder(resolved, max_file_bytes, include, exclude, file_types)
     if resolved.is_file():
-        return _scan_files([resolved], max_file_bytes)
+        return _scan_files([resolved], max_file_bytes, file_types)
     return Scan(failures=[SourceFailure(str(resolved), "no such file or folder")])
 
 
 def _scan_folder(
-    root: Path, max_file_bytes: int, include: Sequence[str], exclude: Sequence[str]
+    root: Path,
+    max_file_bytes: int,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    file_types: Mapping[str, str],
 ) -> Scan:
     files: list[Path] = []
     outside: list[SourceFailure] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith(".") or Path(name).suffix.lower() not in FILE_TYPES:
+            if name.startswith(".") or Path(name).suffix.lower() not in file_types:
                 continue
             candidate = Path(dirpath) / name
             relative = candidate.relative_to(root).as_posix()
@@ -72,19 +112,19 @@ def _scan_folder(
                 outside.append(
                     SourceFailure(str(candidate), "symlink points outside the folder: skipped")
                 )
-    scan = _scan_files(files, max_file_bytes)
+    scan = _scan_files(files, max_file_bytes, file_types)
     scan.failures.extend(outside)
     scan.scope = str(root) + os.sep
     return scan
 
 
-def _scan_files(files: list[Path], max_file_bytes: int) -> Scan:
+def _scan_files(files: list[Path], max_file_bytes: int, file_types: Mapping[str, str]) -> Scan:
     scan = Scan()
     for file in files:
         source_id = str(file)
-        file_type = FILE_TYPES.get(file.suffix.lower())
+        file_type = file_types.get(file.suffix.lower())
         if file_type is None:
-            supported = ", ".join(sorted(FILE_TYPES))
+            supported = ", ".join(sorted(file_types))
             scan.failures.append(
                 SourceFailure(source_id, f"unsupported file type (supported: {supported})")
             )

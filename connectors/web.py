@@ -20,6 +20,7 @@ import httpx
 from defusedxml import ElementTree
 
 from rag.connectors import RawSource, Scan, SourceFailure
+from rag.plugins.kinds import ConnectorContext, Fetched, FetchError
 
 USER_AGENT = "rag-ingest/0.1 (+local document indexer)"
 MAX_REDIRECTS = 5
@@ -127,6 +128,30 @@ class WebFetcher:
                 parser.parse([])  # no robots.txt: everything is allowed
             self._robots[origin] = parser
         return self._robots[origin].can_fetch(USER_AGENT, url)
+
+
+class WebConnector:
+    """http(s) URLs: a page, or the pages a sitemap lists."""
+
+    schemes = ("http", "https")
+
+    def scan(self, uri: str, context: ConnectorContext) -> Scan:
+        return scan_url(uri, context.web_limits)
+
+
+def fetch_checked(url: str, limits: WebLimits) -> Fetched:
+    """One response, every address and redirect checked, robots.txt respected."""
+    fetcher = WebFetcher(limits)
+    try:
+        if not fetcher.allowed_by_robots(url):
+            raise FetchError(f"{url}: disallowed by robots.txt")
+        return Fetched(*fetcher.fetch(url))
+    except URLRefusedError as exc:
+        raise FetchError(f"{url}: refused: {exc}") from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url}: fetch failed: {exc}") from None
+    finally:
+        fetcher.close()
 
 
 def scan_url(url: str, limits: WebLimits) -> Scan:

@@ -74,3 +74,7 @@ class UnauthorizedError(RagError):
 
 class ForbiddenError(RagError):
     """The key may see this collection, but its role does not allow the action."""
+
+
+class PluginError(RagError):
+    """A plugin failed, overran its time limit or broke its contract; the message names it."""

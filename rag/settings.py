@@ -166,6 +166,15 @@ class Settings(BaseSettings):
     mcp_key: SecretStr | None = None
     ui_host: str = "127.0.0.1"
 
+    # plugins (rag/plugins/): the built-ins are always on; another distribution's plugins load
+    # only when named here (its distribution or entry point name), or all of them with `all`.
+    plugins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # A third-party plugin call that takes longer is abandoned and the plugin disabled.
+    plugin_timeout_s: float = Field(default=30.0, gt=0)
+    # Each plugin's own options, by distribution: DIST.KEY=VALUE pairs, a JSON object of
+    # objects, or a [plugin_options.DIST] table in the config file.
+    plugin_options: Annotated[dict[str, dict[str, str]], NoDecode] = Field(default_factory=dict)
+
     @model_validator(mode="after")
     def _collection_adapters_exist(self) -> "Settings":
         unknown = set(self.collection_adapters.values()) - set(self.llm_lora_adapters)
@@ -180,7 +189,7 @@ class Settings(BaseSettings):
     def _path_list(cls, value: Any) -> Any:
         return _split_list(value, rf"[,{re.escape(os.pathsep)}]", _PATH_LIST_FORM)
 
-    @field_validator("web_allowed_hosts", "api_cors_origins", mode="before")
+    @field_validator("web_allowed_hosts", "api_cors_origins", "plugins", mode="before")
     @classmethod
     def _text_list(cls, value: Any) -> Any:
         return _split_list(value, ",", _TEXT_LIST_FORM)
@@ -205,6 +214,20 @@ class Settings(BaseSettings):
     @classmethod
     def _adapter_names(cls, value: Any) -> Any:
         return _split_map(value, _MAP_FORM.format(value="ADAPTER"))
+
+    @field_validator("plugin_options", mode="before")
+    @classmethod
+    def _plugin_options(cls, value: Any) -> Any:
+        pairs = _split_map(value, _MAP_FORM.format(value="VALUE").replace("NAME", "DIST.KEY"))
+        if not isinstance(value, str) or value.strip().startswith("{"):
+            return pairs
+        options: dict[str, dict[str, str]] = {}
+        for name, option in pairs.items():
+            distribution, dot, key = name.rpartition(".")
+            if not dot or not distribution or not key:
+                raise ValueError(f"{name!r} is not DIST.KEY; write DIST.KEY=VALUE pairs")
+            options.setdefault(distribution, {})[key] = option
+        return options
 
     @field_validator("hub_offline", mode="before")
     @classmethod

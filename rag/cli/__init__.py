@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import typer
 
-from rag.cli import audit, catalog, checks, ingest, keys, mcp, models, query, servers
+from rag.cli import audit, catalog, checks, ingest, keys, mcp, models, plugins, query, servers
 from rag.errors import InvalidInputError, RagError
 
 cli = typer.Typer(
@@ -33,6 +33,7 @@ cli.command()(checks.doctor)
 cli.add_typer(keys.keys_cli, name="keys")
 cli.command()(audit.audit)
 cli.command()(mcp.mcp)
+cli.add_typer(plugins.plugins_cli, name="plugins")
 
 
 def main() -> NoReturn:

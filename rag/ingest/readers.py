@@ -13,16 +13,19 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 
 from llama_index.core.schema import Document
 
 from rag.connectors import RawSource
-from rag.errors import SourceError
+from rag.connectors.files import FILE_TYPES
+from rag.errors import RagError, SourceError
 from rag.ingest.ocr import OcrConfig, read_image
 from rag.ingest.pages import Page, PageWriter
 from rag.ingest.pdf import read_pdf
+from rag.plugins.kinds import ReaderContext, ReaderPlugin
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -163,43 +166,62 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-READERS: dict[str, Callable[[bytes], list[Page]]] = {
-    "md": _text,
-    "txt": _text,
-    "html": _html,
-    "csv": _csv,
-    "docx": _docx,
-    "xlsx": _xlsx,
-    "pptx": _pptx,
-}
-# Formats that may need OCR, read with the OCR settings.
-OCR_READERS: dict[str, Callable[[bytes, OcrConfig], list[Page]]] = {
-    "pdf": read_pdf,
-    "png": partial(read_image, "png"),
-    "jpeg": partial(read_image, "jpeg"),
-    "tiff": partial(read_image, "tiff"),
-}
+@dataclass(frozen=True)
+class FormatReader:
+    """A built-in reader, registered like any reader plugin under the `rag.readers` entry
+    points (pyproject.toml); its extensions are its file type's in FILE_TYPES."""
+
+    file_type: str
+    parse: Callable[..., list[Page]]  # (data) or, with `ocr`, (data, OcrConfig)
+    ocr: bool = False
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return tuple(ext for ext, kind in FILE_TYPES.items() if kind == self.file_type)
+
+    def read(self, data: bytes, context: ReaderContext) -> list[Page]:
+        if self.ocr:
+            return self.parse(data, context.ocr or OcrConfig())
+        return self.parse(data)
 
 
-def _pages(file_type: str, data: bytes, ocr: OcrConfig) -> list[Page]:
-    if file_type in OCR_READERS:
-        return OCR_READERS[file_type](data, ocr)
-    if file_type in READERS:
-        return READERS[file_type](data)
-    raise SourceError(f"no reader for file type {file_type!r}")
+MARKDOWN = FormatReader("md", _text)
+TEXT = FormatReader("txt", _text)
+HTML = FormatReader("html", _html)
+CSV = FormatReader("csv", _csv)
+DOCX = FormatReader("docx", _docx)
+XLSX = FormatReader("xlsx", _xlsx)
+PPTX = FormatReader("pptx", _pptx)
+PDF = FormatReader("pdf", read_pdf, ocr=True)
+PNG = FormatReader("png", partial(read_image, "png"), ocr=True)
+JPEG = FormatReader("jpeg", partial(read_image, "jpeg"), ocr=True)
+TIFF = FormatReader("tiff", partial(read_image, "tiff"), ocr=True)
 
 
-def read_documents(source: RawSource, data: bytes, ocr: OcrConfig | None = None) -> list[Document]:
-    """Extract `source`'s pages; raise SourceError when nothing readable is in it.
+def read_documents(
+    source: RawSource,
+    data: bytes,
+    ocr: OcrConfig | None = None,
+    readers: Mapping[str, ReaderPlugin] | None = None,
+) -> list[Document]:
+    """Extract `source`'s pages with the reader of its file type; raise SourceError (a
+    plugin's failure: PluginError) when nothing readable is in it.
 
-    `ocr` says whether and how scans and images are read (default: on, English)."""
-    if source.file_type not in READERS and source.file_type not in OCR_READERS:
+    `ocr` says whether and how scans and images are read (default: on, English); `readers`
+    are the enabled readers by file type (default: the built-ins)."""
+    if readers is None:
+        from rag.plugins.registry import builtin_readers
+
+        readers = builtin_readers()
+    reader = readers.get(source.file_type)
+    if reader is None:
         raise SourceError(f"no reader for file type {source.file_type!r}")
     if not data:
         raise SourceError("file is empty (0 bytes)")
+    context = ReaderContext(source.source_id, source.file_type, {}, ocr or OcrConfig())
     try:
-        pages = [p for p in _pages(source.file_type, data, ocr or OcrConfig()) if p.text.strip()]
-    except SourceError:
+        pages = [p for p in reader.read(data, context) if p.text.strip()]
+    except RagError:
         raise
     except Exception as exc:  # noqa: BLE001 - a parser failing on a bad file is a per-source error
         message = f"cannot parse {source.file_type} file: {type(exc).__name__}: {exc}"

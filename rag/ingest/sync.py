@@ -24,6 +24,7 @@ from rag.ingest.chunking import Chunk, Chunker, chunk_id, document_id
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
 from rag.ingest.ocr import OcrConfig
 from rag.ingest.readers import read_documents
+from rag.plugins.kinds import ReaderPlugin
 from rag.store import ChunkPoint, VectorStore
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Indexer:
         chunker: Chunker,
         recipe: dict[str, object],
         ocr: OcrConfig | None = None,
+        readers: Mapping[str, ReaderPlugin] | None = None,
     ) -> None:
         self._ledger = ledger
         self._store = store
@@ -95,6 +97,7 @@ class Indexer:
         self._chunker = chunker
         self._recipe = recipe
         self._ocr = ocr or OcrConfig()
+        self._readers = readers  # by file type; None: the built-ins
         self._run_lock = threading.Lock()
 
     @contextmanager
@@ -184,7 +187,7 @@ class Indexer:
                     return None
                 gone[content_hash] = moved_from  # its chunks are incomplete: index afresh
             chunks = self._chunker.chunk(
-                source.source_id, content_hash, read_documents(source, data, ocr)
+                source.source_id, content_hash, read_documents(source, data, ocr, self._readers)
             )
         except (RagError, OSError, ValueError) as exc:
             self._fail(source, exc, collection, report)

@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,16 +26,19 @@ _COPY_BYTES = 1 << 20
 
 
 class UploadArea:
-    def __init__(self, root: Path, max_bytes: int) -> None:
+    def __init__(
+        self, root: Path, max_bytes: int, file_types: Mapping[str, str] = FILE_TYPES
+    ) -> None:
         self.root = root
         self._max_bytes = max_bytes
+        self._file_types = file_types  # extension → file type of the enabled readers
 
     def path_for(self, collection: str, filename: str | None) -> Path:
         """Where an upload of this name goes; refuses names that are not a supported file."""
         name = safe_filename(filename)
         suffix = Path(name).suffix.lower()
-        if suffix not in FILE_TYPES:
-            supported = ", ".join(sorted(FILE_TYPES))
+        if suffix not in self._file_types:
+            supported = ", ".join(sorted(self._file_types))
             raise UnsupportedTypeError(
                 f"{name!r} is not a supported file type; upload one of: {supported}"
             )

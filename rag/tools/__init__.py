@@ -1,12 +1,13 @@
 """Tools: plain typed functions. The JSON schema comes from the signature, the description from
-the docstring, so adding a tool is one function plus one line in `default_registry`.
+the docstring, so adding a tool is one function plus one `rag.tools` entry point in
+pyproject.toml (rag/plugins/ loads them, a third party's tools too).
 """
 
 import inspect
 import re
 import typing
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from rag.errors import InvalidInputError
@@ -24,6 +25,9 @@ class Tool:
     description: str
     parameters: dict[str, Any]  # JSON schema of the arguments object
     function: Callable[..., str]
+    plugin: str | None = None  # the distribution of a third-party tool, shown in the trace
+    # The arguments when a question is one this tool answers outright (a plugin's own router).
+    route: Callable[[str], dict[str, Any] | None] | None = field(default=None, compare=False)
 
     def schema(self) -> dict[str, Any]:
         return {"name": self.name, "description": self.description, "parameters": self.parameters}
@@ -34,9 +38,11 @@ class ToolCall:
     name: str
     arguments: dict[str, Any]
     result: str
+    plugin: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "arguments": self.arguments, "result": self.result}
+        shown = {"name": self.name, "arguments": self.arguments, "result": self.result}
+        return shown if self.plugin is None else {**shown, "plugin": self.plugin}
 
 
 def tool_from_function(function: Callable[..., str]) -> Tool:
@@ -64,8 +70,9 @@ def tool_from_function(function: Callable[..., str]) -> Tool:
 
 
 class ToolRegistry:
-    def __init__(self, functions: list[Callable[..., str]]) -> None:
-        self._tools = {tool.name: tool for tool in map(tool_from_function, functions)}
+    def __init__(self, tools: Iterable[Tool | Callable[..., str]]) -> None:
+        built = [t if isinstance(t, Tool) else tool_from_function(t) for t in tools]
+        self._tools = {tool.name: tool for tool in built}
 
     def with_functions(self, *functions: Callable[..., str]) -> "ToolRegistry":
         """This registry plus tools bound to one request (such as a document search)."""
@@ -85,7 +92,15 @@ class ToolRegistry:
         if tool is None:
             raise ToolError(f"unknown tool {name!r}; available: {', '.join(self._tools)}")
         _validate(tool, arguments)
-        return ToolCall(name, dict(arguments), tool.function(**arguments))
+        return ToolCall(name, dict(arguments), tool.function(**arguments), tool.plugin)
+
+    def route(self, question: str) -> tuple[str, dict[str, Any]] | None:
+        """The first tool whose own router reads `question` as its call: (name, arguments)."""
+        for tool in self._tools.values():
+            arguments = tool.route(question) if tool.route is not None else None
+            if arguments is not None:
+                return tool.name, arguments
+        return None
 
 
 def _validate(tool: Tool, arguments: dict[str, Any]) -> None:
@@ -107,8 +122,7 @@ def _validate(tool: Tool, arguments: dict[str, Any]) -> None:
 
 
 def default_registry() -> ToolRegistry:
-    from rag.tools.calculator import calculator
-    from rag.tools.clock import current_date, days_between
-    from rag.tools.units import unit_convert
+    """The built-in tools, as registered under the `rag.tools` entry points."""
+    from rag.plugins.registry import builtin_tools
 
-    return ToolRegistry([calculator, current_date, days_between, unit_convert])
+    return ToolRegistry(builtin_tools())
