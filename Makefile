@@ -53,6 +53,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed | $(CHROMIUM)
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
 
+# The example plugin distributions (docs/PLUGINS.md), installed as real distributions so the
+# tests find them through their entry points.
+EXAMPLES := examples/rag-feed-connector examples/rag-currency-tool
+$(VENV)/.installed-examples: $(VENV)/.installed-dev $(addsuffix /pyproject.toml,$(EXAMPLES))
+	$(BIN)/pip install --no-deps $(addprefix -e ,$(EXAMPLES))
+	touch $@
+
 $(VENV)/.installed-bench: $(VENV)/.installed
 	$(BIN)/pip install -e '.[bench]'
 	touch $@
@@ -72,14 +79,14 @@ run: install
 	done; \
 	RAG_API_URL=http://127.0.0.1:$(API_PORT) STREAMLIT_SERVER_PORT=$(UI_PORT) $(BIN)/rag ui
 
-test: install-dev
+test: install-dev $(VENV)/.installed-examples
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-test-unit: install-dev
+test-unit: install-dev $(VENV)/.installed-examples
 	$(BIN)/pytest tests/unit
 
-test-integration: install-dev
+test-integration: install-dev $(VENV)/.installed-examples
 	$(BIN)/pytest tests/integration
 
 bench: $(VENV)/.installed-bench
