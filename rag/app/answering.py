@@ -1,0 +1,131 @@
+"""The app's answering: one typed request per question, retrieval, the answer stage, and the
+`ask --json` shape that stores a conversation's turn."""
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from rag.embed import DenseEmbedder, SparseEncoder
+from rag.errors import InvalidInputError
+from rag.llm import Message
+from rag.settings import RetrievalMode, Settings
+from rag.store import Filters, VectorStore
+
+if TYPE_CHECKING:
+    from rag.answer.types import AskRequest, AskResult
+    from rag.retrieve import RetrievedChunk
+
+
+class AnsweringServices:
+    settings: Settings
+    embedder: DenseEmbedder
+    sparse: SparseEncoder
+    store: VectorStore
+
+    def ask_request(
+        self,
+        question: str,
+        collection: str | None = None,
+        top_k: int | None = None,
+        mode: RetrievalMode | None = None,
+        filters: Filters | None = None,
+        *,
+        history: Sequence[Message] = (),
+        adapter: str | None = None,
+        conversation_id: str | None = None,
+    ) -> "AskRequest":
+        """The one request the answer stage takes, settings filling what the caller left out.
+        A conversation's stored turns are its history (an unknown id is NotFoundError)."""
+        from rag.answer.types import AskRequest
+
+        if conversation_id is not None:
+            history = self.conversations.history(conversation_id)
+            collection = collection or self.conversations.summary(conversation_id)["collection"]
+        self._check_question_tokens(question)
+        return AskRequest(
+            question,
+            self.collection(collection),
+            self.settings.top_k if top_k is None else top_k,
+            mode or self.settings.retrieval_mode,
+            filters,
+            tuple(history),
+            adapter,
+            conversation_id,
+        )
+
+    def answer_json(self, request: "AskRequest", result: "AskResult") -> dict[str, object]:
+        """The `ask --json` shape; an answer in a conversation is stored as a turn (`turn_id`),
+        a stateless one stores nothing and has no `conversation_id`."""
+        shown = {**result.to_json(), "conversation_id": request.conversation_id}
+        if request.conversation_id is not None:
+            shown["turn_id"] = self.conversations.append(
+                request.conversation_id, request.question, request.collection, shown
+            )
+        return shown
+
+    def _check_question_tokens(self, question: str) -> None:
+        """A question over `max_question_tokens` of the model's own tokens is an input error:
+        characters say little (one emoji can take four tokens). Counted whenever the model is
+        at hand (the server loads it at start); a CLI search never loads it just to count."""
+        if not (self.model_loaded or self._model is not None):
+            return
+        tokens = self.model.count_tokens([{"role": "user", "content": question}])
+        limit = self.settings.max_question_tokens
+        if tokens > limit:
+            raise InvalidInputError(
+                f"the question is {tokens} model tokens; the limit is {limit} "
+                "(RAG_MAX_QUESTION_TOKENS): ask a shorter question"
+            )
+
+    def search(self, request: "AskRequest") -> list["RetrievedChunk"]:
+        """Retrieval only (`rag search`, `/v1/search`): the request's question is the query."""
+        r = request
+        return self.retriever.search(r.question, r.collection, r.top_k, r.mode, r.filters)
+
+    @cached_property
+    def retriever(self):
+        from rag.rerank import CrossEncoderReranker
+        from rag.retrieve import Retriever
+
+        s = self.settings
+        return Retriever(
+            self.store,
+            self.embedder,
+            self.sparse,
+            s.prefetch_limit,
+            s.hybrid_dense_weight,
+            reranker=CrossEncoderReranker(s.rerank_model.expanduser()) if s.rerank_model else None,
+            rerank_candidates=s.rerank_candidates,
+            mmr_lambda=s.mmr_lambda,
+        )
+
+    @cached_property
+    def answers(self):
+        """The answer stage (rag/answer/): `ask(request)` and `stream(request)`."""
+        from rag.answer.answerers import default_chain
+        from rag.answer.context import embedder_similarity
+        from rag.answer.model_tools import ModelToolLoop
+        from rag.answer.orchestrator import AnswerOrchestrator
+        from rag.answer.synonyms import wordnet_synonyms
+        from rag.embed import one_token_words
+        from rag.tools import default_registry
+
+        s = self.settings
+        chain = default_chain(
+            self.retriever,
+            self.model_worker,
+            default_registry(),
+            max_tokens=s.llm_max_tokens,
+            abstain_min_support=self.min_support,
+            model_tools=ModelToolLoop(self.model_worker) if s.llm_tool_calls else None,
+        )
+        similarity = embedder_similarity(self.embedder)
+        return AnswerOrchestrator(
+            self.retriever,
+            similarity,
+            self.support_signal,
+            chain,
+            s.collection_adapters.get,
+            known_word=one_token_words(self.embedder),
+            synonyms=wordnet_synonyms(),
+        )
