@@ -22,15 +22,34 @@ class CollectionInfo:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class DocumentInfo:
+    """An indexed document as the API lists it."""
+
+    id: str
+    source: str
+    file_type: str
+    content_hash: str
+    chunks: int
+    indexed_at: float
+
+    @classmethod
+    def of(cls, record: SourceRecord) -> "DocumentInfo":
+        return cls(
+            record.document_id,
+            record.source_id,
+            record.file_type,
+            record.content_hash,
+            len(record.chunk_ids),
+            record.indexed_at,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
 def document_json(record: SourceRecord) -> dict[str, object]:
-    return {
-        "id": record.document_id,
-        "source": record.source_id,
-        "file_type": record.file_type,
-        "content_hash": record.content_hash,
-        "chunks": len(record.chunk_ids),
-        "indexed_at": record.indexed_at,
-    }
+    return DocumentInfo.of(record).to_json()
 
 
 class Catalog:

@@ -49,16 +49,40 @@ class RetrievedChunk:
         return f"{self.title_words}\n{self.text}"
 
     def to_json(self) -> dict[str, object]:
-        return {
+        """The REST shape of a chunk; `from_json` reads it back whole."""
+        shown: dict[str, object] = {
+            "id": self.id,
             "document_id": self.document_id,
             "source": self.source,
+            "title": self.title,
             "page": self.page,
             "start": self.start,
             "end": self.end,
             "text": self.text,
             "score": round(self.score, 6),
+            "similarity": round(self.similarity, 6),
             **self.span_fields(self.start, self.end),
         }
+        if self.records:
+            shown["records"] = list(self.records)
+        return shown
+
+    @classmethod
+    def from_json(cls, shown: dict[str, Any]) -> "RetrievedChunk":
+        return cls(
+            id=shown["id"],
+            text=shown["text"],
+            source=shown["source"],
+            title=shown["title"],
+            document_id=shown["document_id"],
+            page=shown["page"],
+            start=shown["start"],
+            end=shown["end"],
+            score=shown["score"],
+            similarity=shown["similarity"],
+            ocr_confidence=shown.get("ocr_confidence"),
+            records=tuple(shown.get("records", ())),
+        )
 
     def span_fields(self, start: int, end: int) -> dict[str, object]:
         """DESIGN.md's optional citation fields for a quote of this chunk at page offsets

@@ -6,6 +6,7 @@ question and on top_k, and the core never re-validates or re-defaults it.
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from rag.errors import InvalidInputError
 from rag.llm import Message
@@ -77,7 +78,13 @@ class Citation:
             "context": self.chunk.text,
             "context_start": self.chunk.start,
             **self.chunk.span_fields(self.start, self.end),
+            "chunk": self.chunk.to_json(),  # the whole chunk, for `from_json`
         }
+
+    @classmethod
+    def from_json(cls, shown: dict[str, Any]) -> "Citation":
+        chunk = RetrievedChunk.from_json(shown["chunk"])
+        return cls(shown["id"], chunk, shown["start"], shown["end"], shown["text"], shown["score"])
 
 
 @dataclass
@@ -98,12 +105,23 @@ class AlignedSentence:
             shown["answer_span"] = list(self.answer_span)
         return shown
 
+    @classmethod
+    def from_json(cls, shown: dict[str, Any]) -> "AlignedSentence":
+        span = shown.get("answer_span")
+        return cls(
+            shown["text"],
+            list(shown["citations"]),
+            shown["supported"],
+            tuple(span) if span else None,
+        )
+
 
 @dataclass
 class AskResult:
     answer: str
     abstained: bool
-    conversation_id: str
+    # None in the JSON of a stateless answer (`answer_json`), which stores no conversation.
+    conversation_id: str | None
     citations: list[Citation] = field(default_factory=list)
     sentences: list[AlignedSentence] = field(default_factory=list)
     closest_sources: list[RetrievedChunk] = field(default_factory=list)
@@ -131,3 +149,19 @@ class AskResult:
             "adapter": self.adapter,
             "timings": self.timings,
         }
+
+    @classmethod
+    def from_json(cls, shown: dict[str, Any]) -> "AskResult":
+        """The result an answer's JSON (`to_json`, or the API's `answer_json`) was made from."""
+        return cls(
+            answer=shown["answer"],
+            abstained=shown["abstained"],
+            conversation_id=shown["conversation_id"],
+            citations=[Citation.from_json(c) for c in shown["citations"]],
+            sentences=[AlignedSentence.from_json(s) for s in shown["sentences"]],
+            closest_sources=[RetrievedChunk.from_json(c) for c in shown["closest_sources"]],
+            tool_calls=[ToolCall(**c) for c in shown["tool_calls"]],
+            timings=dict(shown["timings"]),
+            support=shown["support"],
+            adapter=shown["adapter"],
+        )
