@@ -15,9 +15,9 @@ import numpy as np
 
 from bench.harness import table, write_section
 from rag.answer.text import split_sentences
-from rag.answer_eval import sync_corpus
 from rag.app import RagApp
-from rag.evaluation import load_dataset
+from rag.eval.answers import sync_corpus
+from rag.eval.retrieval import load_dataset
 from rag.retrieve import RetrievedChunk
 from rag.settings import Settings
 

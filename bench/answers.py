@@ -29,9 +29,9 @@ from bench.grounding import (
 )
 from bench.harness import machine, table
 from rag.answer.abstain import VERIFIER_MIN_SUPPORT
-from rag.answer_eval import AnswerRecord, answer_metrics, records_json
 from rag.app import RagApp
-from rag.evaluation import load_dataset
+from rag.eval.answers import AnswerRecord, answer_metrics, records_json
+from rag.eval.retrieval import load_dataset
 from rag.settings import Settings
 
 TOWN = Path(__file__).resolve().parent.parent / "eval" / "town"

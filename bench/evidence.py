@@ -21,10 +21,10 @@ from bench.harness import table, write_section
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer.synonyms import Synonyms, no_synonyms, wordnet_synonyms
-from rag.answer_eval import SourceTexts, sync_corpus
 from rag.app import RagApp
 from rag.embed import one_token_words
-from rag.evaluation import EvalQuestion, answer_contains, load_dataset
+from rag.eval.answers import SourceTexts, sync_corpus
+from rag.eval.retrieval import EvalQuestion, answer_contains, load_dataset
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,15 +26,15 @@ from pathlib import Path
 from bench.evidence import BLIND, PHANTOMWIKI, SAMPLE, half, stated_in_gold
 from bench.harness import table, write_section
 from rag.answer.abstain import VERIFIER_MIN_SUPPORT
-from rag.answer_eval import (
+from rag.app import RagApp
+from rag.eval.answers import (
     AnswerRecord,
     answer_metrics,
     evaluate_answers,
     records_json,
     sync_corpus,
 )
-from rag.app import RagApp
-from rag.evaluation import EvalQuestion, load_dataset
+from rag.eval.retrieval import EvalQuestion, load_dataset
 from rag.settings import Settings
 
 FALSE_ABSTAIN_BUDGET = 0.05

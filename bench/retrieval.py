@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.harness import table, write_section
 from rag.app import RagApp
 from rag.connectors.files import scan_path
-from rag.evaluation import eval_collection_name, evaluate_retrieval, load_dataset
+from rag.eval.retrieval import eval_collection_name, evaluate_retrieval, load_dataset
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

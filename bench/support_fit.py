@@ -24,10 +24,10 @@ from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer.synonyms import wordnet_synonyms
 from rag.answer.verifier import AnswerabilityVerifier
-from rag.answer_eval import sync_corpus
 from rag.app import RagApp
 from rag.embed import one_token_words
-from rag.evaluation import load_dataset
+from rag.eval.answers import sync_corpus
+from rag.eval.retrieval import load_dataset
 from rag.settings import Settings
 
 L2 = 1.0

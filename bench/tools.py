@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.harness import table, write_section
 from rag.app import RagApp
 from rag.connectors.files import scan_path
-from rag.evaluation import answer_contains
+from rag.eval.retrieval import answer_contains
 from rag.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -39,10 +39,10 @@ from rag.answer.abstain import HELD_FOCUS, VERIFIED_SENTENCES, evidence_signal
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer.verifier import AnswerabilityVerifier
-from rag.answer_eval import sync_corpus
 from rag.app import RagApp
 from rag.embed import bundled_embedder_path
-from rag.evaluation import load_dataset
+from rag.eval.answers import sync_corpus
+from rag.eval.retrieval import load_dataset
 from rag.settings import Settings
 
 LAYERS = 3  # transformer layers tuned, counted from the top (--layers)

@@ -35,10 +35,10 @@ from rag.answer.abstain import evidence_signal
 from rag.answer.context import Evidence, embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer.verifier import WEIGHTS_DIR, AnswerabilityVerifier, features, save_weights
-from rag.answer_eval import sync_corpus
 from rag.app import RagApp
 from rag.embed import DenseEmbedder
-from rag.evaluation import answer_contains, load_dataset
+from rag.eval.answers import sync_corpus
+from rag.eval.retrieval import answer_contains, load_dataset
 from rag.settings import Settings
 
 # Attributes never seen in training: the held-out accuracy is measured on these.

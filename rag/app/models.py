@@ -60,8 +60,8 @@ class ModelServices:
 
     @cached_property
     def judge(self):
-        """The faithfulness judge of `rag eval --judge` (rag/judge.py)."""
-        from rag.judge import FaithfulnessJudge
+        """The faithfulness judge of `rag eval --judge` (rag/eval/judge.py)."""
+        from rag.eval.judge import FaithfulnessJudge
 
         s = self.settings
         if s.judge_url is None:

@@ -40,8 +40,8 @@ def eval_(
 ) -> None:
     """Measure retrieval and answer quality on a labelled folder (its own collection, synced
     first); with --compare, exit 1 when a metric regressed by more than --tolerance."""
-    from rag.answer_eval import compare as compare_reports
-    from rag.answer_eval import run_eval
+    from rag.eval.answers import compare as compare_reports
+    from rag.eval.answers import run_eval
 
     settings = load_settings()
     old = _read_report(compare) if compare else None

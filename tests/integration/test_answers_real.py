@@ -16,9 +16,9 @@ from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
 from rag.answer.text import MARKUP, identifiers
 from rag.answer.types import AskResult
-from rag.answer_eval import SourceTexts
 from rag.app import RagApp
 from rag.connectors.files import scan_path
+from rag.eval.answers import SourceTexts
 from rag.settings import Settings
 from tests.conftest import SAMPLE_DOCS
 

@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 from rag import cli
 from rag.answer.types import ANSWER_STAGES
-from rag.answer_eval import compare
 from rag.errors import InvalidInputError
-from rag.evaluation import load_dataset
-from rag.judge import JUDGE_SYSTEM, parse_verdict
+from rag.eval.answers import compare
+from rag.eval.judge import JUDGE_SYSTEM, parse_verdict
+from rag.eval.retrieval import load_dataset
 from tests.fakes import ScriptedModel
 
 ROWS = [

@@ -8,7 +8,7 @@ from rag import cli
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.errors import InvalidInputError
-from rag.evaluation import retrieval_metrics
+from rag.eval.retrieval import retrieval_metrics
 from rag.retrieve import fuse_scores
 from rag.store import StoredHit
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rag.answer.text import sentences_of
 from rag.answer.types import ANSWER_STAGES, AskResult, Citation
 from rag.connectors.files import scan_path
-from rag.evaluation import (
+from rag.eval.retrieval import (
     EvalQuestion,
     answer_contains,
     eval_collection_name,
