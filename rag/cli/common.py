@@ -48,7 +48,7 @@ def via_server_or_local(
     path: str, body: dict[str, object], local: Callable[["RagApp"], dict[str, Any]]
 ) -> dict[str, Any]:
     """Send the request to the live server that owns the data dir, or open the index here."""
-    from rag.remote import ServerClient
+    from rag.client.http import ServerClient
 
     settings = load_settings()
     server = ServerClient.for_settings(settings)

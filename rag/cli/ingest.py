@@ -43,9 +43,9 @@ def ingest(
         if op != "=":
             raise InvalidInputError(f"--tag takes NAME=VALUE, got {key}{op}{value}")
         tags[key] = value
+    from rag.client.http import ServerClient
     from rag.ingest.sources import scans_for
     from rag.ingest.sync import IngestReport
-    from rag.remote import ServerClient
 
     settings = load_settings()
     # A live server owns the index: a plain ingest runs there; the options it lacks need it

@@ -82,8 +82,8 @@ def models_use(
     ] = False,
 ) -> None:
     """Serve this model from the next start on (RAG_LLM_MODEL_PATH still wins when set)."""
+    from rag.client.http import read_server_record
     from rag.models.choice import use_model
-    from rag.remote import read_server_record
 
     settings = load_settings()
     choice = use_model(settings, name, accept_licence=accept_licence)

@@ -19,9 +19,9 @@ from contextlib import contextmanager
 import httpx
 
 from rag.access.auth import read_local_token
+from rag.client.http import read_server_record
 from rag.errors import ConfigError, RagError
 from rag.mcp.tools import build_server
-from rag.remote import read_server_record
 from rag.settings import Settings
 
 SERVER_LOG = "mcp-server.log"

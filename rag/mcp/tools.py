@@ -11,7 +11,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from pydantic import Field
 
-from rag.remote import error_message
+from rag.client.http import error_message
 from rag.settings import MAX_TOP_K
 
 DOCUMENT_URI = "rag://documents/{collection}/{document_id}"

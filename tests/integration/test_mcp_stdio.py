@@ -16,8 +16,8 @@ from mcp import Client, StdioServerParameters
 from rag.access.keys import KeyStore, Role
 from rag.api import create_app
 from rag.app import RagApp
+from rag.client.http import read_server_record
 from rag.connectors.files import scan_path
-from rag.remote import read_server_record
 from rag.settings import Settings
 from tests.fakes import HashEmbedder, ScriptedModel
 from tests.integration.test_mcp_http import INITIALIZE

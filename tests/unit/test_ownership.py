@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from rag import cli
 from rag.api import create_app
 from rag.app import RagApp
+from rag.client.http import read_server_record
 from rag.connectors.files import scan_path
-from rag.remote import read_server_record
 from rag.settings import Settings
 from tests.fakes import HashEmbedder, ScriptedModel
 from tests.live import free_port, serving

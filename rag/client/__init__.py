@@ -1,0 +1,159 @@
+"""The public Python API: `Rag`, the same calls in-process and against a running API server.
+
+Each client (`LocalClient` in this process, `ServerClient` over HTTP) returns the JSON the REST
+route sends, and `Rag` reads it back into the types that JSON is made from (`AskResult`,
+`RetrievedChunk`, `IngestReport`, ...): one reading, so both give equal results. docs/API.md
+shows it in use.
+"""
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from rag.client.backend import Backend, JsonObject
+from rag.client.resources import Collections, Documents
+from rag.errors import InvalidInputError
+from rag.settings import RetrievalMode, Settings
+
+if TYPE_CHECKING:
+    from rag.answer.types import AskResult
+    from rag.ingest.sync import IngestReport
+    from rag.retrieve import RetrievedChunk
+
+Source = str | os.PathLike[str]
+# Metadata filters: key → value, list of values (any of), or a range {"gte": ..., "lte": ...}.
+Filters = dict[str, object]
+
+
+class Rag:
+    """Ingest, search and ask over one data directory: here, or through the server owning it.
+
+    `rag.collections` and `rag.documents` list and delete what is indexed. Close it (or use it
+    as a context manager) to release the data directory or the connection.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self.collections = Collections(backend)
+        self.documents = Documents(backend)
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        url: str | None = None,
+        api_key: str | None = None,
+    ) -> "Rag":
+        """`url`: the API server there (with `api_key`, default RAG_API_KEY). Else the server
+        that owns the settings' data directory when one runs (its `server.json`), else the
+        index and models in this process (`settings`: default, the RAG_* environment)."""
+        from rag.client.http import ServerClient
+        from rag.settings import load_settings
+
+        settings = settings or load_settings()
+        if url is not None:
+            key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
+            return cls(ServerClient.connect(url, key))
+        server = ServerClient.for_settings(settings)
+        if server is not None:
+            return cls(server)
+        from rag.client.local import LocalClient
+
+        return cls(LocalClient.open(settings))
+
+    @property
+    def url(self) -> str | None:
+        """The API server this talks to, or None when the index is open in this process."""
+        return self._backend.url
+
+    def ingest(
+        self, sources: Source | Sequence[Source], collection: str | None = None
+    ) -> "IngestReport":
+        """Index files, folders and web pages (http/https URLs); a folder is synced (files gone
+        from it lose their chunks). Over HTTP the server reads only its RAG_API_INGEST_ROOTS."""
+        from rag.ingest.sync import IngestReport
+
+        named = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
+        if not named:
+            raise InvalidInputError("nothing to ingest: name files, folders or URLs")
+        report = self._backend.ingest([os.fspath(s) for s in named], collection)
+        return IngestReport(**report)
+
+    def search(
+        self,
+        query: str,
+        *,
+        collection: str | None = None,
+        top_k: int | None = None,
+        mode: RetrievalMode | None = None,
+        filters: Filters | None = None,
+    ) -> "list[RetrievedChunk]":
+        """Retrieval only: the chunks that best match `query`, best first."""
+        from rag.retrieve import RetrievedChunk
+
+        options = _options(collection, top_k, mode, filters)
+        shown = self._backend.search(_checked(query), options)
+        return [RetrievedChunk.from_json(chunk) for chunk in shown["results"]]
+
+    def ask(
+        self,
+        question: str,
+        *,
+        collection: str | None = None,
+        top_k: int | None = None,
+        mode: RetrievalMode | None = None,
+        filters: Filters | None = None,
+    ) -> "AskResult":
+        """A grounded answer with citations, or an abstention when the documents lack one."""
+        from rag.answer.types import AskResult
+
+        options = _options(collection, top_k, mode, filters)
+        return AskResult.from_json(self._backend.ask(_checked(question), options))
+
+    def stream(
+        self,
+        question: str,
+        *,
+        collection: str | None = None,
+        top_k: int | None = None,
+        mode: RetrievalMode | None = None,
+        filters: Filters | None = None,
+    ) -> "Iterator[str | AskResult]":
+        """The answer as `ask` gives it, its text first: each verified sentence (a str) as soon
+        as it is released, then the finished `AskResult`. Leaving the loop stops the model."""
+        from rag.answer.types import AskResult
+
+        options = _options(collection, top_k, mode, filters)
+        with closing(self._backend.stream(_checked(question), options)) as events:
+            for event in events:
+                yield event if isinstance(event, str) else AskResult.from_json(event)
+
+    def close(self) -> None:
+        """Release the data directory (in-process) or the connection; a second open works."""
+        self._backend.close()
+
+    def __enter__(self) -> "Rag":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _checked(question: str) -> str:
+    from rag.answer.types import checked_question
+
+    return checked_question(question)
+
+
+def _options(
+    collection: str | None, top_k: int | None, mode: RetrievalMode | None, filters: Filters | None
+) -> JsonObject:
+    return {"collection": collection, "top_k": top_k, "mode": mode, "filters": filters}

@@ -1,0 +1,81 @@
+"""The core in this process: what the REST routes do, without HTTP.
+
+Each call returns the JSON its route sends, so `Rag` reads one shape from either client and an
+in-process result equals the server's. This process owns the data directory while it is open.
+"""
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+from rag.catalog import document_json
+from rag.client.backend import JsonObject
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.app import RagApp
+
+
+class LocalClient:
+    url: str | None = None
+
+    def __init__(self, app: "RagApp") -> None:
+        self._app = app
+
+    @classmethod
+    def open(cls, settings: Settings) -> "LocalClient":
+        """Take the data directory (IndexLockedError names whoever holds it)."""
+        from rag.app import RagApp
+
+        return cls(RagApp(settings))
+
+    def search(self, query: str, options: JsonObject) -> JsonObject:
+        request = self._app.ask_request(query, **options)
+        return {"results": [chunk.to_json() for chunk in self._app.search(request)]}
+
+    def ask(self, question: str, options: JsonObject) -> JsonObject:
+        request = self._app.ask_request(question, **options)
+        return self._app.answer_json(request, self._app.answers.ask(request))
+
+    def stream(self, question: str, options: JsonObject) -> Generator[str | JsonObject, None, None]:
+        request = self._app.ask_request(question, **options)
+        stream = self._app.answers.stream(request)
+        try:
+            yield from stream
+        finally:  # also when the caller leaves the loop early: the model stops
+            stream.cancel()
+        yield self._app.answer_json(request, stream.result)
+
+    def ingest(self, sources: list[str], collection: str | None) -> JsonObject:
+        from rag.ingest.sources import scans_for
+
+        app = self._app
+        name = app.collection(collection)
+        report = app.indexer.sync(scans_for(sources, app.settings), name)
+        if app.index_is_due(name, report):
+            app.store.build_index(name)
+        return report.to_json()
+
+    def collections(self) -> JsonObject:
+        return {"collections": [c.to_json() for c in self._app.catalog.collections()]}
+
+    def create_collection(self, name: str) -> JsonObject:
+        return {"name": self._app.catalog.create(self._app.collection(name))}
+
+    def delete_collection(self, name: str) -> JsonObject:
+        name = self._app.collection(name)
+        with self._app.indexer.exclusive():
+            self._app.catalog.delete(name)
+        return {"deleted": name}
+
+    def documents(self, collection: str | None) -> JsonObject:
+        name = self._app.collection(collection)
+        records = self._app.catalog.documents(name)
+        shown = [document_json(r) for r in records]
+        return {"collection": name, "documents": shown, "total": len(records)}
+
+    def delete_document(self, document_id: str, collection: str | None) -> JsonObject:
+        record = self._app.catalog.delete_document(self._app.collection(collection), document_id)
+        return {"deleted": document_json(record)}
+
+    def close(self) -> None:
+        self._app.close()
