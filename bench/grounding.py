@@ -133,7 +133,7 @@ def _report_sample_docs(records: list[AnswerRecord], blind: list[AnswerRecord]) 
         "\n\nDefault models (MiniLM, SmolLM2-135M Q8), top_k from settings. `support` ="
         " rag/answer/abstain.py's signal over the 3 best answer-like sentences (the"
         " answerability verifier's log-odds, the best sentence's cosine minus the best"
-        " chunk's, a sentence stating the asked kind; weights from bench/support_fit.py);"
+        " chunk's, a sentence stating the asked kind; weights from training/support_fit.py);"
         " an answer abstains when support is below the threshold, or"
         " when the model says the sources do not contain the answer and support is under"
         " CONFIDENT_SUPPORT."

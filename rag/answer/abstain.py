@@ -6,7 +6,7 @@ set; the unanswerable ones name what the documents talk about). With the bundled
 signal weighs the answerability verifier (rag/answer/verifier.py, trained on generated pairs)
 with two readings of its own (`support_reading`; held-out AUC 0.89 and 0.88 on the two
 sample_docs sets); with another embedder, the share of the question's focus terms the best
-sentence holds stands in. See bench/evidence.py, bench/support_fit.py and docs/BENCHMARKS.md.
+sentence holds stands in. See bench/evidence.py, training/support_fit.py and docs/BENCHMARKS.md.
 """
 
 import math
@@ -52,7 +52,7 @@ UNTYPED_SHARE = 0.5
 VERIFIER_MIN_SUPPORT = 0.41
 COVERAGE_MIN_SUPPORT = 0.02
 # Logistic weights of `support_reading`'s three readings and their bias, fit by
-# bench/support_fit.py on the calibration halves of eval/sample_docs_qa.jsonl and the blind
+# training/support_fit.py on the calibration halves of eval/sample_docs_qa.jsonl and the blind
 # set (2026-11-30).
 SUPPORT_WEIGHTS = (0.26, 0.92, 1.05)
 SUPPORT_BIAS = -0.58

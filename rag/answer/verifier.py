@@ -3,7 +3,7 @@
 A small network over the bundled MiniLM's embeddings of the question and the sentence
 ([q, s, q*s, |q-s|], their cosine), with or without two lexical cues of its own (share of the
 question's words the sentence holds; a digit in it), as its config says. It was
-trained on generated pairs only (bench/train_verifier.py, bench/verifier_data.py): a sentence
+trained on generated pairs only (training/verifier.py, training/verifier_data.py): a sentence
 stating the asked attribute of the asked entity scores high; the same entity's other attribute,
 the same attribute of another entity, a near miss ("annual" leave for "sick" leave), the topic
 without a value, a heading or a question score low. Its weights (verifier_model/, safetensors and
@@ -107,7 +107,7 @@ class AnswerabilityVerifier:
         if not self.fits(self._embedder, self._weights_dir):
             raise ModelNotFoundError(
                 f"no answerability verifier weights for embedder {self._embedder.model_id!r} in "
-                f"{self._weights_dir}; run `python -m bench.train_verifier` to train them"
+                f"{self._weights_dir}; run `python -m training.verifier` to train them"
             )
         from safetensors.numpy import load_file
 

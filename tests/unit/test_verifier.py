@@ -72,20 +72,20 @@ def test_weights_of_another_embedder_are_refused(tmp_path: Path) -> None:
     embedder = HashEmbedder()
     _tiny_weights(tmp_path, "some-other-model", embedder.dimension)
     assert not AnswerabilityVerifier.fits(embedder, tmp_path)
-    with pytest.raises(ModelNotFoundError, match="train_verifier"):
+    with pytest.raises(ModelNotFoundError, match="training.verifier"):
         AnswerabilityVerifier(embedder, tmp_path).scores("How heavy is it?", ["It weighs 4 kg."])
 
 
 def test_missing_weights_say_how_to_make_them(tmp_path: Path) -> None:
     assert not AnswerabilityVerifier.available(tmp_path)
-    with pytest.raises(ModelNotFoundError, match="train_verifier"):
+    with pytest.raises(ModelNotFoundError, match="training.verifier"):
         AnswerabilityVerifier(HashEmbedder(), tmp_path).scores("Who?", ["Anna did."])
 
 
 @pytest.fixture(scope="module")
 def shipped() -> AnswerabilityVerifier:
     if not AnswerabilityVerifier.available(WEIGHTS_DIR):
-        pytest.skip("no verifier weights shipped (bench/train_verifier.py did not write them)")
+        pytest.skip("no verifier weights shipped (training/verifier.py did not write them)")
     from rag.embed import SentenceTransformerEmbedder, bundled_embedder_path
 
     embedder = SentenceTransformerEmbedder(bundled_embedder_path())

@@ -8,7 +8,7 @@ halves of both sets only (bench/evidence.py's split); the held-out halves say wh
 carries. Questions the signal decides without the weights (no passage names the asked
 subject, no answer-like sentence, focus held nearly whole) are left out of the fit.
 
-Run: .venv/bin/python -m bench.support_fit   ("Support signal"; paste the weights into
+Run: .venv/bin/python -m training.support_fit   ("Support signal"; paste the weights into
 rag/answer/abstain.py, then recalibrate RAG_ABSTAIN_MIN_SUPPORT with bench.grounding)
 """
 
@@ -99,7 +99,7 @@ def main() -> None:
         f" >= {HELD_FOCUS}) are left out."
     )
     print(body)
-    write_section("Support signal", "python -m bench.support_fit", body)
+    write_section("Support signal", "python -m training.support_fit", body)
 
 
 if __name__ == "__main__":

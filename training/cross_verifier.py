@@ -1,8 +1,8 @@
 """Fine-tune the bundled MiniLM as a cross-encoder answerability verifier and measure it.
 
-1. Generate (question, sentence, label) pairs from templates (bench/verifier_data.py: the
+1. Generate (question, sentence, label) pairs from templates (training/verifier_data.py: the
    attribute pairs and the year/branch-qualified ones); the attributes in
-   bench/train_verifier.py's HELD_OUT are kept out of training, so accuracy on their pairs
+   training/verifier.py's HELD_OUT are kept out of training, so accuracy on their pairs
    says how it does on kinds of facts it never saw.
 2. Fine-tune the top LAYERS (--layers) transformer layers of the bundled all-MiniLM-L6-v2 and
    a one-logit head on "question [SEP] sentence" (the lower layers stay frozen: a few MB of
@@ -17,7 +17,7 @@
 4. With --out DIR, write the tuned tensors (fp16 safetensors) there; they are measured as
    stored, rounded to fp16.
 
-Run: .venv/bin/python -m bench.train_cross_verifier [--out DIR] [--entities N] [--layers L]
+Run: .venv/bin/python -m training.cross_verifier [--out DIR] [--entities N] [--layers L]
      [--seed S]
 """
 
@@ -33,8 +33,6 @@ import numpy as np
 
 from bench.evidence import PHANTOMWIKI, SAMPLE, auc, half
 from bench.harness import table
-from bench.train_verifier import HELD_OUT
-from bench.verifier_data import pairs, qualified_pairs
 from rag.answer.abstain import HELD_FOCUS, VERIFIED_SENTENCES, evidence_signal
 from rag.answer.context import embedder_similarity, rank_evidence
 from rag.answer.question import analyse
@@ -44,6 +42,8 @@ from rag.embed import bundled_embedder_path
 from rag.eval.answers import sync_corpus
 from rag.eval.retrieval import load_dataset
 from rag.settings import Settings
+from training.verifier import HELD_OUT
+from training.verifier_data import pairs, qualified_pairs
 
 LAYERS = 3  # transformer layers tuned, counted from the top (--layers)
 MAX_TOKENS = 128

@@ -1,6 +1,6 @@
 """Train the answerability verifier (rag/answer/verifier.py) on generated pairs and measure it.
 
-1. Generate (question, sentence, label) pairs from templates (bench/verifier_data.py); a few
+1. Generate (question, sentence, label) pairs from templates (training/verifier_data.py); a few
    attributes are held out of training so the held-out accuracy says how it does on kinds of
    facts it never saw.
 2. Embed them with the app's embedder (the bundled MiniLM) and fit a one-hidden-layer network
@@ -16,7 +16,7 @@
 4. Write its weights to rag/answer/verifier_model/ only when its AUC beats the heuristic's on
    both halves (or with --force).
 
-Run: .venv/bin/python -m bench.train_verifier [--force] [--entities N] [--seed S]
+Run: .venv/bin/python -m training.verifier [--force] [--entities N] [--seed S]
 """
 
 import sys
@@ -30,7 +30,6 @@ import numpy as np
 
 from bench.evidence import SAMPLE, auc, half, stated_in_gold
 from bench.harness import table
-from bench.verifier_data import pairs
 from rag.answer.abstain import evidence_signal
 from rag.answer.context import Evidence, embedder_similarity, rank_evidence
 from rag.answer.question import analyse
@@ -40,6 +39,7 @@ from rag.embed import DenseEmbedder
 from rag.eval.answers import sync_corpus
 from rag.eval.retrieval import answer_contains, load_dataset
 from rag.settings import Settings
+from training.verifier_data import pairs
 
 # Attributes never seen in training: the held-out accuracy is measured on these.
 HELD_OUT = frozenset(
