@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from rag.client.backend import Backend, JsonObject
 from rag.client.resources import Collections, Documents
 from rag.errors import InvalidInputError
-from rag.settings import RetrievalMode, Settings
+from rag.settings import RetrievalMode, Settings, load_settings
+from rag.store import Filters
 
 if TYPE_CHECKING:
     from rag.answer.types import AskResult
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from rag.retrieve import RetrievedChunk
 
 Source = str | os.PathLike[str]
-# Metadata filters: key → value, list of values (any of), or a range {"gte": ..., "lte": ...}.
-Filters = dict[str, object]
 
 
 class Rag:
@@ -51,7 +50,6 @@ class Rag:
         that owns the settings' data directory when one runs (its `server.json`), else the
         index and models in this process (`settings`: default, the RAG_* environment)."""
         from rag.client.http import ServerClient
-        from rag.settings import load_settings
 
         settings = settings or load_settings()
         if url is not None:
