@@ -4,6 +4,7 @@ typed results and raise the same errors; closing releases the data directory."""
 import dataclasses
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from rag.errors import (
     RecipeMismatchError,
 )
 from rag.settings import Settings
-from tests.fakes import HashEmbedder, ScriptedModel
+from tests.fakes import HashEmbedder, ScriptedModel, SlowModel
 from tests.live import free_port, serving
 
 QUESTION = "What discount for two batteries?"
@@ -99,6 +100,24 @@ def test_stream_gives_the_text_then_the_result_ask_gives(local: Rag, remote: Rag
         assert isinstance(result, AskResult)
         assert "".join(pieces) == result.answer
         assert _untimed(result) == _untimed(asked)
+
+
+@pytest.mark.parametrize("side", ["local", "remote"])
+def test_leaving_a_stream_early_stops_the_model(
+    slow_app: tuple[RagApp, str], slow: SlowModel, side: str
+) -> None:
+    core, url = slow_app
+    slow.replies.append(" ".join([REPLY] * 100))  # 160 words at 0.05 s: 8 s to read out
+    client = Rag(LocalClient(core)) if side == "local" else Rag.open(url=url)
+    for event in client.stream(QUESTION):
+        assert event == REPLY
+        break
+    deadline = time.monotonic() + 3
+    while core.model_worker.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert core.model_worker.running == 0 and slow.words < 80
+    if side == "remote":
+        client.close()  # the local one's core is the fixture's to close
 
 
 def test_ingest_over_http_and_in_process_report_the_same_sync(
