@@ -38,15 +38,17 @@ FILE_TYPES: dict[str, str] = {
 
 
 class FileConnector:
-    """Paths (and file:// URIs). Every file found is read later through `read_confined`: under
+    """Paths to files and folders. Every file found is read later through `read_confined`: under
     the context's roots (the server's RAG_API_INGEST_ROOTS, the upload folder) or, for the
     CLI, under the file or folder named as it resolved when scanned, checked again when the file
     is opened. A folder swapped for a symlink between the scan and the read is refused."""
 
-    schemes = ("file",)
+    schemes = ("file",)  # what a plain path is taken as; a file:// URI itself is refused
 
     def scan(self, uri: str, context: "ConnectorContext") -> Scan:
-        path = Path(uri.removeprefix("file://"))
+        if "://" in uri:
+            return Scan(failures=[SourceFailure(uri, "refused: name the file's path, not a URI")])
+        path = Path(uri)
         resolved = path.expanduser().resolve()
         roots = [resolved] if context.roots is None else list(context.roots)
         if not any(resolved.is_relative_to(root) for root in roots):

@@ -247,5 +247,7 @@ def _cells(line: str) -> list[str]:
 
 
 def tool_trace(call: dict[str, Any]) -> str:
+    """One tool call as the trace shows it; a plugin's tool names its plugin."""
     arguments = ", ".join(f"{k}={v}" for k, v in call.get("arguments", {}).items())
-    return literal(f"{call['name']}({arguments}) → {call['result']}")
+    plugin = f" · plugin {call['plugin']}" if call.get("plugin") else ""
+    return literal(f"{call['name']}({arguments}) → {call['result']}{plugin}")

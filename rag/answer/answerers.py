@@ -48,18 +48,23 @@ def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) ->
 
 
 class ToolRouteAnswerer:
-    """Arithmetic, conversions and dates the question states outright: a tool computes them,
-    never the model, and no document is searched."""
+    """Arithmetic, conversions and dates the question states outright, and questions a tool
+    plugin's own router reads as its call: a tool computes them, never the model, and no
+    document is searched."""
+
+    name = "tool_route"
 
     def __init__(self, tools: ToolRegistry) -> None:
         self._tools = tools
 
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
-        routed = route(context.request.question)
-        if routed is None:
+        question = context.request.question
+        routed = route(question)
+        chosen = (routed.tool, routed.arguments) if routed else self._tools.route(question)
+        if chosen is None:
             return None
         try:
-            call = self._tools.call(routed.tool, routed.arguments)
+            call = self._tools.call(*chosen)
         except ToolError:
             return None
         context.result.tool_calls.append(call)
@@ -68,6 +73,8 @@ class ToolRouteAnswerer:
 
 class DocumentArithmeticAnswerer:
     """The calculator over figures parsed from the sources ("what do three G3 units cost?")."""
+
+    name = "document_arithmetic"
 
     def __init__(self, tools: ToolRegistry, min_support: float) -> None:
         self._tools = tools
@@ -93,6 +100,8 @@ class ModelToolsAnswerer:
     """Computations the parsers could not read: the model chooses the tools. A computed result
     is the answer, each figure a search found cited where it stands."""
 
+    name = "model_tools"
+
     def __init__(self, tools: ToolRegistry, loop: ModelToolLoop, retriever: Retriever) -> None:
         self._tools = tools
         self._loop = loop
@@ -112,7 +121,8 @@ class ModelToolsAnswerer:
         )
         tools = self._tools.with_functions(search.search_documents) if search else self._tools
         calls = self._loop.run(request.question, tools, context.adapter)
-        computed = [call for call in calls if call.name in COMPUTING_TOOLS]
+        # A plugin's tool result answers as a computing tool's does.
+        computed = [c for c in calls if c.name in COMPUTING_TOOLS or c.plugin is not None]
         context.result.tool_calls += calls
         if not computed:
             return None
@@ -127,6 +137,8 @@ class ModelToolsAnswerer:
 
 class AbstentionAnswerer:
     """The best sentences do not answer the question: say so, with the closest sources."""
+
+    name = "abstention"
 
     def __init__(self, min_support: float) -> None:
         self._min_support = min_support
@@ -152,6 +164,8 @@ class ExtractiveQuoteAnswerer:
     marked: a table row as a sentence naming the asked column, a sentence leaning on the one
     before with that one, a lead-in with the list it announces, a list item with its whole
     list when the question asks for a list or steps."""
+
+    name = "extractive_quote"
 
     def quote(self, context: AnswerContext) -> None:
         best = _best_quote(context.evidence)
@@ -198,6 +212,8 @@ def _best_quote(ranked: list[Evidence]) -> Evidence | None:
 class GroundedGenerationAnswerer:
     """The model answers from the selected sentences; each sentence it writes is verified as it
     streams, and the extractive quote stands in when none passes."""
+
+    name = "grounded_generation"
 
     def __init__(
         self, worker: ModelWorker, max_tokens: int, quote: ExtractiveQuoteAnswerer

@@ -145,6 +145,8 @@ def tool_answer(call: ToolCall) -> str:
         )
     if call.name == "current_date":
         return f"Today is {call.result} (from current_date)."
+    if call.plugin is not None:
+        return f"{call.result} (from {call.name}, a tool of the plugin {call.plugin})."
     return f"{call.name} returned {call.result}."
 
 

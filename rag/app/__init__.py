@@ -10,6 +10,7 @@ model, judge, support signal), `access` (catalog, conversations, feedback, uploa
 `indexing` (indexer, ingest jobs, index builds) and `answering` (requests, retrieval, answers).
 """
 
+from functools import cached_property
 from types import TracebackType
 
 from rag.app.access import AccessServices
@@ -19,6 +20,7 @@ from rag.app.models import ModelServices
 from rag.datadir import DataDir
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.llm import ChatModel
+from rag.plugins.registry import Plugins, load_plugins
 from rag.settings import Settings
 from rag.store import VectorStore
 
@@ -53,6 +55,12 @@ class RagApp(AnsweringServices, IndexingServices, AccessServices, ModelServices)
             raise
         self.sparse: SparseEncoder = Bm25Encoder()
         self._model = model
+
+    @cached_property
+    def plugins(self) -> Plugins:
+        """The built-in plugins and the third-party ones RAG_PLUGINS enables (rag/plugins/):
+        readers, connectors, tools and answerers, each failure recorded, never raised."""
+        return load_plugins(self.settings)
 
     def close(self) -> None:
         if "jobs" in self.__dict__:

@@ -11,6 +11,7 @@ from rag.store import VectorStore
 
 if TYPE_CHECKING:
     from rag.ingest.ledger import Ledger
+    from rag.plugins.registry import Plugins
 
 
 class AccessServices:
@@ -19,6 +20,7 @@ class AccessServices:
     embedder: DenseEmbedder
     ledger: "Ledger"
     store: VectorStore
+    plugins: "Plugins"
 
     def collection(self, name: str | None) -> str:
         """A collection's name as first created: names that differ only by case are one."""
@@ -48,4 +50,5 @@ class AccessServices:
     def uploads(self):
         from rag.ingest.uploads import UploadArea
 
-        return UploadArea(self.data_dir.root / "uploads", self.settings.max_file_bytes)
+        root = self.data_dir.root / "uploads"
+        return UploadArea(root, self.settings.max_file_bytes, self.plugins.file_types)

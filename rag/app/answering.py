@@ -13,6 +13,7 @@ from rag.store import Filters, VectorStore
 
 if TYPE_CHECKING:
     from rag.answer.types import AskRequest, AskResult
+    from rag.plugins.registry import Plugins
     from rag.retrieve import RetrievedChunk
 
 
@@ -21,6 +22,7 @@ class AnsweringServices:
     embedder: DenseEmbedder
     sparse: SparseEncoder
     store: VectorStore
+    plugins: "Plugins"
 
     def ask_request(
         self,
@@ -108,17 +110,19 @@ class AnsweringServices:
         from rag.answer.orchestrator import AnswerOrchestrator
         from rag.answer.synonyms import wordnet_synonyms
         from rag.embed import one_token_words
-        from rag.tools import default_registry
+        from rag.plugins.answering import placed_chain
 
         s = self.settings
+        tools = self.plugins.tool_registry()
         chain = default_chain(
             self.retriever,
             self.model_worker,
-            default_registry(),
+            tools,
             max_tokens=s.llm_max_tokens,
             abstain_min_support=self.min_support,
             model_tools=ModelToolLoop(self.model_worker) if s.llm_tool_calls else None,
         )
+        chain = placed_chain(chain, self.plugins.answerers, tools)
         similarity = embedder_similarity(self.embedder)
         return AnswerOrchestrator(
             self.retriever,

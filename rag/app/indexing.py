@@ -13,6 +13,7 @@ from rag.store import VectorStore
 
 if TYPE_CHECKING:
     from rag.ingest.ledger import Ledger
+    from rag.plugins.registry import Plugins
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class IndexingServices:
     sparse: SparseEncoder
     ledger: "Ledger"
     store: VectorStore
+    plugins: "Plugins"
 
     @property
     def recipe(self) -> dict[str, object]:
@@ -50,7 +52,14 @@ class IndexingServices:
         cache = OcrCache(self.data_dir.ocr_cache_path) if self.settings.ocr_cache else None
         ocr = OcrConfig.from_settings(self.settings, cache)
         return Indexer(
-            self.ledger, self.store, self.embedder, self.sparse, chunker, self.recipe, ocr
+            self.ledger,
+            self.store,
+            self.embedder,
+            self.sparse,
+            chunker,
+            self.recipe,
+            ocr,
+            readers=self.plugins.readers,
         )
 
     @cached_property
@@ -59,7 +68,8 @@ class IndexingServices:
         from rag.jobs import IngestJob, JobRunner
 
         def run(job: IngestJob):
-            scans = scans_for(job.sources, self.settings, roots=self.settings.api_ingest_roots)
+            roots = self.settings.api_ingest_roots
+            scans = scans_for(job.sources, self.settings, self.plugins, roots=roots)
             report = self.indexer.sync(scans, job.collection, on_source_done=job.progress)
             if self.index_is_due(job.collection, report):
                 # The job is done now; the index builds off to the side (see rag/store/edge.py).

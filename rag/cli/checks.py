@@ -98,7 +98,9 @@ def doctor(
                     health,
                     app.ledger,
                     app.store,
-                    lambda ids, name=name: app.indexer.sync(scans_for(ids, settings), name),
+                    lambda ids, name=name: app.indexer.sync(
+                        scans_for(ids, settings, app.plugins), name
+                    ),
                 )
                 repairs, health = health.repairs, check(app.ledger, app.store, name)
                 health.repairs = repairs  # what was done, next to the state it left

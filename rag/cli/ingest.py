@@ -59,7 +59,7 @@ def ingest(
     with common.open_app(settings) as app:
         name = app.collection(collection)
         while True:
-            scans = scans_for(sources, settings, include or (), exclude or ())
+            scans = scans_for(sources, settings, app.plugins, include or (), exclude or ())
             report = _sync(app, scans, name, tags, quiet=as_json)
             changed = report.added or report.updated or report.deleted or report.moved
             if not watch or changed or report.failed:
@@ -84,7 +84,8 @@ def reindex(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
         plan = app.data_dir.root / f"reindex-{name}.json"
         report = IngestReport()
         for tags, sources in app.catalog.sources_to_reindex(name, plan):
-            report.extend(_sync(app, scans_for(sources, settings), name, tags, quiet=as_json))
+            scans = scans_for(sources, settings, app.plugins)
+            report.extend(_sync(app, scans, name, tags, quiet=as_json))
         plan.unlink()
     _print_report(report, as_json)
     raise typer.Exit(1 if report.failed else 0)

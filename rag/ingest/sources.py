@@ -1,63 +1,58 @@
-"""Ingest arguments (paths and URLs) → scans from the matching connector.
+"""Ingest arguments (paths and URIs) → scans from the connector of each one's scheme.
 
-Every file a scan found is read later through `read_confined`: under the allowed roots (the
-server's RAG_API_INGEST_ROOTS, the upload folder) or, for the CLI, under the file or folder the
-user named as it resolved when scanned, checked again when the file is opened. A folder swapped
-for a symlink between the scan and the read is refused, never followed.
+A path (or a file:// URI) goes to the file connector, `http(s)://` to the web connector, any
+other scheme to the connector plugin that claims it (`feed+https://`). A connector that fails is
+one failure of that argument; the other arguments are still scanned.
 """
 
-import dataclasses
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 from rag.connectors import Scan, SourceFailure
-from rag.connectors.files import scan_path
-from rag.connectors.web import WebLimits, scan_url
-from rag.ingest.confine import read_confined
+from rag.connectors.web import WebLimits
+from rag.errors import RagError
+from rag.plugins.kinds import ConnectorContext
+from rag.plugins.registry import Plugins, load_plugins
 from rag.settings import Settings
 
 
 def scans_for(
     sources: Sequence[str],
     settings: Settings,
+    plugins: Plugins | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     roots: Sequence[Path] | None = None,
 ) -> list[Scan]:
-    """`roots`: the folders a file may be read from (the server's); None: each path named."""
-    limits = WebLimits(
-        allowed_hosts=frozenset(settings.web_allowed_hosts),
-        max_pages=settings.web_max_pages,
-        max_bytes=settings.web_max_bytes,
-        timeout_s=settings.web_timeout_s,
+    """`plugins`: the app's (None: loaded for `settings`); `roots`: the folders a file may
+    be read from (the server's); None: each path named."""
+    if plugins is None:
+        plugins = load_plugins(settings)
+    context = ConnectorContext(
+        options={},  # each plugin's own, put in by its guard
+        file_types=dict(plugins.file_types),
+        max_bytes=settings.max_file_bytes,
+        web_limits=WebLimits(
+            allowed_hosts=frozenset(settings.web_allowed_hosts),
+            max_pages=settings.web_max_pages,
+            max_bytes=settings.web_max_bytes,
+            timeout_s=settings.web_timeout_s,
+        ),
+        include=tuple(include),
+        exclude=tuple(exclude),
+        roots=None if roots is None else tuple(r.expanduser().resolve() for r in roots),
     )
-    allowed = None if roots is None else [root.expanduser().resolve() for root in roots]
-    return [
-        scan_url(source, limits)
-        if "://" in source
-        else _scan_files(Path(source), settings.max_file_bytes, include, exclude, allowed)
-        for source in sources
-    ]
+    return [_scan(source, context, plugins) for source in sources]
 
 
-def _scan_files(
-    path: Path,
-    max_bytes: int,
-    include: Sequence[str],
-    exclude: Sequence[str],
-    roots: list[Path] | None,
-) -> Scan:
-    resolved = path.expanduser().resolve()
-    if roots is None:
-        roots = [resolved]
-    elif not any(resolved.is_relative_to(root) for root in roots):
-        return Scan(failures=[SourceFailure(str(path), "outside the allowed folders: refused")])
-    scan = scan_path(resolved, max_bytes, include, exclude)
-    scan.sources = [
-        dataclasses.replace(
-            source, read=partial(read_confined, Path(source.source_id), roots, max_bytes)
-        )
-        for source in scan.sources
-    ]
-    return scan
+def _scan(source: str, context: ConnectorContext, plugins: Plugins) -> Scan:
+    scheme = source.partition("://")[0].lower() if "://" in source else "file"
+    connector = plugins.connectors.get(scheme)
+    if connector is None:
+        known = ", ".join(sorted(plugins.connectors))
+        failure = f"refused: no connector for the scheme {scheme!r} (enabled: {known})"
+        return Scan(failures=[SourceFailure(source, failure)])
+    try:
+        return connector.scan(source, context)
+    except RagError as exc:
+        return Scan(failures=[SourceFailure(source, str(exc))])

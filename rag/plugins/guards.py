@@ -4,6 +4,7 @@ its kind's contract before the rest of the project sees it. Built-ins are not wr
 
 import dataclasses
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, TypeVar
 
@@ -108,9 +109,10 @@ class GuardedConnector:
         scan = self._guard.call("scan", lambda: self._connector.scan(uri, context))
         if not isinstance(scan, Scan):
             self._guard.fail(f"scan returned {type(scan).__name__}, not a rag.plugins.Scan")
-        if scan.scope is not None and not scan.scope.startswith(uri):
-            # A scope wider than the URI would delete other sources' chunks.
-            self._guard.fail(f"scope {scan.scope!r} is not within {uri!r}")
+        own = tuple(f"{scheme}://" for scheme in self.schemes)
+        if scan.scope is not None and not (scan.scope.startswith(own) and scan.scope not in own):
+            # A wider scope would delete the chunks of sources another connector brought.
+            self._guard.fail(f"scope {scan.scope!r} is not within one of {own}")
         bad = [s for s in scan.sources if not isinstance(s, RawSource)]
         if bad:
             self._guard.fail(f"scan listed {type(bad[0]).__name__}, not rag.plugins.RawSource")
@@ -147,6 +149,8 @@ def checked_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
 def plugin_tool(plugin: ToolPlugin, guard: PluginGuard, options: Mapping[str, str]) -> Tool:
     """A tool plugin as a registry tool: checked like the built-ins, run under the guard, its
     failures refusals (ToolError) that the answer stage already falls back from."""
+    if not re.fullmatch(r"[A-Za-z_]\w*", str(plugin.name)):
+        raise ValueError(f"tool name {plugin.name!r} is not letters, digits and _")
     context = ToolContext(options)
 
     def run(**arguments: Any) -> str:

@@ -64,9 +64,10 @@ class ConnectorPlugin(Protocol):
     schemes: Sequence[str]
 
     def scan(self, uri: str, context: ConnectorContext) -> Scan:
-        """The sources found at `uri`. A `scope` on the scan (a prefix of every source id it
-        covers, starting with `uri`) makes the sync delete what is indexed under it but no
-        longer found; a failure of one source goes into `failures`, not an exception."""
+        """The sources found at `uri`. A `scope` on the scan (a prefix of the source ids it
+        covers, such as "zip:///srv/a.zip#") makes the sync delete what is indexed under it but
+        no longer found; it must start with one of the connector's own schemes and "://". A
+        failure of one source goes into `failures`, not an exception."""
         ...
 
 

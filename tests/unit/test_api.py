@@ -20,12 +20,15 @@ def client(rag_app: RagApp, docs: Path):
 
 def test_health_lists_collections(client: TestClient) -> None:
     body = client.get("/health").json()
+    plugins = body.pop("plugins")
     assert body == {
         "status": "ok",
         "store": "ok",
         "collections": ["default"],
         "model": {"loaded": False, "id": None},  # tests load the model on first use
     }
+    builtin = {"kind": "reader", "name": "pdf", "distribution": "rag-local", "status": "ok"}
+    assert builtin in plugins
 
 
 def test_health_is_503_when_the_store_fails(

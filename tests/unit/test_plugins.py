@@ -16,7 +16,7 @@ from rag.plugins.registry import load_plugins
 from rag.settings import Settings
 from tests.plugin_dists import install_distribution
 
-TOOL = '''
+TOOL = """
 from rag.plugins import ToolContext
 
 
@@ -34,9 +34,9 @@ class Shout:
 
     def route(self, question, context):
         return {"text": question[6:]} if question.startswith("shout ") else None
-'''
+"""
 
-READER = '''
+READER = """
 from rag.plugins import Page, TableRecord
 
 MODE = "{mode}"
@@ -56,7 +56,7 @@ class NotesReader:
         if MODE == "bad-spans":
             return [Page(text, records=(TableRecord(0, len(text) + 40, {{"a": "b"}}),))]
         return [Page(text)]
-'''
+"""
 
 
 def _settings(tmp_path: Path, **values: object) -> Settings:
@@ -221,3 +221,163 @@ def test_a_tool_with_arguments_the_validation_cannot_check_is_refused(
     [record] = [r for r in plugins.records if r.name == "shout"]
     assert "argument 'text' must have a type of" in record.error
     assert "shout" not in plugins.tools
+
+
+BROKEN_EVERYWHERE = """
+from rag.plugins import PluginAnswer
+
+SHOUT = {
+    "type": "object",
+    "properties": {"text": {"type": "string", "description": "What to say."}},
+    "required": ["text"],
+}
+
+
+class Reader:
+    file_type = "notes"
+    extensions = (".notes",)
+
+    def read(self, data, context):
+        raise RuntimeError("reader down")
+
+
+class Connector:
+    schemes = ("broken",)
+
+    def scan(self, uri, context):
+        raise RuntimeError("connector down")
+
+
+class Tool:
+    name = "shout"
+    description = "Say it louder."
+    parameters = SHOUT
+
+    def run(self, arguments, context):
+        raise RuntimeError("tool down")
+
+    def route(self, question, context):
+        return {"text": question} if question.startswith("shout") else None
+
+
+class Answerer:
+    name = "broken_answerer"
+    place = "before:abstention"
+
+    def try_answer(self, context):
+        raise RuntimeError("answerer down")
+
+
+class Hanging:
+    name = "slow_answerer"
+    place = "after:tool_route"
+
+    def try_answer(self, context):
+        import time
+        time.sleep(30)
+"""
+
+
+@pytest.fixture
+def serve_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, docs: Path):
+    """serve(distribution, module source, entry points): a server (fake models, sample docs
+    indexed) with that one plugin distribution enabled; its module is named after it."""
+    from fastapi.testclient import TestClient
+
+    from rag.api import create_app
+    from rag.app import RagApp
+    from rag.ingest.sources import scans_for
+    from tests.fakes import HashEmbedder, ScriptedModel
+
+    opened = []
+
+    def serve(name: str, source: str, entry_points: dict[str, dict[str, str]]):
+        module = name.replace("-", "_")
+        points = {
+            group: {key: f"{module}:{attribute}" for key, attribute in named.items()}
+            for group, named in entry_points.items()
+        }
+        install_distribution(monkeypatch, tmp_path / "site", name, {module: source}, points)
+        settings = _settings(tmp_path, plugins=[name], chunk_size=64, chunk_overlap=8)
+        app = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
+        app.indexer.sync(scans_for([str(docs)], settings, app.plugins), "default")
+        client = TestClient(create_app(settings, app)).__enter__()
+        opened.append((app, client))
+        return app, client
+
+    yield serve
+    for app, client in opened:
+        client.__exit__(None, None, None)
+        app.close()
+
+
+def _answers(client) -> None:
+    """The server still answers: health, and a question about the sample docs."""
+    assert client.get("/health").status_code == 200
+    reply = client.post("/v1/query", json={"question": "What discount for two batteries?"})
+    assert reply.status_code == 200 and reply.json()["citations"]
+
+
+def _upload_notes(client) -> str:
+    upload = client.post("/v1/documents", files=[("files", ("a.notes", b"Ferns.", "text/plain"))])
+    assert upload.status_code == 422  # its one file failed, with the reason
+    return upload.json()["error"]["message"]
+
+
+def test_the_server_answers_when_a_plugin_import_fails(serve_with) -> None:
+    _, client = serve_with(
+        "rag-gone", "raise ImportError('needs libfoo')", {"rag.tools": {"gone": "Tool"}}
+    )
+    _answers(client)
+    [shown] = [p for p in client.get("/health").json()["plugins"] if p["name"] == "gone"]
+    assert shown == {"kind": "tool", "name": "gone", "distribution": "rag-gone", "status": "failed"}
+
+
+def test_the_server_answers_when_every_plugin_call_raises(serve_with) -> None:
+    app, client = serve_with(
+        "rag-broken",
+        BROKEN_EVERYWHERE,
+        {
+            "rag.readers": {"notes": "Reader"},
+            "rag.connectors": {"broken": "Connector"},
+            "rag.tools": {"shout": "Tool"},
+            "rag.answerers": {"broken_answerer": "Answerer"},
+        },
+    )
+    assert "plugin rag-broken (reader notes): read failed: RuntimeError: reader down" in (
+        _upload_notes(client)
+    )
+    shouted = client.post("/v1/query", json={"question": "shout hello"})
+    assert shouted.status_code == 200 and shouted.json()["tool_calls"] == []
+    job = client.post("/v1/ingest", json={"urls": ["broken://inbox"]}).json()
+    while job["status"] in ("queued", "running"):
+        time.sleep(0.05)
+        job = client.get(f"/v1/jobs/{job['id']}").json()
+    [failure] = job["report"]["failed"]
+    assert "plugin rag-broken (connector broken): scan failed" in failure["error"]
+    _answers(client)  # the answerer raised on each question and was skipped
+    failed = {r.name: r.failures for r in app.plugins.records if r.distribution == "rag-broken"}
+    assert all(failed.values()), failed
+    assert all(r.active for r in app.plugins.records if r.builtin)
+
+
+def test_the_server_answers_when_a_reader_returns_spans_that_do_not_resolve(serve_with) -> None:
+    _, client = serve_with(
+        "rag-notes-reader",
+        READER.format(mode="bad-spans"),
+        {"rag.readers": {"notes": "NotesReader"}},
+    )
+    message = _upload_notes(client)
+    assert "plugin rag-notes-reader (reader notes): page 1 rejected" in message
+    assert "does not resolve" in message
+    _answers(client)
+
+
+def test_the_server_answers_when_a_plugin_hangs(serve_with) -> None:
+    app, client = serve_with("rag-slow", BROKEN_EVERYWHERE, {"rag.answerers": {"slow": "Hanging"}})
+    _answers(client)  # after the time limit, the chain went on without it
+    _answers(client)  # disabled: not called again
+    [record] = [r for r in app.plugins.records if r.name == "slow"]
+    assert record.failures == 1 and "disabled until the next start" in record.error
+    [shown] = [p for p in client.get("/health").json()["plugins"] if p["name"] == "slow"]
+    assert shown["status"] == "failed"

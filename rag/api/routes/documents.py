@@ -74,7 +74,7 @@ def upload_documents(
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    scans = scans_for([str(p) for p in paths], rag.settings, roots=[rag.uploads.root])
+    scans = scans_for([str(p) for p in paths], rag.settings, rag.plugins, roots=[rag.uploads.root])
     report = rag.indexer.sync(scans, name)
     metrics.observe_ingest(report)
     for failure in report.failed:

@@ -14,7 +14,8 @@ router = APIRouter(tags=["health"])
     responses={503: {"description": "The store cannot be reached"}},
 )
 def health(rag: Rag, request: Request) -> Response | dict[str, object]:
-    """Whether the store answers and the model is loaded (the server loads it at start).
+    """Whether the store answers and the model is loaded (the server loads it at start), and the
+    enabled plugins ("failed": it did not load or was disabled; `rag plugins list` says why).
     Needs no key; it lists only the collections the key it is sent with may read."""
     try:
         collections = rag.store.collections()
@@ -24,7 +25,22 @@ def health(rag: Rag, request: Request) -> Response | dict[str, object]:
     caller = getattr(request.state, "caller", None)
     collections = caller.readable(collections) if caller is not None else []
     model = {"loaded": rag.model_loaded, "id": rag.model.model_id if rag.model_loaded else None}
-    return {"status": "ok", "store": "ok", "collections": collections, "model": model}
+    plugins = [
+        {
+            "kind": record.kind,
+            "name": record.name,
+            "distribution": record.distribution,
+            "status": "ok" if record.error is None else "failed",
+        }
+        for record in rag.plugins.enabled()
+    ]
+    return {
+        "status": "ok",
+        "store": "ok",
+        "collections": collections,
+        "model": model,
+        "plugins": plugins,
+    }
 
 
 @router.get("/metrics", response_class=Response)
