@@ -1,6 +1,7 @@
 """Model and tool abuse through the whole chat path (REST API → orchestrator → tools/model):
 every request is answered or refused with a 4xx, nothing runs, nothing leaks."""
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,17 +16,20 @@ from tests.fakes import ScriptedModel
 from tests.hostile.clients import recorded_client
 
 CANARY = "rag-calculator-canary"
+REFUSED = "That call was refused: "
+# Each payload as the expression of a calculator call, and what the calculator answers it with
+# (the tool loop shows the model its result or its refusal).
 CALCULATOR_ATTACKS = [
-    f"__import__('os').system('touch {CANARY}')",
-    "().__class__.__bases__[0].__subclasses__()",
-    "(lambda: 1)()",
-    "[x for x in range(10**9)]",
-    "9**9**9",
-    "10**10**10",
-    "factorial(100000)",
-    "(" * 5000 + "1" + ")" * 5000,
-    "1e308*10",
-    "1/0",
+    (f"__import__('os').system('touch {CANARY}')", REFUSED + "Call is not allowed"),
+    ("().__class__.__bases__[0].__subclasses__()", REFUSED + "Call is not allowed"),
+    ("(lambda: 1)()", REFUSED + "Call is not allowed"),
+    ("[x for x in range(10**9)]", REFUSED + "ListComp is not allowed"),
+    ("9**9**9", REFUSED + "exponent 387420489 is larger than 1000"),
+    ("10**10**10", REFUSED + "exponent 10000000000 is larger than 1000"),
+    ("factorial(100000)", REFUSED + "unknown function 'factorial'"),
+    ("(" * 5000 + "1" + ")" * 5000, REFUSED + "expression is longer than 500 characters"),
+    ("1e308*10", "Result of calculator: 1e+309"),  # exact: no float overflow to inf
+    ("1/0", REFUSED + "division by zero"),
 ]
 
 
@@ -47,21 +51,35 @@ def _chat(question: str, **extra: object) -> dict[str, object]:
     return {"model": "rag", "messages": [{"role": "user", "content": question}], **extra}
 
 
-@pytest.mark.parametrize("attack", CALCULATOR_ATTACKS)
+@pytest.mark.parametrize(("attack", "feedback"), CALCULATOR_ATTACKS)
 def test_calculator_payloads_through_chat_run_nothing(
-    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, attack: str
+    client: TestClient,
+    model: ScriptedModel,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    attack: str,
+    feedback: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    # Two numbers and a word asking to combine them: the model is asked for a tool call, and
+    # writes the payload as the calculator's expression, as a hijacked model would.
+    question = f"What is the total of 2 and 3 after {attack}?"[:4000]
+    call = {"tool": "calculator", "arguments": {"expression": attack}}
     for path, body in [
-        ("/v1/query", {"question": f"What is {attack}?"[:4000]}),
-        ("/v1/chat/completions", _chat(f"Compute {attack}"[:4000])),
+        ("/v1/query", {"question": question}),
+        ("/v1/chat/completions", _chat(question)),
     ]:
+        model.replies[:] = [json.dumps(call)]
+        asked = len(model.prompts)
         response = client.post(path, json=body)
-        assert response.status_code in (200, 400, 422), response.text
+        assert response.status_code == 200, response.text
         answer = response.json()
         answer = answer.get("rag", answer)
-        for call in answer.get("tool_calls", []):
-            assert call["name"] == "calculator" and len(str(call["result"])) < 1000
+        # The calculator got the payload: its refusal (or exact result) went back to the model.
+        assert model.prompts[asked + 1][-1]["content"].startswith(feedback)
+        result = feedback.removeprefix("Result of calculator: ")
+        ran = {"name": "calculator", "arguments": call["arguments"], "result": result}
+        assert answer["tool_calls"] == ([] if feedback.startswith(REFUSED) else [ran])
     assert not (tmp_path / CANARY).exists()
 
 

@@ -2,6 +2,7 @@
 and a model that repeats them or leaks its system prompt does not get that into the answer
 unsupported by the sources."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,10 +66,14 @@ def test_the_calculator_payload_asked_directly_runs_nothing(
     hostile: tuple[RagApp, Path], model: ScriptedModel
 ) -> None:
     app, marker = hostile
-    question = f"What is __import__('os').system('touch {marker}')?"
-    result = app.answers.ask(app.ask_request(question, "default", 3))
+    payload = f"__import__('os').system('touch {marker}')"
+    # Two numbers and "plus": the model is asked for a call, and writes the payload as one.
+    model.replies.append(json.dumps({"tool": "calculator", "arguments": {"expression": payload}}))
+    result = app.answers.ask(app.ask_request(f"What is 2 plus 3 plus {payload}?", "default", 3))
     assert not marker.exists()
-    assert all(call.name != "calculator" or "error" in call.result for call in result.tool_calls)
+    refusal = model.prompts[1][-1]["content"]  # what the tool loop told the model next
+    assert refusal.startswith("That call was refused: Call is not allowed in a calculation")
+    assert result.tool_calls == []
 
 
 @pytest.mark.parametrize(
