@@ -141,18 +141,31 @@ def test_keys_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert json.loads(runner.invoke(cli, ["keys", "list", "--json"]).stdout)["keys"][0]["revoked"]
 
 
-def test_keys_cli_bad_input_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["create", "é", "--collections", "a"], "error: invalid key name 'é': use 1-64 ASCII"),
+        (["create", "x", "--collections", "all,a"], "error: --collections all cannot be combined"),
+    ],
+)
+def test_keys_cli_bad_input_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    argv: list[str],
+    error: str,
+) -> None:
     from rag.cli import main
 
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path))
-    for argv in (
-        ["keys", "create", "é", "--role", "reader", "--collections", "a"],
-        ["keys", "create", "x", "--role", "reader", "--collections", "all,a"],
-    ):
-        monkeypatch.setattr("sys.argv", ["rag", *argv])
-        with pytest.raises(SystemExit) as exited:
-            main()
-        assert exited.value.code == 2
+    monkeypatch.setattr("sys.argv", ["rag", "keys", *argv, "--role", "reader"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    [line] = err.splitlines()
+    assert line.startswith(error) and out == ""
+    assert not (tmp_path / "keys.json").exists()
 
 
 def test_an_admin_key_reaches_every_collection(store: KeyStore) -> None:
