@@ -3,6 +3,7 @@
 import hashlib
 import math
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 
@@ -70,14 +71,19 @@ class ScriptedModel:
 
 
 class SlowModel(ScriptedModel):
-    """A scripted model that takes `seconds_per_word`, counting the words it produced."""
+    """A scripted model that takes `seconds_per_word`, counting the words it produced. While
+    `gate` is clear, every answer waits before its first word: a test holds an answer in
+    progress for as long as it needs, whatever the machine's load."""
 
     def __init__(self, seconds_per_word: float = 0.05) -> None:
         super().__init__()
         self.seconds_per_word = seconds_per_word
         self.words = 0
+        self.gate = threading.Event()
+        self.gate.set()
 
     def stream(self, *args: object, **kwargs: object) -> Iterator[str]:
+        self.gate.wait()
         for word in super().stream(*args, **kwargs):
             time.sleep(self.seconds_per_word)
             self.words += 1

@@ -168,10 +168,14 @@ def test_a_question_asked_during_an_answer_waits_and_is_answered(
     slow_app: tuple[RagApp, str], slow: SlowModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slow.replies += [REPLY, "The discount is 8%."]
-    page = _ask(_page(slow_app[1], monkeypatch), QUESTION, settle=False)
-    page = _ask(page, "And for three batteries?", settle=False)
-    assert page.session_state["queue"] == ["And for three batteries?"]
-    assert "Asked next" in page.chat_message[-1].caption[0].value
+    slow.gate.clear()  # the first answer waits until the second question is queued
+    try:
+        page = _ask(_page(slow_app[1], monkeypatch), QUESTION, settle=False)
+        page = _ask(page, "And for three batteries?", settle=False)
+        assert page.session_state["queue"] == ["And for three batteries?"]
+        assert "Asked next" in page.chat_message[-1].caption[0].value
+    finally:
+        slow.gate.set()
     page = _settled(page)
     questions = [m.markdown[0].value for m in page.chat_message[::2]]
     assert questions == [QUESTION, "And for three batteries?"]
