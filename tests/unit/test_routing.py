@@ -2,44 +2,94 @@ from datetime import date, timedelta
 
 import pytest
 
-from rag.answer.tool_route import route, tool_answer
+from rag.answer.tool_route import RoutedCall, route, tool_answer
 from rag.tools import default_registry
+
+# How each tool's answer ends: it names the tool that computed it.
+_BY = {
+    "calculator": "computed by the calculator",
+    "unit_convert": "converted by unit_convert",
+    "days_between": "computed by days_between",
+}
+
+
+def _calculator(expression: str) -> RoutedCall:
+    return RoutedCall("calculator", {"expression": expression})
 
 
 @pytest.mark.parametrize(
-    ("question", "tool", "result"),
+    ("question", "call", "answer"),
     [
-        ("What is 40366 / 439?", "calculator", "91.9499"),
-        ("What is twelve times seven?", "calculator", "84"),
-        ("What's 99 * 99?", "calculator", "9801"),
-        ("What is one hundred and twenty plus thirty-five?", "calculator", "155"),
-        ("Subtract 8 from 20", "calculator", "12"),
-        ("Divide 100 by 8", "calculator", "12.5"),
-        ("What is the square root of 144?", "calculator", "12"),
-        ("What is 15 percent of 240?", "calculator", "36"),
-        ("What is 17 plus 12 percent of 2450?", "calculator", "311"),  # not 17 + 2450
-        ("What is 17 + 12% of 2450?", "calculator", "311"),
-        ("What is 12 percent of 2450 plus 17?", "calculator", "311"),
-        ("What is 10 divided by 12 percent of 50?", "calculator", "1.6667"),  # 10 / 6
-        ("what is 5 plus 3 =", "calculator", "8"),
-        ("What is 50 - 7 % 3?", "calculator", "49"),  # % between numbers is the remainder
-        ("1234 + 5678 = ?", "calculator", "6912"),
-        ("What is 1e308*10?", "calculator", "1e+309"),  # exact, no float overflow
-        ("What is the value of 3 + 4?", "calculator", "7"),
-        ("Convert 5 km to miles", "unit_convert", "3.1069"),
-        ("How many feet in 3 metres?", "unit_convert", "9.8425"),
-        ("What is 100 degrees fahrenheit in celsius?", "unit_convert", "37.7778"),
-        ("How many days between 1 January 2026 and 31 March 2026?", "days_between", "89"),
+        ("What is 40366 / 439?", _calculator("40366 / 439"), "40366 / 439 ≈ 91.9499"),
+        ("What is twelve times seven?", _calculator("12 * 7"), "12 * 7 = 84"),
+        ("What's 99 * 99?", _calculator("99 * 99"), "99 * 99 = 9801"),
+        (
+            "What is one hundred and twenty plus thirty-five?",
+            _calculator("120 + 35"),
+            "120 + 35 = 155",
+        ),
+        ("Subtract 8 from 20", _calculator("20 - 8"), "20 - 8 = 12"),
+        ("Divide 100 by 8", _calculator("100 / 8"), "100 / 8 = 12.5"),
+        ("What is the square root of 144?", _calculator("sqrt(144)"), "sqrt(144) = 12"),
+        ("What is 15 percent of 240?", _calculator("15% of 240"), "15% of 240 = 36"),
+        (
+            "What is 17 plus 12 percent of 2450?",  # not 17 + 2450
+            _calculator("17 + 12% of 2450"),
+            "17 + 12% of 2450 = 311",
+        ),
+        ("What is 17 + 12% of 2450?", _calculator("17 + 12% of 2450"), "17 + 12% of 2450 = 311"),
+        (
+            "What is 12 percent of 2450 plus 17?",
+            _calculator("12% of 2450 + 17"),
+            "12% of 2450 + 17 = 311",
+        ),
+        (
+            "What is 10 divided by 12 percent of 50?",  # 10 / 6
+            _calculator("10 / 12% of 50"),
+            "10 / 12% of 50 ≈ 1.6667",
+        ),
+        ("what is 5 plus 3 =", _calculator("5 + 3"), "5 + 3 = 8"),
+        (
+            "What is 50 - 7 % 3?",  # % between numbers is the remainder
+            _calculator("50 - 7 % 3"),
+            "50 - 7 % 3 = 49",
+        ),
+        ("1234 + 5678 = ?", _calculator("1234 + 5678"), "1234 + 5678 = 6912"),
+        (
+            "What is 1e308*10?",  # exact, no float overflow
+            _calculator("1e308*10"),
+            "1e308*10 = 1e+309",
+        ),
+        ("What is the value of 3 + 4?", _calculator("3 + 4"), "3 + 4 = 7"),
+        (
+            "Convert 5 km to miles",
+            RoutedCall("unit_convert", {"value": 5.0, "from_unit": "km", "to_unit": "mi"}),
+            "5 km = 3.1069 mi",
+        ),
+        (
+            "How many feet in 3 metres?",
+            RoutedCall("unit_convert", {"value": 3.0, "from_unit": "m", "to_unit": "ft"}),
+            "3 m = 9.8425 ft",
+        ),
+        (
+            "What is 100 degrees fahrenheit in celsius?",
+            RoutedCall("unit_convert", {"value": 100.0, "from_unit": "F", "to_unit": "C"}),
+            "100 F = 37.7778 C",
+        ),
+        (
+            "How many days between 1 January 2026 and 31 March 2026?",
+            RoutedCall("days_between", {"start": "2026-01-01", "end": "2026-03-31"}),
+            "89 days from 2026-01-01 to 2026-03-31",
+        ),
     ],
 )
 def test_tool_questions_are_routed_with_exact_arguments(
-    question: str, tool: str, result: str
+    question: str, call: RoutedCall, answer: str
 ) -> None:
     routed = route(question)
-    assert routed is not None and routed.tool == tool
-    call = default_registry().call(routed.tool, routed.arguments)
-    assert call.result.startswith(result)
-    assert tool in tool_answer(call) or "calculator" in tool_answer(call)
+    assert routed == call
+    computed = default_registry().call(routed.tool, routed.arguments)
+    assert tool_answer(computed) == f"{answer} ({_BY[call.tool]})."
 
 
 def test_date_questions_use_today() -> None:
