@@ -50,7 +50,7 @@ class LocalClient:
 
         app = self._app
         name = app.collection(collection)
-        report = app.indexer.sync(scans_for(sources, app.settings), name)
+        report = app.indexer.sync(scans_for(sources, app.settings, app.plugins), name)
         if app.index_is_due(name, report):
             app.store.build_index(name)
         return report.to_json()
