@@ -70,8 +70,9 @@ class Rag:
     def ingest(
         self, sources: Source | Sequence[Source], collection: str | None = None
     ) -> "IngestReport":
-        """Index files, folders and web pages (http/https URLs); a folder is synced (files gone
-        from it lose their chunks). Over HTTP the server reads only its RAG_API_INGEST_ROOTS."""
+        """Index files, folders and URIs (http(s) web pages, or a connector plugin's scheme); a
+        folder is synced (files gone from it lose their chunks). Over HTTP the server reads
+        local paths only under its RAG_API_INGEST_ROOTS."""
         from rag.ingest.sync import IngestReport
 
         named = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
