@@ -137,21 +137,33 @@ def test_tags_and_date_and_page_ranges_filter_every_backend_path(
     cli_on_fakes: Path, docs: Path
 ) -> None:
     runner = CliRunner()
-    assert runner.invoke(cli.cli, ["ingest", str(docs / "price-list.md"), "--tag", "team=sales"])
-    assert runner.invoke(cli.cli, ["ingest", str(docs / "support-faq.txt"), "--tag", "team=care"])
+    for name, tag in [
+        ("price-list.md", "team=sales"),
+        ("support-faq.txt", "team=care"),
+        ("warranty-claims.pdf", "team=care"),
+    ]:
+        ingested = runner.invoke(cli.cli, ["ingest", str(docs / name), "--tag", tag])
+        assert ingested.exit_code == 0, ingested.output
+    price_list, faq = {("price-list.md", None)}, {("support-faq.txt", None)}
+    pages = {("warranty-claims.pdf", page) for page in (1, 2, 3)}
 
-    def sources(*conditions: str) -> set[str]:
-        args = ["search", "price support warranty", "--json", "-k", "10"]
+    def found(mode: str, *conditions: str) -> set[tuple[str, int | None]]:
+        args = ["search", "price support warranty claim", "--json", "-k", "20", "--mode", mode]
         for condition in conditions:
             args += ["--filter", condition]
         result = runner.invoke(cli.cli, args)
         assert result.exit_code == 0, result.output
-        return {Path(r["source"]).name for r in json.loads(result.output)["results"]}
+        return {(Path(r["source"]).name, r["page"]) for r in json.loads(result.output)["results"]}
 
-    assert sources("tags.team=care") == {"support-faq.txt"}
-    assert sources("modified>=2000-01-01T00:00:00Z") == {"price-list.md", "support-faq.txt"}
-    assert sources("modified<=2000-01-01T00:00:00Z") == set()
-    assert sources("file_type=md") == {"price-list.md"}
+    for mode in ["hybrid", "dense", "bm25", "rrf"]:
+        assert found(mode) == price_list | faq | pages, mode
+        assert found(mode, "tags.team=sales") == price_list, mode
+        assert found(mode, "tags.team=care") == faq | pages, mode
+        assert found(mode, "modified>=2000-01-01T00:00:00Z") == price_list | faq | pages, mode
+        assert found(mode, "modified<=2000-01-01T00:00:00Z") == set(), mode
+        assert found(mode, "file_type=md") == price_list, mode
+        assert found(mode, "page>=2") == pages - {("warranty-claims.pdf", 1)}, mode
+        assert found(mode, "page<=1") == {("warranty-claims.pdf", 1)}, mode
 
 
 def test_bad_range_is_an_input_error() -> None:
