@@ -62,9 +62,16 @@ def server(tmp_path: Path, docs: Path) -> Iterator[tuple[str, dict[str, str], Ra
     core.close()
 
 
-def _client(url: str, key: str | None) -> Client:
+def _client(url: str, key: str | None, errors: list[tuple[int, object]] | None = None) -> Client:
+    """An MCP client sending `key`; each HTTP error response goes into `errors`, when given."""
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    http = httpx2.AsyncClient(headers=headers, timeout=60)
+
+    async def record(response: httpx2.Response) -> None:
+        if errors is not None and response.is_error:
+            await response.aread()
+            errors.append((response.status_code, response.json()))
+
+    http = httpx2.AsyncClient(headers=headers, timeout=60, event_hooks={"response": [record]})
     return Client(streamable_http_client(f"{url}/mcp", http_client=http))
 
 
@@ -157,12 +164,15 @@ def test_without_a_good_key_mcp_is_refused(server) -> None:
 
 def test_a_revoked_key_is_refused_at_its_next_tool_call(server) -> None:
     url, keys, core = server
+    errors: list[tuple[int, object]] = []
 
     async def scenario() -> None:
-        async with _client(url, keys["reader"]) as client:
+        async with _client(url, keys["reader"], errors) as client:
             assert not (await client.call_tool("list_collections", {})).is_error
             KeyStore(core.data_dir.root).revoke("agent-reader")
-            with pytest.raises(Exception):  # noqa: B017 - the transport's own error for a 401
+            with pytest.raises(MCPError, match="Server returned an error response"):
                 await client.call_tool("list_collections", {})
 
     asyncio.run(scenario())
+    revoked = {"type": "Unauthorized", "message": "the API key 'agent-reader' was revoked"}
+    assert errors == [(401, {"error": revoked})]
