@@ -30,7 +30,12 @@ def test_the_tool_trace_names_the_plugin_tool(
     rates.write_text("currency,rate\nEUR,1\nUSD,1.0825\nGBP,0.8512\n")
     monkeypatch.setitem(os.environ, "RAG_PLUGINS", "rag-currency-tool")
     monkeypatch.setitem(os.environ, "RAG_PLUGIN_OPTIONS", f"rag-currency-tool.rates_file={rates}")
-    api_url, api = _real_api(tmp_path)
+    documents = tmp_path / "documents"  # the UI asks only a collection that has documents
+    documents.mkdir()
+    (documents / "travel-policy.md").write_text(
+        "# Travel policy\n\nExpenses abroad are reimbursed in euros at the day's rate.\n"
+    )
+    api_url, api = _real_api(tmp_path, documents)
     with api, ui_for(api_url, tmp_path) as ui_url:
         page = _new_page(browser)
         page.goto(ui_url)
