@@ -10,6 +10,16 @@ from rag.errors import ModelBusyError
 from tests.conftest import N_SAMPLE_DOCS
 from tests.fakes import ScriptedModel
 
+# The `rag ask --json` shape (README, "The REST API"): /v1/query's body, chat completions' `rag`.
+ASK_KEYS = set(
+    "answer abstained conversation_id citations sentences closest_sources tool_calls support "
+    "adapter timings".split()
+)
+CITATION_KEYS = set(
+    "id document_id source page start end text score context context_start chunk".split()
+)
+CITATION_OPTIONAL_KEYS = {"ocr", "ocr_confidence", "record"}
+
 
 @pytest.fixture
 def client(rag_app: RagApp, docs: Path):
@@ -44,12 +54,23 @@ def test_health_is_503_when_the_store_fails(
 
 
 def test_query_returns_the_ask_shape(client: TestClient, model: ScriptedModel) -> None:
-    model.replies.append("Customers get 8% off when they buy two or more batteries.")
+    reply = "Customers get 8% off when they buy two or more batteries."
+    model.replies.append(reply)
     response = client.post("/v1/query", json={"question": "What discount for two batteries?"})
     assert response.status_code == 200
     assert client.get("/health").json()["model"] == {"loaded": True, "id": "scripted"}
     body = response.json()
-    assert body["citations"][0]["source"].endswith("price-list.md")
+    assert set(body) == ASK_KEYS
+    assert (body["answer"], body["abstained"], body["conversation_id"]) == (reply, False, None)
+    assert body["sentences"] == [{"text": reply, "citations": ["c1"], "supported": True}]
+    [citation] = body["citations"]
+    assert CITATION_KEYS <= set(citation) <= CITATION_KEYS | CITATION_OPTIONAL_KEYS
+    assert citation["id"] == "c1" and citation["source"].endswith("price-list.md")
+    start, end = (citation[k] - citation["context_start"] for k in ("start", "end"))
+    assert citation["context"][start:end] == citation["text"]
+    assert (body["closest_sources"], body["tool_calls"], body["adapter"]) == ([], [], None)
+    assert 0 < body["support"] <= 1
+    assert all(isinstance(value, int | float) for value in body["timings"].values())
 
 
 def test_server_records_itself_while_running(rag_app: RagApp, client: TestClient) -> None:
