@@ -175,3 +175,27 @@ def test_the_ui_tool_trace_names_the_plugin(
     assert any("currency_convert" in c and "plugin rag-currency-tool" in c for c in captions), (
         captions
     )
+
+
+def test_the_model_calls_the_plugin_tool_under_the_same_argument_checks(
+    rates: Path, tmp_path: Path, docs: Path
+) -> None:
+    model = ScriptedModel()
+    settings = Settings(data_dir=tmp_path / "data", abstain_min_support=-1.0)
+    call = {"tool": "currency_convert", "arguments": {"from_currency": "EUR", "to_currency": "USD"}}
+    model.replies += [
+        json.dumps({**call, "arguments": {**call["arguments"], "amount": "150"}}),  # a string
+        json.dumps({**call, "arguments": {**call["arguments"], "amount": 150}}),
+        '{"tool": "answer"}',
+    ]
+    with RagApp(settings, embedder=HashEmbedder(), model=model) as app:
+        app.indexer.sync([scan_path(docs, settings.max_file_bytes)], "default")
+        question = "If I change 100 EUR and then 50 EUR into USD, what do I get in total?"
+        result = app.answers.ask(app.ask_request(question))
+    offered = {o["properties"]["tool"]["const"] for o in model.schemas_used[0]["oneOf"]}
+    assert "currency_convert" in offered
+    refusal = model.prompts[1][-1]["content"]
+    assert "refused" in refusal and "amount must be a number" in refusal
+    [made] = [c.to_json() for c in result.tool_calls]
+    assert made["result"] == "162.38 USD" and made["plugin"] == "rag-currency-tool"
+    assert "162.38 USD" in result.answer

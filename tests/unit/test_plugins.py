@@ -381,3 +381,32 @@ def test_the_server_answers_when_a_plugin_hangs(serve_with) -> None:
     assert record.failures == 1 and "disabled until the next start" in record.error
     [shown] = [p for p in client.get("/health").json()["plugins"] if p["name"] == "slow"]
     assert shown["status"] == "failed"
+
+
+def test_a_plugin_whose_import_hangs_is_reported_after_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    install_distribution(
+        monkeypatch,
+        tmp_path / "site",
+        "rag-stuck",
+        {"stuck_plugin": "import time\ntime.sleep(30)\n"},
+        {"rag.tools": {"stuck": "stuck_plugin:Tool"}},
+    )
+    plugins = load_plugins(_settings(tmp_path, plugins=["rag-stuck"]))
+    [record] = [r for r in plugins.records if r.name == "stuck"]
+    assert "no answer within 0.5 s" in record.error
+    assert "calculator" in plugins.tools
+
+
+def test_the_config_file_enables_plugins_and_gives_their_options(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "rag.toml"
+    config.write_text(
+        'plugins = ["rag-shout-tool"]\n\n[plugin_options.rag-shout-tool]\nend = "!!"\n'
+    )
+    monkeypatch.setenv("RAG_CONFIG", str(config))
+    settings = Settings(data_dir=tmp_path)
+    assert settings.plugins == ["rag-shout-tool"]
+    assert settings.plugin_options == {"rag-shout-tool": {"end": "!!"}}
