@@ -19,7 +19,8 @@ WORDNET := /usr/share/wordnet
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install install-dev run test test-unit test-integration test-long lint bench bench-long clean
+.PHONY: install install-dev run test test-unit test-integration test-long test-mutation lint bench \
+	bench-long clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +104,13 @@ test-long: install-dev
 	RELIABILITY_REPORT=$(CURDIR)/.reliability.json $(BIN)/pytest -m "long or not long" \
 		tests/hostile tests/integration/test_kill.py
 	$(BIN)/python -m bench.reliability .reliability.json
+
+# Mutation testing of the modules that guard users (calculator, tool routing, path confinement,
+# keys and callers, web addresses, answer verification), each against the unit tests that cover
+# it, in scratch copies under .mutation/ (about 30 min on 2 cores; scores in docs/BENCHMARKS.md).
+# `make test-mutation MODULES=calculator` runs one; tests/mutation.py lists the names.
+test-mutation: install-dev
+	nice -n 10 $(BIN)/python -m tests.mutation $(MODULES)
 
 lint: install-dev
 	$(BIN)/ruff check .
