@@ -83,10 +83,12 @@ def rank_evidence(
     ]
     dense = similarity(focus.text, in_context)
     weight = _term_weights(focus, reads)
-    # A passage from a document whose title names a sibling (the 2024 bylaw for a question on
-    # the 2019 one) is about that one, whatever its text mentions.
+    # A passage is about what the question names when its document names it (in any of its
+    # retrieved chunks: a table under the section naming it does not repeat the name), unless
+    # the title names a sibling (the 2024 bylaw for a question on the 2019 one).
+    naming_documents = {c.document_id for c in chunks if focus.names.named_in(c.passage)}
     named = {
-        chunk.id: focus.names.named_in(chunk.passage)
+        chunk.id: chunk.document_id in naming_documents
         and not focus.names.sibling_in(chunk.title_words)
         for chunk in chunks
     }

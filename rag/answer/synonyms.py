@@ -6,7 +6,9 @@ The Debian package lacks the `lexnames` file nltk needs; `make install` writes i
 data (`python -m rag.answer.synonyms --lexnames` prints it). Without WordNet there are no
 synonyms and the answer stage works as before (paraphrase is then left to the embedder).
 A word's synonyms are the one-word lemmas of its MAX_SENSES most frequent senses: rarer senses
-bring more noise than bridges ("fee" → "tip", "open" → "outdoors").
+bring more noise than bridges ("fee" → "tip", "open" → "outdoors"). An adjective's senses also
+bring the attribute they measure ("tall" → "height", "long" → "length", "old" → "age"), so "how
+tall" finds the column headed "Maximum height".
 """
 
 import sys
@@ -63,9 +65,11 @@ def wordnet_synonyms(root: Path = WORDNET_DIR) -> Synonyms:
 
     @lru_cache(maxsize=8192)
     def synonyms(word: str) -> frozenset[str]:
+        senses = reader.synsets(word)[:MAX_SENSES]
+        related = [*senses, *(a for s in senses for a in s.attributes())]
         found = {
             lemma.lower()
-            for synset in reader.synsets(word)[:MAX_SENSES]
+            for synset in related
             for lemma in synset.lemma_names()
             if "_" not in lemma and "-" not in lemma and not lemma[:1].isupper()
         }

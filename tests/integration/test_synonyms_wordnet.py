@@ -23,3 +23,11 @@ def test_wordnet_bridges_guarantee_and_warranty_both_ways() -> None:
 
 def test_without_wordnet_there_are_no_synonyms(tmp_path) -> None:
     assert wordnet_synonyms(tmp_path)("guarantee") == frozenset()
+
+
+def test_a_measuring_adjective_bridges_to_the_attribute_it_measures() -> None:
+    synonyms = wordnet_synonyms()
+    assert "height" in synonyms("tall")  # "how tall" finds the "Maximum height" column
+    assert {"length", "duration"} <= synonyms("long")
+    assert "weight" in synonyms("heavy")
+    assert "age" in synonyms("old")

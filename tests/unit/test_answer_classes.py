@@ -247,3 +247,17 @@ def test_a_year_in_a_file_name_names_its_passage() -> None:
     )
     ranked = _ranked("Under the 2019 bylaw, when does the park close in winter?", new, old)
     assert ranked[0].span.chunk is old
+
+
+def test_a_chunk_of_a_document_naming_the_asked_thing_is_about_it() -> None:
+    # The size table of the Ashgrove regulations never says "Ashgrove"; another chunk of the
+    # same document does, so the table is not about something else.
+    def part(n: int, text: str) -> RetrievedChunk:
+        return RetrievedChunk(f"c{n}", text, "/d/cem.pdf", "cem.pdf", "cem", 1, 0, len(text), 1, 1)
+
+    about = part(1, "Ashgrove Cemetery has a Traditional section and a Lawn section.")
+    table = part(2, "| Section | Maximum height |\n|---|---|\n| Traditional section | 1.2 metres |")
+    ranked = _ranked(
+        "How tall can a headstone be in the Traditional section at Ashgrove?", about, table
+    )
+    assert ranked[0].span.chunk is table
