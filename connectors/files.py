@@ -47,7 +47,8 @@ class FileConnector:
 
     def scan(self, uri: str, context: "ConnectorContext") -> Scan:
         if "://" in uri:
-            return Scan(failures=[SourceFailure(uri, "refused: name the file's path, not a URI")])
+            refusal = "refused: the scheme 'file' is not taken; name the file's path"
+            return Scan(failures=[SourceFailure(uri, refusal)])
         path = Path(uri)
         resolved = path.expanduser().resolve()
         roots = [resolved] if context.roots is None else list(context.roots)

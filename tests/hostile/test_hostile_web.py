@@ -42,7 +42,7 @@ def test_hostile_urls_fail_one_by_one_and_the_good_page_is_indexed(
             f"{base}/to-loopback": "non-public address 127.0.0.1",
             f"{base}/to-metadata": "non-public address 169.254.169.254",
             f"{base}/to-file": "scheme 'file' is not http or https",
-            "file:///etc/passwd": "scheme 'file' is not http or https",
+            "file:///etc/passwd": "the scheme 'file' is not taken",
             "http://169.254.169.254/latest/meta-data/": "non-public address 169.254.169.254",
         }
         settings = Settings(
