@@ -64,7 +64,7 @@ class Plugins:
         guard = PluginGuard(record, timeout_s)
         try:
             clash = _ADDERS[record.kind](self, record, plugin, guard)
-        except (AttributeError, TypeError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - even a property that raises only skips it
             record.error = f"not a {record.kind} plugin: {exc}"
             return
         if clash:

@@ -410,3 +410,13 @@ def test_the_config_file_enables_plugins_and_gives_their_options(
     settings = Settings(data_dir=tmp_path)
     assert settings.plugins == ["rag-shout-tool"]
     assert settings.plugin_options == {"rag-shout-tool": {"end": "!!"}}
+
+
+def test_answerer_places_name_the_built_in_chain() -> None:
+    from rag.answer.answerers import default_chain
+    from rag.plugins.registry import ANSWERER_NAMES
+
+    chain = default_chain(None, None, None, max_tokens=1, abstain_min_support=0, model_tools=None)
+    with_tools = default_chain(None, None, None, max_tokens=1, abstain_min_support=0, model_tools=1)
+    assert tuple(a.name for a in with_tools) == ANSWERER_NAMES
+    assert "model_tools" not in [a.name for a in chain]
