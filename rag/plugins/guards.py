@@ -45,7 +45,7 @@ class PluginGuard:
             self.fail(f"{what}: {exc}; disabled until the next start")
         except (ToolError, PluginError):
             raise
-        except Exception as exc:  # noqa: BLE001 - a plugin's failure is its own, never ours
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - its failure, never ours
             self.fail(f"{what} failed: {type(exc).__name__}: {exc}")
 
     def fail(self, problem: str) -> NoReturn:
