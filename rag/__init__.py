@@ -21,7 +21,7 @@ _EXPORTS = {
     "AlignedSentence": "rag.answer.types",
     "RetrievedChunk": "rag.retrieve",
     "ToolCall": "rag.tools",
-    "IngestReport": "rag.ingest.sync",
+    "IngestReport": "rag.ingest.report",
     "CollectionInfo": "rag.catalog",
     "DocumentInfo": "rag.catalog",
     "RagError": "rag.errors",
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
         NotFoundError,
         RagError,
     )
-    from rag.ingest.sync import IngestReport
+    from rag.ingest.report import IngestReport
     from rag.retrieve import RetrievedChunk
     from rag.tools import ToolCall
 

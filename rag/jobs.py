@@ -15,7 +15,7 @@ from queue import Queue
 from typing import Literal
 
 from rag.errors import IndexLockedError, InvalidInputError, NotFoundError, RagError
-from rag.ingest.sync import IngestReport
+from rag.ingest.report import IngestReport
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
 MAX_KEPT_JOBS = 1000

@@ -11,7 +11,7 @@ from rag.answer.types import ANSWER_STAGES
 
 if TYPE_CHECKING:
     from rag.answer.types import AskResult
-    from rag.ingest.sync import IngestReport
+    from rag.ingest.report import IngestReport
 
 _STAGE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80)
 

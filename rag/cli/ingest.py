@@ -17,7 +17,7 @@ from rag.settings import load_settings
 if TYPE_CHECKING:
     from rag.app import RagApp
     from rag.connectors import Scan
-    from rag.ingest.sync import IngestReport
+    from rag.ingest.report import IngestReport
 
 
 def ingest(
@@ -44,8 +44,8 @@ def ingest(
             raise InvalidInputError(f"--tag takes NAME=VALUE, got {key}{op}{value}")
         tags[key] = value
     from rag.client.http import ServerClient
+    from rag.ingest.report import IngestReport
     from rag.ingest.sources import scans_for
-    from rag.ingest.sync import IngestReport
 
     settings = load_settings()
     # A live server owns the index: a plain ingest runs there; the options it lacks need it
@@ -75,8 +75,8 @@ def ingest(
 
 def reindex(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
     """Rebuild a collection from its sources with the current embedder and chunker."""
+    from rag.ingest.report import IngestReport
     from rag.ingest.sources import scans_for
-    from rag.ingest.sync import IngestReport
 
     settings = load_settings()
     with common.open_app(settings) as app:

@@ -20,7 +20,7 @@ from rag.store import Filters
 
 if TYPE_CHECKING:
     from rag.answer.types import AskResult
-    from rag.ingest.sync import IngestReport
+    from rag.ingest.report import IngestReport
     from rag.retrieve import RetrievedChunk
 
 Source = str | os.PathLike[str]
@@ -73,7 +73,7 @@ class Rag:
         """Index files, folders and URIs (http(s) web pages, or a connector plugin's scheme); a
         folder is synced (files gone from it lose their chunks). Over HTTP the server reads
         local paths only under its RAG_API_INGEST_ROOTS."""
-        from rag.ingest.sync import IngestReport
+        from rag.ingest.report import IngestReport
 
         named = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
         if not named:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from rag.ingest.ledger import Ledger, delete_pending
-from rag.ingest.sync import IngestReport
+from rag.ingest.report import IngestReport
 from rag.store import VectorStore
 
 

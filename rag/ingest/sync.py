@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import PurePath
 
@@ -24,6 +24,7 @@ from rag.ingest.chunking import Chunk, Chunker, chunk_id, document_id
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
 from rag.ingest.ocr import OcrConfig
 from rag.ingest.readers import read_documents
+from rag.ingest.report import IngestReport
 from rag.plugins.kinds import ReaderPlugin
 from rag.store import ChunkPoint, VectorStore
 
@@ -47,35 +48,6 @@ class _PendingWrite:
     content_hash: str
     chunks: list[Chunk]
     is_new: bool
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    moved: list[dict[str, str]] = field(default_factory=list)
-    unchanged: int = 0
-    failed: list[dict[str, str]] = field(default_factory=list)
-    chunks_written: int = 0
-
-    def to_json(self) -> dict[str, object]:
-        return asdict(self)
-
-    def extend(self, other: "IngestReport") -> None:
-        """Add `other`'s outcomes to this report (one run made of several syncs)."""
-        for name in ("added", "updated", "deleted", "moved", "failed"):
-            getattr(self, name).extend(getattr(other, name))
-        self.unchanged += other.unchanged
-        self.chunks_written += other.chunks_written
-
-    def summary(self) -> str:
-        return (
-            f"added {len(self.added)}, updated {len(self.updated)}, "
-            f"deleted {len(self.deleted)}, moved {len(self.moved)}, "
-            f"unchanged {self.unchanged}, failed {len(self.failed)}; "
-            f"{self.chunks_written} chunks written"
-        )
 
 
 class Indexer:

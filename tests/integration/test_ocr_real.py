@@ -16,7 +16,7 @@ from rag.answer.types import AskResult
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.eval.answers import SourceTexts
-from rag.ingest.sync import IngestReport
+from rag.ingest.report import IngestReport
 from rag.settings import Settings
 from tests.scans import PRICE_TABLE, image_bytes, mixed_pdf, png_bomb, render_page, table_pdf
 

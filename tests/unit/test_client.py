@@ -255,3 +255,20 @@ def test_import_rag_and_its_api_loads_no_model_runtime_or_store() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert shown.stdout.strip() == "[]", shown.stdout + shown.stderr
+
+
+def test_ingest_over_http_loads_no_reader_model_runtime_or_store(
+    remote: Rag, tmp_path: Path
+) -> None:
+    note = tmp_path / "heat-pump.md"
+    note.write_text("The Zephyr heat pump defrosts every 40 minutes.\n")
+    heavy = ("llama_index", "torch", "llama_cpp", "qdrant_edge", "qdrant_client")
+    script = (
+        "import sys; from rag import Rag; "
+        f"report = Rag.open(url={remote.url!r}).ingest({str(note)!r}); "
+        f"print(report.added, [m for m in {heavy!r} if m in sys.modules])"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert shown.stdout.strip() == f"[{str(note.resolve())!r}] []", shown.stdout + shown.stderr

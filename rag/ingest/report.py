@@ -1,0 +1,34 @@
+"""What an ingest reports: the sources added, updated, deleted, moved or failed, and the chunks
+written. Light on purpose (no reader, embedder or store is imported), so a client that only
+reads a server's report back (`Rag.ingest` over HTTP) starts fast."""
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    moved: list[dict[str, str]] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    chunks_written: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    def extend(self, other: "IngestReport") -> None:
+        """Add `other`'s outcomes to this report (one run made of several syncs)."""
+        for name in ("added", "updated", "deleted", "moved", "failed"):
+            getattr(self, name).extend(getattr(other, name))
+        self.unchanged += other.unchanged
+        self.chunks_written += other.chunks_written
+
+    def summary(self) -> str:
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, "
+            f"deleted {len(self.deleted)}, moved {len(self.moved)}, "
+            f"unchanged {self.unchanged}, failed {len(self.failed)}; "
+            f"{self.chunks_written} chunks written"
+        )
