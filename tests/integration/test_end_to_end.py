@@ -59,8 +59,16 @@ def test_ask_answers_with_a_citation_to_the_right_file(data_dir: Path) -> None:
 
 def test_second_ingest_adds_nothing(data_dir: Path) -> None:
     again = _rag(data_dir, "ingest", str(SAMPLE_DOCS), "--json")
-    report = json.loads(again.stdout)
-    assert report["added"] == [] and report["updated"] == [] and report["chunks_written"] == 0
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == {
+        "added": [],
+        "updated": [],
+        "deleted": [],
+        "moved": [],
+        "unchanged": len(list(SAMPLE_DOCS.iterdir())),  # every source read, none failed
+        "failed": [],
+        "chunks_written": 0,
+    }
 
 
 def test_missing_gguf_is_a_one_line_error(data_dir: Path) -> None:
