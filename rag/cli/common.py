@@ -3,14 +3,15 @@
 Commands call `common.open_app(...)` through this module, so tests replace it in one place.
 """
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rag.errors import InvalidInputError
-from rag.settings import Settings, load_settings
+from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.app import RagApp
+    from rag.client.backend import Backend
+    from rag.client.local import LocalClient
 
 
 def open_app(settings: Settings) -> "RagApp":
@@ -44,18 +45,15 @@ def parse_filters(conditions: list[str] | None) -> dict[str, object] | None:
     return filters or None
 
 
-def via_server_or_local(
-    path: str, body: dict[str, object], local: Callable[["RagApp"], dict[str, Any]]
-) -> dict[str, Any]:
-    """Send the request to the live server that owns the data dir, or open the index here."""
+def open_local(settings: Settings) -> "LocalClient":
+    """The client of the index and the models opened in this process (by `open_app`)."""
+    from rag.client.local import LocalClient
+
+    return LocalClient(open_app(settings))
+
+
+def open_client(settings: Settings) -> "Backend":
+    """The client of the live server that owns the data dir, else of the index opened here."""
     from rag.client.http import ServerClient
 
-    settings = load_settings()
-    server = ServerClient.for_settings(settings)
-    if server is not None:
-        try:
-            return server.post(path, body)
-        finally:
-            server.close()
-    with open_app(settings) as app:
-        return local(app)
+    return ServerClient.for_settings(settings) or open_local(settings)

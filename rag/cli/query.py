@@ -1,15 +1,15 @@
 """`rag ask` and `rag search`: through the live server when one owns the index, else here."""
 
 import json
-from typing import TYPE_CHECKING, Annotated
+from contextlib import closing
+from typing import Annotated
 
 import typer
 
 from rag.cli import common
 from rag.cli.options import CollectionOpt, FilterOpt, JsonOpt, ModeOpt, TopKOpt
-
-if TYPE_CHECKING:
-    from rag.app import RagApp
+from rag.client.backend import retrieval_options
+from rag.settings import load_settings
 
 
 def ask(
@@ -31,30 +31,13 @@ def ask(
     from rag.answer.types import checked_question
 
     checked_question(question)  # before a server is asked
-    filters = common.parse_filters(filter_)
-    body = {
-        "question": question,
-        "collection": collection,
-        "top_k": top_k,
-        "mode": mode,
-        "filters": filters,
+    options = {
+        **retrieval_options(collection, top_k, mode, common.parse_filters(filter_)),
         "conversation_id": conversation,
         "adapter": adapter,
     }
-
-    def locally(app: "RagApp") -> dict[str, object]:
-        request = app.ask_request(
-            question,
-            collection,
-            top_k,
-            mode,
-            filters,
-            adapter=adapter,
-            conversation_id=conversation,
-        )
-        return app.answer_json(request, app.answers.ask(request))
-
-    result = common.via_server_or_local("/v1/query", body, locally)
+    with closing(common.open_client(load_settings())) as client:
+        result = client.ask(question, options)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
@@ -82,24 +65,9 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrieval only: the chunks that best match QUERY."""
-    filters = common.parse_filters(filter_)
-    body = {
-        "query": query,
-        "collection": collection,
-        "top_k": top_k,
-        "mode": mode,
-        "filters": filters,
-    }
-    result = common.via_server_or_local(
-        "/v1/search",
-        body,
-        lambda app: {
-            "results": [
-                c.to_json()
-                for c in app.search(app.ask_request(query, collection, top_k, mode, filters))
-            ]
-        },
-    )
+    options = retrieval_options(collection, top_k, mode, common.parse_filters(filter_))
+    with closing(common.open_client(load_settings())) as client:
+        result = client.search(query, options)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return

@@ -12,7 +12,7 @@ from contextlib import closing
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from rag.client.backend import Backend, JsonObject
+from rag.client.backend import Backend, retrieval_options
 from rag.client.resources import Collections, Documents
 from rag.errors import InvalidInputError
 from rag.settings import RetrievalMode, Settings, load_settings
@@ -93,7 +93,7 @@ class Rag:
         """Retrieval only: the chunks that best match `query`, best first."""
         from rag.retrieve import RetrievedChunk
 
-        options = _options(collection, top_k, mode, filters)
+        options = retrieval_options(collection, top_k, mode, filters)
         shown = self._backend.search(_checked(query), options)
         return [RetrievedChunk.from_json(chunk) for chunk in shown["results"]]
 
@@ -109,7 +109,7 @@ class Rag:
         """A grounded answer with citations, or an abstention when the documents lack one."""
         from rag.answer.types import AskResult
 
-        options = _options(collection, top_k, mode, filters)
+        options = retrieval_options(collection, top_k, mode, filters)
         return AskResult.from_json(self._backend.ask(_checked(question), options))
 
     def stream(
@@ -125,7 +125,7 @@ class Rag:
         as it is released, then the finished `AskResult`. Leaving the loop stops the model."""
         from rag.answer.types import AskResult
 
-        options = _options(collection, top_k, mode, filters)
+        options = retrieval_options(collection, top_k, mode, filters)
         with closing(self._backend.stream(_checked(question), options)) as events:
             for event in events:
                 yield event if isinstance(event, str) else AskResult.from_json(event)
@@ -150,9 +150,3 @@ def _checked(question: str) -> str:
     from rag.answer.types import checked_question
 
     return checked_question(question)
-
-
-def _options(
-    collection: str | None, top_k: int | None, mode: RetrievalMode | None, filters: Filters | None
-) -> JsonObject:
-    return {"collection": collection, "top_k": top_k, "mode": mode, "filters": filters}

@@ -2,13 +2,23 @@
 
 Two clients implement it: `LocalClient` (the core in this process) and `ServerClient` (a
 running API server over HTTP). `options` are the retrieval options every question takes:
-`collection`, `top_k`, `mode` and `filters` (None: the settings' default).
+`collection`, `top_k`, `mode` and `filters` (None: the settings' default); `ask`'s may also
+name a `conversation_id` and an `adapter`, as the REST query does.
 """
 
 from collections.abc import Generator
 from typing import Any, Protocol
 
+from rag.settings import RetrievalMode
+from rag.store import Filters
+
 JsonObject = dict[str, Any]
+
+
+def retrieval_options(
+    collection: str | None, top_k: int | None, mode: RetrievalMode | None, filters: Filters | None
+) -> JsonObject:
+    return {"collection": collection, "top_k": top_k, "mode": mode, "filters": filters}
 
 
 class Backend(Protocol):
