@@ -3,7 +3,8 @@
 import json
 import sys
 import time
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,12 +13,13 @@ import typer
 from rag.cli import common
 from rag.cli.options import CollectionOpt, JsonOpt
 from rag.errors import InvalidInputError
+from rag.ingest.report import IngestProgress, IngestReport
 from rag.settings import load_settings
 
 if TYPE_CHECKING:
-    from rag.app import RagApp
-    from rag.connectors import Scan
-    from rag.ingest.report import IngestReport
+    from rich.progress import Progress, TaskID
+
+    from rag.client.local import LocalClient
 
 
 def ingest(
@@ -44,8 +46,6 @@ def ingest(
             raise InvalidInputError(f"--tag takes NAME=VALUE, got {key}{op}{value}")
         tags[key] = value
     from rag.client.http import ServerClient
-    from rag.ingest.report import IngestReport
-    from rag.ingest.sources import scans_for
 
     settings = load_settings()
     # A live server owns the index: a plain ingest runs there; the options it lacks need it
@@ -56,11 +56,10 @@ def ingest(
             report = IngestReport(**server.ingest(sources, collection))
         _print_report(report, as_json)
         raise typer.Exit(1 if report.failed else 0)
-    with common.open_app(settings) as app:
-        name = app.collection(collection)
+    progress = _ProgressBar(shown=not as_json)
+    with closing(common.open_local(settings)) as client:
         while True:
-            scans = scans_for(sources, settings, app.plugins, include or (), exclude or ())
-            report = _sync(app, scans, name, tags, quiet=as_json)
+            report = _sync(client, sources, collection, progress, tags, include, exclude)
             changed = report.added or report.updated or report.deleted or report.moved
             if not watch or changed or report.failed:
                 _print_report(report, as_json)
@@ -75,61 +74,81 @@ def ingest(
 
 def reindex(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
     """Rebuild a collection from its sources with the current embedder and chunker."""
-    from rag.ingest.report import IngestReport
-    from rag.ingest.sources import scans_for
+    from rag.client.local import LocalClient
 
     settings = load_settings()
+    progress = _ProgressBar(shown=not as_json)
     with common.open_app(settings) as app:
         name = app.collection(collection)
         plan = app.data_dir.root / f"reindex-{name}.json"
         report = IngestReport()
         for tags, sources in app.catalog.sources_to_reindex(name, plan):
-            scans = scans_for(sources, settings, app.plugins)
-            report.extend(_sync(app, scans, name, tags, quiet=as_json))
+            report.extend(_sync(LocalClient(app), sources, name, progress, tags))
         plan.unlink()
     _print_report(report, as_json)
     raise typer.Exit(1 if report.failed else 0)
 
 
 def _sync(
-    app: "RagApp", scans: list["Scan"], collection: str, tags: dict[str, str], quiet: bool
-) -> "IngestReport":
-    total = sum(len(scan.sources) for scan in scans)
-    if quiet or not sys.stderr.isatty() or total == 0:
-        report = app.indexer.sync(scans, collection, tags)
-    else:
-        report = _sync_with_progress(app, scans, collection, tags, total)
-    if app.index_is_due(collection, report):
-        typer.echo(f"building the search index of {collection}...", err=True)
-        app.store.build_index(collection)
-    return report
-
-
-def _sync_with_progress(
-    app: "RagApp", scans: list["Scan"], collection: str, tags: dict[str, str], total: int
-) -> "IngestReport":
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    columns = (
-        TextColumn("indexing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
+    client: "LocalClient",
+    sources: list[str],
+    collection: str | None,
+    progress: IngestProgress,
+    tags: dict[str, str],
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> IngestReport:
+    include, exclude = include or (), exclude or ()
+    shown = client.ingest(
+        sources, collection, tags=tags, include=include, exclude=exclude, progress=progress
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("", total=total)
-
-        def advance(source_id: str) -> None:
-            progress.update(task, advance=1, description=Path(source_id).name)
-
-        def reading(source_id: str, page: int, pages: int) -> None:
-            progress.update(task, description=f"{Path(source_id).name}: OCR page {page}/{pages}")
-
-        return app.indexer.sync(scans, collection, tags, advance, reading)
+    return IngestReport(**shown)
 
 
-def _print_report(report: "IngestReport", as_json: bool) -> None:
+class _ProgressBar(IngestProgress):
+    """A bar on stderr while sources are indexed (on a terminal, unless `shown` is False), and
+    a line when the search index is built."""
+
+    def __init__(self, shown: bool) -> None:
+        self._shown = shown
+        self._bar: tuple[Progress, TaskID] | None = None  # while a sync runs
+
+    @contextmanager
+    def syncing(self, sources: int) -> Iterator[None]:
+        if not self._shown or not sys.stderr.isatty() or sources == 0:
+            yield
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        columns = (
+            TextColumn("indexing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+        )
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            self._bar = bar, bar.add_task("", total=sources)
+            try:
+                yield
+            finally:
+                self._bar = None
+
+    def source_done(self, source_id: str) -> None:
+        if self._bar is not None:
+            bar, task = self._bar
+            bar.update(task, advance=1, description=Path(source_id).name)
+
+    def ocr_page(self, source_id: str, page: int, pages: int) -> None:
+        if self._bar is not None:
+            bar, task = self._bar
+            bar.update(task, description=f"{Path(source_id).name}: OCR page {page}/{pages}")
+
+    def building_index(self, collection: str) -> None:
+        typer.echo(f"building the search index of {collection}...", err=True)
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
         return

@@ -4,11 +4,12 @@ Each call returns the JSON its route sends, so `Rag` reads one shape from either
 in-process result equals the server's. This process owns the data directory while it is open.
 """
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rag.catalog import document_json
 from rag.client.backend import JsonObject
+from rag.ingest.report import IngestProgress
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,13 +46,28 @@ class LocalClient:
             stream.cancel()
         yield self._app.answer_json(request, stream.result)
 
-    def ingest(self, sources: list[str], collection: str | None) -> JsonObject:
+    def ingest(
+        self,
+        sources: list[str],
+        collection: str | None,
+        *,
+        tags: Mapping[str, str] | None = None,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        progress: IngestProgress | None = None,
+    ) -> JsonObject:
+        """The REST ingest's sync, with what only this process offers: `tags` stored on every
+        chunk, `include`/`exclude` patterns for a folder's files, a display told the progress."""
         from rag.ingest.sources import scans_for
 
         app = self._app
         name = app.collection(collection)
-        report = app.indexer.sync(scans_for(sources, app.settings, app.plugins), name)
+        progress = progress or IngestProgress()
+        scans = scans_for(sources, app.settings, app.plugins, include, exclude)
+        with progress.syncing(sum(len(scan.sources) for scan in scans)):
+            report = app.indexer.sync(scans, name, tags, progress.source_done, progress.ocr_page)
         if app.index_is_due(name, report):
+            progress.building_index(name)
             app.store.build_index(name)
         return report.to_json()
 

@@ -1,7 +1,9 @@
-"""What an ingest reports: the sources added, updated, deleted, moved or failed, and the chunks
-written. Light on purpose (no reader, embedder or store is imported), so a client that only
-reads a server's report back (`Rag.ingest` over HTTP) starts fast."""
+"""What an ingest reports: its progress while it runs, then the sources added, updated, deleted,
+moved or failed and the chunks written. Light on purpose (no reader, embedder or store is
+imported), so a client that only reads a server's report back (`Rag.ingest` over HTTP) starts
+fast."""
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 
 
@@ -32,3 +34,21 @@ class IngestReport:
             f"unchanged {self.unchanged}, failed {len(self.failed)}; "
             f"{self.chunks_written} chunks written"
         )
+
+
+class IngestProgress:
+    """What an ingest in this process tells whoever shows it; this one shows nothing (the CLI's
+    progress bar is another)."""
+
+    def syncing(self, sources: int) -> AbstractContextManager[None]:
+        """Around the sync of `sources` sources."""
+        return nullcontext()
+
+    def source_done(self, source_id: str) -> None:
+        """`source_id` is handled (indexed, unchanged or failed)."""
+
+    def ocr_page(self, source_id: str, page: int, pages: int) -> None:
+        """Tesseract reads `page` of the `pages` to OCR in `source_id` next."""
+
+    def building_index(self, collection: str) -> None:
+        """The collection's search index is built next."""

@@ -63,6 +63,16 @@ def test_ingest_exits_1_when_a_source_fails_but_indexes_the_rest(
     }
 
 
+def test_ingest_include_and_exclude_pick_a_folders_files(
+    fake_core: ScriptedModel, docs: Path
+) -> None:
+    result = _run("ingest", str(docs), "--include", "*.md", "--exclude", "employee-*", "--json")
+
+    assert result.exit_code == 0, result.output
+    added = {Path(source).name for source in json.loads(result.output)["added"]}
+    assert added == {"aurora-k2-manual.md", "price-list.md"}
+
+
 def test_ask_json_has_every_contract_field(fake_core: ScriptedModel, docs: Path) -> None:
     _run("ingest", str(docs))
     fake_core.replies.append("An installation takes about five hours.")
