@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rag import cli
+from rag.access.keys import KeyStore, Role, new_key
 from rag.api import create_app
 from rag.app import RagApp
 from rag.client.http import read_server_record
@@ -75,6 +76,35 @@ def test_cli_ingest_the_server_may_not_read_is_one_line_naming_it(
     assert len(lines) == 1
     assert f"API server at {live_server.api_url}" in lines[0]
     assert "outside the allowed ingest roots" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("role", "command", "code", "line"),
+    [  # a key the server does not know is bad input; one whose role may not act, an error
+        (None, ["search", "warranty cycles"], 2, "unknown API key"),
+        (None, ["ask", "How long is the warranty?"], 2, "unknown API key"),
+        (None, ["ingest"], 2, "the API server at {url} refused the ingest: unknown API key"),
+        (Role.reader, ["ingest"], 1, "key 'someone' has role reader; this needs writer"),
+    ],
+)
+def test_cli_a_key_the_server_refuses_is_one_line_and_its_exit_code(
+    live_server: Settings,
+    role: Role | None,
+    command: list[str],
+    code: int,
+    line: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = KeyStore(live_server.data_dir).create("someone", role or Role.reader, ("default",))
+    monkeypatch.setenv("RAG_API_KEY", key if role else new_key())
+    with pytest.raises(SystemExit) as exit_info:
+        _run_main(command if command != ["ingest"] else ["ingest", str(tmp_path / "shared")])
+
+    assert exit_info.value.code == code
+    error = "error: " + line.format(url=live_server.api_url)
+    assert capsys.readouterr().err.strip().splitlines() == [error]
 
 
 def test_stale_server_record_is_ignored(tmp_path: Path) -> None:
