@@ -50,3 +50,28 @@ def test_read_confined_follows_links_only_into_the_roots_and_bounds_size(folder:
         read_confined(folder / "docs" / "out.txt", [folder / "docs"], 100)
     with pytest.raises(SourceError, match="limit"):
         read_confined(folder / "docs" / "sub" / "a.txt", [folder / "docs"], 3)
+
+
+def test_each_refusal_names_the_path_and_why(folder: Path) -> None:
+    # Exact messages: the test's own folder name can hold any word ("symlink", "outside").
+    (folder / "link.txt").symlink_to(folder / "secret.txt")
+    refusals = {
+        Path("docs/a.txt"): "docs/a.txt is not an absolute, normalised path",
+        folder / "link.txt": f"a symlink stands in {folder}/link.txt now (it was not one when "
+        "checked): refused",
+        folder / "docs/sub/a.txt/b.txt": f"a symlink stands in {folder}/docs/sub/a.txt/b.txt now "
+        "(it was not one when checked): refused",  # a file where a folder was
+        folder / "gone.txt": f"{folder}/gone.txt no longer exists",
+    }
+    for path, message in refusals.items():
+        with pytest.raises(SourceError) as refused:
+            open_exact(path)
+        assert str(refused.value) == message
+
+
+def test_a_file_of_exactly_the_limit_is_read_whole(folder: Path) -> None:
+    path = folder / "docs" / "sub" / "a.txt"  # 6 bytes
+    assert read_confined(path, [folder / "docs"], 6) == b"inside"
+    with pytest.raises(SourceError) as refused:
+        read_confined(path, [folder / "docs"], 5)
+    assert str(refused.value) == "file is over the 5-byte limit"
