@@ -2,6 +2,7 @@
 rotated parts, damaged lines, time zones. Each test fails when the guard it names is removed
 (the mutation run, tests/mutation.py, checks that)."""
 
+import hashlib
 import json
 import time
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ import pytest
 from rag.access.audit import AUDIT_FILE, AuditLog, parse_since, read_audit
 from rag.access.auth import Authenticator
 from rag.access.caller import Caller, anonymous
-from rag.access.keys import ApiKey, KeyStore, Role, check_key_name, parse_scope
+from rag.access.keys import ApiKey, KeyStore, Role, check_key_name, key_hash, parse_scope
 from rag.errors import ForbiddenError, InvalidInputError, NotFoundError, UnauthorizedError
 
 
@@ -165,3 +166,60 @@ def test_a_refused_key_says_why(tmp_path: Path) -> None:
         with pytest.raises(InvalidInputError) as refused:
             store.create(name, role, scope)
         assert str(refused.value) == message
+
+
+def test_an_audit_line_is_utc_utf8_and_names_each_collection_once(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path, max_bytes=10**6, backups=1, content=True)
+    log.record("ana", "POST", "/v1/query", ["hr", "hr", "finance"], 200, content="Qué?")
+    line = (tmp_path / AUDIT_FILE).read_bytes()
+    assert "Qué?".encode() in line  # as written, not \\u escapes
+    [entry] = read_audit(tmp_path)
+    assert entry["collection"] == "hr,finance" and entry["time"].endswith("+00:00")
+
+
+def test_the_log_rotates_once_it_reaches_its_size(tmp_path: Path) -> None:
+    def record(folder: Path, max_bytes: int) -> None:
+        folder.mkdir()
+        AuditLog(folder, max_bytes, backups=1, content=False).record("ana", "GET", "/", [], 200)
+
+    record(tmp_path / "measure", 10**6)
+    size = (tmp_path / "measure" / AUDIT_FILE).stat().st_size
+    record(tmp_path / "exact", size)
+    assert (tmp_path / "exact" / f"{AUDIT_FILE}.1").exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            "Bearer a b",
+            "malformed API key: keys are 'rag_' and 43 more characters, as `rag keys "
+            "create` printed them",
+        ),
+        (
+            "Bearer " + "x" * 505,
+            "malformed API key: keys are 'rag_' and 43 more characters, as "
+            "`rag keys create` printed them",
+        ),  # a header of exactly 512 characters
+        ("Bearer " + "x" * 506, "malformed Authorization header: send 'Bearer <key>'"),
+        ("Bearer rag_" + "A" * 43, "unknown API key"),
+    ],
+)
+def test_a_refused_header_says_why(tmp_path: Path, header: str, message: str) -> None:
+    store = KeyStore(tmp_path)
+    store.create("ana", Role.reader, None)
+    with pytest.raises(UnauthorizedError) as refused:
+        Authenticator(store, api_key=None, local_token=None).caller(header)
+    assert str(refused.value) == message
+
+
+def test_a_scoped_caller_sees_only_its_collections() -> None:
+    reader = Caller("ana", Role.reader, frozenset({"hr"}))
+    assert reader.readable(["hr", "finance"]) == ["hr"]
+    with pytest.raises(NotFoundError) as missing:
+        reader.allow("finance")
+    assert str(missing.value) == "collection 'finance' does not exist"
+
+
+def test_a_key_is_stored_as_its_labelled_sha256() -> None:
+    assert key_hash("rag_x") == "sha256:" + hashlib.sha256(b"rag_x").hexdigest()
