@@ -27,9 +27,12 @@ class Scan:
     """What one connector found for one requested path or URL.
 
     `scope` is set when the request was a container (a folder): sources indexed earlier under
-    that scope but absent from `sources` are gone and lose their chunks.
+    that scope but absent from `sources` are gone and lose their chunks. `unread` names the
+    sources found but not read, each with the reason (no enabled reader takes its file type):
+    they are still there, so their documents are kept as they are.
     """
 
     sources: list[RawSource] = field(default_factory=list)
     failures: list[SourceFailure] = field(default_factory=list)
     scope: str | None = None
+    unread: dict[str, str] = field(default_factory=dict)  # source id → why it was not read

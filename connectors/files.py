@@ -36,6 +36,9 @@ FILE_TYPES: dict[str, str] = {
     ".tiff": "tiff",
 }
 
+# Why a file found in a folder is not read; a plugin's reader may have indexed it earlier.
+_NO_READER = "no enabled reader handles {suffix} files (is its plugin in RAG_PLUGINS?)"
+
 
 class FileConnector:
     """Paths to files and folders. Every file found is read later through `read_confined`: under
@@ -97,16 +100,21 @@ def _scan_folder(
 ) -> Scan:
     files: list[Path] = []
     outside: list[SourceFailure] = []
+    unread: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith(".") or Path(name).suffix.lower() not in file_types:
+            if name.startswith("."):
                 continue
             candidate = Path(dirpath) / name
             relative = candidate.relative_to(root).as_posix()
             if include and not any(fnmatch(relative, p) for p in include):
                 continue
             if any(fnmatch(relative, p) for p in exclude):
+                continue
+            suffix = candidate.suffix.lower()
+            if suffix not in file_types:  # still there: what was indexed from it is kept
+                unread[str(candidate)] = _NO_READER.format(suffix=suffix or "extensionless")
                 continue
             # A symlink may point anywhere; only what really lies under the folder is its content.
             if candidate.resolve().is_relative_to(root):
@@ -118,6 +126,7 @@ def _scan_folder(
     scan = _scan_files(files, max_file_bytes, file_types)
     scan.failures.extend(outside)
     scan.scope = str(root) + os.sep
+    scan.unread = unread
     return scan
 
 

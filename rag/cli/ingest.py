@@ -3,6 +3,7 @@
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -153,5 +154,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
         typer.echo(json.dumps(report.to_json(), indent=2))
         return
     typer.echo(report.summary())
+    for reason, kept in Counter(k["reason"] for k in report.kept).items():
+        typer.echo(f"kept {kept} document{'s' if kept > 1 else ''}: {reason}", err=True)
     for failure in report.failed:
         typer.echo(f"failed: {failure['source']}: {failure['error']}", err=True)

@@ -1,7 +1,7 @@
 """What an ingest reports: its progress while it runs, then the sources added, updated, deleted,
-moved or failed and the chunks written. Light on purpose (no reader, embedder or store is
-imported), so a client that only reads a server's report back (`Rag.ingest` over HTTP) starts
-fast."""
+moved, failed or kept unread and the chunks written. Light on purpose (no reader, embedder or
+store is imported), so a client that only reads a server's report back (`Rag.ingest` over HTTP)
+starts fast."""
 
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
@@ -16,13 +16,14 @@ class IngestReport:
     unchanged: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
     chunks_written: int = 0
+    kept: list[dict[str, str]] = field(default_factory=list)  # indexed, found, not read: why
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 
     def extend(self, other: "IngestReport") -> None:
         """Add `other`'s outcomes to this report (one run made of several syncs)."""
-        for name in ("added", "updated", "deleted", "moved", "failed"):
+        for name in ("added", "updated", "deleted", "moved", "failed", "kept"):
             getattr(self, name).extend(getattr(other, name))
         self.unchanged += other.unchanged
         self.chunks_written += other.chunks_written

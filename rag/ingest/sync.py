@@ -4,6 +4,7 @@ Per source: unchanged content (same hash) writes nothing; new or modified conten
 embedded and written before its old chunks are deleted (the ledger's two-phase replace). The
 chunks of several sources share one embedding call; each source is still written and committed
 on its own. A source that fails is reported with its reason and the rest of the batch goes on.
+A source that is still there but not read (no enabled reader for its type) keeps its chunks.
 """
 
 import hashlib
@@ -99,6 +100,7 @@ class Indexer:
                     {"source": f.source_id, "error": f.error} for f in scan.failures
                 )
                 gone = self._gone(scan, collection)
+                report.kept.extend(self._kept(scan, collection))
                 pending: list[_PendingWrite] = []
                 for source in scan.sources:
                     ocr = self._ocr_reporting(source.source_id, on_ocr_page)
@@ -128,12 +130,25 @@ class Indexer:
         """Indexed sources under the scanned folder that are no longer in it, by content hash."""
         if scan.scope is None:
             return {}
-        present = {s.source_id for s in scan.sources} | {f.source_id for f in scan.failures}
+        present = (
+            {s.source_id for s in scan.sources}
+            | {f.source_id for f in scan.failures}
+            | set(scan.unread)
+        )
         return {
             record.content_hash: record
             for record in self._ledger.sources(collection)
             if record.source_id.startswith(scan.scope) and record.source_id not in present
         }
+
+    def _kept(self, scan: Scan, collection: str) -> list[dict[str, str]]:
+        """Indexed sources the scan found but did not read (no enabled reader for their type):
+        their documents stay as they are."""
+        return [
+            {"source": record.source_id, "reason": scan.unread[record.source_id]}
+            for record in self._ledger.sources(collection)
+            if record.source_id in scan.unread
+        ]
 
     def _prepare(
         self,

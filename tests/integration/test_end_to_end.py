@@ -68,6 +68,7 @@ def test_second_ingest_adds_nothing(data_dir: Path) -> None:
         "unchanged": len(list(SAMPLE_DOCS.iterdir())),  # every source read, none failed
         "failed": [],
         "chunks_written": 0,
+        "kept": [],
     }
 
 

@@ -39,6 +39,7 @@ def test_ingest_json_report_and_idempotent_rerun(fake_core: ScriptedModel, docs:
         "unchanged",
         "failed",
         "chunks_written",
+        "kept",
     }
     assert len(report["added"]) == N_SAMPLE_DOCS
     again = json.loads(second.output)
