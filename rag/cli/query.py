@@ -2,7 +2,7 @@
 
 import json
 from contextlib import closing
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,17 +43,28 @@ def ask(
         return
     typer.echo(result["answer"])
     if result["abstained"]:
-        typer.echo("\nClosest sources:")
-        for chunk in result["closest_sources"]:
-            page = f" p.{chunk['page']}" if chunk.get("page") else ""
-            typer.echo(f"  - {chunk['source']}{page}")
-        return
-    typer.echo("\nSources:")
-    for citation in result["citations"]:
-        page = f" p.{citation['page']}" if citation["page"] else ""
-        if citation.get("ocr"):
-            page += f" (scanned, OCR {citation['ocr_confidence']:.0%})"
-        typer.echo(f'  [{citation["id"]}] {citation["source"]}{page}: "{citation["text"]}"')
+        _echo_listed("Closest sources", [_closest_line(c) for c in result["closest_sources"]])
+    else:
+        _echo_listed("Sources", [_citation_line(c) for c in result["citations"]])
+
+
+def _echo_listed(heading: str, lines: list[str]) -> None:
+    """`lines` under `heading`; nothing at all when there are none (a tool's answer cites none)."""
+    if lines:
+        typer.echo(f"\n{heading}:")
+        typer.echo("\n".join(lines))
+
+
+def _closest_line(chunk: dict[str, Any]) -> str:
+    page = f" p.{chunk['page']}" if chunk.get("page") else ""
+    return f"  - {chunk['source']}{page}"
+
+
+def _citation_line(citation: dict[str, Any]) -> str:
+    page = f" p.{citation['page']}" if citation["page"] else ""
+    if citation.get("ocr"):
+        page += f" (scanned, OCR {citation['ocr_confidence']:.0%})"
+    return f'  [{citation["id"]}] {citation["source"]}{page}: "{citation["text"]}"'
 
 
 def search(

@@ -88,6 +88,13 @@ def test_ask_json_has_every_contract_field(fake_core: ScriptedModel, docs: Path)
         assert key in body["citations"][0]
 
 
+def test_a_tool_answer_prints_no_sources_heading(fake_core: ScriptedModel) -> None:
+    result = _run("ask", "What is 40366 / 439?")
+
+    assert result.exit_code == 0, result.output
+    assert "91.9499" in result.output and "Sources:" not in result.output
+
+
 def test_an_abstention_lists_each_closest_file_and_page_once(
     fake_core: ScriptedModel, docs: Path
 ) -> None:
