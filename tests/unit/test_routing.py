@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from rag.answer.tool_route import RoutedCall, route, tool_answer
-from rag.tools import default_registry
+from rag.tools import ToolCall, default_registry
 
 # How each tool's answer ends: it names the tool that computed it.
 _BY = {
@@ -152,4 +152,31 @@ def test_a_routed_expression_never_drops_a_number_of_the_question() -> None:
 )
 def test_a_rounded_result_says_it_is_approximate(expression: str, sentence: str) -> None:
     call = default_registry().call("calculator", {"expression": expression})
+    assert tool_answer(call) == sentence
+
+
+def test_a_date_that_does_not_exist_is_not_routed() -> None:
+    assert route("How many days until 31 February 2026?") is None
+    assert route("How many days between 1 January 2026 and 31 February 2026?") is None
+
+
+def test_dates_and_thousands_separators_are_routed_with_exact_arguments() -> None:
+    assert route("What is today's date?") == RoutedCall("current_date", {})
+    assert route("Convert 1,500 km to miles") == RoutedCall(
+        "unit_convert", {"value": 1500.0, "from_unit": "km", "to_unit": "mi"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "sentence"),
+    [
+        (ToolCall("current_date", {}, "2026-12-06"), "Today is 2026-12-06 (from current_date)."),
+        (
+            ToolCall("weather", {}, "sunny", plugin="rag-weather"),
+            "sunny (from weather, a tool of the plugin rag-weather).",
+        ),
+        (ToolCall("weather", {}, "sunny"), "weather returned sunny."),
+    ],
+)
+def test_each_tool_answer_names_the_tool(call: ToolCall, sentence: str) -> None:
     assert tool_answer(call) == sentence
