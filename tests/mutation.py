@@ -53,7 +53,11 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "web_addresses": (
         ["rag/connectors/web.py"],
-        ["tests/unit/test_web.py", "tests/hostile/test_address_encodings.py"],
+        [
+            "tests/unit/test_web.py",
+            "tests/unit/test_web_addresses.py",
+            "tests/hostile/test_address_encodings.py",
+        ],
     ),
     "verify": (
         ["rag/answer/verify.py"],
