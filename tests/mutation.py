@@ -61,7 +61,11 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "verify": (
         ["rag/answer/verify.py"],
-        ["tests/unit/test_answer.py", "tests/unit/test_answer_classes.py"],
+        [
+            "tests/unit/test_answer.py",
+            "tests/unit/test_verify_guards.py",
+            "tests/unit/test_answer_classes.py",
+        ],
     ),
 }
 
