@@ -13,6 +13,7 @@ summary to stdout; docs/BENCHMARKS.md ("Mutation score") has the last recorded r
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from fnmatch import fnmatch
 from pathlib import Path
@@ -151,12 +152,15 @@ def run(name: str) -> Counter[str]:
 
 def main(names: list[str]) -> None:
     for name in names or list(MODULES):
+        started = time.monotonic()
         counts = run(name)
+        minutes = (time.monotonic() - started) / 60
         total = sum(counts.values())
         # A mutant that makes the tests time out (an endless loop) is caught, as a kill is.
         caught = counts["killed"] + counts["timeout"]
         score = f"{caught / total:.1%}" if total else "no mutants"
-        print(f"{name}: {caught}/{total} caught ({score}); {dict(counts)}", flush=True)
+        outcome = f"{caught}/{total} caught ({score}); {dict(counts)}; {minutes:.1f} min"
+        print(f"{name}: {outcome}", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ def test_a_public_address_is_fetched_over_http_or_https(url: str) -> None:
         ("//example.com/x", "scheme 'none' is not http or https"),
         ("http:///x", "URL has no host"),
         ("http://10.1.2.3/", "10.1.2.3 resolves to non-public address 10.1.2.3"),
+        # a zone index is not part of the address checked
+        ("http://[fe80::1%lo]/", "fe80::1%lo resolves to non-public address fe80::1"),
     ],
 )
 def test_each_refusal_says_why(url: str, message: str) -> None:
