@@ -107,7 +107,7 @@ test-long: install-dev
 
 # Mutation testing of the modules that guard users (calculator, tool routing, path confinement,
 # keys and callers, web addresses, answer verification), each against the unit tests that cover
-# it, in scratch copies under .mutation/ (about 30 min on 2 cores; scores in docs/BENCHMARKS.md).
+# it, in scratch copies under .mutation/ (about 16 min on 2 cores; scores in docs/BENCHMARKS.md).
 # `make test-mutation MODULES=calculator` runs one; tests/mutation.py lists the names.
 test-mutation: install-dev
 	nice -n 10 $(BIN)/python -m tests.mutation $(MODULES)
