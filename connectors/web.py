@@ -62,8 +62,12 @@ def check_url(url: str, limits: WebLimits) -> None:
         raise URLRefusedError(f"host {parts.hostname} does not resolve ({exc.strerror})") from None
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        for checked in (ip, *embedded_ipv4(ip)):
-            if not checked.is_global or checked.is_multicast:
+        carried = embedded_ipv4(ip)
+        # Python counts much of the reserved ::/8 as global; only its IPv4-carrying forms
+        # (mapped, NAT64) lead somewhere known, and those are checked as that IPv4 address.
+        reserved = ip.version == 6 and ip.is_reserved and not carried
+        for checked in (ip, *carried):
+            if not checked.is_global or checked.is_multicast or reserved:
                 raise URLRefusedError(f"{parts.hostname} resolves to non-public address {ip}")
 
 
