@@ -49,7 +49,10 @@ def test_public_ipv4_hidden_in_ipv6_still_passes(url: str, reliability: Reliabil
     reliability.add("address encodings (IPv4 inside IPv6)", inputs=1)
 
 
-@pytest.mark.parametrize("url", ["http://[::1:7f00:1]/", "http://[::2:a00:1]/", "http://[100::1]/"])
+@pytest.mark.parametrize(
+    "url",
+    ["http://[::1:7f00:1]/", "http://[::2:a00:1]/", "http://[::1:808:808]/", "http://[100::1]/"],
+)
 def test_a_reserved_ipv6_address_carrying_no_ipv4_is_refused(url: str) -> None:
     # Python 3.11 counts much of ::/8 as global; only its IPv4-carrying forms are checked above.
     with pytest.raises(URLRefusedError, match="non-public"):
