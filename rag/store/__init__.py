@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from rag.embed import SparseVector
@@ -133,12 +134,25 @@ def filter_conditions(filters: Filters | None) -> list[tuple[str, str, object]]:
             is_date = all(isinstance(v, str) for v in value.values())
             if not is_date and not all(isinstance(v, int | float) for v in value.values()):
                 raise InvalidInputError(f"filter {key!r}: range bounds must be numbers or dates")
+            if is_date and (bad := next((v for v in value.values() if not _is_date(v)), None)):
+                raise InvalidInputError(
+                    f"filter {key!r}: range bound {bad[:40]!r} is not an ISO 8601 date "
+                    "(such as 2026-01-31 or 2026-01-31T09:00:00Z)"
+                )
             conditions.append((key, "date_range" if is_date else "range", dict(value)))
         elif isinstance(value, list | tuple):
             conditions.append((key, "any", list(value)))
         else:
             conditions.append((key, "value", value))
     return conditions
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def points_in_order(

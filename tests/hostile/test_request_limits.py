@@ -155,6 +155,8 @@ def test_a_question_is_bounded_in_model_tokens_not_characters(
         {f"key{i}": 1 for i in range(100)},
         {"source": ["x"] * 1000},
         {"source": "x" * 10_000},
+        {"page": {"gte": "not-a-date"}},  # a string bound is a date or nothing (was a 500)
+        {"modified": {"gte": "2026-01-01", "lt": "soon"}},
     ],
 )
 @pytest.mark.parametrize("path", ["/v1/query", "/v1/search"])
@@ -244,3 +246,14 @@ def test_a_document_page_past_any_integer_is_empty(client: TestClient) -> None:
     response = client.get("/v1/documents", params={"offset": 10**30, "limit": 2})
     assert response.status_code == 200, response.text
     assert response.json() == {**listed, "documents": []}
+
+
+def test_a_range_bound_that_is_not_a_date_is_a_422_in_chat(client: TestClient) -> None:
+    body = {
+        "model": "rag:default",
+        "messages": [{"role": "user", "content": "battery discount"}],
+        "filters": {"page": {"gte": "not-a-date"}},
+    }
+    response = client.post("/v1/chat/completions", json=body)
+    _assert_error(response, 422)
+    assert "not an ISO 8601 date" in response.text

@@ -7,7 +7,9 @@ from pydantic import BaseModel, Field, field_validator
 from rag.answer.types import MAX_QUESTION_CHARS
 from rag.api.answering import answer_while_connected
 from rag.api.deps import Caller, Metrics, Rag
+from rag.errors import InvalidInputError
 from rag.settings import MAX_TOP_K, RetrievalMode
+from rag.store import filter_conditions
 
 router = APIRouter(prefix="/v1", tags=["query"])
 
@@ -41,6 +43,16 @@ class RetrievalOptions(BaseModel):
         bounds = [b for r in ranges if isinstance(r, dict) for b in r.values()]
         if any(isinstance(b, float) and not math.isfinite(b) for b in bounds):
             raise ValueError("range bounds must be finite numbers or dates, not NaN or infinity")
+        return filters
+
+    @field_validator("filters")
+    @classmethod
+    def _well_formed(cls, filters: dict[str, object] | None) -> dict[str, object] | None:
+        """The store's own check (keys, bounds, dates), as a 422 naming the filter."""
+        try:
+            filter_conditions(filters)
+        except InvalidInputError as exc:
+            raise ValueError(str(exc)) from None
         return filters
 
 
