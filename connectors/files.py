@@ -70,6 +70,12 @@ class FileConnector:
         return scan
 
 
+def no_reader(path: Path, file_types: Mapping[str, str]) -> str | None:
+    """Why no enabled reader reads `path` (its type's plugin is off), or None when one does."""
+    suffix = path.suffix.lower()
+    return None if suffix in file_types else _NO_READER.format(suffix=suffix or "extensionless")
+
+
 def scan_path(
     path: Path,
     max_file_bytes: int,
@@ -112,9 +118,8 @@ def _scan_folder(
                 continue
             if any(fnmatch(relative, p) for p in exclude):
                 continue
-            suffix = candidate.suffix.lower()
-            if suffix not in file_types:  # still there: what was indexed from it is kept
-                unread[str(candidate)] = _NO_READER.format(suffix=suffix or "extensionless")
+            if reason := no_reader(candidate, file_types):  # still there: its index is kept
+                unread[str(candidate)] = reason
                 continue
             # A symlink may point anywhere; only what really lies under the folder is its content.
             if candidate.resolve().is_relative_to(root):

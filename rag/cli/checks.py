@@ -81,7 +81,7 @@ def doctor(
     exit 1 while they do not (after --repair: when the repair could not fix them)."""
     from rag.ingest.doctor import check
     from rag.ingest.doctor import repair as repair_collection
-    from rag.ingest.sources import scans_for
+    from rag.ingest.sources import scans_for, unreadable_source
 
     settings = load_settings()
     with common.open_app(settings) as app:
@@ -101,6 +101,7 @@ def doctor(
                     lambda ids, name=name: app.indexer.sync(
                         scans_for(ids, settings, app.plugins), name
                     ),
+                    lambda source: unreadable_source(source, app.plugins.file_types),
                 )
                 repairs, health = health.repairs, check(app.ledger, app.store, name)
                 health.repairs = repairs  # what was done, next to the state it left

@@ -63,17 +63,24 @@ def repair(
     ledger: Ledger,
     store: VectorStore,
     reingest: Callable[[Sequence[str]], IngestReport],
+    unreadable: Callable[[str], str | None],
 ) -> None:
     """Delete orphans, then index again every source with a lost or duplicate chunk.
 
     `reingest(source_ids)` scans and syncs those sources into the collection; its report says
-    which could not be read again (those are dropped from the ledger).
+    which could not be read again (those are dropped from the ledger). `unreadable(source)`
+    says why a source that still exists has no enabled reader (its plugin is off): such a
+    source is left as it is, damaged, rather than dropped.
     """
     collection = health.collection
     if health.orphans:
         store.delete(collection, health.orphans)
         health.repairs.append(f"deleted {len(health.orphans)} orphan chunks")
     damaged = sorted(set(health.lost) | {s for d in health.duplicates.values() for s in d})
+    for source in list(damaged):
+        if reason := unreadable(source):
+            damaged.remove(source)
+            health.repairs.append(f"left {source}: {reason}")
     if not damaged:
         return
     # Forget them first: an unchanged hash would otherwise make the sync skip them.

@@ -5,10 +5,11 @@ other scheme to the connector plugin that claims it (`feed+https://`). A connect
 one failure of that argument; the other arguments are still scanned.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rag.connectors import Scan, SourceFailure
+from rag.connectors.files import no_reader
 from rag.connectors.web import WebLimits
 from rag.errors import RagError
 from rag.plugins.kinds import ConnectorContext
@@ -43,6 +44,15 @@ def scans_for(
         roots=None if roots is None else tuple(r.expanduser().resolve() for r in roots),
     )
     return [_scan(source, context, plugins) for source in sources]
+
+
+def unreadable_source(source: str, file_types: Mapping[str, str]) -> str | None:
+    """Why a source that is still a file here has no enabled reader (its plugin is off); None
+    for a URL, a file gone, or one that a reader reads."""
+    path = Path(source)
+    if "://" in source or not path.is_file():
+        return None
+    return no_reader(path, file_types)
 
 
 def _scan(source: str, context: ConnectorContext, plugins: Plugins) -> Scan:

@@ -97,3 +97,26 @@ def test_rag_ingest_without_the_plugin_keeps_the_documents_and_says_why(
         str(cards / "ada.vcf"),
         str(cards / "alan.vcf"),
     }
+
+
+def test_doctor_repair_leaves_a_damaged_document_whose_reader_is_off(
+    monkeypatch: pytest.MonkeyPatch, cli_on_fakes: Path, cards: Path
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv("RAG_PLUGINS", "rag-vcard-reader")
+    assert runner.invoke(cli.cli, ["ingest", str(cards)]).exit_code == 0
+    ada = str(cards / "ada.vcf")
+    with RagApp(Settings(data_dir=cli_on_fakes), embedder=HashEmbedder()) as app:
+        app.store.delete("default", [app.ledger.get("default", ada).chunk_ids[0]])
+    monkeypatch.delenv("RAG_PLUGINS")
+
+    result = runner.invoke(cli.cli, ["doctor", "--repair", "--json"])
+
+    (health,) = json.loads(result.output)
+    assert result.exit_code == 1 and health["lost"] == {ada: 1}  # still damaged, not dropped
+    assert health["repairs"] == [f"left {ada}: {KEPT_REASON}"]
+    monkeypatch.setenv("RAG_PLUGINS", "rag-vcard-reader")
+    repaired = runner.invoke(cli.cli, ["doctor", "--repair", "--json"])
+    assert repaired.exit_code == 0 and json.loads(repaired.output)[0]["repairs"] == [
+        f"indexed {ada} again"
+    ]
