@@ -59,6 +59,7 @@ class PluginRecord:
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "group": GROUPS[self.kind],  # the entry-point group it registered under
             "name": self.name,
             "distribution": self.distribution,
             "builtin": self.builtin,

@@ -68,7 +68,7 @@ def test_plugins_list_shows_the_examples_enabled_and_the_built_in_readers(
     shown = {(p["kind"], p["name"], p["distribution"], p["enabled"], p["error"]) for p in plugins}
     assert ("connector", "feed", "rag-feed-connector", True, None) in shown
     assert ("tool", "currency_convert", "rag-currency-tool", True, None) in shown
-    readers = {p["name"] for p in plugins if p["kind"] == "reader" and p["builtin"]}
+    readers = {p["name"] for p in plugins if p["group"] == "rag.readers" and p["builtin"]}
     assert {"md", "txt", "html", "csv", "pdf", "docx", "xlsx", "pptx", "png"} <= readers
 
 
