@@ -53,7 +53,10 @@ def check_url(url: str, limits: WebLimits) -> None:
         raise URLRefusedError(f"scheme {parts.scheme or 'none'!r} is not http or https")
     if not parts.hostname:
         raise URLRefusedError("URL has no host")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # "http://host:99999/": one refused URL, not a failed job
+        raise URLRefusedError(f"port of {parts.netloc[:80]!r} is out of range 0-65535") from None
     if f"{parts.hostname}:{port}" in limits.allowed_hosts:
         return
     try:

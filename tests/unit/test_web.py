@@ -138,3 +138,18 @@ def test_cli_ingests_a_page_and_reports_a_refused_url(site, monkeypatch, cli_on_
     assert report["added"] == [f"{base}/a"]
     assert report["failed"][0]["source"] == "http://169.254.169.254/"
     assert "non-public address" in report["failed"][0]["error"]
+
+
+def test_a_port_out_of_range_is_one_refused_url_not_a_failed_job(site) -> None:
+    # Issue 39: "http://host:99999/" raised ValueError, which failed the whole ingest job.
+    base, routes = site
+    host = base.removeprefix("http://").rsplit(":", 1)[0]
+    routes["/away"] = (302, "text/plain", b"", {"Location": f"http://{host}:99999/"})
+    with pytest.raises(URLRefusedError, match="port"):
+        check_url(f"http://{host}:99999/", WebLimits())
+
+    direct = scan_url(f"http://{host}:99999/page", _limits(base))
+    redirected = scan_url(f"{base}/away", _limits(base))
+
+    assert direct.sources == [] and "port" in direct.failures[0].error
+    assert redirected.sources == [] and "port" in redirected.failures[0].error
