@@ -189,6 +189,17 @@ class Settings(BaseSettings):
     def _path_list(cls, value: Any) -> Any:
         return _split_list(value, rf"[,{re.escape(os.pathsep)}]", _PATH_LIST_FORM)
 
+    @field_validator("api_ingest_roots")
+    @classmethod
+    def _absolute_roots(cls, roots: list[Path]) -> list[Path]:
+        # An empty or relative root would mean wherever the server happens to be started.
+        if relative := [str(root) for root in roots if not root.is_absolute()]:
+            raise ValueError(
+                f"write absolute folders: {relative} would be the server's working directory"
+                " or a folder under it"
+            )
+        return roots
+
     @field_validator("web_allowed_hosts", "api_cors_origins", "plugins", mode="before")
     @classmethod
     def _text_list(cls, value: Any) -> Any:

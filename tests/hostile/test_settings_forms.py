@@ -73,6 +73,8 @@ def test_a_config_file_takes_a_plain_path_too(
 
 BAD_SETTINGS = [
     ({"RAG_API_INGEST_ROOTS": '["/srv/docs"'}, "RAG_API_INGEST_ROOTS", "JSON list"),
+    ({"RAG_API_INGEST_ROOTS": '[""]'}, "RAG_API_INGEST_ROOTS", "absolute"),  # was the cwd
+    ({"RAG_API_INGEST_ROOTS": "docs"}, "RAG_API_INGEST_ROOTS", "absolute"),
     ({"RAG_LLM_LORA_ADAPTERS": "legal"}, "RAG_LLM_LORA_ADAPTERS", "NAME=PATH"),
     ({"RAG_COLLECTION_ADAPTERS": "[1]"}, "RAG_COLLECTION_ADAPTERS", "NAME=ADAPTER"),
     ({"RAG_TOP_K": "many"}, "RAG_TOP_K", "integer"),
