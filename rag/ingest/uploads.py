@@ -79,7 +79,8 @@ class UploadArea:
 
 def safe_filename(filename: str | None) -> str:
     """The name to store an upload under. A name that tries to be a path is refused outright."""
-    if not filename or _FORBIDDEN.search(filename) or filename.startswith("."):
+    # " .hidden" is stored stripped: a dotfile too.
+    if not filename or _FORBIDDEN.search(filename) or filename.lstrip().startswith("."):
         raise InvalidInputError(
             f"invalid file name {filename!r}: send a plain file name, without folders, "
             "control characters or a leading dot"

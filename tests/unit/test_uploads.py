@@ -107,7 +107,10 @@ def test_hostile_or_bad_uploads_are_4xx_and_write_nothing_outside_the_data_dir(
     assert client.get("/v1/documents").json()["total"] == 0
 
 
-@pytest.mark.parametrize("name", ["a\x00b.md", "a/b.md", "a\\b.md", "..", ".", "", "\n.md"])
+@pytest.mark.parametrize(
+    "name",
+    ["a\x00b.md", "a/b.md", "a\\b.md", "..", ".", "", "\n.md", " .hidden2.txt", "\u00a0.x.md"],
+)
 def test_names_that_are_not_plain_file_names_are_refused(name: str) -> None:
     with pytest.raises(InvalidInputError):
         safe_filename(name)
