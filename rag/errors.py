@@ -31,6 +31,13 @@ class RecipeMismatchError(RagError):
 class NotFoundError(RagError):
     """A named collection, document or job does not exist."""
 
+    @classmethod
+    def collection(cls, name: str) -> "NotFoundError":
+        """Names that differ only by case are one collection. The message spells the name in
+        lowercase, so a collection outside a key's scope (known by its first spelling) reads
+        exactly like one that does not exist."""
+        return cls(f"collection {name.lower()!r} does not exist")
+
 
 class StoreError(RagError):
     """The vector store failed or refused an operation."""

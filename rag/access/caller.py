@@ -43,7 +43,7 @@ class Caller:
         if content is not None:
             self.content = content
         if not self.can_read(collection):
-            raise NotFoundError(f"collection {collection!r} does not exist")
+            raise NotFoundError.collection(collection)
         self.require(role)
         return collection
 

@@ -266,7 +266,7 @@ class EdgeStore:
                 return shard
             path = self._path(name)
             if not path.is_dir():
-                raise NotFoundError(f"collection {name!r} does not exist")
+                raise NotFoundError.collection(name)
             for stale in path.parent.glob("shard*"):
                 if stale != path:  # a build cut short, or the shard it replaced
                     shutil.rmtree(stale, ignore_errors=True)

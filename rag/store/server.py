@@ -177,7 +177,7 @@ class QdrantServerStore:
 
     def _require(self, collection: str) -> None:
         if not self._call(lambda: self._client.collection_exists(collection)):
-            raise NotFoundError(f"collection {collection!r} does not exist")
+            raise NotFoundError.collection(collection)
 
     def _call(self, operation: Callable[[], T]) -> T:
         """Retry transient transport failures with exponential backoff; raise the rest."""

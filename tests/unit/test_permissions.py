@@ -409,3 +409,18 @@ def test_a_key_sees_and_deletes_only_its_own_ratings(world: World) -> None:
     missing = _send(world, "writer-all", ("DELETE", f"/v1/feedback/{uuid.uuid4()}", {}))
     assert refused.status_code == missing.status_code == 404
     assert refused.json()["error"]["message"] == f"no feedback {other!r}"
+
+
+@pytest.mark.parametrize("spelled", ["BETA", "Beta"])
+def test_an_out_of_scope_collection_in_other_case_reads_like_an_unknown_one(
+    world: World, spelled: str
+) -> None:
+    # Issue 39: ?collection=BETA answered "'beta' does not exist", an unknown GAMMA "'GAMMA'".
+    def shape(collection: str) -> tuple[int, str]:
+        body = {"query": "codeword", "collection": collection}
+        response = _send(world, "reader-alpha", ("post", "/v1/search", {"json": body}))
+        message = response.json()["error"]["message"]
+        return response.status_code, message.replace(collection.lower(), "NAME")
+
+    unknown = spelled.replace("eta", "amma").replace("ETA", "AMMA")
+    assert shape(spelled) == shape(unknown) == (404, "collection 'NAME' does not exist")
