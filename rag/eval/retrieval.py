@@ -89,7 +89,8 @@ def ranked_documents(
     chunks = retriever.search(question, collection, CHUNKS_PER_QUESTION, mode)
     ranked: list[str] = []
     for chunk in chunks:
-        name = Path(chunk.source).relative_to(corpus).as_posix()
+        # Sources are stored resolved: a corpus reached through a symlink is compared resolved.
+        name = Path(chunk.source).relative_to(corpus.resolve()).as_posix()
         if name not in ranked:
             ranked.append(name)
     return ranked[:RANKED_DOCUMENTS]

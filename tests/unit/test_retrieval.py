@@ -190,3 +190,15 @@ def test_a_filter_key_that_is_not_a_field_name_is_an_input_error(
     rag_app.indexer.sync([scan_path(docs / "price-list.md", 10**6)], "default")
     with pytest.raises(InvalidInputError, match="filter key"):
         rag_app.retriever.search("price", "default", 4, "hybrid", {key: ["x"]})
+
+
+def test_a_corpus_reached_through_a_symlink_is_ranked_by_its_file_names(
+    rag_app: RagApp, docs: Path, tmp_path: Path
+) -> None:
+    from rag.eval.retrieval import ranked_documents
+
+    linked = tmp_path / "linked-docs"
+    linked.symlink_to(docs)
+    rag_app.indexer.sync([scan_path(linked, 10**6)], "default")
+    ranked = ranked_documents(rag_app.retriever, "battery price", "default", "hybrid", linked)
+    assert ranked and all("/" not in name for name in ranked)
