@@ -52,6 +52,18 @@ def document_json(record: SourceRecord) -> dict[str, object]:
     return DocumentInfo.of(record).to_json()
 
 
+def documents_json(
+    collection: str, records: list[SourceRecord], offset: int = 0, limit: int | None = None
+) -> dict[str, object]:
+    """A collection's documents as GET /v1/documents shows them: one page, and the total."""
+    page = records[offset : None if limit is None else offset + limit]
+    return {
+        "collection": collection,
+        "documents": [document_json(r) for r in page],
+        "total": len(records),
+    }
+
+
 class Catalog:
     def __init__(
         self,

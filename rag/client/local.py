@@ -7,7 +7,7 @@ in-process result equals the server's. This process owns the data directory whil
 from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from rag.catalog import document_json
+from rag.catalog import document_json, documents_json
 from rag.client.backend import JsonObject
 from rag.ingest.report import IngestProgress
 from rag.settings import Settings
@@ -85,9 +85,7 @@ class LocalClient:
 
     def documents(self, collection: str | None) -> JsonObject:
         name = self._app.collection(collection)
-        records = self._app.catalog.documents(name)
-        shown = [document_json(r) for r in records]
-        return {"collection": name, "documents": shown, "total": len(records)}
+        return documents_json(name, self._app.catalog.documents(name))
 
     def delete_document(self, document_id: str, collection: str | None) -> JsonObject:
         record = self._app.catalog.delete_document(self._app.collection(collection), document_id)

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from rag.access.keys import Role
 from rag.api.deps import Caller, Metrics, Rag
-from rag.catalog import document_json
+from rag.catalog import document_json, documents_json
 from rag.errors import InvalidInputError, NotFoundError, SourceError, UnprocessableError
 from rag.ingest.chunking import document_id
 from rag.ingest.confine import open_exact
@@ -35,13 +35,7 @@ def list_documents(
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> dict[str, object]:
     name = caller.allow(rag.collection(collection))
-    records = rag.catalog.documents(name)
-    page = records[offset : offset + limit]
-    return {
-        "collection": name,
-        "documents": [document_json(r) for r in page],
-        "total": len(records),
-    }
+    return documents_json(name, rag.catalog.documents(name), offset, limit)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
