@@ -1,0 +1,251 @@
+"""Questions over tables answered by the engine: a total, a count, the row with the largest
+value, a comparison, a lookup, each computed by one validated SELECT (rag/tables/spec.py) over
+the table the question names (rag/tables/understand.py), answered in a sentence with the value
+and its unit, the rows used cited, and the query in the tool trace as a `table_query` call.
+
+A question naming no table is declined (None), so the document answerers behind it see it as
+before.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from rag.tables.matching import Matcher, TableView, column_label, column_unit
+from rag.tables.spec import CompiledQuery, SpecError, TableLike, Validated
+from rag.tables.understand import QuestionReader, Reading
+from rag.tools import ToolCall
+
+MAX_ROWS = 1000
+TIMEOUT_S = 2.0
+SHOWN_ROWS = 10  # rows named in an answer sentence and cited one by one
+TRACE_ROWS = 20  # result rows shown in the tool trace
+
+
+class QueryResultLike(Protocol):
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+class TableSource(Protocol):
+    """What the answerer needs of the table store (rag/tables/store.py)."""
+
+    def views(self, collection: str) -> list[TableView]: ...
+
+    def run(self, compiled: CompiledQuery, *, max_rows: int, timeout_s: float) -> QueryResultLike:
+        """The result of one validated SELECT."""
+        ...
+
+    def row_column(self) -> str:
+        """The hidden row-number column every registered table has."""
+        ...
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    text: str
+    reading: Reading
+    call: ToolCall  # the table_query call: the spec as arguments, the SQL and rows as result
+    rows: tuple[int, ...]  # the hidden row numbers of the rows the answer rests on
+    span: tuple[int, int, int] | None  # an aggregate's (rows, first row, last row)
+    values: tuple[Any, ...]  # the answer's values, for checking it (bench/tables.py)
+
+
+class TableQuestionAnswerer:
+    def __init__(self, tables: TableSource, matcher: Matcher | None = None) -> None:
+        self._tables = tables
+        self._reader = QuestionReader(matcher)
+
+    def answer(self, question: str, collection: str) -> TableAnswer | None:
+        views = self._tables.views(collection)
+        if not views:
+            return None
+        reading = self._reader.read(question, views)
+        if reading is None:
+            return None
+        return self.run(reading)
+
+    def run(self, reading: Reading) -> TableAnswer | None:
+        try:
+            validated = Validated(reading.spec, reading.view.schema, self._tables.row_column())
+        except SpecError:
+            return None
+        compiled = validated.compile()
+        result = self._tables.run(compiled, max_rows=MAX_ROWS, timeout_s=TIMEOUT_S)
+        rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+        composed = _compose(reading, rows, self._tables.row_column())
+        if composed is None:
+            return None
+        text, cited, span, values = composed
+        trace = {
+            "sql": compiled.sql,
+            "params": [str(p) for p in compiled.params],
+            "columns": list(result.columns),
+            "rows": [[_jsonable(v) for v in row] for row in result.rows[:TRACE_ROWS]],
+        }
+        call = ToolCall("table_query", reading.spec.to_json(), json.dumps(trace))
+        return TableAnswer(text, reading, call, tuple(cited), span, tuple(values))
+
+
+def _compose(
+    reading: Reading, rows: list[dict[str, Any]], row_column: str
+) -> tuple[str, list[int], tuple[int, int, int] | None, list[Any]] | None:
+    """The answer sentence, the rows it cites, an aggregate's span of rows, its values."""
+    spec = reading.spec
+    table = reading.view.schema.name
+    lead = f"{reading.note}. " if reading.note else ""
+    if spec.compare is not None:
+        row = rows[0] if rows else None
+        if row is None or row["first"] is None or row["second"] is None:
+            return None
+        a, b = spec.compare
+        what = _measure_name(reading)
+        text = (
+            f"{lead}The {what} of {a.value} is {_amount(row['first'], reading)} and of "
+            f"{b.value} {_amount(row['second'], reading)}: a difference of "
+            f"{_amount(row['difference'], reading)}."
+        )
+        return text, [], _span(row), [row["first"], row["second"], row["difference"]]
+    if spec.aggregate is not None and spec.group_by is not None:
+        if not rows:
+            return None
+        if spec.limit == 1:  # the group with the largest (smallest) value
+            best = rows[0]
+            extreme = "highest" if spec.descending else "lowest"
+            what = "number of rows" if spec.of is None else _measure_name(reading)
+            text = (
+                f"{lead}{best['grp']} has the {extreme} {what} in {table}: "
+                f"{_amount(best['value'], reading)}."
+            )
+            return text, [], _span(best), [best["grp"], best["value"]]
+        listed = "; ".join(f"{r['grp']}: {_amount(r['value'], reading)}" for r in rows)
+        name = "rows" if spec.of is None else _measure_name(reading)
+        text = f"{lead}The {_verb(spec.aggregate)} {name} per {_group_name(reading)}: {listed}."
+        span = (sum(r["rows"] for r in rows), min(r["first_row"] for r in rows),
+                max(r["last_row"] for r in rows))  # fmt: skip
+        return text, [], span, [v for r in rows for v in (r["grp"], r["value"])]
+    if spec.aggregate is not None:
+        row = rows[0]
+        if row["rows"] == 0 or (row["value"] is None and spec.aggregate != "count"):
+            return None
+        if spec.aggregate == "count":
+            text = f"{lead}{table} has {row['value']:,} rows{_where_text(reading)}."
+        else:
+            text = (
+                f"{lead}The {_verb(spec.aggregate)} {_measure_name(reading)}{_where_text(reading)}"
+                f" is {_amount(row['value'], reading)}."
+            )
+        return text, [], _span(row), [row["value"]]
+    if not rows:
+        return None
+    label = reading.label.name if reading.label is not None else None
+    cited = [r[row_column] for r in rows[:SHOWN_ROWS]]
+    if reading.kind == "argmax":
+        best = rows[0]
+        extreme = "highest" if spec.descending else "lowest"
+        value = best["measure"]
+        name = best.get(label, "") if label else ""
+        text = (
+            f"{lead}{name} has the {extreme} {_measure_name(reading)}: {_amount(value, reading)}."
+        )
+        return text, cited, None, [name, value]
+    shown = [c for c in spec.columns if c != label]
+    if reading.kind == "lookup" and len(rows) == 1 and shown:
+        row = rows[0]
+        said = " and ".join(
+            f"the {column_label(_column(reading, c))} is {_cell(row[c], reading, c)}" for c in shown
+        )
+        name = row.get(label) if label else None
+        text = f"For {name}, {said}." if name else f"{said[0].upper()}{said[1:]}."
+        return text, cited, None, [row[c] for c in shown]
+    listed = "; ".join(
+        ", ".join(str(_cell(r[c], reading, c)) for c in spec.columns) for r in rows[:SHOWN_ROWS]
+    )
+    more = f" (and {len(rows) - SHOWN_ROWS} more)" if len(rows) > SHOWN_ROWS else ""
+    text = f"{lead}{len(rows)} rows of {table}{_where_text(reading)}: {listed}{more}."
+    return text, cited, None, [r[c] for r in rows for c in spec.columns]
+
+
+def _span(row: dict[str, Any]) -> tuple[int, int, int] | None:
+    if not row.get("rows"):
+        return None
+    return int(row["rows"]), int(row["first_row"]), int(row["last_row"])
+
+
+def _column(reading: Reading, name: str) -> Any:
+    return next(c for c in reading.view.columns if c.name == name)
+
+
+def _measure_name(reading: Reading) -> str:
+    if reading.measure is None:
+        return "value"
+    if reading.spec.derive == "hours_span":
+        return f"{column_label(reading.measure)} (hours a day)"
+    return column_label(reading.measure)
+
+
+def _group_name(reading: Reading) -> str:
+    group = reading.spec.group_by or ""
+    return column_label(_column(reading, group)) if group else ""
+
+
+def _verb(aggregate: str | None) -> str:
+    return {"sum": "total", "avg": "average", "min": "lowest", "max": "highest",
+            "count": "number of"}.get(aggregate or "", "")  # fmt: skip
+
+
+def _where_text(reading: Reading) -> str:
+    shown = [
+        f"{c.column} {'is' if c.op == '=' else c.op} {c.value}"
+        for c in reading.spec.where
+        if c.op in ("=", "contains", ">", "<", ">=", "<=")
+    ]
+    return f" where {' and '.join(shown)}" if shown else ""
+
+
+def _amount(value: Any, reading: Reading) -> str:
+    """A computed value with the measure's unit: "19,360 thousand euros", "12.5%"."""
+    unit = column_unit(reading.measure) if reading.measure is not None else ""
+    if reading.spec.derive == "hours_span":
+        unit = "hours"
+    if reading.spec.aggregate == "count" and reading.spec.of is None:
+        unit = ""
+    return _with_unit(format_value(value), unit)
+
+
+def _cell(value: Any, reading: Reading, column: str) -> str:
+    unit = column_unit(_column(reading, column))
+    return _with_unit(format_value(value), unit) if isinstance(value, int | float) else str(value)
+
+
+def _with_unit(number: str, unit: str) -> str:
+    if not unit:
+        return number
+    if unit in ("%", "percent"):
+        return f"{number}%"
+    return f"{number} {unit}"
+
+
+def format_value(value: Any) -> str:
+    """Numbers with thousands separators, at most two decimals; dates as ISO; the rest as is."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return format_value(value)
+
+
+def table_views(schemas: Sequence[TableLike], values_of: Any) -> list[TableView]:
+    """Views of registered tables: `values_of(schema)` gives the text columns' values."""
+    return [TableView(s, values_of(s), getattr(s, "source", "")) for s in schemas]

@@ -1,0 +1,155 @@
+"""Which columns and cells of a table a question names: by the words of their names (stems,
+WordNet synonyms), by units, by the cells' own values and, where words fail, by the embedder.
+
+"How many K2 units were sold?" names the column "K2 units sold"; "the wall bracket" the cell
+"Aurora K2 wall bracket"; "in euros" a column whose unit is euros; "sales" the table "Sales
+2025" (and through it the money column, when no column is named).
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rag.answer.context import Similarity
+from rag.answer.synonyms import Synonyms, no_synonyms
+from rag.answer.text import STOPWORDS, UNITS, stem, words
+from rag.tables.spec import ColumnLike, TableLike, is_date, is_numeric
+
+# Words of column names that name no attribute of their own.
+_GENERIC = frozenset("value values number no amount total name the of in per id".split())
+_MONEY = re.compile(r"€|\$|£|\b(eur|euros?|usd|dollars?|gbp|pounds?|price|cost|revenue|"
+                    r"income|spend|spent|sales|charge|fee|budget|paid|pay)\b", re.I)  # fmt: skip
+MIN_SIMILARITY = 0.45  # an embedder match of a question to a column name below this is none
+
+
+def content_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS)
+
+
+def column_unit(column: ColumnLike) -> str:
+    """The unit a column's values are in: the store's, else its header's "(thousand euros)"."""
+    unit = getattr(column, "unit", None)
+    if unit:
+        return str(unit)
+    found = re.search(r"\(([^)]{1,30})\)\s*$", column.name)
+    return found.group(1) if found else ""
+
+
+def column_label(column: ColumnLike) -> str:
+    """A column's name as a phrase: "Revenue (thousand euros)" → "revenue"."""
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", column.name).strip() or column.name
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() and len(first) > 1 else name[:1].lower() + name[1:]
+
+
+def is_money(column: ColumnLike) -> bool:
+    return is_numeric(column) and bool(_MONEY.search(f"{column.name} {column_unit(column)}"))
+
+
+@dataclass(frozen=True)
+class TableView:
+    """What reading a question needs of one table: its schema and the distinct values of its
+    text columns (bounded; the sample the store keeps)."""
+
+    schema: TableLike
+    values: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def columns(self) -> Sequence[ColumnLike]:
+        return self.schema.columns
+
+    def label_column(self) -> ColumnLike | None:
+        """The column that names each row: the first text column."""
+        return next((c for c in self.columns if not is_numeric(c) and not is_date(c)), None)
+
+
+@dataclass(frozen=True)
+class CellMatch:
+    column: ColumnLike
+    value: str
+    start: int  # where the question says it (in its lowercased, number-worded text)
+    end: int
+    exact: bool  # the whole cell, not a part of it
+
+
+class Matcher:
+    def __init__(
+        self, synonyms: Synonyms = no_synonyms, similarity: Similarity | None = None
+    ) -> None:
+        self._synonyms = synonyms
+        self._similarity = similarity
+
+    def question_stems(self, question: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The question's content stems, and the stems of their synonyms."""
+        own = content_stems(question)
+        bridged = {
+            stem(s) for w in words(question) if w not in STOPWORDS for s in self._synonyms(w)
+        }
+        return own, frozenset(bridged - own)
+
+    def column_score(self, column: ColumnLike, question: str) -> float:
+        """How much of a column's name (and unit) the question says: 0..1."""
+        own, bridged = self.question_stems(question)
+        named = content_stems(column_label(column)) - _GENERIC
+        if not named:
+            return 0.0
+        said = sum(1.0 if s in own else 0.6 if s in bridged else 0.0 for s in named)
+        score = said / len(named)
+        unit = column_unit(column).lower()
+        if unit and UNITS.get(unit.split()[-1]) and unit.split()[-1] in words(question):
+            score = max(score, 0.5)
+        return score
+
+    def named_columns(
+        self, view: TableView, question: str, candidates: Sequence[ColumnLike] | None = None
+    ) -> list[tuple[float, ColumnLike]]:
+        """Columns the question names, best first (score ≥ 0.5)."""
+        pool = list(view.columns if candidates is None else candidates)
+        scored = [(self.column_score(c, question), c) for c in pool]
+        return sorted([p for p in scored if p[0] >= 0.5], key=lambda p: -p[0])
+
+    def closest_column(self, question: str, columns: Sequence[ColumnLike]) -> ColumnLike | None:
+        """The column whose name the embedder finds closest to the question, if close enough."""
+        if self._similarity is None or not columns:
+            return None
+        scores = self._similarity(question, [column_label(c) for c in columns])
+        best = max(range(len(columns)), key=lambda n: scores[n])
+        return columns[best] if scores[best] >= MIN_SIMILARITY else None
+
+    def cells(self, view: TableView, question: str) -> list[CellMatch]:
+        """Cells the question names, longest first, none overlapping another."""
+        text = question.lower()
+        found: list[CellMatch] = []
+        for column in view.columns:
+            for value in view.values.get(column.name, ()):
+                match = _find_cell(value, text)
+                if match is not None:
+                    found.append(CellMatch(column, value, *match))
+        found.sort(key=lambda m: (not m.exact, -(m.end - m.start)))
+        kept: list[CellMatch] = []
+        for match in found:
+            if not any(match.start < k.end and k.start < match.end for k in kept):
+                kept.append(match)
+        return kept
+
+
+def _find_cell(value: str, text: str) -> tuple[int, int, bool] | None:
+    """Where `text` says the cell `value`: whole (word-bounded), or, for a cell of several
+    words, its distinctive tail or head of two or more words ("wall bracket")."""
+    cell = " ".join(value.lower().split())
+    if len(cell) < 2 or cell in STOPWORDS:
+        return None
+    whole = re.search(rf"(?<![\w]){re.escape(cell)}(?![\w])", text)
+    if whole:
+        return whole.start(), whole.end(), True
+    parts = cell.split()
+    for size in range(len(parts) - 1, 1, -1):
+        for piece in (parts[:size], parts[-size:]):
+            phrase = " ".join(piece)
+            if all(p in STOPWORDS for p in piece):
+                continue
+            part = re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text)
+            if part:
+                return part.start(), part.end(), False
+    return None

@@ -1,0 +1,346 @@
+"""A question → a query spec over one table, deterministically (the bundled 135M model cannot
+write queries): what it asks (a lookup, a filter, a total, a count, an average, a minimum or
+maximum and which row, a comparison, or one of these per group) and over which columns and
+cells (rag/tables/matching.py).
+
+A question that names no table, or asks nothing a table computes, reads as None: the document
+answerers take it. A question asking by a column the table lacks ("which month", of a sheet by
+quarter) is read by the column it has, with a note saying so.
+"""
+
+import re
+from dataclasses import dataclass, replace
+
+from rag.answer.text import digits_for_number_words
+from rag.tables.matching import (
+    CellMatch,
+    Matcher,
+    TableView,
+    column_label,
+    content_stems,
+    is_money,
+)
+from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
+
+_MAX = re.compile(r"\b(highest|most|largest|biggest|maximum|max|greatest|top|peak|longest|"
+                  r"latest|most expensive|dearest|busiest|best)\b", re.I)  # fmt: skip
+_MIN = re.compile(r"\b(lowest|least|smallest|minimum|min|fewest|shortest|earliest|cheapest|"
+                  r"least expensive|worst)\b", re.I)  # fmt: skip
+_SUM = re.compile(r"\b(total|sum|altogether|combined|overall|in all|add up|adds up)\b", re.I)
+_AVG = re.compile(r"\b(average|mean|typical)\b", re.I)
+_COUNT = re.compile(r"\b(how many|number of|count)\b", re.I)
+_COMPARE = re.compile(r"\b(difference|compared?|versus|vs\.?|more than|less than|than)\b", re.I)
+_WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
+_GROUP = re.compile(r"\b(?:per|by|for each|for every|each|in each)\s+([a-z][\w-]*)", re.I)
+_BOUND = re.compile(
+    r"\b(more than|over|above|greater than|exceeding|at least|less than|under|below|fewer than|"
+    r"at most|no more than)\s+[€$£]?\s*(\d[\d,]*(?:\.\d+)?)",
+    re.I,
+)
+_BOUND_OP = {"more than": ">", "over": ">", "above": ">", "greater than": ">", "exceeding": ">",
+             "at least": ">=", "less than": "<", "under": "<", "below": "<", "fewer than": "<",
+             "at most": "<=", "no more than": "<="}  # fmt: skip
+_YEAR = re.compile(r"\b(?:in|during|for)\s+((?:19|20)\d\d)\b", re.I)
+PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question reads as a query over one table."""
+
+    kind: str  # lookup, filter, aggregate, argmax, compare, group
+    view: TableView
+    spec: QuerySpec
+    label: ColumnLike | None  # the column naming each row read
+    measure: ColumnLike | None  # the column computed over, if any
+    note: str = ""  # what the table lacks of what was asked
+
+
+class QuestionReader:
+    def __init__(self, matcher: Matcher | None = None) -> None:
+        self._matcher = matcher or Matcher()
+
+    def read(self, question: str, views: list[TableView]) -> Reading | None:
+        text = digits_for_number_words(question)
+        ranked = sorted(
+            ((self._table_score(v, text), n, v) for n, v in enumerate(views)), key=lambda t: -t[0]
+        )
+        for score, _, view in ranked:
+            if score <= 0:
+                break
+            reading = self._read_table(text, view)
+            if reading is not None:
+                return reading
+        return None
+
+    def _table_score(self, view: TableView, text: str) -> float:
+        """How much a question says of a table: its name, its columns, its cells."""
+        named = content_stems(f"{view.schema.name} {view.source}".replace("_", " "))
+        own, _ = self._matcher.question_stems(text)
+        score = 1.5 * len((named & own) - {"table", "sheet", "list"})
+        score += sum(
+            s * (2.0 if is_numeric(c) else 1.0) for s, c in self._matcher.named_columns(view, text)
+        )
+        score += sum(2.0 if m.exact else 1.0 for m in self._matcher.cells(view, text))
+        return score
+
+    def _read_table(self, text: str, view: TableView) -> Reading | None:
+        cells = self._matcher.cells(view, text)
+        filters = [_equals(m) for m in cells]
+        filters += _bounds(text, view, self._matcher)
+        filters += _years(text, view)
+        label = view.label_column()
+        used = {c.column for c in filters}
+        measure = self._measure(text, view, used)
+        group = self._group(text, view, cells)
+        note = ""
+        if group is not None and isinstance(group, str):
+            note, group = _missing_period(view, group)
+        table = view.schema.name
+        aggregate = _aggregate(text)
+        superlative = "max" if _MAX.search(text) else "min" if _MIN.search(text) else None
+        compared = [m for m in cells if m.column is not None]
+        if (
+            _COMPARE.search(text)
+            and len(compared) == 2
+            and compared[0].column == compared[1].column
+            and measure is not None
+            and superlative is None
+        ):
+            a, b = (_equals(m) for m in compared)
+            rest = tuple(c for c in filters if c not in (a, b))
+            spec = QuerySpec(table, aggregate=aggregate or "sum", of=measure.name, where=rest,
+                             compare=(a, b))  # fmt: skip
+            return Reading("compare", view, spec, label, measure)
+        if superlative is not None:
+            return self._extreme(text, view, filters, measure, group, superlative, note)
+        if group is not None and (aggregate or measure is not None):
+            spec = QuerySpec(table, aggregate=aggregate or "sum",
+                             of=None if aggregate == "count" else _name(measure),
+                             where=tuple(filters), group_by=group.name)  # fmt: skip
+            if spec.aggregate != "count" and measure is None:
+                return None
+            return Reading("group", view, spec, group, measure, note)
+        if aggregate is not None:
+            counted = aggregate == "count" and (measure is None or not _names(text, measure))
+            if counted:
+                spec = QuerySpec(table, aggregate="count", where=tuple(filters))
+                return Reading("aggregate", view, spec, label, None)
+            if measure is None:
+                return None
+            chosen = "sum" if aggregate == "count" else aggregate
+            spec = QuerySpec(table, aggregate=chosen, of=measure.name, where=tuple(filters))
+            return Reading("aggregate", view, spec, label, measure)
+        return self._rows(text, view, filters, cells, label)
+
+    def _extreme(
+        self,
+        text: str,
+        view: TableView,
+        filters: list[Condition],
+        measure: ColumnLike | None,
+        group: ColumnLike | None,
+        superlative: str,
+        note: str,
+    ) -> Reading | None:
+        """The row (or group) with the largest or smallest value."""
+        table = view.schema.name
+        descending = superlative == "max"
+        derive = None
+        if measure is None:
+            measure, derive = _time_span_column(text, view)
+        if group is not None and _repeats(view, group):
+            counts = measure is None
+            spec = QuerySpec(table, aggregate="count" if counts else "sum",
+                             of=None if counts else measure.name, where=tuple(filters),
+                             group_by=group.name, order_by=VALUE, descending=descending,
+                             limit=1)  # fmt: skip
+            return Reading("argmax", view, spec, group, measure, note)
+        if measure is None:
+            return None
+        label = group or view.label_column()
+        shown = tuple(c.name for c in (label, measure) if c is not None)
+        spec = QuerySpec(table, columns=shown, of=measure.name, derive=derive,
+                         where=tuple(filters), order_by=measure.name, descending=descending,
+                         limit=1)  # fmt: skip
+        return Reading("argmax", view, spec, label, measure, note)
+
+    def _rows(
+        self,
+        text: str,
+        view: TableView,
+        filters: list[Condition],
+        cells: list[CellMatch],
+        label: ColumnLike | None,
+    ) -> Reading | None:
+        """A lookup (a cell names the row, a column what is asked of it) or a filter (rows
+        within a bound)."""
+        table = view.schema.name
+        filtered = {c.column for c in filters}
+        asked = [
+            c
+            for _, c in self._matcher.named_columns(view, text)
+            if c.name not in filtered and c != label
+        ]
+        if cells and asked and all(m.exact or _unique(view, m) for m in cells):
+            spec = QuerySpec(table, columns=tuple(_names_of([label, *asked[:2]])),
+                             where=tuple(filters), limit=20)  # fmt: skip
+            return Reading("lookup", view, spec, label, asked[0])
+        bounded = [c for c in filters if c.op != "=" and c.op != "contains"]
+        if bounded and _WHICH.search(text):
+            shown = _names_of([label, *(view_column(view, c.column) for c in bounded)])
+            spec = QuerySpec(table, columns=tuple(dict.fromkeys(shown)), where=tuple(filters),
+                             limit=50)  # fmt: skip
+            return Reading("filter", view, spec, label, None)
+        return None
+
+    def _measure(self, text: str, view: TableView, used: set[str]) -> ColumnLike | None:
+        """The numeric column the question computes over: the one it names, else the only
+        one, else the money column when it speaks of money or of the table ("sales")."""
+        numeric = [c for c in view.columns if is_numeric(c) or is_date(c)]
+        named = [
+            c for _, c in self._matcher.named_columns(view, text, numeric) if c.name not in used
+        ]
+        if named:
+            return named[0]
+        free = [c for c in numeric if c.name not in used and is_numeric(c)]
+        if len(free) == 1:
+            return free[0]
+        money = [c for c in free if is_money(c)]
+        if len(money) == 1:
+            return money[0]
+        return self._matcher.closest_column(text, free)
+
+    def _group(self, text: str, view: TableView, cells: list[CellMatch]) -> ColumnLike | str | None:
+        """The column asked per ("per quarter", "which ward", "by region"), or the period word
+        asked when no column has that name ("month")."""
+        texts = [c for c in view.columns if not is_numeric(c)]
+        period = None
+        for pattern in (_GROUP, _WHICH):
+            for found in pattern.finditer(text):
+                phrase = found.group(1)
+                named = self._matcher.named_columns(view, phrase, texts)
+                if named:
+                    return named[0][1]
+                word = phrase.split()[0].lower().rstrip("s")
+                if word in PERIODS and not _in_column_name(view, found.group(0)):
+                    period = period or word
+        return period
+
+
+def _in_column_name(view: TableView, phrase: str) -> bool:
+    """ "per week" of a column "Hours per week" groups nothing."""
+    return any(phrase.lower() in c.name.lower() for c in view.columns)
+
+
+def view_column(view: TableView, name: str) -> ColumnLike | None:
+    return next((c for c in view.columns if c.name == name), None)
+
+
+def _name(column: ColumnLike | None) -> str | None:
+    return column.name if column is not None else None
+
+
+def _names_of(columns: list[ColumnLike | None]) -> list[str]:
+    return [c.name for c in columns if c is not None]
+
+
+def _names(text: str, column: ColumnLike) -> bool:
+    """Whether the question says the column's name (not only its kind of value)."""
+    return bool(content_stems(column_label(column)) & content_stems(text))
+
+
+def _aggregate(text: str) -> str | None:
+    if _AVG.search(text):
+        return "avg"
+    if _SUM.search(text):
+        return "sum"
+    if _COUNT.search(text):
+        return "count"
+    return None
+
+
+def _equals(match: CellMatch) -> Condition:
+    if match.exact:
+        return Condition(match.column.name, "=", match.value)
+    return Condition(match.column.name, "contains", match.value[:0] or _said(match))
+
+
+def _said(match: CellMatch) -> str:
+    """The words of a partly named cell that the question says ("wall bracket")."""
+    words = match.value.lower().split()
+    for size in range(len(words) - 1, 1, -1):
+        for piece in (words[:size], words[-size:]):
+            if len(" ".join(piece)) == match.end - match.start:
+                return " ".join(piece)
+    return match.value
+
+
+def _unique(view: TableView, match: CellMatch) -> bool:
+    """A partly named cell that no other cell of its column also contains."""
+    said = _said(match)
+    return sum(said in v.lower() for v in view.values.get(match.column.name, ())) == 1
+
+
+def _bounds(text: str, view: TableView, matcher: Matcher) -> list[Condition]:
+    """ "over 500 kg" → the numeric column it bounds: the one named or unit-matched before the
+    bound, else the only numeric column."""
+    numeric = [c for c in view.columns if is_numeric(c)]
+    found = []
+    for bound in _BOUND.finditer(text):
+        before = text[: bound.start()] + text[bound.end() : bound.end() + 20]
+        named = matcher.named_columns(view, before, numeric)
+        column = named[0][1] if named else (numeric[0] if len(numeric) == 1 else None)
+        if column is None:
+            money = [c for c in numeric if is_money(c)]
+            column = money[0] if len(money) == 1 else None
+        if column is not None:
+            value = float(bound.group(2).replace(",", ""))
+            number = int(value) if value.is_integer() else value
+            found.append(Condition(column.name, _BOUND_OP[bound.group(1).lower()], number))
+    return found
+
+
+def _years(text: str, view: TableView) -> list[Condition]:
+    """ "in 2025" → that year of the table's only date column."""
+    dates = [c for c in view.columns if is_date(c)]
+    found = _YEAR.search(text)
+    if found is None or len(dates) != 1:
+        return []
+    year = int(found.group(1))
+    column = dates[0].name
+    return [Condition(column, ">=", f"{year}-01-01"), Condition(column, "<", f"{year + 1}-01-01")]
+
+
+def _missing_period(view: TableView, period: str) -> tuple[str, ColumnLike | None]:
+    """The note and the column standing in for a period the table has no column for."""
+    for column in view.columns:
+        have = column.name.lower().rstrip("s")
+        if have in PERIODS and have != period:
+            note = f"The {view.schema.name} table has {have}s, not {period}s"
+            return note, column
+    return "", None
+
+
+def _repeats(view: TableView, column: ColumnLike) -> bool:
+    """Whether some value stands in more than one row (a group, not a row's name)."""
+    values = view.values.get(column.name)
+    rows = getattr(view.schema, "row_count", None)
+    return bool(values) and rows is not None and len(values) < rows
+
+
+def _time_span_column(text: str, view: TableView) -> tuple[ColumnLike | None, str | None]:
+    """A text column of time ranges ("08:30-18:00") when the question asks how long: "longest
+    opening hours" reads the span of the hours."""
+    if not re.search(r"\b(longest|shortest|hours|open)\b", text, re.I):
+        return None, None
+    for column in view.columns:
+        values = view.values.get(column.name, ())
+        if values and all(re.search(r"\d{1,2}[:.]\d{2}\s*[-–]\s*\d{1,2}[:.]\d{2}", v)
+                          for v in values):  # fmt: skip
+            return column, "hours_span"
+    return None, None
+
+
+def with_limit(reading: Reading, limit: int) -> Reading:
+    return replace(reading, spec=replace(reading.spec, limit=limit))
