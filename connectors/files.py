@@ -1,6 +1,5 @@
 """Files and folders on the local disk. A folder is walked recursively and synced as a whole."""
 
-import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from fnmatch import fnmatch
@@ -57,17 +56,14 @@ class FileConnector:
         roots = [resolved] if context.roots is None else list(context.roots)
         if not any(resolved.is_relative_to(root) for root in roots):
             return Scan(failures=[SourceFailure(str(path), "outside the allowed folders: refused")])
-        scan = scan_path(
-            resolved, context.max_bytes, context.include, context.exclude, context.file_types
+        return scan_path(
+            resolved,
+            context.max_bytes,
+            context.include,
+            context.exclude,
+            context.file_types,
+            roots=roots,
         )
-        scan.sources = [
-            dataclasses.replace(
-                source,
-                read=partial(read_confined, Path(source.source_id), roots, context.max_bytes),
-            )
-            for source in scan.sources
-        ]
-        return scan
 
 
 def no_reader(path: Path, file_types: Mapping[str, str]) -> str | None:
@@ -82,18 +78,21 @@ def scan_path(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     file_types: Mapping[str, str] = FILE_TYPES,
+    roots: Sequence[Path] | None = None,
 ) -> Scan:
     """Find the sources under `path` (a file or a folder) of the given extensions.
 
     In a folder, `include` / `exclude` are shell patterns on the path relative to it
     (`*.pdf`, `drafts/*`): a file is taken when it matches some include (or none is given) and
-    no exclude.
+    no exclude. Each source reads the very file listed (`read_confined`), under `roots` (by
+    default the file or folder itself as resolved now).
     """
     resolved = path.expanduser().resolve()
+    roots = [resolved] if roots is None else roots
     if resolved.is_dir():
-        return _scan_folder(resolved, max_file_bytes, include, exclude, file_types)
+        return _scan_folder(resolved, max_file_bytes, include, exclude, file_types, roots)
     if resolved.is_file():
-        return _scan_files([resolved], max_file_bytes, file_types)
+        return _scan_files([resolved], max_file_bytes, file_types, roots)
     return Scan(failures=[SourceFailure(str(resolved), "no such file or folder")])
 
 
@@ -103,6 +102,7 @@ def _scan_folder(
     include: Sequence[str],
     exclude: Sequence[str],
     file_types: Mapping[str, str],
+    roots: Sequence[Path],
 ) -> Scan:
     files: list[Path] = []
     outside: list[SourceFailure] = []
@@ -128,14 +128,16 @@ def _scan_folder(
                 outside.append(
                     SourceFailure(str(candidate), "symlink points outside the folder: skipped")
                 )
-    scan = _scan_files(files, max_file_bytes, file_types)
+    scan = _scan_files(files, max_file_bytes, file_types, roots)
     scan.failures.extend(outside)
     scan.scope = str(root) + os.sep
     scan.unread = unread
     return scan
 
 
-def _scan_files(files: list[Path], max_file_bytes: int, file_types: Mapping[str, str]) -> Scan:
+def _scan_files(
+    files: list[Path], max_file_bytes: int, file_types: Mapping[str, str], roots: Sequence[Path]
+) -> Scan:
     scan = Scan()
     for file in files:
         source_id = str(file)
@@ -155,7 +157,7 @@ def _scan_files(files: list[Path], max_file_bytes: int, file_types: Mapping[str,
                 )
             )
             continue
-        scan.sources.append(
-            RawSource(source_id, file_type, read=file.read_bytes, modified=stat.st_mtime)
-        )
+        listed = (stat.st_dev, stat.st_ino)
+        read = partial(read_confined, file, roots, max_file_bytes, listed)
+        scan.sources.append(RawSource(source_id, file_type, read=read, modified=stat.st_mtime))
     return scan

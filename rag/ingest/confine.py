@@ -15,6 +15,8 @@ from pathlib import Path
 
 from rag.errors import SourceError
 
+FileIdentity = tuple[int, int]  # (st_dev, st_ino)
+
 # O_PATH (Linux): a folder along the way needs only search permission, as for a plain open.
 _DIRECTORY = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # O_NONBLOCK: a FIFO put in a file's place must not hang the open.
@@ -44,15 +46,22 @@ def open_exact(path: Path) -> int:
     return file
 
 
-def read_confined(path: Path, roots: Sequence[Path], max_bytes: int) -> bytes:
+def read_confined(
+    path: Path, roots: Sequence[Path], max_bytes: int, listed: FileIdentity | None = None
+) -> bytes:
     """The bytes of the file `path` names now, when it lies under one of `roots` (resolved
-    folders or files) at the moment it is opened, and is at most `max_bytes` long."""
+    folders or files) at the moment it is opened, and is at most `max_bytes` long. With
+    `listed`, the file opened must be the one a scan found there: a path replaced since, by a
+    symlink (wherever it points, the roots included) or another file, is refused."""
     real = Path(os.path.realpath(path))
     if not any(real.is_relative_to(root) for root in roots):
         raise SourceError(f"{path} now points outside the folders it may be read from: refused")
     # If a component changed into a symlink since realpath, the walk refuses it.
     with os.fdopen(open_exact(real), "rb") as file:
-        size = os.fstat(file.fileno()).st_size
+        opened = os.fstat(file.fileno())
+        if listed is not None and (opened.st_dev, opened.st_ino) != listed:
+            raise SourceError(f"{path} was replaced after it was listed: refused")
+        size = opened.st_size
         data = file.read(max_bytes + 1)
     if max(size, len(data)) > max_bytes:
         raise SourceError(f"file is over the {max_bytes}-byte limit")

@@ -124,6 +124,36 @@ def test_an_ingest_job_never_reads_a_path_swapped_after_its_check(
     reliability.add(ROW, escapes=0)
 
 
+@pytest.mark.parametrize("posted", ["teamA", "teamA/f9.txt"])
+def test_a_listed_file_swapped_for_a_symlink_inside_the_roots_is_skipped(
+    client: TestClient,
+    app: RagApp,
+    tree: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    posted: str,
+    reliability: ReliabilityLog,
+) -> None:
+    """Issue 39, item 1: the target of a symlink is never read, even where it lies under the
+    roots; a job reads the file it listed or skips it."""
+    root = tree / "root"
+    (root / "teamA").mkdir()
+    (root / "teamB").mkdir()
+    (root / "teamA" / "f9.txt").write_text(GOOD)
+    (root / "teamB" / "secret.md").write_text(f"The code is {SECRET}.\n")
+    calls = _swap_before_read(
+        app,
+        monkeypatch,
+        lambda: _swap_for_symlink(root / "teamA" / "f9.txt", root / "teamB" / "secret.md"),
+    )
+    response = client.post("/v1/ingest", json={"paths": [str(root / posted)]})
+    assert response.status_code == 202, response.text
+    job = finished_job(client, response.json()["id"])
+    assert calls and job["status"] == "done", job
+    assert [f["source"] for f in job["report"]["failed"]] == [str(root / "teamA" / "f9.txt")]
+    assert SECRET not in _indexed_text(app)
+    reliability.add(ROW, escapes=0)
+
+
 def test_an_upload_swapped_before_its_read_is_not_indexed(
     client: TestClient, app: RagApp, tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
