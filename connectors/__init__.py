@@ -4,7 +4,7 @@ A raw source is identified by its `source_id` (a file's absolute path, a page's 
 file type, and reads its bytes on demand, so unchanged sources can be skipped after hashing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -14,6 +14,12 @@ class RawSource:
     file_type: str
     read: Callable[[], bytes] = field(repr=False, compare=False)
     modified: float | None = None  # seconds since the epoch, when the source says
+    # What the source says of itself beyond its text (a mail's subject, a file's commit), kept
+    # in every chunk's payload under "metadata"; not part of its content hash.
+    metadata: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # A marker that changes whenever the content does (an ETag, a blob id): a sync told the
+    # marker it saw last may skip reading the source (rag/sources/).
+    version: str | None = None
 
 
 @dataclass(frozen=True)

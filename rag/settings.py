@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     web_max_pages: int = Field(default=100, ge=1)
     web_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     web_timeout_s: float = Field(default=20.0, gt=0)
+    # S3-compatible object storage for s3:// sources (MinIO, moto); unset = AWS's own endpoint.
+    s3_endpoint_url: str | None = None
 
     # store: unset = embedded Qdrant Edge under data_dir; a URL = a Qdrant server or cluster.
     qdrant_url: str | None = None

@@ -30,6 +30,7 @@ from rag.api.routes import (
     health,
     ingest,
     query,
+    sources,
 )
 from rag.errors import (
     ForbiddenError,
@@ -80,6 +81,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
             core.model  # noqa: B018 - load it now, so the first question does not wait for it
         api.state.rag = core
         metrics.rag_app = core
+        api.state.sources, schedule = _source_schedule(core)
         record = core.data_dir.server_record_path
         record.write_text(json.dumps({"url": settings.api_url, "pid": os.getpid()}))
         access.publish_token()
@@ -89,6 +91,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
         finally:
             access.withdraw_token()
             record.unlink(missing_ok=True)
+            schedule.stop()  # before the index it writes to is closed
+            api.state.sources.close()
             if rag_app is None:
                 core.close()
 
@@ -116,7 +120,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
             expose_headers=["Retry-After"],
         )
     api.include_router(health.router)
-    for module in (query, collections, documents, chat, conversations, feedback, ingest):
+    for module in (query, collections, documents, chat, conversations, feedback, ingest, sources):
         api.include_router(module.router, responses=ERROR_RESPONSES)
     # MCP over streamable HTTP at /mcp, with the caller's key (rag/mcp/http.py).
     mcp_sessions = serve_mcp(api, settings.api_host)
@@ -148,6 +152,17 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
         return _error("InternalError", "the server failed; the log has the details", 500)
 
     return api
+
+
+def _source_schedule(core):
+    """The sources kept in sync (rag/sources/) and the thread that runs their schedule."""
+    from rag.sources.scheduler import SourceScheduler
+    from rag.sources.service import SourceService
+
+    service = SourceService(core)
+    schedule = SourceScheduler(service)
+    schedule.start()
+    return service, schedule
 
 
 class ErrorDetail(BaseModel):

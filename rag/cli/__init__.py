@@ -8,7 +8,19 @@ from typing import NoReturn
 
 import typer
 
-from rag.cli import audit, catalog, checks, ingest, keys, mcp, models, plugins, query, servers
+from rag.cli import (
+    audit,
+    catalog,
+    checks,
+    ingest,
+    keys,
+    mcp,
+    models,
+    plugins,
+    query,
+    servers,
+    sources,
+)
 from rag.errors import InvalidInputError, RagError
 
 cli = typer.Typer(
@@ -34,6 +46,7 @@ cli.add_typer(keys.keys_cli, name="keys")
 cli.command()(audit.audit)
 cli.command()(mcp.mcp)
 cli.add_typer(plugins.plugins_cli, name="plugins")
+cli.add_typer(sources.sources_cli, name="sources")
 
 
 def main() -> NoReturn:

@@ -24,9 +24,10 @@ def scans_for(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     roots: Sequence[Path] | None = None,
+    secret: str | None = None,
 ) -> list[Scan]:
     """`plugins`: the app's (None: loaded for `settings`); `roots`: the folders a file may
-    be read from (the server's); None: each path named."""
+    be read from (the server's); None: each path named; `secret`: a source's credential."""
     if plugins is None:
         plugins = load_plugins(settings)
     context = ConnectorContext(
@@ -42,6 +43,8 @@ def scans_for(
         include=tuple(include),
         exclude=tuple(exclude),
         roots=None if roots is None else tuple(r.expanduser().resolve() for r in roots),
+        secret=secret,
+        endpoints={"s3": settings.s3_endpoint_url} if settings.s3_endpoint_url else {},
     )
     return [_scan(source, context, plugins) for source in sources]
 

@@ -86,10 +86,13 @@ class Indexer:
         tags: Mapping[str, str] | None = None,
         on_source_done: Callable[[str], None] | None = None,
         on_ocr_page: Callable[[str, int, int], None] | None = None,
+        unchanged: Callable[[RawSource, SourceRecord], bool] | None = None,
     ) -> IngestReport:
         """Bring `collection` in line with the scans. `tags` go into every chunk's payload;
         `on_source_done` is told each source id once it is handled, and `on_ocr_page` each
-        (source id, page, pages to OCR) before Tesseract reads it (for progress displays)."""
+        (source id, page, pages to OCR) before Tesseract reads it (for progress displays).
+        `unchanged(source, indexed)` may vouch that an indexed source is as it was (its version
+        marker is the one seen last): it is then not read at all."""
         tags = dict(tags or {})
         with self._run_lock:
             self._ledger.check_recipe(collection, self._recipe)
@@ -104,7 +107,9 @@ class Indexer:
                 pending: list[_PendingWrite] = []
                 for source in scan.sources:
                     ocr = self._ocr_reporting(source.source_id, on_ocr_page)
-                    write = self._prepare(source, collection, tags, gone, report, ocr)
+                    write = self._prepare(
+                        source, collection, tags, gone, report, ocr, unchanged
+                    )
                     if write is not None:
                         pending.append(write)
                     if sum(len(p.chunks) for p in pending) >= EMBED_BATCH_CHUNKS:
@@ -158,12 +163,16 @@ class Indexer:
         gone: dict[str, SourceRecord],
         report: IngestReport,
         ocr: OcrConfig,
+        unchanged: Callable[[RawSource, SourceRecord], bool] | None = None,
     ) -> "_PendingWrite | None":
         """Settle an unchanged or moved source now; parse and chunk one that needs writing."""
         try:
+            previous = self._ledger.get(collection, source.source_id)
+            if previous is not None and unchanged is not None and unchanged(source, previous):
+                report.unchanged += 1
+                return None
             data = source.read()
             content_hash = _version_hash(data, tags)
-            previous = self._ledger.get(collection, source.source_id)
             if previous is not None and previous.content_hash == content_hash:
                 report.unchanged += 1
                 return None
@@ -310,6 +319,7 @@ def _source_fields(source: RawSource, content_hash: str) -> dict[str, object]:
         "file_type": source.file_type,
         "content_hash": content_hash,
         "modified": modified,
+        **({"metadata": dict(source.metadata)} if source.metadata else {}),
     }
 
 

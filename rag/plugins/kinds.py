@@ -48,6 +48,11 @@ class ConnectorContext:
     include: tuple[str, ...] = ()  # shell patterns a folder's files must match (the CLI's)
     exclude: tuple[str, ...] = ()
     roots: tuple[Path, ...] | None = None  # folders files may be read from; None: any named
+    # The credential a kept-in-sync source names (`rag sources add --secret NAME`), resolved;
+    # never to be put in a source id, a payload or an error message.
+    secret: str | None = field(default=None, repr=False)
+    # Service endpoints the operator set, by scheme ("s3": RAG_S3_ENDPOINT_URL).
+    endpoints: Mapping[str, str] = field(default_factory=dict)
 
     def fetch(self, url: str) -> Fetched:
         """GET `url` (http or https) with every address checked and robots.txt respected;

@@ -49,6 +49,7 @@ class World:
     tokens: dict[str, str]
     doc_ids: dict[str, str] = field(default_factory=dict)
     jobs: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # collection → its folder source
     conversations: dict[tuple[str, str], str] = field(default_factory=dict)
     feedback: dict[str, str] = field(default_factory=dict)  # voter → the id of its rating
     # Strings only a reader of the collection may ever see.
@@ -68,11 +69,14 @@ class World:
         self.rag.indexer.sync([scan_path(folder, 10**6)], collection)
         self.doc_ids[collection] = document_id(str(note.resolve()))
         self.jobs[collection] = self.rag.jobs.submit(collection, ["http://127.0.0.1:9/"]).id
+        sources = self.client.app.state.sources
+        self.sources[collection] = sources.add(str(folder), collection, "manual").id
         for key in [*KEYS, "someone-else"]:
             made = self.rag.conversations.create(collection, f"{key} chat", owner=key)
             self.conversations[key, collection] = made["id"]
         known = self.markers.setdefault(collection, set())
         known |= {codeword, note.name, self.doc_ids[collection], self.jobs[collection]}
+        known.add(self.sources[collection])
         known |= {c for (_, name), c in self.conversations.items() if name == collection}
 
     def new_feedback(self) -> None:
@@ -87,13 +91,15 @@ class World:
         has one, else someone else's; ids nothing has for the ghost collection."""
         if collection == GHOST:
             return {
-                k: str(uuid.uuid5(uuid.NAMESPACE_URL, k)) for k in ("doc", "job", "conversation")
+                k: str(uuid.uuid5(uuid.NAMESPACE_URL, k))
+                for k in ("doc", "job", "conversation", "source")
             }
         owner = key if self.can_read(key, collection) else "someone-else"
         return {
             "doc": self.doc_ids[collection],
             "job": self.jobs[collection],
             "conversation": self.conversations[owner, collection],
+            "source": self.sources[collection],
         }
 
     def forbidden_strings(self, key: str) -> set[str]:
@@ -227,6 +233,29 @@ CASES: dict[tuple[str, str], Case] = {
         targeted=False,
         destructive=True,
     ),
+    ("GET", "/v1/sources"): Case(
+        lambda w, k, t: ("GET", "/v1/sources", {}), role=Role.writer, targeted=False
+    ),
+    ("POST", "/v1/sources"): Case(
+        lambda w, k, t: (
+            "POST",
+            "/v1/sources",
+            {"json": {"uri": "http://127.0.0.1:9/page", "collection": t, "schedule": "manual"}},
+        ),
+        role=Role.writer,
+    ),
+    ("GET", "/v1/sources/{source_id}"): Case(
+        lambda w, k, t: ("GET", f"/v1/sources/{_q(w, k, t)['source']}", {}), role=Role.writer
+    ),
+    ("POST", "/v1/sources/{source_id}/sync"): Case(
+        lambda w, k, t: ("POST", f"/v1/sources/{_q(w, k, t)['source']}/sync", {}),
+        role=Role.writer,
+    ),
+    ("DELETE", "/v1/sources/{source_id}"): Case(
+        lambda w, k, t: ("DELETE", f"/v1/sources/{_q(w, k, t)['source']}", {}),
+        role=Role.writer,
+        destructive=True,
+    ),
     ("GET", "/metrics"): Case(
         lambda w, k, t: ("GET", "/metrics", {}), role=Role.admin, targeted=False
     ),
@@ -255,7 +284,12 @@ def _route_table(app) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("permissions")
-    settings = Settings(data_dir=root / "data", chunk_size=64, chunk_overlap=8)
+    settings = Settings(
+        data_dir=root / "data",
+        chunk_size=64,
+        chunk_overlap=8,
+        web_allowed_hosts=["127.0.0.1:9"],  # a network source's address check lets it in
+    )
     rag = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
     store = KeyStore(rag.data_dir.root)
     tokens = {name: store.create(name, role, scope) for name, (role, scope) in KEYS.items()}
@@ -298,7 +332,13 @@ def _shape(response, names: dict[str, str]) -> tuple[int, str | None, str | None
 
 def _placeholders(world: World, key: str, target: str) -> dict[str, str]:
     ids = world.ids(key, target)
-    return {ids["doc"]: "<doc>", ids["job"]: "<job>", ids["conversation"]: "<conv>", target: "<c>"}
+    return {
+        ids["doc"]: "<doc>",
+        ids["job"]: "<job>",
+        ids["conversation"]: "<conv>",
+        ids["source"]: "<source>",
+        target: "<c>",
+    }
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(CASES))

@@ -91,10 +91,13 @@ class ModelList(BaseModel):
 @router.get("/models")
 def list_models(rag: Rag, caller: Caller) -> ModelList:
     """One model per collection the key may read, `rag:<collection>`, each with the card of
-    the generator."""
+    the generator. The default collection is listed before its first ingest too, so an
+    OpenAI client offers a model on a fresh server."""
     status = model_status(rag)
     card = status.loaded or status.configured
-    names = caller.readable(c.name for c in rag.catalog.collections())
+    stored = [c.name for c in rag.catalog.collections()]
+    default = rag.collection(None)
+    names = caller.readable(sorted({*stored, default}))
     return ModelList(
         data=[ModelCard(id=MODEL_PREFIX + name, card=card) for name in names],
         configured=status.configured,

@@ -1,0 +1,147 @@
+"""Sources kept in sync (rag/sources/): a folder source through the ledger sync, and the
+schedule on a fake clock (due at once, jitter, back-off on failure, catch-up after a restart)."""
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.app import RagApp
+from rag.errors import InvalidInputError, NotFoundError
+from rag.settings import Settings
+from rag.sources.schedule import Schedule
+from rag.sources.scheduler import SourceScheduler
+from rag.sources.service import SourceService
+from tests.conftest import N_SAMPLE_DOCS
+from tests.fakes import HashEmbedder
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def service(rag_app: RagApp):
+    service = SourceService(rag_app)
+    yield service
+    service.close()
+
+
+def test_schedules_parse_and_refuse_what_they_cannot_mean() -> None:
+    assert Schedule.parse(" Every 15m ").period_s == 900
+    assert Schedule.parse("daily 02:00").daily_at == (2, 0)
+    assert Schedule.parse("manual").period_s is None
+    for bad in ("every 10s", "every", "daily 25:00", "hourly", "every 5 weeks"):
+        with pytest.raises(InvalidInputError):
+            Schedule.parse(bad)
+
+
+def test_next_sync_has_bounded_jitter_and_backs_off_after_failures() -> None:
+    every = Schedule.parse("every 15m")
+    rng = random.Random(1)
+    times = [every.next_after(0, rng=rng) for _ in range(50)]
+    assert all(900 <= t <= 990 for t in times) and len(set(times)) > 1  # spread, ≤ 10%
+    retries = [every.next_after(0, failures=n, rng=random.Random(0)) - 0 for n in (1, 2, 3)]
+    assert 60 <= retries[0] < 150 and 240 <= retries[1] < 330 and 900 <= retries[2] <= 990
+    daily = Schedule.parse("daily 02:00")
+    one_am = 1_800_000_000 - 1_800_000_000 % 86400 + 3600  # 01:00 UTC
+    assert 3600 <= daily.next_after(one_am, rng=random.Random(0)) - one_am <= 3600 + 300
+
+
+def test_folder_source_adds_changes_removes_and_resyncs_nothing(
+    service: SourceService, rag_app: RagApp, docs: Path
+) -> None:
+    source = service.add(str(docs), schedule="manual")
+    assert source.next_sync is None and service.to_json(source)["status"] == "new"
+
+    first = service.sync(source.id)
+    assert (first.added, first.changed, first.removed, first.last_error) == (N_SAMPLE_DOCS, 0, 0, None)
+    chunks = rag_app.store.count("default")
+
+    (docs / "support-faq.txt").write_text("Support moved. Call +32 9 555 99 99.\n")
+    (docs / "price-list.md").unlink()
+    second = service.sync(source.id)
+    assert (second.added, second.changed, second.removed) == (0, 1, 1)
+
+    third = service.sync(source.id)
+    assert (third.added, third.changed, third.removed) == (0, 0, 0)
+    ids = {record.source_id for record in rag_app.ledger.sources("default")}
+    assert len(ids) == N_SAMPLE_DOCS - 1 and str(docs / "price-list.md") not in ids
+    assert rag_app.store.count("default") != chunks  # the changed and removed files
+
+
+def test_removing_a_source_deletes_its_documents_unless_kept(
+    service: SourceService, rag_app: RagApp, docs: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(docs / "support-faq.txt", other / "faq.txt")
+    kept = service.add(str(other), schedule="manual")
+    dropped = service.add(str(docs), schedule="manual")
+    service.sync(kept.id)
+    service.sync(dropped.id)
+
+    _, deleted = service.remove(dropped.id)
+    _, none = service.remove(kept.id, keep_documents=True)
+
+    assert deleted == N_SAMPLE_DOCS and none == 0
+    assert [r.source_id for r in rag_app.ledger.sources("default")] == [str(other / "faq.txt")]
+    with pytest.raises(NotFoundError):
+        service.get(dropped.id)
+
+
+def test_bad_sources_are_refused_with_the_reason(service: SourceService) -> None:
+    for uri, reason in [
+        ("imaps://me:hunter2@mail.example.com/INBOX", "password"),
+        ("ftp://example.com/x", "no connector"),
+        ("file:///etc", "path"),
+    ]:
+        with pytest.raises(InvalidInputError, match=reason):
+            service.add(uri)
+    assert service.all() == []
+
+
+def test_schedule_on_a_fake_clock(settings: Settings, docs: Path) -> None:
+    clock = FakeClock()
+    app = RagApp(settings, embedder=HashEmbedder())
+    service = SourceService(app, clock=clock)
+    schedule = SourceScheduler(service, clock=clock)
+    good = service.add(str(docs), schedule="every 15m")
+    missing = docs.parent / "missing"
+    missing.mkdir()
+    bad = service.add(str(missing), schedule="every 1h")
+    missing.rmdir()  # the folder is gone when the sync comes: a failure of this source alone
+
+    assert sorted(schedule.run_due()) == sorted([good.id, bad.id])  # due at once
+    assert service.get(good.id).added == N_SAMPLE_DOCS
+    failing = service.get(bad.id)
+    assert failing.failures == 1 and "no such file or folder" in failing.last_error
+    assert 60 <= failing.next_sync - clock.now <= 60 + 360  # retried soon, not in an hour
+
+    clock.advance(10 * 60)
+    assert schedule.run_due() == [bad.id]  # retried; the healthy one is not due yet
+    assert service.get(bad.id).failures == 2
+    clock.advance(6 * 60)
+    assert good.id in schedule.run_due()
+    assert service.get(good.id).added == 0  # nothing changed
+
+    # The server is down for a day: at restart each overdue source syncs once, not 96 times.
+    service.close()
+    app.close()
+    clock.advance(86400)
+    app = RagApp(settings, embedder=HashEmbedder())
+    service = SourceService(app, clock=clock)
+    schedule = SourceScheduler(service, clock=clock)
+    assert sorted(schedule.run_due()) == sorted([good.id, bad.id])
+    assert schedule.run_due() == []
+    assert service.get(bad.id).failures == 3
+    service.close()
+    app.close()
