@@ -1,6 +1,8 @@
-"""`rag collections ...` and `rag docs ...`: list and delete what the index holds."""
+"""`rag collections ...` and `rag docs ...`: list and delete what the index holds, through the
+live server when one owns the index, else here."""
 
 import json
+from contextlib import closing
 from typing import Annotated
 
 import typer
@@ -16,21 +18,21 @@ docs_cli = typer.Typer(help="List and delete indexed documents.", no_args_is_hel
 @collections_cli.command("list")
 def collections_list(as_json: JsonOpt = False) -> None:
     """Every collection with its document and chunk counts."""
-    with common.open_app(load_settings()) as app:
-        infos = app.catalog.collections()
+    with closing(common.open_client(load_settings())) as client:
+        listed = client.collections()
     if as_json:
-        typer.echo(json.dumps({"collections": [i.to_json() for i in infos]}, indent=2))
+        typer.echo(json.dumps(listed, indent=2))
         return
-    for info in infos:
-        typer.echo(f"{info.name}\t{info.documents} documents\t{info.chunks} chunks")
+    for info in listed["collections"]:
+        typer.echo(f"{info['name']}\t{info['documents']} documents\t{info['chunks']} chunks")
 
 
 @collections_cli.command("create")
 def collections_create(name: Annotated[str, typer.Argument()]) -> None:
     """Create an empty collection (recording the current embedder and chunker)."""
-    with common.open_app(load_settings()) as app:
-        app.catalog.create(name)
-    typer.echo(f"created collection {name}")
+    with closing(common.open_client(load_settings())) as client:
+        created = client.create_collection(name)["name"]
+    typer.echo(f"created collection {created}")
 
 
 @collections_cli.command("delete")
@@ -41,23 +43,21 @@ def collections_delete(
     """Delete a collection with all its chunks (the source files are not touched)."""
     if not yes:
         typer.confirm(f"Delete collection {name} and its index?", abort=True)
-    with common.open_app(load_settings()) as app:
-        app.catalog.delete(name)
-    typer.echo(f"deleted collection {name}")
+    with closing(common.open_client(load_settings())) as client:
+        deleted = client.delete_collection(name)["deleted"]
+    typer.echo(f"deleted collection {deleted}")
 
 
 @docs_cli.command("list")
 def docs_list(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
     """The documents indexed in a collection."""
-    from rag.catalog import document_json
-
-    with common.open_app(load_settings()) as app:
-        records = app.catalog.documents(app.collection(collection))
+    with closing(common.open_client(load_settings())) as client:
+        listed = client.documents(collection)
     if as_json:
-        typer.echo(json.dumps({"documents": [document_json(r) for r in records]}, indent=2))
+        typer.echo(json.dumps({"documents": listed["documents"]}, indent=2))
         return
-    for record in records:
-        typer.echo(f"{record.document_id}\t{len(record.chunk_ids)} chunks\t{record.source_id}")
+    for document in listed["documents"]:
+        typer.echo(f"{document['id']}\t{document['chunks']} chunks\t{document['source']}")
 
 
 @docs_cli.command("delete")
@@ -66,6 +66,6 @@ def docs_delete(
     collection: CollectionOpt = None,
 ) -> None:
     """Remove one document and its chunks from the index."""
-    with common.open_app(load_settings()) as app:
-        record = app.catalog.delete_document(app.collection(collection), document)
-    typer.echo(f"deleted {record.source_id} ({len(record.chunk_ids)} chunks)")
+    with closing(common.open_client(load_settings())) as client:
+        deleted = client.delete_document(document, collection)["deleted"]
+    typer.echo(f"deleted {deleted['source']} ({deleted['chunks']} chunks)")

@@ -46,15 +46,16 @@ class Rag:
         url: str | None = None,
         api_key: str | None = None,
     ) -> "Rag":
-        """`url`: the API server there (with `api_key`, default RAG_API_KEY). Else the server
-        that owns the settings' data directory when one runs (its `server.json`), else the
-        index and models in this process (`settings`: default, the RAG_* environment)."""
-        from rag.client.http import ServerClient
+        """`url`: the API server there (with `api_key`, default RAG_API_KEY, else the data
+        directory's local token for a server on this machine). Else the server RAG_API_URL
+        names, else the one that owns the settings' data directory when one runs (its
+        `server.json`), else the index and models in this process (`settings`: default, the
+        RAG_* environment)."""
+        from rag.client.http import ServerClient, client_key
 
         settings = settings or load_settings()
         if url is not None:
-            key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
-            return cls(ServerClient.connect(url, key))
+            return cls(ServerClient.connect(url, api_key or client_key(settings, url)))
         server = ServerClient.for_settings(settings)
         if server is not None:
             return cls(server)

@@ -6,13 +6,14 @@ An error reply becomes the exception the server raised (its body names the class
 catches the same errors as in-process.
 """
 
+import ipaddress
 import json
 import os
 import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -37,6 +38,24 @@ def read_server_record(data_dir: Path) -> dict[str, object] | None:
     return record
 
 
+def client_key(settings: Settings, url: str) -> str | None:
+    """What to send the server at `url`: RAG_API_KEY, else the data directory's local token,
+    which only a server on this machine (a loopback address) is given: it is the local user's."""
+    if settings.api_key is not None:
+        return settings.api_key.get_secret_value()
+    return local_client_key(settings) if is_loopback(url) else None
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class ServerClient:
     def __init__(self, url: str, api_key: str | None, timeout_s: float = 600) -> None:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -59,7 +78,11 @@ class ServerClient:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> "ServerClient | None":
-        """The live server that owns `settings.data_dir`, or None when none runs."""
+        """The server RAG_API_URL names (an error when it does not answer), else the live
+        server that owns `settings.data_dir`, else None (none runs). The key is RAG_API_KEY,
+        else the local token of the data directory."""
+        if os.environ.get("RAG_API_URL"):
+            return cls.connect(settings.api_url, client_key(settings, settings.api_url))
         record = read_server_record(settings.data_dir)
         if record is None:
             return None

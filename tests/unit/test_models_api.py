@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from rag.access.keys import KeyStore, Role
 from rag.api import create_app
 from rag.app import RagApp
 from rag.models.choice import use_model
@@ -27,7 +28,7 @@ def test_models_carry_the_card_and_a_switch_shows_until_restart(tmp_path: Path) 
             after = client.get("/v1/models").json()
     finally:
         app.close()
-    assert [m["id"] for m in before["data"]] == ["rag:handbook"]
+    assert [m["id"] for m in before["data"]] == ["rag:default", "rag:handbook"]
     card = before["data"][0]["card"]
     assert (card["name"], card["quantization"], card["licence_class"]) == (
         "bundled",
@@ -59,3 +60,31 @@ def test_a_remote_model_is_named_with_its_server(tmp_path: Path) -> None:
     finally:
         app.close()
     assert body["configured"] == {"name": "default", "remote": "http://127.0.0.1:9/v1"}
+
+
+def test_a_fresh_server_lists_the_default_collection_with_the_card(rag_app: RagApp) -> None:
+    with TestClient(create_app(rag_app.settings, rag_app)) as client:
+        body = client.get("/v1/models").json()
+    assert rag_app.catalog.collections() == []  # nothing ingested, nothing created
+    assert [m["id"] for m in body["data"]] == ["rag:default"]
+    assert body["data"][0]["card"]["name"] == "bundled"
+
+
+def test_a_scoped_key_lists_only_the_collections_it_may_read(rag_app: RagApp) -> None:
+    for name in ("handbook", "payroll"):
+        rag_app.catalog.create(name)
+    keys = KeyStore(rag_app.data_dir.root)
+    handbook = keys.create("reader", Role.reader, ("handbook",))
+    default = keys.create("default-reader", Role.reader, ("default",))
+    admin = keys.create("admin", Role.admin, None)
+
+    def listed(key: str | None) -> list[str] | int:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        reply = client.get("/v1/models", headers=headers)
+        return [m["id"] for m in reply.json()["data"]] if reply.is_success else reply.status_code
+
+    with TestClient(create_app(rag_app.settings, rag_app)) as client:
+        assert listed(handbook) == ["rag:handbook"]
+        assert listed(default) == ["rag:default"]
+        assert listed(admin) == ["rag:default", "rag:handbook", "rag:payroll"]
+        assert listed(None) == 401
