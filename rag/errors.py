@@ -85,3 +85,8 @@ class ForbiddenError(RagError):
 
 class PluginError(RagError):
     """A plugin failed, overran its time limit or broke its contract; the message names it."""
+
+
+class TableQueryError(InvalidInputError):
+    """A query over the table engine was refused (not one SELECT over the collection's tables,
+    a file, network or extension function) or failed (unknown column, over its time limit)."""

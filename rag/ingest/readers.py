@@ -5,16 +5,21 @@ Paged formats (PDF pages, PPTX slides, XLSX sheets, images: a TIFF may hold seve
 one Document per page, numbered from 1; the others give one Document with page None. Parsers
 are well-kept libraries (pypdf, pdfplumber, python-docx, openpyxl, python-pptx, trafilatura;
 Tesseract for scans and images, rag.ingest.ocr); each is imported only when its format shows
-up. Table rows (CSV, XLSX, DOCX and PDF tables) become "column: value; ..." lines whose cells
-the page remembers.
+up. Table rows (CSV, XLSX, DOCX, PPTX and PDF tables) become "column: value; ..." lines whose
+cells the page remembers; Markdown and HTML tables stay pipe tables in the text. Every table also
+travels whole with its page (pages.PageTable) to the table engine (rag/tables): a CSV streams,
+an XLSX sheet gives its formulas' cached values (never evaluated), merged cells repeat their
+value, and the header row is found below any title rows.
 """
 
 import codecs
 import csv
 import io
+import itertools
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import partial
 
 from llama_index.core.schema import Document
@@ -22,6 +27,7 @@ from llama_index.core.schema import Document
 from rag.connectors import RawSource
 from rag.connectors.files import FILE_TYPES
 from rag.errors import RagError, SourceError
+from rag.ingest.grids import header_index, pipe_tables
 from rag.ingest.ocr import OcrConfig, read_image
 from rag.ingest.pages import Page, PageWriter
 from rag.ingest.pdf import read_pdf
@@ -37,6 +43,8 @@ _BOMS = (
 # Office files are zip archives: refuse bombs before any parser inflates them.
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+# Below this size a workbook is read whole, which tells its merged cells; above it, streamed.
+_XLSX_MERGES_BYTES = 16 * 1024 * 1024
 
 
 def decode_text(data: bytes) -> str:
@@ -56,6 +64,14 @@ def _text(data: bytes) -> list[Page]:
     return [Page(decode_text(data).replace("\r\n", "\n"))]
 
 
+def _markdown(data: bytes) -> list[Page]:
+    return [_with_pipe_tables(decode_text(data).replace("\r\n", "\n"))]
+
+
+def _with_pipe_tables(text: str) -> Page:
+    return Page(text, tables=tuple(table.page_table() for table in pipe_tables(text)))
+
+
 def _html(data: bytes) -> list[Page]:
     import trafilatura
 
@@ -63,7 +79,7 @@ def _html(data: bytes) -> list[Page]:
     text = trafilatura.extract(
         markup, include_comments=False, include_tables=True, favor_recall=True
     )
-    return [Page(text or _visible_text(markup))]
+    return [_with_pipe_tables(text) if text else Page(_visible_text(markup))]
 
 
 def _visible_text(markup: str) -> str:
@@ -78,14 +94,50 @@ def _visible_text(markup: str) -> str:
 
 
 def _csv(data: bytes) -> list[Page]:
-    """Each row becomes one line of `header: value` pairs, so a chunk keeps its column names."""
-    rows = list(csv.reader(io.StringIO(decode_text(data))))
-    if not rows:
+    """Each row becomes one line of `header: value` pairs, so a chunk keeps its column names.
+
+    The rows are parsed again on each pass rather than held: a million-row file stays one
+    string, not a million lists."""
+    text = decode_text(data)
+    head = list(itertools.islice(csv.reader(io.StringIO(text)), 10))
+    if not head:
         return []
-    header, *records = rows
+    at = header_index(head)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if number > at + 1 and any(cell.strip() for cell in row):
+                yield number, row
+
     writer = PageWriter()
-    writer.table(header, records)
+    for title in head[:at]:
+        if any(cell.strip() for cell in title):
+            writer.line(" ".join(cell.strip() for cell in title if cell.strip()))
+    writer.streamed_table(head[at], rows, header_row=at + 1)
     return [writer.page()]
+
+
+def _grid_table(
+    writer: PageWriter,
+    grid: list[tuple[int, list[str]]],
+    sheet: str | None = None,
+) -> None:
+    """A grid of (row number, cells) rows: title rows above the header as lines, then the
+    table."""
+    if not grid:
+        return
+    at = header_index([cells for _, cells in grid])
+    for _, title in grid[:at]:
+        writer.line(" ".join(cell for cell in title if cell))
+    header_row, header = grid[at]
+    body = [(n, cells) for n, cells in grid[at + 1 :] if any(cells)]
+    writer.table(
+        header,
+        [cells for _, cells in body],
+        sheet=sheet,
+        header_row=header_row,
+        row_numbers=[n for n, _ in body],
+    )
 
 
 def _docx(data: bytes) -> list[Page]:
@@ -105,10 +157,9 @@ def _docx(data: bytes) -> list[Page]:
         marker = f"{number}. " if number else "- " if style.startswith("List") else ""
         writer.line(marker + paragraph.text)
     for table in doc.tables:
+        # A merged cell is listed once per grid column it spans: its value repeats.
         rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
-        if rows:
-            header, *records = rows
-            writer.table(header, records)
+        _grid_table(writer, list(enumerate(rows, start=1)))
     return [writer.page()]
 
 
@@ -116,22 +167,58 @@ def _xlsx(data: bytes) -> list[Page]:
     from openpyxl import load_workbook
 
     _check_zip(data)
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    whole = len(data) <= _XLSX_MERGES_BYTES
+    # data_only: a formula cell gives the value Excel cached when it saved, never evaluated.
+    book = load_workbook(io.BytesIO(data), read_only=not whole, data_only=True)
     pages = []
     for number, sheet in enumerate(book.worksheets, start=1):
-        rows = [
-            ["" if v is None else str(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-            if any(v is not None for v in row)
-        ]
-        if rows:
-            header, *records = rows
+        merged = _merged_cells(sheet) if whole else {}
+        grid = []
+        for row_number, row in enumerate(sheet.iter_rows(min_row=1), start=1):
+            cells = [
+                merged.get((row_number, column), _cell_text(cell))
+                for column, cell in enumerate(row, start=1)
+            ]
+            if any(cells):
+                grid.append((row_number, cells))
+        if grid:
             writer = PageWriter()
             writer.line(f"Sheet: {sheet.title}")
-            writer.table(header, records)
+            _grid_table(writer, grid, sheet=sheet.title)
             pages.append(writer.page(number))
     book.close()
     return pages
+
+
+def _merged_cells(sheet) -> dict[tuple[int, int], str]:
+    """Every cell of a merged range, keyed (row, column), holds the range's top-left value."""
+    filled = {}
+    for cells in sheet.merged_cells.ranges:
+        value = _cell_text(sheet.cell(cells.min_row, cells.min_col))
+        for row in range(cells.min_row, cells.max_row + 1):
+            for column in range(cells.min_col, cells.max_col + 1):
+                filled[(row, column)] = value
+    return filled
+
+
+def _cell_text(cell) -> str:
+    """A cell as the sheet shows it: dates in ISO form, percentages and currency symbols kept
+    from the number format (the stored value of "12.5%" is 0.125)."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value).strip()
+    text = str(value) if isinstance(value, int) else f"{value:.15g}"
+    number_format = getattr(cell, "number_format", "") or ""
+    if "%" in number_format:
+        return f"{value * 100:.15g}%"
+    symbol = next((s for s in "€$£¥" if s in number_format), None)
+    return f"{symbol}{text}" if symbol else text
 
 
 def _pptx(data: bytes) -> list[Page]:
@@ -141,16 +228,21 @@ def _pptx(data: bytes) -> list[Page]:
     deck = Presentation(io.BytesIO(data))
     pages = []
     for number, slide in enumerate(deck.slides, start=1):
-        lines = []
+        writer = PageWriter()
         for shape in slide.shapes:
+            if getattr(shape, "has_table", False):
+                rows = [[cell.text.strip() for cell in row.cells] for row in shape.table.rows]
+                _grid_table(writer, list(enumerate(rows, start=1)))
+                continue
             if not shape.has_text_frame:
                 continue
             paragraphs = [p.text for p in shape.text_frame.paragraphs if p.text.strip()]
             # A box of several lines is a slide's bullets (written without markers, as Word
             # keeps them): marked, they read as one list (rag/answer/context.py).
             bullets = len(paragraphs) > 1 and shape != slide.shapes.title
-            lines += [f"- {text}" if bullets else text for text in paragraphs]
-        pages.append(Page("\n".join(lines), number))
+            for text in paragraphs:
+                writer.line(f"- {text}" if bullets else text)
+        pages.append(writer.page(number))
     return pages
 
 
@@ -185,7 +277,7 @@ class FormatReader:
         return self.parse(data)
 
 
-MARKDOWN = FormatReader("md", _text)
+MARKDOWN = FormatReader("md", _markdown)
 TEXT = FormatReader("txt", _text)
 HTML = FormatReader("html", _html)
 CSV = FormatReader("csv", _csv)

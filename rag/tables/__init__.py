@@ -1,1 +1,2 @@
-"""Tables: every ingested table is also a typed table in an embedded DuckDB engine, queried by one validated SELECT."""
+"""Tables: every ingested table is also a typed table in an embedded DuckDB engine (store.py),
+queried by one validated SELECT (guard.py)."""
