@@ -31,6 +31,7 @@ from rag.api.routes import (
     ingest,
     query,
     sources,
+    view,
 )
 from rag.errors import (
     ForbiddenError,
@@ -122,6 +123,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
     api.include_router(health.router)
     for module in (query, collections, documents, chat, conversations, feedback, ingest, sources):
         api.include_router(module.router, responses=ERROR_RESPONSES)
+    api.include_router(view.router, responses=ERROR_RESPONSES)  # the source viewer
     # MCP over streamable HTTP at /mcp, with the caller's key (rag/mcp/http.py).
     mcp_sessions = serve_mcp(api, settings.api_host)
 

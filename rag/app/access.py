@@ -47,6 +47,15 @@ class AccessServices:
         return ConversationStore(self.data_dir.root / "conversations.sqlite3")
 
     @cached_property
+    def viewer(self):
+        """Cited places drawn with their span marked (rag/view/)."""
+        from rag.ingest.ocr import OcrConfig
+        from rag.view.viewer import SourceViewer
+
+        ocr = OcrConfig.from_settings(self.settings)
+        return SourceViewer(self.catalog, self.store, ocr, self.settings.max_file_bytes)
+
+    @cached_property
     def uploads(self):
         from rag.ingest.uploads import UploadArea
 

@@ -61,10 +61,13 @@ def _closest_line(chunk: dict[str, Any]) -> str:
 
 
 def _citation_line(citation: dict[str, Any]) -> str:
-    page = f" p.{citation['page']}" if citation["page"] else ""
+    """`[id] file:page [start, end)`: the span of the page's text that the source viewer
+    (GET /v1/documents/{id}/view) marks."""
+    page = f":{citation['page']}" if citation["page"] else ""
+    place = f"{citation['source']}{page} [{citation['start']}, {citation['end']})"
     if citation.get("ocr"):
-        page += f" (scanned, OCR {citation['ocr_confidence']:.0%})"
-    return f'  [{citation["id"]}] {citation["source"]}{page}: "{citation["text"]}"'
+        place += f" (scanned, OCR {citation['ocr_confidence']:.0%})"
+    return f'  [{citation["id"]}] {place}: "{citation["text"]}"'
 
 
 def search(

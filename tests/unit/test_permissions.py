@@ -179,6 +179,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/v1/documents/{document_id}"): _document("GET"),
     ("GET", "/v1/documents/{document_id}/content"): _document("GET", "/content"),
     ("GET", "/v1/documents/{document_id}/text"): _document("GET", "/text"),
+    ("GET", "/v1/documents/{document_id}/view"): _document("GET", "/view"),
     ("DELETE", "/v1/documents/{document_id}"): _document(
         "DELETE", role=Role.writer, destructive=True
     ),
