@@ -40,7 +40,6 @@ class Column:
 @dataclass(frozen=True)
 class Schema:
     name: str
-    sql_name: str
     columns: list[Column]
     row_count: int
 
@@ -77,7 +76,7 @@ class MemoryTables:
                 f"LIMIT {MAX_VALUES}").fetchall()]
             for c in columns if c.type == VARCHAR
         }  # fmt: skip
-        self._views.append(TableView(Schema(name, name, columns, len(cells)), values))
+        self._views.append(TableView(Schema(name, columns, len(cells)), values))
 
     def views(self, collection: str) -> list[TableView]:
         return list(self._views)
@@ -111,7 +110,7 @@ def exact(answer: TableAnswer | None, gold: list[Any]) -> bool:
 def citations_resolve(source: MemoryTables, answer: TableAnswer) -> bool:
     """Every cited row exists and holds the cells the answer read from it."""
     for number in answer.rows:
-        row = source.row(answer.reading.view.schema.sql_name, number)
+        row = source.row(answer.reading.view.schema.name, number)
         if row is None:
             return False
     return True

@@ -10,12 +10,14 @@ before.
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Protocol
 
 from rag.tables.matching import Matcher, TableView, column_label, column_unit
 from rag.tables.spec import CompiledQuery, SpecError, TableLike, Validated
 from rag.tables.understand import QuestionReader, Reading
-from rag.tools import ToolCall
+from rag.tools import ToolCall, ToolError
+from rag.tools.calculator import calculator
 
 MAX_ROWS = 1000
 TIMEOUT_S = 2.0
@@ -46,7 +48,9 @@ class TableSource(Protocol):
 class TableAnswer:
     text: str
     reading: Reading
-    call: ToolCall  # the table_query call: the spec as arguments, the SQL and rows as result
+    # the table_query call (the spec as arguments, the SQL and rows as result), then any
+    # calculator call over its values
+    calls: tuple[ToolCall, ...]
     rows: tuple[int, ...]  # the hidden row numbers of the rows the answer rests on
     span: tuple[int, int, int] | None  # an aggregate's (rows, first row, last row)
     values: tuple[Any, ...]  # the answer's values, for checking it (bench/tables.py)
@@ -78,14 +82,49 @@ class TableQuestionAnswerer:
         if composed is None:
             return None
         text, cited, span, values = composed
-        trace = {
-            "sql": compiled.sql,
-            "params": [str(p) for p in compiled.params],
-            "columns": list(result.columns),
-            "rows": [[_jsonable(v) for v in row] for row in result.rows[:TRACE_ROWS]],
-        }
-        call = ToolCall("table_query", reading.spec.to_json(), json.dumps(trace))
-        return TableAnswer(text, reading, call, tuple(cited), span, tuple(values))
+        calls = [_table_call(reading, compiled, result)]
+        if reading.kind == "priced":
+            priced = _priced(reading, values)
+            if priced is None:
+                return None
+            text, values, computed = priced
+            calls.append(computed)
+        return TableAnswer(text, reading, tuple(calls), tuple(cited), span, tuple(values))
+
+
+def _table_call(reading: Reading, compiled: CompiledQuery, result: QueryResultLike) -> ToolCall:
+    trace = {
+        "sql": compiled.sql,
+        "params": [str(p) for p in compiled.params],
+        "columns": list(result.columns),
+        "rows": [[_jsonable(v) for v in row] for row in result.rows[:TRACE_ROWS]],
+    }
+    return ToolCall("table_query", reading.spec.to_json(), json.dumps(trace))
+
+
+def _priced(reading: Reading, values: list[Any]) -> tuple[str, list[Any], ToolCall] | None:
+    """The calculator over the looked-up prices: N × price, or first + (N - 1) × additional."""
+    count = reading.quantity or 1
+    if reading.spec.compare is not None:
+        first, extra = (Fraction(str(v)) for v in values[:2])
+        expression = f"{first} + ({count} - 1) * {extra}"
+        how = (
+            f"{_amount(values[0], reading)} for the first ({reading.spec.compare[0].value}) and "
+            f"{_amount(values[1], reading)} for each of the other {count - 1} "
+            f"({reading.spec.compare[1].value})"
+        )
+    else:
+        price = Fraction(str(values[-1]))
+        expression = f"{count} * {price}"
+        how = f"{count} × {_amount(values[-1], reading)} ({values[0]})"
+    try:
+        call = ToolCall("calculator", {"expression": expression}, calculator(expression))
+    except ToolError:
+        return None
+    total = Fraction(call.result)
+    shown = int(total) if total.denominator == 1 else float(total)
+    text = f"For {count}: {_amount(shown, reading)}, that is {how} (computed by the calculator)."
+    return text, [shown], call
 
 
 def _compose(
@@ -93,7 +132,7 @@ def _compose(
 ) -> tuple[str, list[int], tuple[int, int, int] | None, list[Any]] | None:
     """The answer sentence, the rows it cites, an aggregate's span of rows, its values."""
     spec = reading.spec
-    table = reading.view.schema.name
+    table = table_title(reading.view.schema)
     lead = f"{reading.note}. " if reading.note else ""
     if spec.compare is not None:
         row = rows[0] if rows else None
@@ -132,8 +171,9 @@ def _compose(
         if spec.aggregate == "count":
             text = f"{lead}{table} has {row['value']:,} rows{_where_text(reading)}."
         else:
+            where = _where_text(reading) or f" in {table}"
             text = (
-                f"{lead}The {_verb(spec.aggregate)} {_measure_name(reading)}{_where_text(reading)}"
+                f"{lead}The {_verb(spec.aggregate)} {_measure_name(reading)}{where}"
                 f" is {_amount(row['value'], reading)}."
             )
         return text, [], _span(row), [row["value"]]
@@ -143,7 +183,7 @@ def _compose(
     cited = [r[row_column] for r in rows[:SHOWN_ROWS]]
     if reading.kind == "argmax":
         best = rows[0]
-        extreme = "highest" if spec.descending else "lowest"
+        extreme = _extreme(spec.descending, spec.derive)
         value = best["measure"]
         name = best.get(label, "") if label else ""
         text = (
@@ -151,7 +191,7 @@ def _compose(
         )
         return text, cited, None, [name, value]
     shown = [c for c in spec.columns if c != label]
-    if reading.kind == "lookup" and len(rows) == 1 and shown:
+    if reading.kind in ("lookup", "priced") and len(rows) == 1 and shown:
         row = rows[0]
         said = " and ".join(
             f"the {column_label(_column(reading, c))} is {_cell(row[c], reading, c)}" for c in shown
@@ -165,6 +205,18 @@ def _compose(
     more = f" (and {len(rows) - SHOWN_ROWS} more)" if len(rows) > SHOWN_ROWS else ""
     text = f"{lead}{len(rows)} rows of {table}{_where_text(reading)}: {listed}{more}."
     return text, cited, None, [r[c] for r in rows for c in spec.columns]
+
+
+def table_title(schema: TableLike) -> str:
+    """How an answer names a table: its sheet's name, else its own with spaces for - and _."""
+    sheet = getattr(schema, "sheet", None)
+    return str(sheet) if sheet else schema.name.replace("__", " ").replace("_", " ")
+
+
+def _extreme(descending: bool, derive: str | None) -> str:
+    if derive == "hours_span":
+        return "longest" if descending else "shortest"
+    return "highest" if descending else "lowest"
 
 
 def _span(row: dict[str, Any]) -> tuple[int, int, int] | None:
@@ -181,7 +233,7 @@ def _measure_name(reading: Reading) -> str:
     if reading.measure is None:
         return "value"
     if reading.spec.derive == "hours_span":
-        return f"{column_label(reading.measure)} (hours a day)"
+        return column_label(reading.measure)
     return column_label(reading.measure)
 
 
@@ -208,7 +260,7 @@ def _amount(value: Any, reading: Reading) -> str:
     """A computed value with the measure's unit: "19,360 thousand euros", "12.5%"."""
     unit = column_unit(reading.measure) if reading.measure is not None else ""
     if reading.spec.derive == "hours_span":
-        unit = "hours"
+        unit = "hours a day"
     if reading.spec.aggregate == "count" and reading.spec.of is None:
         unit = ""
     return _with_unit(format_value(value), unit)
@@ -249,3 +301,28 @@ def _jsonable(value: Any) -> Any:
 def table_views(schemas: Sequence[TableLike], values_of: Any) -> list[TableView]:
     """Views of registered tables: `values_of(schema)` gives the text columns' values."""
     return [TableView(s, values_of(s), getattr(s, "source", "")) for s in schemas]
+
+
+class StoreTables:
+    """The table store (rag/tables/store.py) seen from one collection, as the answerer needs
+    it: views with the text columns' sampled values, and validated SELECTs."""
+
+    def __init__(self, store: Any, collection: str) -> None:
+        self.store = store
+        self.collection = collection
+
+    def views(self, collection: str) -> list[TableView]:
+        return [
+            TableView(s, {c.name: c.samples for c in s.columns if c.samples}, s.source)
+            for s in self.store.schemas(self.collection)
+        ]
+
+    def run(self, compiled: CompiledQuery, *, max_rows: int, timeout_s: float) -> QueryResultLike:
+        return self.store.select(
+            self.collection, compiled.sql, compiled.params, max_rows=max_rows, timeout_s=timeout_s
+        )
+
+    def row_column(self) -> str:
+        from rag.tables.schema import ROW_COLUMN
+
+        return ROW_COLUMN

@@ -17,8 +17,11 @@ from rag.tables.spec import ColumnLike, TableLike, is_date, is_numeric
 
 # Words of column names that name no attribute of their own.
 _GENERIC = frozenset("value values number no amount total name the of in per id".split())
-_MONEY = re.compile(r"€|\$|£|\b(eur|euros?|usd|dollars?|gbp|pounds?|price|cost|revenue|"
-                    r"income|spend|spent|sales|charge|fee|budget|paid|pay)\b", re.I)  # fmt: skip
+_MONEY = re.compile(
+    r"€|\$|£|\b(eur|euros?|usd|dollars?|gbp|pounds?|prices?|costs?|revenue|income|spend|spent|"
+    r"sales|charges?|fees?|budget|paid|pay)\b",
+    re.I,
+)
 MIN_SIMILARITY = 0.45  # an embedder match of a question to a column name below this is none
 
 
@@ -40,6 +43,10 @@ def column_label(column: ColumnLike) -> str:
     name = re.sub(r"\s*\([^)]*\)\s*$", "", column.name).strip() or column.name
     first = name.split(" ", 1)[0]
     return name if first.isupper() and len(first) > 1 else name[:1].lower() + name[1:]
+
+
+def speaks_of_money(text: str) -> bool:
+    return bool(_MONEY.search(text))
 
 
 def is_money(column: ColumnLike) -> bool:

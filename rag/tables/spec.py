@@ -41,8 +41,7 @@ class ColumnLike(Protocol):
 
 
 class TableLike(Protocol):
-    name: str
-    sql_name: str  # the engine's table name
+    name: str  # the registered table's name, which SQL names it by
 
     @property
     def columns(self) -> Sequence[ColumnLike]: ...
@@ -289,7 +288,7 @@ class Validated:
         # parameter (`params`), so the f-strings build no SQL from anyone's text (S608).
         s = self.spec
         params: list[Any] = []
-        table = quoted(self.table.sql_name)
+        table = quoted(self.table.name)
         where = [self._condition_sql(c, params) for c in s.where]
         if s.of is not None and s.derive is not None:
             where.append(f"regexp_matches({quoted(self.column(s.of).sql_name)}, '{_TIME_RANGE}')")

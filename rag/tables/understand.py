@@ -9,7 +9,7 @@ quarter) is read by the column it has, with a note saying so.
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rag.answer.text import digits_for_number_words
 from rag.tables.matching import (
@@ -19,6 +19,7 @@ from rag.tables.matching import (
     column_label,
     content_stems,
     is_money,
+    speaks_of_money,
 )
 from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
 
@@ -28,7 +29,7 @@ _MIN = re.compile(r"\b(lowest|least|smallest|minimum|min|fewest|shortest|earlies
                   r"least expensive|worst)\b", re.I)  # fmt: skip
 _SUM = re.compile(r"\b(total|sum|altogether|combined|overall|in all|add up|adds up)\b", re.I)
 _AVG = re.compile(r"\b(average|mean|typical)\b", re.I)
-_COUNT = re.compile(r"\b(how many|number of|count)\b", re.I)
+_COUNT = re.compile(r"\b(how many|(?<!phone )number of|count)\b", re.I)
 _COMPARE = re.compile(r"\b(difference|compared?|versus|vs\.?|more than|less than|than)\b", re.I)
 _WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
 _GROUP = re.compile(r"\b(?:per|by|for each|for every|each|in each)\s+([a-z][\w-]*)", re.I)
@@ -41,6 +42,11 @@ _BOUND_OP = {"more than": ">", "over": ">", "above": ">", "greater than": ">", "
              "at least": ">=", "less than": "<", "under": "<", "below": "<", "fewer than": "<",
              "at most": "<=", "no more than": "<="}  # fmt: skip
 _YEAR = re.compile(r"\b(?:in|during|for)\s+((?:19|20)\d\d)\b", re.I)
+_CHARGE = re.compile(r"\b(charge|charged|cost|costs|pay|price|quote|bill)\b", re.I)
+_QUANTITY = re.compile(
+    r"\b(\d{1,4})\s+(?:[a-z][\w-]*\s+){0,3}?(?:units?|pieces?|items?|[a-z]+s)\b", re.I
+)
+_ADDITIONAL = re.compile(r"\b(additional|extra|each further|subsequent)\b", re.I)
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
@@ -54,6 +60,7 @@ class Reading:
     label: ColumnLike | None  # the column naming each row read
     measure: ColumnLike | None  # the column computed over, if any
     note: str = ""  # what the table lacks of what was asked
+    quantity: int | None = None  # how many units a "priced" reading is for
 
 
 class QuestionReader:
@@ -82,6 +89,17 @@ class QuestionReader:
             s * (2.0 if is_numeric(c) else 1.0) for s, c in self._matcher.named_columns(view, text)
         )
         score += sum(2.0 if m.exact else 1.0 for m in self._matcher.cells(view, text))
+        overlaps = (len(content_stems(v) & own) for vs in view.values.values() for v in vs)
+        score += 1.0 if max(overlaps, default=0) >= 2 else 0.0
+        # "Which products...": the rows asked for are this table's, by its name or label column
+        which = _WHICH.search(text)
+        label = view.label_column()
+        if which and label is not None:
+            asked = content_stems(which.group(1))
+            if asked & (named | content_stems(label.name)):
+                score += 2.0
+        if speaks_of_money(text) and any(is_money(c) for c in view.columns):
+            score += 0.5
         return score
 
     def _read_table(self, text: str, view: TableView) -> Reading | None:
@@ -99,7 +117,7 @@ class QuestionReader:
         table = view.schema.name
         aggregate = _aggregate(text)
         superlative = "max" if _MAX.search(text) else "min" if _MIN.search(text) else None
-        compared = [m for m in cells if m.column is not None]
+        compared = sorted(cells, key=lambda m: m.start)
         if (
             _COMPARE.search(text)
             and len(compared) == 2
@@ -115,8 +133,9 @@ class QuestionReader:
         if superlative is not None:
             return self._extreme(text, view, filters, measure, group, superlative, note)
         if group is not None and (aggregate or measure is not None):
-            spec = QuerySpec(table, aggregate=aggregate or "sum",
-                             of=None if aggregate == "count" else _name(measure),
+            counted = aggregate == "count" and (measure is None or not _names(text, measure))
+            chosen = "count" if counted else "sum" if aggregate in (None, "count") else aggregate
+            spec = QuerySpec(table, aggregate=chosen, of=None if counted else _name(measure),
                              where=tuple(filters), group_by=group.name)  # fmt: skip
             if spec.aggregate != "count" and measure is None:
                 return None
@@ -131,7 +150,34 @@ class QuestionReader:
             chosen = "sum" if aggregate == "count" else aggregate
             spec = QuerySpec(table, aggregate=chosen, of=measure.name, where=tuple(filters))
             return Reading("aggregate", view, spec, label, measure)
-        return self._rows(text, view, filters, cells, label)
+        return self._priced(text, view, label) or self._rows(text, view, filters, cells, label)
+
+    def _priced(self, text: str, view: TableView, label: ColumnLike | None) -> Reading | None:
+        """ "What would we charge to install 3 K2 units?": the price rows the question's words
+        name, for the calculator to multiply; a first unit and "each additional" unit priced
+        apart make first + (N - 1) × additional."""
+        asked = _CHARGE.search(text)
+        quantity = _QUANTITY.search(text)
+        money = [c for c in view.columns if is_money(c)]
+        if not (asked and quantity and label is not None and len(money) == 1):
+            return None
+        count = int(quantity.group(1))
+        own, _ = self._matcher.question_stems(text)
+        scored = [(len(content_stems(v) & own), v) for v in view.values.get(label.name, ())]
+        best = max((n for n, _ in scored), default=0)
+        rows = [v for n, v in scored if n == best and best >= 2]
+        first = [v for v in rows if not _ADDITIONAL.search(v)]
+        extra = [v for v in rows if _ADDITIONAL.search(v)]
+        table = view.schema.name
+        if len(first) == 1 and len(extra) == 1 and count >= 2:
+            a, b = Condition(label.name, "=", first[0]), Condition(label.name, "=", extra[0])
+            spec = QuerySpec(table, aggregate="sum", of=money[0].name, compare=(a, b))
+            return Reading("priced", view, spec, label, money[0], quantity=count)
+        if len(rows) == 1:
+            spec = QuerySpec(table, columns=(label.name, money[0].name),
+                             where=(Condition(label.name, "=", rows[0]),), limit=1)  # fmt: skip
+            return Reading("priced", view, spec, label, money[0], quantity=count)
+        return None
 
     def _extreme(
         self,
@@ -340,7 +386,3 @@ def _time_span_column(text: str, view: TableView) -> tuple[ColumnLike | None, st
                           for v in values):  # fmt: skip
             return column, "hours_span"
     return None, None
-
-
-def with_limit(reading: Reading, limit: int) -> Reading:
-    return replace(reading, spec=replace(reading.spec, limit=limit))
