@@ -1,9 +1,15 @@
 """The audit log: one JSON line per API request with the key's name, the time, the route, the
 collection it touched and the status. Questions and document text are left out unless
-`RAG_AUDIT_CONTENT=true`. The file (`$RAG_DATA_DIR/audit.jsonl`, mode 0600) is rotated by size:
-`audit.jsonl.1` is the newest old part, `audit.jsonl.N` the oldest kept.
+`RAG_AUDIT_CONTENT=true`.
+
+Every field is JSON-escaped down to ASCII, so no request can put a line break of any kind into
+the file, and lines are split on newlines only. Requests with a key go to `audit.jsonl`, those
+refused for want of a valid key to `audit-unauthenticated.jsonl`: each file (mode 0600) is
+rotated by size on its own (`.1` the newest old part, `.N` the oldest kept), so anonymous
+traffic cannot push out what keys did.
 """
 
+import heapq
 import json
 import os
 import re
@@ -16,7 +22,10 @@ from pathlib import Path
 from rag.errors import InvalidInputError
 
 AUDIT_FILE = "audit.jsonl"
+UNAUTHENTICATED_FILE = "audit-unauthenticated.jsonl"
+ANONYMOUS = "-"  # the key name recorded for a request without a valid key
 _CONTENT_CHARS = 4000
+_ROUTE_CHARS = 1000
 _AGO = re.compile(r"^(\d+)\s*([smhd])$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -24,10 +33,9 @@ _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 class AuditLog:
     def __init__(self, data_dir: Path, max_bytes: int, backups: int, content: bool) -> None:
         self.path = data_dir / AUDIT_FILE
-        self._max_bytes = max_bytes
-        self._backups = backups
+        self._keyed = _RotatedFile(self.path, max_bytes, backups)
+        self._unauthenticated = _RotatedFile(data_dir / UNAUTHENTICATED_FILE, max_bytes, backups)
         self.keeps_content = content
-        self._lock = threading.Lock()
 
     def record(
         self,
@@ -39,16 +47,27 @@ class AuditLog:
         content: str | None = None,
     ) -> None:
         entry: dict[str, object] = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "time": datetime.now(UTC).isoformat(timespec="microseconds"),
             "key": key,
             "method": method,
-            "route": route,
+            "route": route[:_ROUTE_CHARS],
             "collection": ",".join(dict.fromkeys(collections)) or None,
             "status": status,
         }
         if self.keeps_content and content is not None:
             entry["content"] = content[:_CONTENT_CHARS]
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode()
+        line = (json.dumps(entry) + "\n").encode()  # ASCII: every control character escaped
+        (self._unauthenticated if key == ANONYMOUS else self._keyed).append(line)
+
+
+class _RotatedFile:
+    def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
+        self.path = path
+        self._max_bytes = max_bytes
+        self._backups = backups
+        self._lock = threading.Lock()
+
+    def append(self, line: bytes) -> None:
         with self._lock:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
@@ -61,11 +80,11 @@ class AuditLog:
 
     def _rotate(self) -> None:
         for n in range(self._backups - 1, 0, -1):
-            older = self.path.with_name(f"{AUDIT_FILE}.{n}")
+            older = self.path.with_name(f"{self.path.name}.{n}")
             if older.exists():
-                older.replace(self.path.with_name(f"{AUDIT_FILE}.{n + 1}"))
+                older.replace(self.path.with_name(f"{self.path.name}.{n + 1}"))
         if self._backups:
-            self.path.replace(self.path.with_name(f"{AUDIT_FILE}.1"))
+            self.path.replace(self.path.with_name(f"{self.path.name}.1"))
         else:
             self.path.unlink()
 
@@ -73,22 +92,34 @@ class AuditLog:
 def read_audit(
     data_dir: Path, key: str | None = None, since: float | None = None
 ) -> Iterator[dict[str, object]]:
-    """Entries oldest first, from the oldest rotated part to the current file."""
+    """Entries oldest first: keyed and unauthenticated ones merged by time."""
+    streams = [
+        _read_parts(data_dir, name, key, since) for name in (AUDIT_FILE, UNAUTHENTICATED_FILE)
+    ]
+    yield from heapq.merge(*streams, key=_timestamp)
+
+
+def _read_parts(
+    data_dir: Path, name: str, key: str | None, since: float | None
+) -> Iterator[dict[str, object]]:
+    """One file's entries, from its oldest rotated part to the current file."""
     parts = sorted(
-        data_dir.glob(f"{AUDIT_FILE}.*"),
+        data_dir.glob(f"{name}.*"),
         key=lambda p: int(p.suffix[1:]) if p.suffix[1:].isdigit() else 0,
         reverse=True,
     )
-    for part in [*parts, data_dir / AUDIT_FILE]:
+    for part in [*parts, data_dir / name]:
         try:
-            lines = part.read_text(errors="replace").splitlines()
+            lines = part.read_bytes().split(b"\n")
         except FileNotFoundError:
             continue
         for line in lines:
             try:
                 entry = json.loads(line)
             except ValueError:
-                continue  # a line cut short by a crash
+                continue  # a line cut short by a crash, or the empty end
+            if not isinstance(entry, dict):
+                continue
             if key is not None and entry.get("key") != key:
                 continue
             if since is not None and _timestamp(entry) < since:

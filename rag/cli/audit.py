@@ -1,6 +1,7 @@
 """`rag audit`: read the API server's audit log (rag/access/audit.py)."""
 
 import json
+import unicodedata
 from typing import Annotated
 
 import typer
@@ -23,10 +24,19 @@ def audit(
     data_dir = load_settings().data_dir.expanduser().resolve()
     for entry in read_audit(data_dir, key, start):
         if as_json:
-            typer.echo(json.dumps(entry, ensure_ascii=False))
+            typer.echo(json.dumps(entry))  # ASCII: no control character reaches the terminal
             continue
-        collection = entry.get("collection") or "-"
-        typer.echo(
-            f"{entry['time']}\t{entry['key']}\t{entry['method']} {entry['route']}\t"
-            f"{collection}\t{entry['status']}"
-        )
+        fields = [entry.get(name) for name in ("time", "key", "method", "route", "collection")]
+        time, key, method, route, collection = (_shown(field or "-") for field in fields)
+        typer.echo(f"{time}\t{key}\t{method} {route}\t{collection}\t{_shown(entry.get('status'))}")
+
+
+def _shown(value: object) -> str:
+    """`value` with every control, format or separator character (a tab, an escape code, a
+    line or bidi mark) written as its escape, so one entry prints as one plain line."""
+    return "".join(
+        char.encode("unicode_escape").decode()
+        if unicodedata.category(char)[0] in "CZ" and char != " "
+        else char
+        for char in str(value)
+    )
