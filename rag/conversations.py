@@ -13,12 +13,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from rag.errors import NotFoundError
+from rag.errors import InvalidInputError, NotFoundError
 from rag.llm import Message
 
 # Turns sent back to the model as history: older ones rarely help a small model and cost prompt.
 HISTORY_TURNS = 10
 TITLE_CHARS = 80
+# What an earlier answer kept in a regenerated turn leaves out: its own earlier answers, and
+# what the turn it was in already says.
+_NOT_KEPT = frozenset({"earlier", "conversation_id", "turn_id", "id", "question", "feedback"})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -146,6 +149,21 @@ class ConversationStore:
             )
             self._db.execute("COMMIT")
         return turn_id
+
+    def replace_last(
+        self, conversation_id: str, question: str, collection: str, result: dict[str, Any]
+    ) -> str:
+        """Store `result` as a new answer to the last question: it takes the last turn's
+        place, and that turn's answers stay in the new one's `earlier` (oldest first)."""
+        turns = self.get(conversation_id)["turns"]
+        if not turns or turns[-1]["question"] != question:
+            raise InvalidInputError("only the conversation's last question can be regenerated")
+        last = turns[-1]
+        kept = {k: v for k, v in last.items() if k not in _NOT_KEPT}
+        result = {**result, "earlier": [*last.get("earlier", []), kept]}
+        with self._lock:
+            self._db.execute("DELETE FROM turns WHERE id = ?", (last["id"],))
+        return self.append(conversation_id, question, collection, result)
 
     def turn(self, turn_id: str) -> dict[str, Any]:
         turns = self._turns(f"{_TURNS} WHERE id = ?", (turn_id,))

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import dropwhile, takewhile
 
+from rag.answer.cancel import check
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.spans import SourceSpan, source_spans
 from rag.answer.text import never_an_answer
@@ -35,6 +36,7 @@ BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a s
 W_UNNAMED = 1.0  # its passage does not name what the question names (and another one does)
 W_NAMED = 0.5  # it names what the question names itself (the Town Library's row, not its table's)
 MAX_SENTENCES = 5
+SIMILARITY_BATCH = 16  # sentences embedded between two checks for a stopped answer
 MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -60,7 +62,11 @@ class Evidence:
 def embedder_similarity(embedder: DenseEmbedder) -> Similarity:
     def similarity(question: str, texts: list[str]) -> list[float]:
         query = embedder.embed_query(question)
-        vectors = embedder.embed_documents(texts)
+        vectors = []
+        # In batches, so a stopped answer stops here within one batch (rag/answer/cancel.py).
+        for first in range(0, len(texts), SIMILARITY_BATCH):
+            check()
+            vectors += embedder.embed_documents(texts[first : first + SIMILARITY_BATCH])
         return [sum(a * b for a, b in zip(query, v, strict=True)) for v in vectors]
 
     return similarity

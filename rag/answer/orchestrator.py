@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Protocol
 
 from rag.answer.abstain import SupportSignal
+from rag.answer.cancel import check
 from rag.answer.condense import standalone_query
 from rag.answer.context import Evidence, Similarity, rank_evidence
 from rag.answer.question import QuestionFocus, analyse
@@ -60,7 +61,9 @@ class AnswerContext:
     @cached_property
     def evidence(self) -> list[Evidence]:
         """Every sentence of the retrieved chunks, best first (rag/answer/context.py)."""
-        return rank_evidence(self.focus, self.chunks, self._similarity)
+        chunks = self.chunks
+        check()
+        return rank_evidence(self.focus, chunks, self._similarity)
 
     @cached_property
     def support(self) -> float:
@@ -77,6 +80,7 @@ class AnswerContext:
     def chunks(self) -> list[RetrievedChunk]:
         request = self.request
         query = self.query
+        check()
         started = time.perf_counter()
         chunks = self._retriever.search(
             query, request.collection, request.top_k, request.mode, request.filters
@@ -126,6 +130,7 @@ class AnswerOrchestrator:
             self._synonyms,
         )
         for answerer in self._chain:
+            check()
             answer = answerer.try_answer(context)
             if answer is not None:
                 return answer

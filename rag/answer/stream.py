@@ -39,6 +39,10 @@ class AnswerStream:
         if self._generation is not None:
             self._generation.cancel()
 
+    @property
+    def cancelled(self) -> bool:
+        return self._generation is not None and self._generation.cancelled
+
     def read_out(self) -> AskResult:
         """Generate to the end without showing anything; the finished result."""
         for _ in self:

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from rag.answer.cancel import AnswerCancelledError
 from rag.api.auth import ApiAccess, KeyAuth
 from rag.api.limits import BodySizeLimit
 from rag.api.metrics import ApiMetrics, RequestMetrics
@@ -67,6 +68,7 @@ _STATUS = {
     ModelBusyError: 429,
     ModelError: 502,
     ModelTimeoutError: 504,
+    AnswerCancelledError: 499,  # the client closed the request (nginx's code); nobody reads it
 }
 
 

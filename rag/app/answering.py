@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rag.answer.types import AskRequest, AskResult
     from rag.plugins.registry import Plugins
     from rag.retrieve import RetrievedChunk
+    from rag.tables.store import TableStore
 
 
 class AnsweringServices:
@@ -23,6 +24,7 @@ class AnsweringServices:
     sparse: SparseEncoder
     store: VectorStore
     plugins: "Plugins"
+    tables: "TableStore"
 
     def ask_request(
         self,
@@ -35,13 +37,19 @@ class AnsweringServices:
         history: Sequence[Message] = (),
         adapter: str | None = None,
         conversation_id: str | None = None,
+        regenerate: bool = False,
     ) -> "AskRequest":
         """The one request the answer stage takes, settings filling what the caller left out.
-        A conversation's stored turns are its history (an unknown id is NotFoundError)."""
+        A conversation's stored turns are its history (an unknown id is NotFoundError); to
+        `regenerate` its last answer, the turns before the last one."""
         from rag.answer.types import AskRequest
 
+        if regenerate and conversation_id is None:
+            raise InvalidInputError("regenerate needs the conversation_id of the answer to redo")
         if conversation_id is not None:
             history = self.conversations.history(conversation_id)
+            if regenerate:
+                history = history[:-2]  # the last question and its answer
             collection = collection or self.conversations.summary(conversation_id)["collection"]
         self._check_question_tokens(question)
         return AskRequest(
@@ -55,15 +63,37 @@ class AnsweringServices:
             conversation_id,
         )
 
-    def answer_json(self, request: "AskRequest", result: "AskResult") -> dict[str, object]:
+    def answer_json(
+        self,
+        request: "AskRequest",
+        result: "AskResult",
+        regenerate: bool = False,
+        stopped: bool = False,
+    ) -> dict[str, object]:
         """The `ask --json` shape; an answer in a conversation is stored as a turn (`turn_id`),
-        a stateless one stores nothing and has no `conversation_id`."""
+        a stateless one stores nothing and has no `conversation_id`. A regenerated answer
+        replaces the conversation's last turn, whose earlier answers stay in its `earlier`."""
         shown = {**result.to_json(), "conversation_id": request.conversation_id}
+        if stopped:
+            shown["stopped"] = True
         if request.conversation_id is not None:
-            shown["turn_id"] = self.conversations.append(
+            store = self.conversations.replace_last if regenerate else self.conversations.append
+            shown["turn_id"] = store(
                 request.conversation_id, request.question, request.collection, shown
             )
         return shown
+
+    def record_stopped(
+        self, request: "AskRequest", result: "AskResult | None" = None, regenerate: bool = False
+    ) -> None:
+        """A stopped answer stays in its conversation, marked `stopped`, with what was shown
+        of it (nothing when it was stopped while searching)."""
+        from rag.answer.types import AskResult
+
+        if request.conversation_id is None:
+            return
+        result = result or AskResult.for_request(request)
+        self.answer_json(request, result, regenerate, stopped=True)
 
     def _check_question_tokens(self, question: str) -> None:
         """A question over `max_question_tokens` of the model's own tokens is an input error:
@@ -111,9 +141,13 @@ class AnsweringServices:
         from rag.answer.synonyms import wordnet_synonyms
         from rag.embed import one_token_words
         from rag.plugins.answering import placed_chain
+        from rag.tables.chain import TableAnswerer
+        from rag.tables.matching import Matcher
 
         s = self.settings
         tools = self.plugins.tool_registry()
+        similarity = embedder_similarity(self.embedder)
+        synonyms = wordnet_synonyms()
         chain = default_chain(
             self.retriever,
             self.model_worker,
@@ -121,9 +155,9 @@ class AnsweringServices:
             max_tokens=s.llm_max_tokens,
             abstain_min_support=self.min_support,
             model_tools=ModelToolLoop(self.model_worker) if s.llm_tool_calls else None,
+            tables=TableAnswerer(self.tables, Matcher(synonyms, similarity)),
         )
         chain = placed_chain(chain, self.plugins.answerers, tools)
-        similarity = embedder_similarity(self.embedder)
         return AnswerOrchestrator(
             self.retriever,
             similarity,
@@ -131,5 +165,5 @@ class AnsweringServices:
             chain,
             s.collection_adapters.get,
             known_word=one_token_words(self.embedder),
-            synonyms=wordnet_synonyms(),
+            synonyms=synonyms,
         )

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rag.answer.cancel import current_cancel
 from rag.errors import (
     InvalidInputError,
     ModelBusyError,
@@ -131,6 +132,8 @@ class ModelWorker:
             adapter,
             json_schema,
         )
+        # An answer stopped before or while this runs stops it too (rag/answer/cancel.py).
+        request.cancelled = current_cancel() or request.cancelled
         try:
             self._queue.put_nowait(request)
         except queue.Full:

@@ -17,14 +17,19 @@ from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
+from rag.answer.cancel import AnswerCancelledError
 from rag.answer.stream import AnswerStream
 from rag.answer.types import AskResult
-from rag.api.answering import answer_while_connected
+from rag.api.answering import admit_while_connected, answer_while_connected
 from rag.api.deps import Caller, Metrics, Rag
 from rag.api.metrics import ApiMetrics
-from rag.api.routes.query import AdapterField, ConversationField, RetrievalOptions
+from rag.api.routes.query import (
+    AdapterField,
+    ConversationField,
+    RegenerateField,
+    RetrievalOptions,
+)
 from rag.errors import InvalidInputError, RagError
 from rag.llm import Message
 from rag.models.serving import model_status
@@ -64,6 +69,7 @@ class ChatCompletionRequest(RetrievalOptions):
     adapter: str | None = AdapterField
     # A saved conversation: its stored turns replace the earlier messages as history.
     conversation_id: str | None = ConversationField
+    regenerate: bool = RegenerateField
     # Accepted for compatibility; answers are always deterministic and capped by settings.
     max_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0, le=2)
@@ -136,18 +142,24 @@ async def chat_completions(
         history=history,
         adapter=body.adapter,
         conversation_id=body.conversation_id,
+        regenerate=body.regenerate,
     )
     caller.allow(request.collection, content=question)
-    shown = partial(rag.answer_json, request)
+    shown = partial(rag.answer_json, request, regenerate=body.regenerate)
+    stopped = partial(rag.record_stopped, request, regenerate=body.regenerate)
     reply_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
-    if not body.stream:
-        result = await answer_while_connected(connection, rag.answers, request)
-        metrics.observe_answer(result)
-        return _completion(reply_id, created, body.model, result, shown(result))
-    # Admission happens here, before any byte is sent, so "busy" is still a proper 429.
-    stream = await run_in_threadpool(rag.answers.stream, request)
+    try:
+        if not body.stream:
+            result = await answer_while_connected(connection, rag.answers, request)
+            metrics.observe_answer(result)
+            return _completion(reply_id, created, body.model, result, shown(result))
+        # Admission happens here, before any byte is sent, so "busy" is still a proper 429.
+        stream = await admit_while_connected(connection, rag.answers, request)
+    except AnswerCancelledError as cancelled:
+        stopped(cancelled.result)
+        raise
     return StreamingResponse(
-        _events(stream, reply_id, created, body.model, metrics, shown),
+        _events(stream, reply_id, created, body.model, metrics, shown, stopped),
         media_type="text/event-stream",
     )
 
@@ -209,6 +221,7 @@ async def _events(
     model: str,
     metrics: ApiMetrics,
     shown: Callable[[AskResult], dict[str, object]],
+    stopped: Callable[[AskResult], None],
 ) -> AsyncIterator[str]:
     def chunk(delta: dict[str, str], finish: str | None = None, **extra: object) -> str:
         body = {
@@ -221,17 +234,23 @@ async def _events(
         }
         return f"data: {json.dumps(body)}\n\n"
 
+    finished = False
     try:
         yield chunk({"role": "assistant", "content": ""})
         async for piece in _pieces(stream):
             yield chunk({"content": piece})
         result = stream.result
         metrics.observe_answer(result)
+        finished = True
         yield chunk({}, "stop", usage=_usage(result), rag=shown(result))
     except RagError as exc:
+        finished = True
         error = {"error": {"type": type(exc).__name__, "message": str(exc)}}
         yield f"data: {json.dumps(error)}\n\n"
     finally:
-        # Runs when the client disconnects too: the model stops within one token.
+        # Runs when the client disconnects too: the model stops within one token, and the
+        # answer stays in its conversation as far as it was shown, marked stopped.
         stream.cancel()
+        if not finished:
+            stopped(stream.result)
     yield "data: [DONE]\n\n"

@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
 
+from rag.answer.cancel import AnswerCancelledError
 from rag.answer.types import MAX_QUESTION_CHARS
 from rag.api.answering import answer_while_connected
 from rag.api.deps import Caller, Metrics, Rag
@@ -60,11 +61,15 @@ class RetrievalOptions(BaseModel):
 AdapterField = Field(default=None, max_length=100)
 # A saved conversation (/v1/conversations): its turns are the history and the answer is added.
 ConversationField = Field(default=None, max_length=100)
+# With a conversation: answer its last question again, replacing that turn's answer (kept in
+# the turn's `earlier`).
+RegenerateField = Field(default=False)
 
 
 class QueryBody(RetrievalOptions):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     conversation_id: str | None = ConversationField
+    regenerate: bool = RegenerateField
     adapter: str | None = AdapterField
 
 
@@ -95,8 +100,13 @@ async def query(
         body.filters,
         adapter=body.adapter,
         conversation_id=body.conversation_id,
+        regenerate=body.regenerate,
     )
     caller.allow(request.collection, content=body.question)
-    result = await answer_while_connected(connection, rag.answers, request)
+    try:
+        result = await answer_while_connected(connection, rag.answers, request)
+    except AnswerCancelledError as stopped:
+        rag.record_stopped(request, stopped.result, body.regenerate)
+        raise
     metrics.observe_answer(result)
-    return rag.answer_json(request, result)
+    return rag.answer_json(request, result, body.regenerate)
