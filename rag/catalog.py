@@ -4,12 +4,16 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.datadir import check_collection_name
 from rag.errors import NotFoundError
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
 from rag.ingest.uploads import UploadArea
 from rag.store import VectorStore
+
+if TYPE_CHECKING:
+    from rag.tables.store import TableStore
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,10 @@ class Catalog:
         recipe: dict[str, object],
         uploads: UploadArea,
         dimension: Callable[[], int],
+        tables: "TableStore | None" = None,
     ) -> None:
         self._ledger = ledger
+        self._tables = tables  # the collection's tables, dropped with their documents
         self._dimension = dimension  # of the embedder's vectors; loading it takes a while
         self._uploads = uploads
         self._store = store
@@ -115,6 +121,8 @@ class Catalog:
         # Ledger first: an interrupted delete leaves an unreferenced shard, never a ledger that
         # claims chunks the store no longer has.
         self._ledger.forget_collection(name)
+        if self._tables is not None:
+            self._tables.drop_collection(name)
         self._store.drop_collection(name)
 
     def sources_to_reindex(
@@ -179,6 +187,8 @@ class Catalog:
         """Remove a document, its chunks, and its file when it was uploaded."""
         record = self.document(collection, document)
         self._ledger.remove_source(collection, record.source_id)
+        if self._tables is not None:
+            self._tables.drop_source(collection, record.source_id)
         delete_pending(self._ledger, self._store, collection)
         self._uploads.discard(record.source_id)
         return record

@@ -12,6 +12,7 @@ model, judge, support signal), `access` (catalog, conversations, feedback, uploa
 
 from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rag.app.access import AccessServices
 from rag.app.answering import AnsweringServices
@@ -23,6 +24,9 @@ from rag.llm import ChatModel
 from rag.plugins.registry import Plugins, load_plugins
 from rag.settings import Settings
 from rag.store import VectorStore
+
+if TYPE_CHECKING:
+    from rag.tables.store import TableStore
 
 __all__ = ["RagApp"]
 
@@ -57,6 +61,15 @@ class RagApp(AnsweringServices, IndexingServices, AccessServices, ModelServices)
         self._model = model
 
     @cached_property
+    def tables(self) -> "TableStore":
+        """Every ingested table as a typed table (rag/tables/store.py), beside the ledger it
+        keeps in step with: one DuckDB file per ledger."""
+        from rag.tables.store import TableStore
+
+        ledger = self.data_dir.ledger_path(self.settings.qdrant_url)
+        return TableStore(ledger.with_name(ledger.stem.replace("ledger", "tables", 1) + ".duckdb"))
+
+    @cached_property
     def plugins(self) -> Plugins:
         """The built-in plugins and the third-party ones RAG_PLUGINS enables (rag/plugins/):
         readers, connectors, tools and answerers, each failure recorded, never raised."""
@@ -68,6 +81,8 @@ class RagApp(AnsweringServices, IndexingServices, AccessServices, ModelServices)
         for log in ("feedback", "conversations"):
             if log in self.__dict__:
                 self.__dict__[log].close()
+        if "tables" in self.__dict__:
+            self.tables.close()
         self.store.close()
         self.ledger.close()
         self.data_dir.release()

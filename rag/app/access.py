@@ -12,6 +12,7 @@ from rag.store import VectorStore
 if TYPE_CHECKING:
     from rag.ingest.ledger import Ledger
     from rag.plugins.registry import Plugins
+    from rag.tables.store import TableStore
 
 
 class AccessServices:
@@ -21,6 +22,7 @@ class AccessServices:
     ledger: "Ledger"
     store: VectorStore
     plugins: "Plugins"
+    tables: "TableStore"
 
     def collection(self, name: str | None) -> str:
         """A collection's name as first created: names that differ only by case are one."""
@@ -31,7 +33,12 @@ class AccessServices:
         from rag.catalog import Catalog
 
         return Catalog(
-            self.ledger, self.store, self.recipe, self.uploads, lambda: self.embedder.dimension
+            self.ledger,
+            self.store,
+            self.recipe,
+            self.uploads,
+            lambda: self.embedder.dimension,
+            tables=self.tables,
         )
 
     @cached_property

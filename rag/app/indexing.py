@@ -14,6 +14,7 @@ from rag.store import VectorStore
 if TYPE_CHECKING:
     from rag.ingest.ledger import Ledger
     from rag.plugins.registry import Plugins
+    from rag.tables.store import TableStore
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ class IndexingServices:
     ledger: "Ledger"
     store: VectorStore
     plugins: "Plugins"
+    tables: "TableStore"
 
     @property
     def recipe(self) -> dict[str, object]:
@@ -60,6 +62,7 @@ class IndexingServices:
             self.recipe,
             ocr,
             readers=self.plugins.readers,
+            tables=self.tables,
         )
 
     @cached_property

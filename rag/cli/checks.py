@@ -88,11 +88,15 @@ def doctor(
         names = (
             [app.collection(collection)]
             if collection
-            else sorted(set(app.ledger.collections()) | set(app.store.collections()))
+            else sorted(
+                set(app.ledger.collections())
+                | set(app.store.collections())
+                | set(app.tables.collections())
+            )
         )
         results = []
         for name in names:
-            health = check(app.ledger, app.store, name)
+            health = check(app.ledger, app.store, name, app.tables)
             if repair and not health.healthy:
                 repair_collection(
                     health,
@@ -102,8 +106,9 @@ def doctor(
                         scans_for(ids, settings, app.plugins), name
                     ),
                     lambda source: unreadable_source(source, app.plugins.file_types),
+                    app.tables,
                 )
-                repairs, health = health.repairs, check(app.ledger, app.store, name)
+                repairs, health = health.repairs, check(app.ledger, app.store, name, app.tables)
                 health.repairs = repairs  # what was done, next to the state it left
             results.append(health)
     if as_json:
@@ -114,7 +119,8 @@ def doctor(
             typer.echo(
                 f"{h.collection}: {state}: {h.sources} sources, {h.chunks} chunks in the "
                 f"ledger, {h.points} in the store; lost {sum(h.lost.values())}, "
-                f"orphans {len(h.orphans)}, duplicates {len(h.duplicates)}"
+                f"orphans {len(h.orphans)}, duplicates {len(h.duplicates)}, "
+                f"stale tables {len(h.stale_tables)}, orphan tables {len(h.orphan_tables)}"
             )
             for line in h.repairs:
                 typer.echo(f"  repaired: {line}")

@@ -4,7 +4,10 @@ The ledger names every current chunk; the store holds points. They disagree when
 - a chunk the ledger names is not stored (lost): the source is re-read and indexed again, or
   dropped from the ledger if it no longer exists;
 - a stored point no source claims (orphan): it is deleted;
-- a chunk id is claimed by two sources (duplicate): both sources are indexed again.
+- a chunk id is claimed by two sources (duplicate): both sources are indexed again;
+- a source's tables in the table store (rag/tables) are missing or of another version than the
+  ledger's (stale): the source is indexed again; tables of a source the ledger no longer has
+  (orphan tables) are dropped.
 The two-phase replace (DESIGN.md §5) should make all three impossible; this proves it after a
 crash and repairs an index that was damaged some other way (a restored backup, a lost disk).
 """
@@ -12,10 +15,14 @@ crash and repairs an index that was damaged some other way (a restored backup, a
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-from rag.ingest.ledger import Ledger, delete_pending
+from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
 from rag.ingest.report import IngestReport
 from rag.store import VectorStore
+
+if TYPE_CHECKING:
+    from rag.tables.store import TableStore
 
 
 @dataclass
@@ -27,18 +34,25 @@ class CollectionHealth:
     lost: dict[str, int] = field(default_factory=dict)  # source → chunks missing from the store
     orphans: list[str] = field(default_factory=list)  # stored ids that no source claims
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # chunk id → its sources
+    stale_tables: list[str] = field(default_factory=list)  # sources whose tables are not current
+    orphan_tables: list[str] = field(default_factory=list)  # table sources the ledger lacks
     repairs: list[str] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
-        return not (self.lost or self.orphans or self.duplicates)
+        return not (
+            self.lost or self.orphans or self.duplicates or self.stale_tables or self.orphan_tables
+        )
 
     def to_json(self) -> dict[str, object]:
         return {**asdict(self), "orphans": len(self.orphans), "healthy": self.healthy}
 
 
-def check(ledger: Ledger, store: VectorStore, collection: str) -> CollectionHealth:
+def check(
+    ledger: Ledger, store: VectorStore, collection: str, tables: "TableStore | None" = None
+) -> CollectionHealth:
     records = ledger.sources(collection)
+    registered = tables.sources(collection) if tables is not None else None
     stored = store.point_sources(collection) if collection in store.collections() else {}
     claims: dict[str, list[str]] = {}
     for record in records:
@@ -55,7 +69,23 @@ def check(ledger: Ledger, store: VectorStore, collection: str) -> CollectionHeal
         lost=dict(sorted(missing.items())),
         orphans=sorted(set(stored) - set(claims)),
         duplicates={chunk: sources for chunk, sources in claims.items() if len(sources) > 1},
+        **_table_drift(records, registered),
     )
+
+
+def _table_drift(
+    records: list[SourceRecord], registered: dict[str, str] | None
+) -> dict[str, list[str]]:
+    """Sources whose registered tables are not of the indexed version, and table sources the
+    ledger does not have (none when no table store is checked)."""
+    if registered is None:
+        return {}
+    return {
+        "stale_tables": sorted(
+            r.source_id for r in records if registered.get(r.source_id) != r.content_hash
+        ),
+        "orphan_tables": sorted(set(registered) - {r.source_id for r in records}),
+    }
 
 
 def repair(
@@ -64,6 +94,7 @@ def repair(
     store: VectorStore,
     reingest: Callable[[Sequence[str]], IngestReport],
     unreadable: Callable[[str], str | None],
+    tables: "TableStore | None" = None,
 ) -> None:
     """Delete orphans, then index again every source with a lost or duplicate chunk.
 
@@ -76,7 +107,15 @@ def repair(
     if health.orphans:
         store.delete(collection, health.orphans)
         health.repairs.append(f"deleted {len(health.orphans)} orphan chunks")
-    damaged = sorted(set(health.lost) | {s for d in health.duplicates.values() for s in d})
+    if tables is not None:
+        for source in health.orphan_tables:
+            tables.drop_source(collection, source)
+            health.repairs.append(f"dropped the tables of {source} (not in the ledger)")
+    damaged = sorted(
+        set(health.lost)
+        | {s for d in health.duplicates.values() for s in d}
+        | set(health.stale_tables)
+    )
     for source in list(damaged):
         if reason := unreadable(source):
             damaged.remove(source)

@@ -301,6 +301,17 @@ def read_documents(
 
     `ocr` says whether and how scans and images are read (default: on, English); `readers`
     are the enabled readers by file type (default: the built-ins)."""
+    return documents_of(source, read_pages(source, data, ocr, readers))
+
+
+def read_pages(
+    source: RawSource,
+    data: bytes,
+    ocr: OcrConfig | None = None,
+    readers: Mapping[str, ReaderPlugin] | None = None,
+) -> list[Page]:
+    """`source`'s pages with any text, as its reader gives them (with their tables); see
+    `read_documents`."""
     if readers is None:
         from rag.plugins.registry import builtin_readers
 
@@ -320,6 +331,11 @@ def read_documents(
         raise SourceError(message) from None
     if not pages:
         raise SourceError("no extractable text")
+    return pages
+
+
+def documents_of(source: RawSource, pages: list[Page]) -> list[Document]:
+    """Pages as the llama-index Documents the chunker splits."""
     return [
         Document(
             text=page.text,

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from rag.connectors import RawSource, Scan
 from rag.embed import DenseEmbedder, SparseEncoder
@@ -24,10 +25,14 @@ from rag.errors import RagError
 from rag.ingest.chunking import Chunk, Chunker, chunk_id, document_id
 from rag.ingest.ledger import Ledger, SourceRecord, delete_pending
 from rag.ingest.ocr import OcrConfig
-from rag.ingest.readers import read_documents
+from rag.ingest.pages import Page
+from rag.ingest.readers import documents_of, read_pages
 from rag.ingest.report import IngestReport
 from rag.plugins.kinds import ReaderPlugin
 from rag.store import ChunkPoint, VectorStore
+
+if TYPE_CHECKING:
+    from rag.tables.store import TableStore
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,7 @@ class _Write:
     source: RawSource
     content_hash: str
     points: list[ChunkPoint]
+    table_pages: list[Page] | None = None  # pages holding tables; None: keep its tables (a move)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class _PendingWrite:
     content_hash: str
     chunks: list[Chunk]
     is_new: bool
+    table_pages: list[Page]
 
 
 class Indexer:
@@ -62,6 +69,7 @@ class Indexer:
         recipe: dict[str, object],
         ocr: OcrConfig | None = None,
         readers: Mapping[str, ReaderPlugin] | None = None,
+        tables: "TableStore | None" = None,
     ) -> None:
         self._ledger = ledger
         self._store = store
@@ -71,6 +79,7 @@ class Indexer:
         self._recipe = recipe
         self._ocr = ocr or OcrConfig()
         self._readers = readers  # by file type; None: the built-ins
+        self._tables = tables  # where each source's tables are registered (rag/tables)
         self._run_lock = threading.Lock()
 
     @contextmanager
@@ -107,9 +116,7 @@ class Indexer:
                 pending: list[_PendingWrite] = []
                 for source in scan.sources:
                     ocr = self._ocr_reporting(source.source_id, on_ocr_page)
-                    write = self._prepare(
-                        source, collection, tags, gone, report, ocr, unchanged
-                    )
+                    write = self._prepare(source, collection, tags, gone, report, ocr, unchanged)
                     if write is not None:
                         pending.append(write)
                     if sum(len(p.chunks) for p in pending) >= EMBED_BATCH_CHUNKS:
@@ -120,6 +127,8 @@ class Indexer:
                 self._flush(pending, collection, tags, report)
                 for record in gone.values():
                     self._ledger.remove_source(collection, record.source_id)
+                    if self._tables is not None:
+                        self._tables.drop_source(collection, record.source_id)
                     report.deleted.append(record.source_id)
                 delete_pending(self._ledger, self._store, collection)
             return report
@@ -182,13 +191,15 @@ class Indexer:
                     report.moved.append({"from": moved_from.source_id, "to": source.source_id})
                     return None
                 gone[content_hash] = moved_from  # its chunks are incomplete: index afresh
+            pages = read_pages(source, data, ocr, self._readers)
             chunks = self._chunker.chunk(
-                source.source_id, content_hash, read_documents(source, data, ocr, self._readers)
+                source.source_id, content_hash, documents_of(source, pages)
             )
         except (RagError, OSError, ValueError) as exc:
             self._fail(source, exc, collection, report)
             return None
-        return _PendingWrite(source, content_hash, chunks, previous is None)
+        table_pages = [page for page in pages if page.tables]
+        return _PendingWrite(source, content_hash, chunks, previous is None, table_pages)
 
     def _flush(
         self,
@@ -233,7 +244,7 @@ class Indexer:
                 )
                 for chunk in p.chunks
             ]
-            writes.append(_Write(p.source, p.content_hash, points))
+            writes.append(_Write(p.source, p.content_hash, points, p.table_pages))
         try:
             self._store.create_collection(collection, self._embedder.dimension)
             self._replace(collection, writes)
@@ -270,6 +281,10 @@ class Indexer:
         ]
         self._replace(collection, [_Write(source, old.content_hash, points)])
         self._ledger.remove_source(collection, old.source_id)
+        if self._tables is not None:
+            self._tables.rename_source(
+                collection, old.source_id, source.source_id, document_id(source.source_id)
+            )
         delete_pending(self._ledger, self._store, collection)
         return True
 
@@ -281,6 +296,7 @@ class Indexer:
             self._ledger.stage(collection, [p.id for p in write.points])
         self._store.upsert(collection, [p for write in writes for p in write.points])
         for write in writes:
+            self._register_tables(collection, write)
             self._ledger.commit_source(
                 collection,
                 SourceRecord(
@@ -293,6 +309,28 @@ class Indexer:
                 ),
             )
         delete_pending(self._ledger, self._store, collection)
+
+    def _register_tables(self, collection: str, write: "_Write") -> None:
+        """The source's tables replace its old ones before the ledger makes it current; a
+        failure leaves the old ones (with the old hash, which `rag doctor` finds stale) and
+        the text is indexed all the same."""
+        if self._tables is None or write.table_pages is None:
+            return
+        try:
+            self._tables.replace_source(
+                collection,
+                write.source.source_id,
+                document_id(write.source.source_id),
+                write.content_hash,
+                write.table_pages,
+            )
+        except Exception as exc:  # noqa: BLE001 - tables are a refinement of the indexed text
+            log.warning(
+                "tables of %s not registered: %s: %s",
+                write.source.source_id,
+                type(exc).__name__,
+                exc,
+            )
 
 
 def embedding_text(title: str, headings: str | None, text: str) -> str:
