@@ -50,7 +50,19 @@ $(TESSERACT):
 	$(APT) install -y -qq --no-install-recommends $(OCR_PACKAGES) \
 		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends $(OCR_PACKAGES))
 
-$(VENV)/.installed-dev: $(VENV)/.installed | $(CHROMIUM)
+# The source-sync tests start real servers: Dovecot (IMAP, run unprivileged from a temp config)
+# and `git daemon`; WsgiDAV and moto come from PyPI with the dev extras.
+SOURCE_SERVERS := /usr/sbin/dovecot /usr/bin/git
+
+/usr/sbin/dovecot:
+	$(APT) install -y -qq --no-install-recommends dovecot-imapd \
+		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends dovecot-imapd)
+
+/usr/bin/git:
+	$(APT) install -y -qq --no-install-recommends git \
+		|| ($(APT) update -qq && $(APT) install -y -qq --no-install-recommends git)
+
+$(VENV)/.installed-dev: $(VENV)/.installed | $(CHROMIUM) $(SOURCE_SERVERS)
 	$(BIN)/pip install -e '.[dev]'
 	touch $@
 

@@ -66,3 +66,91 @@ def process(command: list[str], port: int, log: Path, **popen: object) -> Iterat
         except subprocess.TimeoutExpired:
             running.kill()
             running.wait()
+
+
+_DOVECOT_CONF = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = {user}
+default_internal_user = {user}
+default_internal_group = {group}
+mail_location = maildir:{root}/mail/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={root}/home/%u
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service stats {{
+  unix_listener stats-reader {{
+    mode = 0600
+  }}
+  unix_listener stats-writer {{
+    mode = 0600
+  }}
+}}
+"""
+
+
+@contextmanager
+def dovecot(users: dict[str, str]) -> Iterator[int]:
+    """A real Dovecot IMAP server on 127.0.0.1, run unprivileged (as `nobody` when the tests
+    run as root: its login process refuses root) from a config and passwd file in a folder of
+    its own under /tmp (which `nobody` can reach)."""
+    import grp
+    import os
+    import pwd
+    import shutil
+    import tempfile
+
+    from tests.live import free_port
+
+    root = Path(tempfile.mkdtemp(prefix="rag-dovecot-"))
+    port = free_port()
+    as_root = os.geteuid() == 0
+    uid, gid = (65534, 65534) if as_root else (os.geteuid(), os.getegid())
+    for folder in ("run", "state", "mail", "home"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in users.items()))
+    (root / "dovecot.conf").write_text(
+        _DOVECOT_CONF.format(
+            root=root,
+            port=port,
+            uid=uid,
+            gid=gid,
+            user=pwd.getpwuid(uid).pw_name,
+            group=grp.getgrgid(gid).gr_name,
+        )
+    )
+    command = ["dovecot", "-F", "-c", str(root / "dovecot.conf")]
+    if as_root:
+        for path in [root, *root.rglob("*")]:
+            os.chown(path, uid, gid)
+        root.chmod(0o700)
+        command = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", *command]
+    try:
+        with process(command, port, root / "server.log"):
+            yield port
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
