@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from rag.access.auth import read_token_file
-from rag.ui import chat, sidebar
+from rag.ui import chat, sidebar, viewer
 from rag.ui.client import ApiClient, ApiError
 from rag.ui.examples import example_questions
 from rag.ui.render import (
@@ -182,7 +182,9 @@ def _show_result(api: ApiClient, index: int, result: dict[str, Any]) -> None:
             if record:
                 st.dataframe([record], hide_index=True)
             st.markdown(quote_in_context(citation))
-            _source_link(api, index, citation, result.get("collection", ""))
+            collection = result.get("collection", "")
+            viewer.view_button(api, citation, collection, key=f"view-{index}-{citation['id']}")
+            _source_link(api, index, citation, collection)
 
 
 def _source_link(api: ApiClient, index: int, citation: dict[str, Any], collection: str) -> None:

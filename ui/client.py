@@ -102,6 +102,15 @@ class ApiClient:
         path = f"/v1/documents/{document_id}/content"
         return self._send("GET", path, params={"collection": collection}).content
 
+    def document_view(self, collection: str, citation: dict[str, Any]) -> tuple[str, bytes]:
+        """The cited place with its span marked, and its media type (PNG or HTML)."""
+        params = {"collection": collection, "start": citation["start"], "end": citation["end"]}
+        if citation.get("page"):
+            params["page"] = citation["page"]
+        path = f"/v1/documents/{citation['document_id']}/view"
+        response = self._send("GET", path, params=params)
+        return response.headers["content-type"], response.content
+
     def upload(self, collection: str, files: list[Upload]) -> dict[str, Any]:
         parts = [("files", file) for file in files]
         return self._call("POST", "/v1/documents", files=parts, data={"collection": collection})

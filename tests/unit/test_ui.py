@@ -86,7 +86,8 @@ def test_a_question_gets_a_streamed_answer_with_citation_chips_and_quotes(
     quote = citation.markdown[0].value
     assert "**" in quote and "8%" in quote
     assert citation.get("download_button")
-    assert [b.label for b in assistant.button] == ["Regenerate"]
+    assert [b.label for b in citation.button] == ["Show in the source"]  # ui/viewer.py
+    assert [b.label for b in assistant.button] == ["Show in the source", "Regenerate"]
 
 
 def test_a_cited_table_row_is_shown_as_a_small_table(
