@@ -32,6 +32,7 @@ from rag.api.routes import (
     ingest,
     query,
     sources,
+    tables,
     view,
 )
 from rag.errors import (
@@ -123,7 +124,17 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
             expose_headers=["Retry-After"],
         )
     api.include_router(health.router)
-    for module in (query, collections, documents, chat, conversations, feedback, ingest, sources):
+    for module in (
+        query,
+        collections,
+        documents,
+        chat,
+        conversations,
+        feedback,
+        ingest,
+        sources,
+        tables,
+    ):
         api.include_router(module.router, responses=ERROR_RESPONSES)
     api.include_router(view.router, responses=ERROR_RESPONSES)  # the source viewer
     # MCP over streamable HTTP at /mcp, with the caller's key (rag/mcp/http.py).

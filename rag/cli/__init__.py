@@ -20,6 +20,7 @@ from rag.cli import (
     query,
     servers,
     sources,
+    tables,
 )
 from rag.errors import InvalidInputError, RagError
 
@@ -47,6 +48,7 @@ cli.command()(audit.audit)
 cli.command()(mcp.mcp)
 cli.add_typer(plugins.plugins_cli, name="plugins")
 cli.add_typer(sources.sources_cli, name="sources")
+cli.add_typer(tables.tables_cli, name="tables")
 
 
 def main() -> NoReturn:

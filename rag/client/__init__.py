@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from rag.client.backend import Backend, retrieval_options
-from rag.client.resources import Collections, Documents
+from rag.client.resources import Collections, Documents, Tables
 from rag.errors import InvalidInputError
 from rag.settings import RetrievalMode, Settings, load_settings
 from rag.store import Filters
@@ -29,14 +29,16 @@ Source = str | os.PathLike[str]
 class Rag:
     """Ingest, search and ask over one data directory: here, or through the server owning it.
 
-    `rag.collections` and `rag.documents` list and delete what is indexed. Close it (or use it
-    as a context manager) to release the data directory or the connection.
+    `rag.collections` and `rag.documents` list and delete what is indexed, `rag.tables` lists
+    and queries its tables. Close it (or use it as a context manager) to release the data
+    directory or the connection.
     """
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
         self.collections = Collections(backend)
         self.documents = Documents(backend)
+        self.tables = Tables(backend)
 
     @classmethod
     def open(

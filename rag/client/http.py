@@ -168,6 +168,19 @@ class ServerClient:
         path = f"/v1/documents/{quote(document_id, safe='')}"
         return self._send("DELETE", path, params=params)
 
+    def tables(self, collection: str | None) -> JsonObject:
+        return self.get("/v1/tables", {"collection": collection} if collection else None)
+
+    def table(self, name: str, collection: str | None, offset: int, limit: int) -> JsonObject:
+        params: dict[str, object] = {"offset": offset, "limit": limit}
+        if collection:
+            params["collection"] = collection
+        return self.get(f"/v1/tables/{quote(name, safe='')}", params)
+
+    def table_query(self, sql: str, collection: str | None, max_rows: int) -> JsonObject:
+        body = {"sql": sql, "collection": collection, "max_rows": max_rows}
+        return self.post("/v1/tables/query", body)
+
     def close(self) -> None:
         self._http.close()
 

@@ -91,5 +91,26 @@ class LocalClient:
         record = self._app.catalog.delete_document(self._app.collection(collection), document_id)
         return {"deleted": document_json(record)}
 
+    def tables(self, collection: str | None) -> JsonObject:
+        from rag.tables.schema import tables_json
+
+        name = self._app.collection(collection)
+        return tables_json(name, self._app.tables.schemas(name))
+
+    def table(self, name: str, collection: str | None, offset: int, limit: int) -> JsonObject:
+        from rag.tables.schema import table_page_json
+
+        collection = self._app.collection(collection)
+        schema = self._app.tables.schema(collection, name)
+        preview = self._app.tables.preview(collection, schema.name, limit=limit, offset=offset)
+        return table_page_json(schema, preview, offset, limit)
+
+    def table_query(self, sql: str, collection: str | None, max_rows: int) -> JsonObject:
+        name = self._app.collection(collection)
+        return {
+            "collection": name,
+            **self._app.tables.select(name, sql, max_rows=max_rows).to_json(),
+        }
+
     def close(self) -> None:
         self._app.close()

@@ -46,3 +46,28 @@ class Documents:
 
         shown = self._backend.delete_document(document_id, collection)
         return DocumentInfo(**shown["deleted"])
+
+
+class Tables:
+    """The tables registered from a collection's documents (the REST /v1/tables shapes)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    def list(self, collection: str | None = None) -> list[dict[str, object]]:
+        """Each table's name, source, sheet/page, columns with types and row count."""
+        return self._backend.tables(collection)["tables"]
+
+    def show(
+        self, name: str, collection: str | None = None, offset: int = 0, limit: int = 20
+    ) -> dict[str, object]:
+        """`{"table": schema, "preview": {"columns", "rows", ...}}`: a page of rows in source
+        order, each starting with its row number."""
+        return self._backend.table(name, collection, offset, limit)
+
+    def query(
+        self, sql: str, collection: str | None = None, max_rows: int = 100
+    ) -> dict[str, object]:
+        """Run one SELECT over the collection's tables: `{"columns", "rows", "truncated"}`;
+        anything else is refused with TableQueryError."""
+        return self._backend.table_query(sql, collection, max_rows)

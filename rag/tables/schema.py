@@ -145,3 +145,28 @@ def json_value(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
+
+
+def tables_json(collection: str, tables: Sequence[TableSchema]) -> dict[str, Any]:
+    """GET /v1/tables: each table's name, source, sheet/page, columns with types, rows."""
+    listed = []
+    for table in tables:
+        shown = table.to_json()
+        shown["columns"] = [
+            {key: column[key] for key in ("name", "sql_name", "type", "unit")}
+            for column in shown["columns"]
+        ]
+        listed.append(shown)
+    return {"collection": collection, "tables": listed}
+
+
+def table_page_json(
+    table: TableSchema, preview: QueryResult, offset: int, limit: int
+) -> dict[str, Any]:
+    """GET /v1/tables/{name}: the schema (text columns with sample values) and a page of rows
+    in source order, each starting with its row number."""
+    return {
+        "collection": table.collection,
+        "table": table.to_json(),
+        "preview": {**preview.to_json(), "offset": offset, "limit": limit},
+    }
