@@ -5,10 +5,13 @@ Tesseract again when a citation of the page is viewed, on the image as shown (a 
 the page OCR read), and the span's words are placed among them by `rag.view.spans.align`.
 """
 
+import hashlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rag.errors import SourceError
 from rag.ingest.ocr import OcrConfig, _frames, _pytesseract, _tesseract
+from rag.view.cache import BoundedCache
 from rag.view.image import Box, MarkedPage, bounded, lines_of, marked_png
 from rag.view.spans import CitedSpan, align, words
 
@@ -44,9 +47,30 @@ def marked_scan(
     return MarkedPage(marked_png(shown, lines_of(boxes)), placed.match)
 
 
+@dataclass(frozen=True)
+class PageWords:
+    found: list[tuple[str, Box]]
+
+    @property
+    def size(self) -> int:
+        return 100 * len(self.found) + 100  # about, in bytes
+
+
+# A page's words by its pixels: a second citation of the same scanned page waits for no OCR.
+_READ: BoundedCache[PageWords] = BoundedCache(max_entries=64, max_bytes=8 * 1024 * 1024)
+
+
 def ocr_words(image: "Image", ocr: OcrConfig, number: int) -> list[tuple[str, Box]]:
     """Each word Tesseract reads on the image (as `word_key`s: "claim," is "claim") with its
     box in the image's pixels."""
+    key = (hashlib.sha256(image.tobytes()).hexdigest(), image.mode, image.size, ocr.langs)
+    if (known := _READ.get(key)) is None:
+        known = PageWords(_read_words(image, ocr, number))
+        _READ.put(key, known)
+    return known.found
+
+
+def _read_words(image: "Image", ocr: OcrConfig, number: int) -> list[tuple[str, Box]]:
     pytesseract = _pytesseract()
     data = _tesseract(
         lambda: pytesseract.image_to_data(
