@@ -25,6 +25,8 @@ _CURRENCY = re.compile(
     rf"^(?P<pre>[€$£¥₹₩]|(?:{_CODES})\b)?\s*(?P<num>.*?)\s*(?P<post>[€$£¥₹₩]|\b(?:{_CODES}))?$",
     re.IGNORECASE,
 )
+_CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "pound": "GBP"}
+_CURRENCY_WORD = re.compile(r"\s*\b(euro|dollar|pound)s?$", re.IGNORECASE)
 _SPACES = re.compile(r"(?<=\d)[\s\u00a0\u202f']+(?=\d{3}\b)")
 _PLAIN = re.compile(r"^[+-]?\d+$")
 _DOT_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -143,15 +145,18 @@ def parse_cell(cell: str, kind: ColumnType) -> object:
 
 
 def parse_number(text: str, decimal_comma: bool | None = None) -> _Number | None:
-    """"1,290", "€1.290,50", "12.5 %", "(300)", "-4 500 USD" → the number and its unit."""
+    """ "1,290", "€1.290,50", "12.5 %", "(300)", "-4 500 USD" → the number and its unit."""
     value, sign = text.strip(), 1
     if value.startswith("(") and value.endswith(")"):
         value, sign = value[1:-1].strip(), -1
     if value[:1] in ("-", "+"):
         sign, value = (-sign if value[0] == "-" else sign), value[1:].strip()
     unit = None
+    word = _CURRENCY_WORD.search(value)
     if value.endswith("%"):
         value, unit = value[:-1].strip(), "%"
+    elif word:
+        value, unit = value[: word.start()].strip(), _CURRENCY_WORDS[word.group(1).lower()]
     else:
         match = _CURRENCY.match(value)
         if match and (match.group("pre") or match.group("post")):
@@ -190,7 +195,7 @@ def _number_of(text: str) -> float | int:
 
 
 def _leading_zero(value: str) -> bool:
-    """"007" or "0123" are codes, not numbers: their zeros would be lost."""
+    """ "007" or "0123" are codes, not numbers: their zeros would be lost."""
     digits = value.lstrip("+-")
     return len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()
 
@@ -213,7 +218,7 @@ def parse_date(text: str, day_first: bool) -> date | None:
 
 
 def unit_of_header(header: str) -> str | None:
-    """"Price (EUR)", "Sales (k€)" or "Share (%)" name the unit their numbers are in."""
+    """ "Price (EUR)", "Sales (k€)" or "Share (%)" name the unit their numbers are in."""
     match = _HEADER_UNIT.search(header)
     if not match:
         return None
