@@ -22,7 +22,7 @@ from rag.ingest.report import IngestReport
 from rag.sources.schedule import Schedule
 from rag.sources.secrets import check_secret_name, resolve_secret, scrub
 from rag.sources.store import Source, SourceStore, new_source_id
-from rag.sources.uris import check_address, is_local, normalized, scheme_of
+from rag.sources.uris import check_address, is_local, local_path, normalized, scheme_of
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +60,19 @@ class SourceService:
             raise InvalidInputError(f"no connector for the scheme {scheme!r} (enabled: {known})")
         if branch is not None and not scheme.startswith("git"):
             raise InvalidInputError("--branch is for git sources only")
-        if not is_local(uri):
-            check_address(uri, self.web_limits, settings.s3_endpoint_url)
         parsed = Schedule.parse(schedule)
+        if secret is not None:
+            check_secret_name(secret)
+        if is_local(uri) and not local_path(uri).exists():
+            raise InvalidInputError(f"{uri}: no such file or folder")
+        if not is_local(uri):  # last: it may ask the DNS
+            check_address(uri, self.web_limits, settings.s3_endpoint_url)
         source = Source(
             id=new_source_id(),
             uri=uri,
             collection=self._app.collection(collection),
             schedule=parsed.text,
-            secret=None if secret is None else check_secret_name(secret),
+            secret=secret,
             branch=branch,
         )
         source.next_sync = None if parsed.period_s is None else self._clock()

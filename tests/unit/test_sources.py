@@ -106,6 +106,10 @@ def test_bad_sources_are_refused_with_the_reason(service: SourceService) -> None
     ]:
         with pytest.raises(InvalidInputError, match=reason):
             service.add(uri)
+    with pytest.raises(InvalidInputError, match="non-public"):
+        service.add("imap://me@127.0.0.1/INBOX", secret="MAIL")
+    with pytest.raises(InvalidInputError, match="secret name"):
+        service.add("imaps://me@mail.example.com/INBOX", secret="../../etc/passwd")
     assert service.all() == []
 
 
