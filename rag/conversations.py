@@ -128,7 +128,7 @@ class ConversationStore:
         summary = self.summary(conversation_id)
         turn_id = str(uuid.uuid4())
         now = time.time()
-        title = summary["title"] or _title_of(question)
+        title = summary["title"] or title_of(question)
         with self._lock:
             self._db.execute("BEGIN")
             self._db.execute(
@@ -185,7 +185,8 @@ class ConversationStore:
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _title_of(question: str) -> str:
+def title_of(question: str) -> str:
+    """A conversation's title from its first question: its words, cut at a word."""
     title = " ".join(question.split())
     if len(title) <= TITLE_CHARS:
         return title

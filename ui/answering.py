@@ -2,16 +2,18 @@
 
 Streamlit reruns the page script whenever the person clicks or types; an answer read inside the
 script would be cut off by the next question. So each answer is read by its own thread into an
-`AnswerJob`, which the page shows as it grows. Stop closes the HTTP stream: the server notices
-the disconnect and cancels the generation, freeing the model for the next question.
+`AnswerJob`, which the page shows as it grows. The thread reads on an event loop of its own, so
+Stop can cancel the read in any phase: the job is done at once, the connection closes, and the
+server stops the answer (its search too) and keeps the question marked stopped.
 """
 
+import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.ui.client import ApiError, ChatReply
+from rag.ui.client import ApiError, ChatEvent
 
 
 @dataclass
@@ -23,7 +25,9 @@ class AnswerJob:
     result: dict[str, Any] | None = None
     error: str | None = None
     stopped: bool = False
-    _reply: ChatReply | None = None
+    replaces: dict[str, Any] | None = None  # the turn a regenerated answer takes the place of
+    _loop: asyncio.AbstractEventLoop | None = None
+    _task: "asyncio.Task[None] | None" = None
     _done: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -34,41 +38,48 @@ class AnswerJob:
     def wait(self, timeout_s: float) -> bool:
         return self._done.wait(timeout_s)
 
-    def start(self, send: Callable[[], ChatReply], searching: str, reading: str) -> None:
-        """Run `send` (which starts a streamed chat completion) and read it on a thread.
-
-        `searching` shows until the server answers (it has retrieved and admitted the
-        generation by then), `reading` until the first verified sentence arrives."""
+    def start(
+        self, send: Callable[[], AsyncIterator[ChatEvent]], searching: str, reading: str
+    ) -> None:
+        """Read the streamed answer `send()` starts, on a thread. `searching` shows until the
+        server starts answering, `reading` until the first verified sentence arrives."""
         self.status = searching
-        threading.Thread(target=self._read, args=(send, reading), daemon=True).start()
+        threading.Thread(target=asyncio.run, args=(self._read(send, reading),), daemon=True).start()
 
     def finish(self) -> None:
         """Mark an answer given without the server (an empty collection) as done."""
         self._done.set()
 
     def stop(self) -> None:
+        """Done now, with what was shown; the reading thread closes the connection."""
         with self._lock:
-            self.stopped = True
-            reply = self._reply
-        if reply is not None:
-            reply.close()  # unblocks the reading thread; the server sees the disconnect
-
-    def _read(self, send: Callable[[], ChatReply], reading: str) -> None:
-        try:
-            reply = send()
-            with self._lock:
-                self._reply = reply
-                stopped = self.stopped
-            if stopped:
-                reply.close()
+            if self.done:
                 return
-            self.status = reading
-            for delta in reply.deltas():
-                self.text += delta
-                self.status = ""
-            self.result = reply.result or None
+            self.stopped = True
+            self._done.set()
+            if self._loop is not None and self._task is not None:
+                self._loop.call_soon_threadsafe(self._task.cancel)
+
+    async def _read(self, send: Callable[[], AsyncIterator[ChatEvent]], reading: str) -> None:
+        with self._lock:
+            if self.stopped:
+                return
+            self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        try:
+            async for kind, value in send():
+                with self._lock:
+                    if self.stopped:
+                        return
+                    if kind == "answering":
+                        self.status = reading
+                    elif kind == "text":
+                        self.text += value
+                        self.status = ""
+                    else:
+                        self.result = value
         except ApiError as exc:
-            if not self.stopped:
-                self.error = str(exc)
+            self.error = str(exc)
+        except asyncio.CancelledError:
+            pass  # stopped: leaving the stream closed the connection
         finally:
             self.finish()

@@ -15,6 +15,7 @@ import streamlit as st
 from rag.access.auth import read_token_file
 from rag.ui import chat, sidebar, viewer
 from rag.ui.client import ApiClient, ApiError
+from rag.ui.copy import copy_button
 from rag.ui.examples import example_questions
 from rag.ui.render import (
     answer_markdown,
@@ -61,8 +62,13 @@ def main() -> None:
     chat.restore(api)
     with st.sidebar:
         options = sidebar.show(api, collections)
-    if state.get("pending_question"):
+    gone = state.chat_collection and state.chat_collection not in options["names"]
+    if gone:
+        _collection_gone(state.chat_collection)
+    elif state.get("pending_question"):
         chat.ask(api, state.pop("pending_question"), options)
+    elif state.pop("pending_regenerate", False):
+        chat.regenerate(api, options)
     chat.advance(api, options)
     if not state.turns and state.job is None:
         _first_screen(api, options)
@@ -70,7 +76,7 @@ def main() -> None:
         _show_turn(api, index, turn, last=index == len(state.turns) - 1)
     if state.job is not None:
         _progress()
-    question = st.chat_input("Ask a question about your documents")
+    question = st.chat_input("Ask a question about your documents", disabled=bool(gone))
     if question:
         chat.ask(api, question, options)
         st.rerun()
@@ -126,6 +132,21 @@ def _queue(question: str) -> None:
     st.session_state.pending_question = question
 
 
+def _queue_regenerate() -> None:
+    st.session_state.pending_regenerate = True
+
+
+def _collection_gone(collection: str) -> None:
+    st.warning(
+        literal(
+            f"This chat's collection, {collection}, has been deleted: its answers stay readable, "
+            "but new questions need a new chat."
+        ),
+        icon=":material/folder_off:",
+    )
+    st.button("Start a new chat", icon=":material/add_comment:", on_click=chat.new_chat)
+
+
 @st.fragment(run_every=0.5)
 def _progress() -> None:
     """The answer being streamed, redrawn every half second until it is done."""
@@ -156,12 +177,35 @@ def _show_turn(api: ApiClient, index: int, turn: dict[str, Any], last: bool) -> 
         if "error" in turn:
             st.error(turn["error"])
         elif turn.get("stopped"):
-            if turn["answer"]:
-                st.markdown(model_markdown(turn["answer"]))
-            st.caption(":material/stop_circle: Stopped before the answer was complete.")
+            _show_stopped(turn)
         else:
             _show_result(api, index, turn)
         _actions(api, index, turn, last)
+        _show_earlier(turn)
+
+
+def _show_stopped(turn: dict[str, Any]) -> None:
+    if turn["answer"]:
+        st.markdown(model_markdown(turn["answer"]))
+        st.caption(":material/stop_circle: Stopped before the answer was complete.")
+    else:
+        st.caption(":material/stop_circle: Stopped while searching, before any answer.")
+
+
+def _show_earlier(turn: dict[str, Any]) -> None:
+    """The answers a regenerated one replaced, oldest first."""
+    earlier = turn.get("earlier") or []
+    if not earlier:
+        return
+    with st.expander(f"Earlier answers ({len(earlier)})", icon=":material/history:"):
+        for n, answer in enumerate(earlier, start=1):
+            st.caption(f"Answer {n}")
+            if answer.get("stopped"):
+                _show_stopped(answer)
+            elif "error" in answer:
+                st.error(answer["error"])
+            else:
+                st.markdown(answer_markdown(answer))
 
 
 def _show_result(api: ApiClient, index: int, result: dict[str, Any]) -> None:
@@ -175,13 +219,14 @@ def _show_result(api: ApiClient, index: int, result: dict[str, Any]) -> None:
     else:
         st.markdown(answer_markdown(result))
     for call in result.get("tool_calls", []):
-        st.caption(f":material/calculate: {tool_trace(call)}")
+        st.caption(f":material/build: {tool_trace(call)}")
     for citation in result.get("citations", []):
         with st.expander(citation_label(citation), icon=":material/format_quote:"):
             record = table_record(citation)
             if record:
                 st.dataframe([record], hide_index=True)
-            st.markdown(quote_in_context(citation))
+            if not citation.get("record"):  # a sheet's row is its table, not a run-on paragraph
+                st.markdown(quote_in_context(citation))
             collection = result.get("collection", "")
             viewer.view_button(api, citation, collection, key=f"view-{index}-{citation['id']}")
             _source_link(api, index, citation, collection)
@@ -218,16 +263,16 @@ def _actions(api: ApiClient, index: int, turn: dict[str, Any], last: bool) -> No
                 args=(api, turn),
             )
     if answered:
-        with copy.popover("Copy", icon=":material/content_copy:"):
-            st.caption("The copy button is at the top right of the text.")
-            st.code(turn["answer"], language=None, wrap_lines=True)
+        with copy:
+            copy_button(turn["answer"])
     if last:
         again.button(
             "Regenerate",
             key=f"regenerate-{index}",
             icon=":material/refresh:",
-            on_click=_queue,
-            args=(turn["question"],),
+            on_click=_queue_regenerate,
+            disabled=st.session_state.job is not None,
+            help="Answer this question again; this answer stays under Earlier answers.",
         )
 
 

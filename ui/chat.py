@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from rag.conversations import title_of
 from rag.ui.answering import AnswerJob
 from rag.ui.client import ApiClient, ApiError
 
@@ -22,6 +23,7 @@ def state() -> Any:
     state.setdefault("turns", [])
     state.setdefault("job", None)
     state.setdefault("queue", [])
+    state.setdefault("chat_collection", None)  # the open chat's collection, once it is saved
     return state
 
 
@@ -49,7 +51,7 @@ def open_chat(api: ApiClient, conversation_id: str) -> None:
     _stop_current()
     state.conversation_id = conversation_id
     state.turns = conversation["turns"]
-    state.collection = conversation["collection"]
+    state.collection = state.chat_collection = conversation["collection"]
     st.query_params[CHAT_PARAM] = conversation_id
 
 
@@ -57,7 +59,7 @@ def new_chat() -> None:
     """An empty chat; it is saved on the server when its first question is asked."""
     state = st.session_state
     _stop_current()
-    state.conversation_id = None
+    state.conversation_id = state.chat_collection = None
     state.turns = []
     st.query_params.pop(CHAT_PARAM, None)
 
@@ -77,6 +79,16 @@ def ask(api: ApiClient, question: str, options: dict[str, Any]) -> None:
         state.queue.append(question)
     else:
         _start(api, question, options)
+
+
+def regenerate(api: ApiClient, options: dict[str, Any]) -> None:
+    """Answer the last question again; the new answer takes its place when it is done, and
+    the one it replaces is kept in its `earlier` (as the server keeps it)."""
+    state = st.session_state
+    if not state.turns or (state.job is not None and not state.job.done):
+        return
+    last = state.turns.pop()
+    _start(api, last["question"], options, replaces=last)
 
 
 def stop() -> None:
@@ -99,18 +111,25 @@ def advance(api: ApiClient, options: dict[str, Any]) -> None:
 
 
 def _turn_of(job: AnswerJob) -> dict[str, Any]:
-    if job.result is not None:
-        turn_id = job.result.get("turn_id")
-        return {**job.result, "question": job.question, "collection": job.collection, "id": turn_id}
     if job.stopped:
-        return {"question": job.question, "stopped": True, "answer": job.text}
-    return {"question": job.question, "error": job.error or "the answer stream ended early"}
+        turn = {"question": job.question, "stopped": True, "answer": job.text}
+    elif job.result is not None:
+        turn_id = job.result.get("turn_id")
+        turn = {**job.result, "question": job.question, "collection": job.collection, "id": turn_id}
+    else:
+        turn = {"question": job.question, "error": job.error or "the answer stream ended early"}
+    if job.replaces is not None:
+        kept = {k: v for k, v in job.replaces.items() if k != "earlier"}
+        turn["earlier"] = [*job.replaces.get("earlier", []), kept]
+    return turn
 
 
-def _start(api: ApiClient, question: str, options: dict[str, Any]) -> None:
+def _start(
+    api: ApiClient, question: str, options: dict[str, Any], replaces: dict[str, Any] | None = None
+) -> None:
     state = st.session_state
     collection = options["collection"]
-    job = AnswerJob(question, collection)
+    job = AnswerJob(question, collection, replaces=replaces)
     state.job = job
     n = len(options["documents"])
     if not n:
@@ -124,7 +143,8 @@ def _start(api: ApiClient, question: str, options: dict[str, Any]) -> None:
         return
     try:
         if state.conversation_id is None:
-            state.conversation_id = api.create_conversation(collection)["id"]
+            created = api.create_conversation(collection, title_of(question))
+            state.conversation_id, state.chat_collection = created["id"], collection
             st.query_params[CHAT_PARAM] = state.conversation_id
     except ApiError as exc:
         job.error = str(exc)
@@ -137,6 +157,7 @@ def _start(api: ApiClient, question: str, options: dict[str, Any]) -> None:
             question,
             collection,
             conversation_id=conversation_id,
+            regenerate=replaces is not None,
             top_k=options["top_k"],
             mode=options["mode"],
             filters=options["filters"],

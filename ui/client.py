@@ -5,8 +5,7 @@ the API down, the model busy (with how long to wait), a wrong key, or the API's 
 """
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -20,35 +19,9 @@ class ApiError(Exception):
         self.status = status
 
 
-@dataclass
-class ChatReply:
-    """A streamed answer: iterate `deltas()` for text, then read `result` (the ask JSON)."""
-
-    response: httpx.Response
-    result: dict[str, Any] = field(default_factory=dict)
-
-    def deltas(self) -> Iterator[str]:
-        try:
-            for line in self.response.iter_lines():
-                if not line.startswith("data: ") or line == "data: [DONE]":
-                    continue
-                event = json.loads(line[len("data: ") :])
-                if "error" in event:
-                    raise ApiError(event["error"]["message"])
-                if "rag" in event:
-                    self.result = event["rag"]
-                for choice in event.get("choices", []):
-                    text = choice.get("delta", {}).get("content")
-                    if text:
-                        yield text
-        except httpx.HTTPError as exc:
-            raise ApiError(f"the answer stream broke off: {exc}") from exc
-        finally:
-            self.response.close()
-
-    def close(self) -> None:
-        """Stop reading; the server cancels the generation when the connection closes."""
-        self.response.close()
+# What a streamed answer yields: ("answering", None) once the server has searched and starts
+# answering, ("text", piece) as verified sentences arrive, then ("result", the ask JSON).
+ChatEvent = tuple[str, Any]
 
 
 class ApiClient:
@@ -79,8 +52,12 @@ class ApiClient:
     def conversations(self, limit: int = 20) -> list[dict[str, Any]]:
         return self._call("GET", "/v1/conversations", params={"limit": limit})["conversations"]
 
-    def create_conversation(self, collection: str) -> dict[str, Any]:
-        return self._call("POST", "/v1/conversations", json={"collection": collection})
+    def create_conversation(self, collection: str, title: str = "") -> dict[str, Any]:
+        body = {"collection": collection, "title": title}
+        return self._call("POST", "/v1/conversations", json=body)
+
+    def delete_collection(self, name: str) -> None:
+        self._call("DELETE", f"/v1/collections/{name}")
 
     def conversation(self, conversation_id: str) -> dict[str, Any]:
         return self._call("GET", f"/v1/conversations/{conversation_id}")
@@ -135,18 +112,35 @@ class ApiClient:
             if not page["feedback"] or offset >= page["total"]:
                 return
 
-    def chat(self, question: str, collection: str, **options: Any) -> ChatReply:
-        """Start a streamed chat completion (pass `conversation_id` to continue a saved
-        conversation); errors before the first byte raise here."""
+    async def chat(
+        self, question: str, collection: str, **options: Any
+    ) -> AsyncIterator[ChatEvent]:
+        """A streamed chat completion (pass `conversation_id` to continue a saved
+        conversation, `regenerate=True` to answer its last question again).
+
+        Asynchronous so that it can be stopped in any phase: cancelling the task that reads it
+        closes the connection at once, even while the server is still searching, and the
+        server then stops the answer."""
         messages = [{"role": "user", "content": question}]
         body = {"model": f"rag:{collection}", "messages": messages, "stream": True, **options}
-        request = self._http.build_request("POST", "/v1/chat/completions", json=body)
-        response = self._guard(lambda: self._http.send(request, stream=True))
-        if response.status_code >= 400:
-            response.read()
-            response.close()
-            raise _error_of(response, self.base_url)
-        return ChatReply(response)
+        http = httpx.AsyncClient(
+            base_url=self.base_url, headers=self._http.headers, timeout=self._http.timeout
+        )
+        try:
+            async with http, http.stream("POST", "/v1/chat/completions", json=body) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise _error_of(response, self.base_url)
+                yield "answering", None
+                async for line in response.aiter_lines():
+                    for event in _events_of(line):
+                        yield event
+        except httpx.TimeoutException as exc:
+            raise ApiError(f"The API at {self.base_url} did not answer in time.") from exc
+        except httpx.ConnectError as exc:
+            raise ApiError(f"The API at {self.base_url} is not reachable.") from exc
+        except httpx.HTTPError as exc:
+            raise ApiError(f"The answer from {self.base_url} broke off: {exc}") from exc
 
     def close(self) -> None:
         self._http.close()
@@ -169,6 +163,20 @@ class ApiClient:
             raise ApiError(
                 f"The API at {self.base_url} is not reachable. Is `rag serve` running?"
             ) from exc
+
+
+def _events_of(line: str) -> Iterator[ChatEvent]:
+    """The events of one server-sent line of a chat completion chunk."""
+    if not line.startswith("data: ") or line == "data: [DONE]":
+        return
+    event = json.loads(line[len("data: ") :])
+    if "error" in event:
+        raise ApiError(event["error"]["message"])
+    for choice in event.get("choices", []):
+        if text := choice.get("delta", {}).get("content"):
+            yield "text", text
+    if "rag" in event:
+        yield "result", event["rag"]
 
 
 def _error_of(response: httpx.Response, base_url: str) -> ApiError:

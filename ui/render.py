@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from rag.tools import call_summary
+
 # Every ASCII punctuation character that Markdown or Streamlit gives a meaning to.
 _ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 # What model text may keep: emphasis (* _), lists (- + digits .), headings (#), tables (|), code.
@@ -247,7 +249,10 @@ def _cells(line: str) -> list[str]:
 
 
 def tool_trace(call: dict[str, Any]) -> str:
-    """One tool call as the trace shows it; a plugin's tool names its plugin."""
-    arguments = ", ".join(f"{k}={v}" for k, v in call.get("arguments", {}).items())
+    """One tool call in one line (rag/tools `call_summary`: its arguments, its result, the
+    passages it found by document); a plugin's tool names its plugin."""
+    summary = call.get("summary") or call_summary(
+        call["name"], call.get("arguments", {}), str(call["result"])
+    )
     plugin = f" · plugin {call['plugin']}" if call.get("plugin") else ""
-    return literal(f"{call['name']}({arguments}) → {call['result']}{plugin}")
+    return literal(f"{summary}{plugin}")

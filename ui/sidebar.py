@@ -10,6 +10,7 @@ import streamlit as st
 
 from rag.datadir import check_collection_name
 from rag.errors import InvalidInputError
+from rag.ui import sources as sources_panel
 from rag.ui.chat import new_chat, open_chat
 from rag.ui.client import ApiClient, ApiError
 from rag.ui.render import file_name, literal
@@ -17,6 +18,7 @@ from rag.ui.render import file_name, literal
 DEFAULT_COLLECTION = "default"
 JOB_WAIT_S = 300.0
 MODES = {"hybrid": "Hybrid", "dense": "Meaning", "bm25": "Keywords"}
+SHOWN_NOTICES = 3  # more outcome lines than this are summed up in one
 NAME_RULES = "1-64 letters, digits, '-' or '_', starting with a letter or digit"
 
 
@@ -33,10 +35,12 @@ def show(api: ApiClient, collections: list[dict[str, Any]]) -> dict[str, Any]:
     collection = st.selectbox("Collection", names, key="collection", on_change=new_chat)
     st.query_params["collection"] = collection
     _new_collection(api, names)
+    _delete_collection(api, next((c for c in collections if c["name"] == collection), None))
     _notice()
     documents = _documents(api, collection)
     _add_files(api, collection)
     _add_url(api, collection)
+    sources_panel.show(api, collection)
     st.subheader("Retrieval")
     top_k = st.slider("Sources per answer", 1, 20, 8, key="top_k")
     mode = st.radio("Search by", list(MODES), format_func=MODES.get, horizontal=True, key="mode")
@@ -52,6 +56,7 @@ def show(api: ApiClient, collections: list[dict[str, Any]]) -> dict[str, Any]:
         on_click="ignore",
     )
     return {
+        "names": names,
         "collection": collection,
         "documents": documents,
         "top_k": top_k,
@@ -113,9 +118,55 @@ def _create_collection(api: ApiClient, name: str, names: list[str]) -> None:
     st.rerun()
 
 
+def _delete_collection(api: ApiClient, collection: dict[str, Any] | None) -> None:
+    """Delete the selected collection, after a confirmation that says what goes with it.
+    (Collections cannot be renamed: the API has no such call.)"""
+    state = st.session_state
+    if collection is None:
+        return
+    name = collection["name"]
+    if state.get("confirm_collection_delete") != name:
+        if st.button("Delete this collection", icon=":material/folder_delete:"):
+            state.confirm_collection_delete = name
+            st.rerun()
+        return
+    documents, chunks = collection["documents"], collection["chunks"]
+    st.warning(
+        literal(
+            f"Delete the collection {name}? Its {documents} document"
+            f"{'s' if documents != 1 else ''} ({chunks} chunks) go with it; "
+            "its chats stay readable."
+        )
+    )
+    yes, no = st.columns(2)
+    if yes.button("Delete", key="confirm-collection-delete", type="primary"):
+        try:
+            api.delete_collection(name)
+            _say(("success", f"Deleted the collection {name}."))
+        except ApiError as exc:
+            _say(("error", f"{name} was not deleted: {exc}"))
+        state.pop("confirm_collection_delete", None)
+        new_chat()
+        st.rerun()
+    if no.button("Cancel", key="cancel-collection-delete"):
+        state.pop("confirm_collection_delete", None)
+        st.rerun()
+
+
 def _notice() -> None:
-    for kind, text in st.session_state.get("notice", []):
-        getattr(st, kind)(literal(text))
+    """The last action's outcome; many lines (an upload of many files) as a one-line summary
+    with the details folded away, so they do not push the document list down."""
+    lines = st.session_state.get("notice", [])
+    if len(lines) <= SHOWN_NOTICES:
+        for kind, text in lines:
+            getattr(st, kind)(literal(text))
+        return
+    failed = sum(kind == "error" for kind, _ in lines)
+    summary = f"{len(lines) - failed} of {len(lines)} succeeded"
+    (st.warning if failed else st.success)(summary + (f", {failed} failed" if failed else ""))
+    with st.expander("Details"):
+        for kind, text in sorted(lines, key=lambda line: line[0] != "error"):
+            st.caption(literal(text) if kind != "error" else f":red[{literal(text)}]")
 
 
 def _say(*lines: tuple[str, str]) -> None:
@@ -139,9 +190,16 @@ def _documents(api: ApiClient, collection: str) -> list[dict[str, Any]]:
             if state.get("confirm_delete") == document["id"]:
                 _confirm_delete(api, collection, document)
                 continue
-            left, right = st.columns([3, 2], vertical_alignment="center")
+            left, right = st.columns([5, 1], vertical_alignment="center")
             left.markdown(literal(f"{name} · {document['chunks']} chunks"))
-            if right.button("Delete", key=f"delete-{document['id']}", icon=":material/delete:"):
+            # An icon, which never gets cut to "D…" beside a long name; the name is its tooltip.
+            delete = right.button(
+                "",
+                key=f"delete-{document['id']}",
+                icon=":material/delete:",
+                help=f"Delete {name}",
+            )
+            if delete:
                 state.confirm_delete = document["id"]
                 st.rerun()
     return documents

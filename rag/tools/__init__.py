@@ -4,6 +4,7 @@ pyproject.toml (rag/plugins/ loads them, a third party's tools too).
 """
 
 import inspect
+import json
 import re
 import typing
 from collections.abc import Callable, Iterable
@@ -41,8 +42,36 @@ class ToolCall:
     plugin: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        shown = {"name": self.name, "arguments": self.arguments, "result": self.result}
+        shown = {
+            "name": self.name,
+            "arguments": self.arguments,
+            "result": self.result,
+            "summary": call_summary(self.name, self.arguments, self.result),
+        }
         return shown if self.plugin is None else {**shown, "plugin": self.plugin}
+
+
+SUMMARY_CHARS = 160
+_PASSAGE_SOURCE = re.compile(r'<passage source="([^"]*)">')
+
+
+def call_summary(name: str, arguments: dict[str, Any], result: str) -> str:
+    """A tool call in one line, as a trace shows it: `search_documents(query="G3 price") →
+    2 passages: price-list.md, solar-gateway-g3.html`. Arguments are JSON values (a garbled
+    one reads as what it is), found passages are named by their documents, never quoted whole,
+    and a long result is cut."""
+    shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in arguments.items())
+    passages = result.count("<passage")
+    if passages:
+        titles = ", ".join(dict.fromkeys(_PASSAGE_SOURCE.findall(result)))
+        outcome = f"{passages} passage{'s' if passages != 1 else ''}" + (
+            f": {titles}" if titles else ""
+        )
+    else:
+        outcome = " ".join(result.split())
+    if len(outcome) > SUMMARY_CHARS:
+        outcome = outcome[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return f"{name}({shown}) → {outcome}"
 
 
 def tool_from_function(function: Callable[..., str]) -> Tool:

@@ -7,6 +7,7 @@ model inside <passage> delimiters as data, as sources do in the answer prompt.
 """
 
 import re
+from pathlib import PurePosixPath
 
 from rag.answer.text import split_sentences
 from rag.retrieve import Mode, RetrievedChunk, Retriever
@@ -44,7 +45,16 @@ class DocumentSearch:
         self.found += [chunk for chunk in chunks if chunk.id not in known]
         if not chunks:
             return "No passage matches."
-        return "\n".join(f"<passage>{_excerpt(chunk.text, query)}</passage>" for chunk in chunks)
+        return "\n".join(
+            f'<passage source="{_name(chunk.source)}">{_excerpt(chunk.text, query)}</passage>'
+            for chunk in chunks
+        )
+
+
+def _name(source: str) -> str:
+    """The document a passage is from, as the trace names it: a file's name, or the URL."""
+    name = source if "://" in source else PurePosixPath(source).name
+    return name.replace('"', "'")
 
 
 def _excerpt(text: str, query: str) -> str:

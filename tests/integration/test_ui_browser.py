@@ -311,7 +311,8 @@ def test_collections_delete_confirmation_and_one_vote_in_the_browser(
         _wait_until(lambda: [e["rating"] for e in rag_app.feedback.entries()] == [1])
 
         sidebar.locator("summary", has_text="Documents in default").click()
-        _button(sidebar, "Delete").click()
+        # A document's Delete is its icon (the Material name is its text), the name its tooltip.
+        sidebar.locator("[data-testid=stExpander] button", has_text="delete").first.click()
         sidebar.get_by_text("from default? Its answers lose this source").wait_for()
         assert len(rag_app.catalog.documents("default")) == N_SAMPLE_DOCS
         sidebar.locator("[data-testid=stBaseButton-primary]", has_text="Delete").click()

@@ -68,7 +68,7 @@ def test_a_searched_figure_is_computed_and_cited_where_it_stands(
     model.replies += [_search("Solar Gateway G3 price"), _call("4 * 1290"), ANSWER]
     result = indexed.answers.ask(indexed.ask_request(LOOKUP_PROBLEM, "default", 4))
     assert [c.name for c in result.tool_calls] == ["search_documents", "calculator"]
-    assert "<passage>" in result.tool_calls[0].result
+    assert "<passage source=" in result.tool_calls[0].result
     assert result.answer == "4 * 1290 = 5160 (computed by the calculator)."
     (citation,) = result.citations
     assert citation.chunk.source.endswith("price-list.md") and "1,290" in citation.text
