@@ -16,7 +16,7 @@ from rag.answer.orchestrator import AnswerContext, Answerer
 from rag.answer.prompt import STOP, build_messages
 from rag.answer.rows import row_sentence
 from rag.answer.stream import AnswerStream
-from rag.answer.text import numbers_in
+from rag.answer.text import numbers_in, without_links
 from rag.answer.tool_route import route, tool_answer
 from rag.answer.types import EMPTY_COLLECTION_TEXT, AlignedSentence, AskResult, Citation
 from rag.answer.verify import AnswerVerifier, cite
@@ -177,7 +177,8 @@ class ExtractiveQuoteAnswerer:
         kind = context.focus.answer_type
         listed = kind in LISTING and best_list(context.evidence, LIST_MARGIN[kind])
         quoted = listed or with_neighbours(best, context.evidence)
-        shown = [_as_prose(row_sentence(e.reads, context.focus)) for e in quoted]
+        links = context.focus.asks_for_link
+        shown = [_as_prose(row_sentence(e.reads, context.focus), links) for e in quoted]
         result.sentences = [
             AlignedSentence(
                 text,
@@ -186,6 +187,7 @@ class ExtractiveQuoteAnswerer:
                 context.focus.answer_span(text) if e is best else None,
             )
             for e, text in zip(quoted, shown, strict=True)
+            if text  # a list item that was only an image
         ]
         texts = [s.text for s in result.sentences]
         # A list reads as one: its lead line, then an item a line.
@@ -199,10 +201,12 @@ class ExtractiveQuoteAnswerer:
         return AnswerStream(context.result)
 
 
-def _as_prose(text: str) -> str:
+def _as_prose(text: str, links: bool = False) -> str:
     """A source sentence as the answer shows it: a wrapped line as one, without the Markdown
-    bold that a list item's span ends in ("Eco**: saves energy")."""
-    return " ".join(_EMPHASIS.sub("", text).split())
+    bold that a list item's span ends in ("Eco**: saves energy"), and without the images and
+    links beside it unless the question asks for a link (`links`)."""
+    text = " ".join(_EMPHASIS.sub("", text).split())
+    return text if links else without_links(text)
 
 
 def _best_quote(ranked: list[Evidence]) -> Evidence | None:

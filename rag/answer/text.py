@@ -213,8 +213,24 @@ _INSTRUCTION = re.compile(
     r"pretend|new rule|system)\b",
     re.I,
 )
-LINK = re.compile(r"https?://|\bwww\.", re.I)
+# A web address, scheme-relative ("//host.example") too, or Markdown link or image syntax.
+LINK = re.compile(r"https?://|\bwww\.|(?<![:\w])//[\w-]+\.|!?\[[^\]]*\]\(|!\[", re.I)
+# Markdown images (inline or by reference), links, autolinks, reference definitions and bare
+# addresses: what `without_links` takes out of a quoted source sentence.
+_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?")
+_LINKED = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
+_ADDRESS = re.compile(r"<[^<>\s]*[.:/][^<>\s]*>|(?:https?:|\bwww\.|(?<![:\w])//)[^\s<>()]*", re.I)
 _COMPUTATION = re.compile(r"\d\s*[-+*/×÷^x]\s*[\d(].*=|=\s*=")
+
+
+def without_links(text: str) -> str:
+    """`text` with no image and no address left to render or follow: a document's
+    `![pixel](http://…)` is a tracking pixel in any client that shows the answer (OWASP LLM05).
+    A link's words stay ("see [the form](…)" reads "see the form")."""
+    text = _IMAGE.sub("", _REFERENCE.sub("", text))
+    text = _ADDRESS.sub("", _LINKED.sub(r"\1", text))
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
 
 
 def never_an_answer(sentence: str, link_asked: bool = False) -> str | None:
