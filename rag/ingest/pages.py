@@ -87,8 +87,8 @@ def rectangular(
     return tuple(name.strip() or f"column {i + 1}" for i, name in enumerate(names)), width
 
 
-def _padded(cells: Sequence[str], width: int) -> list[str]:
-    return [*cells, *([""] * (width - len(cells)))][:width] if len(cells) != width else list(cells)
+def _padded(cells: list[str], width: int) -> list[str]:
+    return cells if len(cells) == width else [*cells, *([""] * (width - len(cells)))][:width]
 
 
 @dataclass
@@ -122,7 +122,7 @@ class PageWriter:
         names, width = rectangular(header, rows)
         numbers = row_numbers or range(header_row + 1, header_row + 1 + len(rows))
         numbered = [
-            (n, _padded(row, width))
+            (n, _padded(list(row), width))
             for n, row in zip(numbers, rows, strict=True)
             if any(cell.strip() for cell in row)
         ]

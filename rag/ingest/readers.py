@@ -106,7 +106,7 @@ def _csv(data: bytes) -> list[Page]:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if number > at + 1 and any(cell.strip() for cell in row):
+            if number > at + 1 and "".join(row).strip():
                 yield number, row
 
     writer = PageWriter()

@@ -1,20 +1,33 @@
 """A reader's table → a typed engine table, streamed: rows go in through Python, in batches.
 
-Two passes over the rows (PageTable.rows() reads them again each time): the first infers each
-column's type (rag/tables/types.py), the second parses the cells and inserts a batch of rows per
-statement, each column as one list parameter unnested, so memory holds one batch, never the
-table, and the engine reads no file.
+The rows (PageTable.rows(), read again on each pass) are inserted as text into a staging table,
+a batch per statement with each column as one list parameter unnested, so memory holds one
+batch, never the table, and the engine reads no file. Types are then inferred from each
+column's distinct shapes (digits 2-9 read as 1: "1,234.50" and "7,450.00" are one shape "1,111.10"),
+so Python's rules (rag/tables/types.py) see a few hundred values, not a million; the engine
+converts every cell in one statement, and a column where any cell does not convert as its type
+says stays text, as written.
 """
 
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
 from rag.ingest.pages import PageTable
 from rag.tables.schema import ROW_COLUMN, Column
-from rag.tables.types import ColumnInference, ColumnType, parse_cell
+from rag.tables.types import (
+    BIGINT,
+    CURRENCY_CODES,
+    DATE,
+    DATE_FORMATS,
+    NULL_TOKENS,
+    VARCHAR,
+    ColumnInference,
+    ColumnType,
+)
 
 BATCH_ROWS = 50_000
 MAX_SAMPLES = 50
@@ -62,48 +75,154 @@ def table_names(source: str, tables: Sequence[PageTable], taken: set[str]) -> li
     ]
 
 
-def infer_columns(table: PageTable) -> list[tuple[Column, ColumnType]]:
-    """Each column's SQL name (unique, never the hidden row column) and inferred type."""
-    inferences = [ColumnInference(name) for name in table.header]
-    for _, cells in table.rows():
-        for inference, cell in zip(inferences, cells, strict=False):
-            inference.add(cell)
-    taken = {ROW_COLUMN.strip("_"), ROW_COLUMN}
-    columns = []
-    for index, (name, inference) in enumerate(zip(table.header, inferences, strict=True)):
-        kind = inference.result()
-        sql_name = unique(sql_identifier(name, f"column_{index + 1}"), taken)
-        columns.append((Column(name, sql_name, kind.sql, kind.unit), kind))
-    return columns
-
-
 def create_and_load(
-    cursor: Any, target: str, table: PageTable, columns: list[tuple[Column, ColumnType]]
-) -> tuple[int, list[tuple[int, list[str]]]]:
-    """CREATE the table `target` (a quoted, qualified name) and insert every row; returns the
-    number of rows loaded and the raw cells of the rows written into the page text (those with
-    a span), for their citations."""
-    definitions = [f"{quote(ROW_COLUMN)} BIGINT"] + [
-        f"{quote(column.sql_name)} {column.type}" for column, _ in columns
-    ]
-    cursor.execute(f"CREATE TABLE {target} ({', '.join(definitions)})")
-    types = ["BIGINT"] + [column.type for column, _ in columns]
-    insert = f"INSERT INTO {target} SELECT " + ", ".join(
-        f"unnest(${i + 1}::{kind}[])" for i, kind in enumerate(types)
+    cursor: Any, target: str, table: PageTable
+) -> tuple[list[Column], int, list[tuple[int, list[str]]]]:
+    """CREATE the table `target` (a quoted, qualified name) with typed columns and every row;
+    returns its columns, the number of rows and the raw cells of the rows written into the page
+    text (those with a span), for their citations."""
+    names = _sql_names(table.header)
+    staging = quote(f"staging_{abs(hash(target))}")
+    text_columns = ", ".join(f"{quote(n)} VARCHAR" for n in names)
+    cursor.execute(f"CREATE TEMP TABLE {staging} ({quote(ROW_COLUMN)} BIGINT, {text_columns})")
+    insert = f"INSERT INTO {staging} SELECT " + ", ".join(  # noqa: S608
+        ["unnest($1::BIGINT[])"] + [f"unnest(${i + 2}::VARCHAR[])" for i in range(len(names))]
     )
     loaded, spanned = 0, []
     for batch in _batches(table.rows(), BATCH_ROWS):
-        values: list[list[object]] = [[] for _ in types]
-        for number, cells in batch:
-            if number in table.spans:
-                spanned.append((number, cells))
-            values[0].append(number)
-            for position, (_, kind) in enumerate(columns, start=1):
-                cell = cells[position - 1] if position - 1 < len(cells) else ""
-                values[position].append(parse_cell(cell, kind))
-        cursor.execute(insert, values)
+        spanned += [(n, cells) for n, cells in batch if n in table.spans]
+        numbers = [n for n, _ in batch]
+        columns = [list(c) for c in zip(*(cells for _, cells in batch), strict=True)]
+        cursor.execute(insert, [numbers, *columns])
         loaded += len(batch)
-    return loaded, spanned
+    kinds = [
+        _infer(cursor, staging, name, header)
+        for name, header in zip(names, table.header, strict=True)
+    ]
+    kinds = _verified(cursor, staging, names, kinds)
+    converted = ", ".join(
+        f"CAST({_converted(quote(n), k)} AS {k.sql}) AS {quote(n)}"
+        for n, k in zip(names, kinds, strict=True)
+    )
+    cursor.execute(
+        f"CREATE TABLE {target} AS SELECT {quote(ROW_COLUMN)}, {converted} "  # noqa: S608
+        f"FROM {staging}"
+    )
+    for name in names:
+        cursor.execute(f"DROP TABLE {_shapes(staging, name)}")
+    cursor.execute(f"DROP TABLE {staging}")
+    columns = [
+        Column(header, name, kind.sql, kind.unit)
+        for header, name, kind in zip(table.header, names, kinds, strict=True)
+    ]
+    return columns, loaded, spanned
+
+
+def _sql_names(header: Sequence[str]) -> list[str]:
+    """Each column's SQL name: unique, never the hidden row column."""
+    taken = {ROW_COLUMN.strip("_"), ROW_COLUMN}
+    return [unique(sql_identifier(h, f"column_{i + 1}"), taken) for i, h in enumerate(header)]
+
+
+def _infer(cursor: Any, staging: str, name: str, header: str) -> ColumnType:
+    """The column's type from its distinct shapes (kept in a temporary table for
+    `_verified`); slash dates are told day-first or month-first from the real values (a part
+    above 12)."""
+    column = quote(name)
+    cursor.execute(
+        f"CREATE TEMP TABLE {_shapes(staging, name)} AS SELECT DISTINCT "  # noqa: S608
+        f"regexp_replace({column}, '[2-9]', '1', 'g') AS v FROM {staging} "
+        f"WHERE {column} IS NOT NULL"
+    )
+    inference = ColumnInference(header)
+    result = cursor.execute(f"SELECT v FROM {_shapes(staging, name)}")  # noqa: S608
+    while not inference.settled and (shapes := result.fetchmany(1000)):
+        for (shape,) in shapes:
+            inference.add(shape)
+            if inference.settled:
+                break
+    kind = inference.result()
+    if kind.sql != DATE:
+        return kind
+    day_first, month_first = cursor.execute(
+        f"SELECT bool_or(TRY_CAST(split_part({column}, '/', 1) AS INTEGER) > 12), "  # noqa: S608
+        f"bool_or(TRY_CAST(split_part({column}, '/', 2) AS INTEGER) > 12) FROM {staging} "
+        f"WHERE regexp_full_match(trim({column}), '\\d{{1,2}}/\\d{{1,2}}/\\d{{4}}')"
+    ).fetchone()
+    if day_first and month_first:
+        return ColumnType(VARCHAR)
+    return replace(kind, day_first=not month_first)
+
+
+def _shapes(staging: str, name: str) -> str:
+    return quote(f"{staging.strip(chr(34))}_{name}_shapes")
+
+
+def _verified(
+    cursor: Any, staging: str, names: list[str], kinds: list[ColumnType]
+) -> list[ColumnType]:
+    """The types, with text in place of any under which some cell does not convert. Whether a
+    number converts depends on its shape only, so the distinct shapes are tried; dates (a 30th
+    of February has a valid shape) on their distinct values."""
+    verified = []
+    for name, kind in zip(names, kinds, strict=True):
+        if kind.sql != VARCHAR:
+            values = (
+                f"(SELECT DISTINCT {quote(name)} AS v FROM {staging})"  # noqa: S608
+                if kind.sql == DATE
+                else _shapes(staging, name)
+            )
+            failed = cursor.execute(
+                f"SELECT count(*) FROM {values} "  # noqa: S608
+                f"WHERE {_present('v')} AND {_converted('v', kind)} IS NULL"
+            ).fetchone()[0]
+            kind = ColumnType(VARCHAR) if failed else kind
+        verified.append(kind)
+    return verified
+
+
+def _present(column: str) -> str:
+    tokens = ", ".join(_literal(t) for t in sorted(NULL_TOKENS))
+    return f"({column} IS NOT NULL AND lower(trim({column})) NOT IN ({tokens}))"
+
+
+def _converted(column: str, kind: ColumnType) -> str:
+    """The SQL that reads a text cell as `kind` reads it (types.parse_cell), NULL when it
+    does not."""
+    if kind.sql == VARCHAR:
+        return f"NULLIF({column}, '')"
+    value = f"trim({column})"
+    if kind.sql == DATE:
+        forms = list(DATE_FORMATS) + (["%d/%m/%Y"] if kind.day_first else ["%m/%d/%Y"])
+        tries = ", ".join(f"try_strptime({value}, {_literal(f)})" for f in forms)
+        return f"CASE WHEN {_present(column)} THEN CAST(COALESCE({tries}) AS DATE) END"
+    negative = f"regexp_full_match({value}, '\\(.*\\)')"
+    inner = f"CASE WHEN {negative} THEN substr({value}, 2, length({value}) - 2) ELSE {value} END"
+    bare = f"regexp_replace({inner}, {_literal(_MARKS)}, '', 'g')"
+    digits = (
+        f"replace(replace({bare}, '.', ''), ',', '.')"
+        if kind.decimal_comma
+        else f"replace({bare}, ',', '')"
+    )
+    sign = f"CASE WHEN {negative} THEN -1 ELSE 1 END"
+    pattern = "[+-]?[0-9]+" if kind.sql == BIGINT else "[+-]?[0-9]*[.]?[0-9]+"
+    number = (
+        f"CASE WHEN regexp_full_match({digits}, '{pattern}') "
+        f"THEN TRY_CAST({digits} AS {kind.sql}) END"
+    )
+    return f"CASE WHEN {_present(column)} THEN {number} * {sign} END"
+
+
+# What a number is written with besides its digits: units, currency, white space.
+_MARKS = (
+    r"(?i)\s|\x{00a0}|\x{202f}|'|%|[€$£¥₹₩]|\b("
+    + "|".join(sorted(CURRENCY_CODES))
+    + r")\b|\b(euro|dollar|pound)s?\b"
+)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def text_samples(cursor: Any, target: str, column: Column) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,6 @@ from rag.ingest.pages import Page, record_line, record_pairs
 from rag.tables.guard import check_select
 from rag.tables.load import (
     create_and_load,
-    infer_columns,
     quote,
     table_names,
     text_samples,
@@ -298,17 +298,12 @@ class TableStore:
                 cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(_schema_name(collection))}")
             for number, (name, (page, table)) in enumerate(zip(names, tables, strict=True), 1):
                 target = f"{quote(_schema_name(collection))}.{quote(name)}"
-                typed = infer_columns(table)
-                count, spanned = create_and_load(cursor, target, table, typed)
+                typed, count, spanned = create_and_load(cursor, target, table)
                 columns = [
-                    Column(
-                        c.name,
-                        c.sql_name,
-                        c.type,
-                        c.unit,
-                        text_samples(cursor, target, c) if c.type == "VARCHAR" else (),
-                    )
-                    for c, _ in typed
+                    replace(c, samples=text_samples(cursor, target, c))
+                    if c.type == "VARCHAR"
+                    else c
+                    for c in typed
                 ]
                 cursor.execute(
                     "INSERT INTO rag_catalog.tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -25,14 +25,14 @@ _CURRENCY = re.compile(
     rf"^(?P<pre>[€$£¥₹₩]|(?:{_CODES})\b)?\s*(?P<num>.*?)\s*(?P<post>[€$£¥₹₩]|\b(?:{_CODES}))?$",
     re.IGNORECASE,
 )
-_CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "pound": "GBP"}
+CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "pound": "GBP"}
 _CURRENCY_WORD = re.compile(r"\s*\b(euro|dollar|pound)s?$", re.IGNORECASE)
 _SPACES = re.compile(r"(?<=\d)[\s\u00a0\u202f']+(?=\d{3}\b)")
 _PLAIN = re.compile(r"^[+-]?\d+$")
 _DOT_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _INT64 = 2**63 - 1
-_DATE_FORMATS = (
+DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%d.%m.%Y",
@@ -103,6 +103,11 @@ class ColumnInference:
             elif parse_date(value, True) is None:
                 self._date = False
 
+    @property
+    def settled(self) -> bool:
+        """No further value can change the result: the column is text."""
+        return not (self._numeric or self._date)
+
     def result(self) -> ColumnType:
         if not self._seen:
             return ColumnType(VARCHAR)
@@ -156,7 +161,7 @@ def parse_number(text: str, decimal_comma: bool | None = None) -> _Number | None
     if value.endswith("%"):
         value, unit = value[:-1].strip(), "%"
     elif word:
-        value, unit = value[: word.start()].strip(), _CURRENCY_WORDS[word.group(1).lower()]
+        value, unit = value[: word.start()].strip(), CURRENCY_WORDS[word.group(1).lower()]
     else:
         match = _CURRENCY.match(value)
         if match and (match.group("pre") or match.group("post")):
@@ -209,7 +214,7 @@ def parse_date(text: str, day_first: bool) -> date | None:
             return date(year, month, day)
         except ValueError:
             return None
-    for form in _DATE_FORMATS:
+    for form in DATE_FORMATS:
         try:
             return datetime.strptime(text, form).date()
         except ValueError:

@@ -9,6 +9,7 @@ import pytest
 from rag.errors import NotFoundError, TableQueryError
 from rag.ingest.pages import Page, PageWriter
 from rag.tables.store import TableStore
+from rag.tables.types import infer_type, parse_cell
 
 
 @pytest.fixture
@@ -190,3 +191,30 @@ def test_preview_pages_through_rows_in_source_order(store: TableStore) -> None:
     page = store.preview("c", "PRICE_LIST", limit=2, offset=1)
     assert page.columns == ("__row", "product", "price")
     assert page.rows == [(3, "G3", 1290), (4, "Bracket", 180)]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["1,290", "7,450", "-3", "(300)", "n/a", "+12"],
+        ["€ 1.290,50", "€ 12,00", "-", "€0,5"],
+        ["$12", "-$3", "(4)", "12 USD", "$1,234,567"],
+        ["12.5%", "3%", "-0.5 %"],
+        ["140 euros", "45 Euro", "1 000 euros"],
+        ["2025-03-31", "31.03.2025", "March 31, 2025", "2025/04/01"],
+        ["31/03/2025", "01/04/2025"],
+        ["03/31/2025", "04/01/2025"],
+        ["2025-02-30", "2025-03-01"],
+        ["007", "12"],
+        ["K2", "12", ""],
+    ],
+)
+def test_the_engine_reads_each_cell_as_the_python_rules_do(
+    store: TableStore, cells: list[str]
+) -> None:
+    store.replace_source("c", "/d/t.csv", "doc1", "h1", [_page(["v"], [[c] for c in cells])])
+    kind = infer_type(cells, "v")
+    [column] = store.schema("c", "t").columns
+    assert (column.type, column.unit) == (kind.sql, kind.unit)
+    stored = [r[1] for r in store.preview("c", "t", limit=50).rows]
+    assert stored == [parse_cell(c, kind) for c in cells if c]

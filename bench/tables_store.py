@@ -1,0 +1,154 @@
+"""The table store on a large CSV: ingest time with and without table registration, the time
+of an aggregate query, and (--long) a 1,000,000-row CSV registered whole in bounded memory.
+
+Ingest: `Indexer.sync` of one 100,000-row CSV (six columns: id, region, product, date, units,
+amount written "1,234.50") into a fresh data directory with the bundled MiniLM, warmed before
+the clock starts; "without" is the same indexer with no table store. Both embed the same text:
+above pages.TEXT_ROWS rows a table is written as a summary and a sample of its rows. Runs
+alternate, median of three. Query: `TableStore.select` of two aggregates, 50 runs each after a
+warm-up. Long: each size is ingested in a fresh child process, whose peak RSS (ru_maxrss) is
+compared, 100,000 rows against 1,000,000.
+
+Run: .venv/bin/python -m bench.tables_store [--long]   (writes the "Table store" section)
+"""
+
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench.harness import table, write_section
+
+ROWS = 100_000
+LONG_ROWS = 1_000_000
+REGIONS = ("North", "South", "East", "West", "Centre")
+PRODUCTS = ("Aurora K2", "Solar Gateway G3", "Wall bracket", "Installation", "Warranty")
+QUERIES = {
+    "sum per region": "SELECT region, sum(amount) FROM sales GROUP BY region ORDER BY 2 DESC",
+    "filtered total": "SELECT sum(units) FROM sales WHERE date >= DATE '2025-07-01' "
+    "AND product = 'Aurora K2'",
+}
+
+
+def write_csv(path: Path, rows: int) -> None:
+    rng = random.Random(rows)
+    start = date(2025, 1, 1)
+    with path.open("w") as out:
+        out.write("id,region,product,date,units,amount\n")
+        for n in range(rows):
+            day = start + timedelta(days=rng.randrange(365))
+            amount = rng.randrange(100, 5_000_000) / 100
+            out.write(
+                f'{n},{rng.choice(REGIONS)},{rng.choice(PRODUCTS)},{day.isoformat()},'
+                f'{rng.randrange(1, 40)},"{amount:,.2f}"\n'
+            )
+
+
+def _ingest(csv: Path, data_dir: Path, with_tables: bool) -> tuple[float, object]:
+    from rag.app import RagApp
+    from rag.connectors.files import scan_path
+    from rag.settings import Settings
+
+    app = RagApp(Settings(data_dir=data_dir))
+    app.embedder.embed_documents(["warm up"])
+    indexer = app.indexer
+    if not with_tables:
+        indexer._tables = None  # the same indexer, registering no table
+    started = time.perf_counter()
+    report = indexer.sync([scan_path(csv, app.settings.max_file_bytes)], "default")
+    elapsed = time.perf_counter() - started
+    assert not report.failed, report.failed
+    return elapsed, app
+
+
+def ingest_and_query(rows: int) -> tuple[list[list[object]], list[list[object]]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "sales.csv"
+        write_csv(csv, rows)
+        times: dict[bool, list[float]] = {True: [], False: []}
+        app = None
+        for run in range(3):
+            for with_tables in (False, True):
+                elapsed, opened = _ingest(csv, Path(tmp) / f"data-{run}-{with_tables}", with_tables)
+                times[with_tables].append(elapsed)
+                if app is None and with_tables:
+                    app = opened
+                else:
+                    opened.close()
+        assert app is not None
+        without, with_ = statistics.median(times[False]), statistics.median(times[True])
+        ingest_rows = [
+            [f"{rows:,}-row CSV ({csv.stat().st_size / 1e6:.1f} MB)", f"{without:.2f}",
+             f"{with_:.2f}", f"{with_ / without:.2f}×"]
+        ]
+        query_rows = []
+        for name, sql in QUERIES.items():
+            app.tables.select("default", sql)
+            samples = []
+            for _ in range(50):
+                started = time.perf_counter()
+                app.tables.select("default", sql)
+                samples.append((time.perf_counter() - started) * 1000)
+            samples.sort()
+            query_rows.append([name, f"{samples[24]:.1f}", f"{samples[47]:.1f}"])
+        app.close()
+    return ingest_rows, query_rows
+
+
+def _child(rows: int) -> None:
+    """Ingest a CSV of `rows` rows; print the time, the rows registered and the peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "sales.csv"
+        write_csv(csv, rows)
+        elapsed, app = _ingest(csv, Path(tmp) / "data", True)
+        count = app.tables.select("default", "SELECT count(*) FROM sales").rows[0][0]
+        app.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": elapsed, "rows": count, "peak_mb": peak_mb}))
+
+
+def long_run() -> list[list[object]]:
+    rows = []
+    for size in (ROWS, LONG_ROWS):
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.tables_store", "--child", str(size)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append(
+            [f"{size:,}", result["rows"], f"{result['seconds']:.1f}", f"{result['peak_mb']:.0f}"]
+        )
+    return rows
+
+
+def main() -> None:
+    if "--child" in sys.argv:
+        _child(int(sys.argv[sys.argv.index("--child") + 1]))
+        return
+    ingest_rows, query_rows = ingest_and_query(ROWS)
+    body = (
+        "Ingest of one CSV, median of 3 alternating runs (seconds; the table is written into "
+        "the text as a summary and a 200-row sample either way):\n\n"
+        + table(["file", "without tables", "with tables", "ratio"], ingest_rows)
+        + "\n\nQueries through `TableStore.select` (validation included), 50 runs:\n\n"
+        + table(["query", "p50 ms", "p95 ms"], query_rows)
+    )
+    if "--long" in sys.argv:
+        body += (
+            "\n\nWhole ingest in a fresh process, every row registered:\n\n"
+            + table(["CSV rows", "rows registered", "seconds", "peak RSS MB"], long_run())
+        )
+    print(body)
+    write_section("Table store", "bench/tables_store.py", body)
+
+
+if __name__ == "__main__":
+    main()
