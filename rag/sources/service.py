@@ -163,7 +163,7 @@ class SourceService:
                 on_source_done=self._stop_point,
                 unchanged=partial(_vouched, known),
             )
-            error = _failures(report)
+            error = _failures(report, source)
         except SyncStoppedError:
             log.info("sync of source %s stopped by shutdown; it is due again", source.id)
             return source
@@ -248,12 +248,14 @@ def _read_scrubbed(read: Callable[[], bytes], secret: str) -> bytes:
         raise SourceError(scrub(f"{type(exc).__name__}: {exc}", secret)) from None
 
 
-def _failures(report: IngestReport) -> str | None:
+def _failures(report: IngestReport, source: Source) -> str | None:
+    """The first failure (its document named, unless it is the whole source) and how many more."""
     if not report.failed:
         return None
     first = report.failed[0]
     more = f" (and {len(report.failed) - 1} more)" if len(report.failed) > 1 else ""
-    return f"{first['source']}: {first['error']}{more}"
+    whole = first["source"].rstrip("/") in (source.uri.rstrip("/"), source.target)
+    return f"{'' if whole else first['source'] + ': '}{first['error']}{more}"
 
 
 def _add_once(target: list[str], items: Iterable[str]) -> None:
