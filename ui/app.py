@@ -189,7 +189,9 @@ def _show_stopped(turn: dict[str, Any]) -> None:
         st.markdown(model_markdown(turn["answer"]))
         st.caption(":material/stop_circle: Stopped before the answer was complete.")
     else:
-        st.caption(":material/stop_circle: Stopped while searching, before any answer.")
+        st.caption(
+            ":material/stop_circle: Stopped before the answer was complete: nothing answered yet."
+        )
 
 
 def _show_earlier(turn: dict[str, Any]) -> None:

@@ -103,7 +103,7 @@ def test_a_cited_table_row_is_shown_as_a_small_table(
         "Code": "BW-K2-WB",
         "Price": "180",
     }
-    assert "|" not in _plain(citation.markdown[0].value)
+    assert all("|" not in _plain(shown.value) for shown in citation.markdown)
 
 
 def test_a_chat_is_saved_listed_and_reopened_after_a_reload(
