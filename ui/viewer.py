@@ -25,7 +25,7 @@ def view_button(api: ApiClient, citation: dict[str, Any], collection: str, key: 
         _panel(api, citation, collection)
 
 
-@st.dialog("Source", width="large", position="right", icon=":material/article:")
+@st.dialog("Source", width="medium", position="right", icon=":material/article:")
 def _panel(api: ApiClient, citation: dict[str, Any], collection: str) -> None:
     st.markdown(citation_label(citation))
     try:

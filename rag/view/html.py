@@ -2,8 +2,10 @@
 as an HTML table with the cited rows marked. No script, no link, no image: every character
 from a document is escaped, and the Content-Security-Policy allows only the one stylesheet.
 
-The mark scrolls into view by CSS alone (`scroll-initial-target`, Chromium 133+), and by the
-`#cited` fragment a view URL ends with in other browsers.
+The page opens scrolled to a few lines above the mark by CSS alone: `scroll-initial-target`
+(Chromium 133+) on an anchor there, `#cited`, which is also the fragment a view URL ends with
+for other browsers. The anchor stands a little above the mark so that what leads to the span is
+in sight too (Chromium ignores `scroll-margin` for the initial target).
 """
 
 import base64
@@ -15,10 +17,11 @@ from typing import Any
 
 _STYLE = (
     "body{font:15px/1.55 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}"
-    "header{position:sticky;top:0;background:#f6f8fa;border-bottom:1px solid #d0d7de;"
+    "header{background:#f6f8fa;border-bottom:1px solid #d0d7de;"
     "padding:.5em 1em;font-weight:600}"
     "main{padding:1em;white-space:pre-wrap;overflow-wrap:anywhere}"
-    "mark,tr.cited td{background:#ffe033;scroll-initial-target:nearest;scroll-margin:35vh}"
+    "mark,tr.cited td{background:#ffe033}"
+    "#cited{scroll-initial-target:nearest}i#cited{display:inline-block}"
     ".gap{color:#656d76;font-style:italic}"
     "table{border-collapse:collapse;white-space:normal}"
     "th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:left;vertical-align:top}"
@@ -30,6 +33,10 @@ CONTENT_POLICY = (
     f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'"
 )
 HEADER_POLICY = f"sandbox; {CONTENT_POLICY}; frame-ancestors 'self'"
+# What stays in sight above the mark when the page opens.
+_CONTEXT_LINES = 3
+_CONTEXT_CHARS = 300
+_CONTEXT_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,11 @@ def text_html(title: str, text: str, start: int, end: int, max_chars: int) -> st
     first = max(0, min(start - (max_chars - (end - start)) // 2, len(text) - max_chars))
     last = min(len(text), first + max_chars)
     body = [_gap(first, "before")] if first else []
-    body.append(html.escape(text[first:start]))
+    anchor = _anchor(text, first, start)
+    body.append(html.escape(text[first:anchor]) + '<i id="cited"></i>')
+    body.append(html.escape(text[anchor:start]))
     if end > start:
-        body.append(f'<mark id="cited">{html.escape(text[start:end])}</mark>')
+        body.append(f"<mark>{html.escape(text[start:end])}</mark>")
     body.append(html.escape(text[end:last]))
     if last < len(text):
         body.append(_gap(len(text) - last, "after"))
@@ -73,9 +82,8 @@ def table_html(title: str, rows: Sequence[Row], start: int, end: int, max_rows: 
     head = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
     lines = []
     for n, row in enumerate(shown, start=first):
-        mark = ""
-        if n in cited:
-            mark = ' class="cited" id="cited"' if n == around else ' class="cited"'
+        mark = ' class="cited"' if n in cited else ""
+        mark += ' id="cited"' if n == max(first, around - _CONTEXT_ROWS) else ""
         cells = "".join(f"<td>{html.escape(row.cells.get(name, ''))}</td>" for name in columns)
         lines.append(f"<tr{mark}>{cells}</tr>")
     body = [_gap(first, "rows before")] if first else []
@@ -83,6 +91,20 @@ def table_html(title: str, rows: Sequence[Row], start: int, end: int, max_rows: 
     if first + len(shown) < len(rows):
         body.append(_gap(len(rows) - first - len(shown), "rows after"))
     return _page(title, "".join(body))
+
+
+def _anchor(text: str, first: int, start: int) -> int:
+    """Where the scroll anchor goes: the start of the line `_CONTEXT_LINES` above the span's,
+    or, in a long paragraph, after a space about as many lines of characters before it."""
+    line = start
+    for _ in range(_CONTEXT_LINES + 1):
+        line = text.rfind("\n", first, line)
+        if line < 0:
+            break
+    by_lines = line + 1 if line >= 0 else first
+    space = text.find(" ", max(first, start - _CONTEXT_CHARS), start)
+    by_chars = space + 1 if space >= 0 else start
+    return max(by_lines, min(by_chars, start), first)
 
 
 def _gap(count: int, where: str) -> str:

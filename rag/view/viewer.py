@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 IMAGE_TYPES = ("png", "jpeg", "tiff")
 TABLE_TYPES = ("csv", "xlsx")
 _PAGE_UNITS = {"pptx": "slide", "xlsx": "sheet"}
+_SHEET = "Sheet: "  # an XLSX page's first line names its sheet (rag/ingest/readers.py)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class SourceViewer:
         self, collection: str, record: "SourceRecord", number: int | None, span: CitedSpan
     ) -> View:
         kind = record.file_type
-        title = _title(record, number)
+        title = _title(record, number, span.page_text)
         if kind == "pdf" or kind in IMAGE_TYPES:
             data = self._original(record)
             if data is not None:
@@ -171,10 +172,13 @@ def _unit(file_type: str) -> str:
     return _PAGE_UNITS.get(file_type, "page")
 
 
-def _title(record: "SourceRecord", number: int | None) -> str:
+def _title(record: "SourceRecord", number: int | None, text: str) -> str:
     source = record.source_id
     name = source if "://" in source else PurePosixPath(source).name
-    return f"{name} · {_unit(record.file_type)} {number}" if number else name
+    if not number:
+        return name
+    sheet = text.split("\n", 1)[0].removeprefix(_SHEET) if text.startswith(_SHEET) else ""
+    return f"{name} · {_unit(record.file_type)} {number}" + (f" ({sheet})" if sheet else "")
 
 
 def _html(page: str, match: Match) -> View:
