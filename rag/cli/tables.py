@@ -51,7 +51,7 @@ def tables_show(
     typer.echo(f"{table['name']}: {table['rows']} rows, {table['location']} of {table['source']}")
     for column in table["columns"]:
         samples = column.get("samples") or []
-        values = f"  e.g. {', '.join(samples[:5])}" if samples else ""
+        values = f"  e.g. {' | '.join(samples[:5])}" if samples else ""
         typer.echo(f"  {column['name']!r} as {_column(column)}{values}")
     typer.echo("")
     typer.echo(_grid(preview["columns"], preview["rows"]))

@@ -147,3 +147,17 @@ def test_the_cli_lists_shows_and_queries(cli_on_fakes: Path, tmp_path: Path) -> 
     assert isinstance(refused.exception, TableQueryError)  # main() exits 2 on it
     assert not (Path.cwd() / "x.csv").exists()
     shutil.rmtree(folder)
+
+
+def test_a_source_that_fails_to_embed_keeps_no_new_tables(settings, tmp_path: Path) -> None:
+    from rag.errors import ModelError
+    from tests.fakes import HashEmbedder
+
+    class Failing(HashEmbedder):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            raise ModelError("embedder down")
+
+    with RagApp(settings, embedder=Failing()) as app:
+        report = _sync(app, _folder(tmp_path))
+        assert len(report.failed) == 2 and not report.added
+        assert app.tables.schemas("default") == [] and app.tables.sources("default") == {}
