@@ -22,10 +22,12 @@ from rag.connectors import RawSource, Scan, SourceFailure
 from rag.connectors.network import check_host, host_and_port
 from rag.connectors.web import URLRefusedError
 from rag.plugins.kinds import ConnectorContext
+from rag.plugins.limits import TimeLimitError, call_with_limit
 
 log = logging.getLogger(__name__)
 
 GIT_PORT = 9418
+FETCH_TIMEOUTS = 6  # a whole fetch may take this many of RAG_WEB_TIMEOUT_S
 
 
 class GitConnector:
@@ -54,7 +56,13 @@ def _open(base: str, branch: str | None, context: ConnectorContext) -> tuple[Bas
         check_host(*host_and_port(urlsplit(base), GIT_PORT), context.web_limits)
         client, remote_path = get_transport_and_path(base)
         repo = MemoryRepo()
-        fetched = client.fetch(remote_path, repo)
+        # dulwich's git:// socket has no timeout: a server that stops answering would hold
+        # the schedule forever, so the fetch is abandoned after a bound (its thread with it).
+        limit = FETCH_TIMEOUTS * context.web_limits.timeout_s
+        try:
+            fetched = call_with_limit(lambda: client.fetch(remote_path, repo), limit, "git")
+        except TimeLimitError:
+            raise TimeoutError(f"the server sent no repository within {limit:g} s") from None
         for name, sha in fetched.refs.items():
             if name.startswith(b"refs/heads/") and sha is not None:
                 repo.refs[name] = sha

@@ -154,3 +154,36 @@ def dovecot(users: dict[str, str]) -> Iterator[int]:
             yield port
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A server on 127.0.0.1 that accepts connections and never says a word."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(5)
+        for connection in accepted:
+            connection.close()
+        listener.close()

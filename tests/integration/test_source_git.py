@@ -2,13 +2,14 @@
 `git daemon` (git://): add, change, delete and re-sync, each file cited by path and commit."""
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from rag.errors import InvalidInputError
 from tests.live import free_port
-from tests.source_servers import indexed, process, source_app
+from tests.source_servers import indexed, process, silent_server, source_app
 
 pytestmark = pytest.mark.integration
 
@@ -106,3 +107,17 @@ def test_repository_over_git_daemon(tmp_path: Path, repo: Path) -> None:
             pytest.raises(InvalidInputError, match="non-public"),
         ):
             service.add(f"git://127.0.0.1:{port}/handbook")
+
+
+def test_a_git_server_that_never_answers_fails_alone(tmp_path: Path, repo: Path) -> None:
+    with silent_server() as port:
+        allowed = [f"127.0.0.1:{port}"]
+        settings = {"web_allowed_hosts": allowed, "web_timeout_s": 0.5}
+        with source_app(tmp_path / "data", **settings) as (app, service):
+            local = service.add(f"git+file://{repo}", schedule="manual")
+            stuck = service.add(f"git://127.0.0.1:{port}/handbook", schedule="manual")
+            started = time.monotonic()
+            failed = service.sync(stuck.id)
+            assert time.monotonic() - started < 30
+            assert "no repository within 3 s" in failed.last_error
+            assert service.sync(local.id).added == 2  # the other source is not held up

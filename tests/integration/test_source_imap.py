@@ -16,7 +16,7 @@ from rag.api import create_app
 from rag.app import RagApp
 from rag.settings import Settings
 from tests.fakes import HashEmbedder
-from tests.source_servers import dovecot, indexed, source_app
+from tests.source_servers import dovecot, indexed, silent_server, source_app
 
 pytestmark = pytest.mark.integration
 
@@ -161,3 +161,19 @@ def test_a_refused_login_fails_alone_and_the_secret_shows_nowhere(
         for path in (tmp_path / "data").rglob("*"):
             if path.is_file():
                 assert secret.encode() not in path.read_bytes(), path
+
+
+def test_a_mail_server_that_never_answers_times_out_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAG_SECRET_MAIL", PASSWORD)
+    with silent_server() as port:
+        settings = {"web_allowed_hosts": [f"127.0.0.1:{port}"], "web_timeout_s": 0.5}
+        with source_app(tmp_path / "data", **settings) as (app, service):
+            source = service.add(
+                f"imap://alice@127.0.0.1:{port}/INBOX", schedule="every 15m", secret="MAIL"
+            )
+            failed = service.sync(source.id)
+            assert "cannot reach the server" in failed.last_error
+            assert "timed out" in failed.last_error and PASSWORD not in failed.last_error
+            assert failed.failures == 1 and failed.next_sync is not None  # retried later
