@@ -28,6 +28,7 @@ SUITES: dict[str, list[list[str]]] = {
     "long": [
         ["bench.store", "--long"],
         ["bench.ingest_memory"],
+        ["bench.tables_store", "--long"],
         ["bench.embed_backends"],
         ["bench.lora"],
         ["bench.grounding", "--phantomwiki", "100"],

@@ -107,6 +107,9 @@ def doctor(
                     ),
                     lambda source: unreadable_source(source, app.plugins.file_types),
                     app.tables,
+                    lambda ids, name=name: app.indexer.register_tables(
+                        scans_for(ids, settings, app.plugins), name
+                    ),
                 )
                 repairs, health = health.repairs, check(app.ledger, app.store, name, app.tables)
                 health.repairs = repairs  # what was done, next to the state it left

@@ -95,8 +95,11 @@ def repair(
     reingest: Callable[[Sequence[str]], IngestReport],
     unreadable: Callable[[str], str | None],
     tables: "TableStore | None" = None,
+    retable: Callable[[Sequence[str]], list[str]] | None = None,
 ) -> None:
-    """Delete orphans, then index again every source with a lost or duplicate chunk.
+    """Delete orphans, then index again every source with a lost or duplicate chunk, or with
+    stale tables that `retable(source_ids)` (registering tables from the unchanged files, no
+    embedding; it returns the sources it registered) could not renew.
 
     `reingest(source_ids)` scans and syncs those sources into the collection; its report says
     which could not be read again (those are dropped from the ledger). `unreadable(source)`
@@ -111,11 +114,12 @@ def repair(
         for source in health.orphan_tables:
             tables.drop_source(collection, source)
             health.repairs.append(f"dropped the tables of {source} (not in the ledger)")
-    damaged = sorted(
-        set(health.lost)
-        | {s for d in health.duplicates.values() for s in d}
-        | set(health.stale_tables)
-    )
+    stale = set(health.stale_tables)
+    if stale and retable is not None:
+        for source in sorted(retable(sorted(stale))):
+            stale.discard(source)
+            health.repairs.append(f"registered the tables of {source} again")
+    damaged = sorted(set(health.lost) | {s for d in health.duplicates.values() for s in d} | stale)
     for source in list(damaged):
         if reason := unreadable(source):
             damaged.remove(source)

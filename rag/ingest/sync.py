@@ -13,8 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -48,7 +46,7 @@ class _Write:
     source: RawSource
     content_hash: str
     points: list[ChunkPoint]
-    tables: "Future[object] | None" = None  # its tables' registration; None: keep them (a move)
+    table_pages: list[Page] | None = None  # pages holding tables; None: keep its tables (a move)
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class _PendingWrite:
     content_hash: str
     chunks: list[Chunk]
     is_new: bool
-    tables: "Future[object] | None"  # its tables' registration, running beside the embedding
+    table_pages: list[Page]
 
 
 class Indexer:
@@ -82,8 +80,6 @@ class Indexer:
         self._ocr = ocr or OcrConfig()
         self._readers = readers  # by file type; None: the built-ins
         self._tables = tables  # where each source's tables are registered (rag/tables)
-        # One registration at a time, beside the embedding: DuckDB and torch release the GIL.
-        self._table_worker = ThreadPoolExecutor(1, "tables") if tables is not None else None
         self._run_lock = threading.Lock()
 
     @contextmanager
@@ -136,6 +132,34 @@ class Indexer:
                     report.deleted.append(record.source_id)
                 delete_pending(self._ledger, self._store, collection)
             return report
+
+    def register_tables(self, scans: Sequence[Scan], collection: str) -> list[str]:
+        """Register again, without embedding anything, the tables of indexed sources whose
+        file is still the indexed version (`rag doctor --repair` of stale tables, as after an
+        upgrade that added the table store); returns the sources registered."""
+        registered: list[str] = []
+        if self._tables is None:
+            return registered
+        with self._run_lock:
+            for source in (s for scan in scans for s in scan.sources):
+                record = self._ledger.get(collection, source.source_id)
+                try:
+                    data = source.read()
+                    if record is None or _version_hash(data, {}) != record.content_hash:
+                        continue
+                    pages = read_pages(source, data, self._ocr, self._readers)
+                    self._tables.replace_source(
+                        collection,
+                        source.source_id,
+                        record.document_id,
+                        record.content_hash,
+                        [page for page in pages if page.tables],
+                    )
+                except (RagError, OSError, ValueError) as exc:
+                    log.warning("tables of %s not registered: %s", source.source_id, exc)
+                    continue
+                registered.append(source.source_id)
+        return registered
 
     def _ocr_reporting(
         self, source_id: str, on_ocr_page: Callable[[str, int, int], None] | None
@@ -202,8 +226,8 @@ class Indexer:
         except (RagError, OSError, ValueError) as exc:
             self._fail(source, exc, collection, report)
             return None
-        tables = self._register_tables(collection, source, content_hash, pages)
-        return _PendingWrite(source, content_hash, chunks, previous is None, tables)
+        table_pages = [page for page in pages if page.tables]
+        return _PendingWrite(source, content_hash, chunks, previous is None, table_pages)
 
     def _flush(
         self,
@@ -225,7 +249,6 @@ class Indexer:
             vectors = iter(self._embedder.embed_documents(texts))
         except (RagError, OSError, ValueError) as exc:
             for p in pending:
-                self._drop_tables(collection, p)
                 self._fail(p.source, exc, collection, report)
             return
         writes = []
@@ -249,13 +272,12 @@ class Indexer:
                 )
                 for chunk in p.chunks
             ]
-            writes.append(_Write(p.source, p.content_hash, points, p.tables))
+            writes.append(_Write(p.source, p.content_hash, points, p.table_pages))
         try:
             self._store.create_collection(collection, self._embedder.dimension)
             self._replace(collection, writes)
         except (RagError, OSError, ValueError) as exc:
             for p in pending:
-                self._drop_tables(collection, p)
                 self._fail(p.source, exc, collection, report)
             return
         for p, write in zip(pending, writes, strict=True):
@@ -302,7 +324,7 @@ class Indexer:
             self._ledger.stage(collection, [p.id for p in write.points])
         self._store.upsert(collection, [p for write in writes for p in write.points])
         for write in writes:
-            self._tables_registered(write)
+            self._register_tables(collection, write)
             self._ledger.commit_source(
                 collection,
                 SourceRecord(
@@ -316,30 +338,20 @@ class Indexer:
             )
         delete_pending(self._ledger, self._store, collection)
 
-    def _register_tables(
-        self, collection: str, source: RawSource, content_hash: str, pages: list[Page]
-    ) -> "Future[object] | None":
-        """Start registering the source's tables (replacing its old ones) while its chunks are
-        embedded; `_tables_registered` waits for it before the ledger makes the source
-        current."""
-        if self._tables is None or self._table_worker is None:
-            return None
-        return self._table_worker.submit(
-            self._tables.replace_source,
-            collection,
-            source.source_id,
-            document_id(source.source_id),
-            content_hash,
-            [page for page in pages if page.tables],
-        )
-
-    def _tables_registered(self, write: "_Write") -> None:
-        """A failed registration leaves the old tables (with the old hash, which `rag doctor`
-        finds stale) and the text is indexed all the same."""
-        if write.tables is None:
+    def _register_tables(self, collection: str, write: "_Write") -> None:
+        """The source's tables replace its old ones before the ledger makes it current; a
+        failure leaves the old ones (with the old hash, which `rag doctor` finds stale) and
+        the text is indexed all the same."""
+        if self._tables is None or write.table_pages is None:
             return
         try:
-            write.tables.result()
+            self._tables.replace_source(
+                collection,
+                write.source.source_id,
+                document_id(write.source.source_id),
+                write.content_hash,
+                write.table_pages,
+            )
         except Exception as exc:  # noqa: BLE001 - tables are a refinement of the indexed text
             log.warning(
                 "tables of %s not registered: %s: %s",
@@ -347,14 +359,6 @@ class Indexer:
                 type(exc).__name__,
                 exc,
             )
-
-    def _drop_tables(self, collection: str, pending: "_PendingWrite") -> None:
-        """A source that failed after its tables were registered loses them: the ledger keeps
-        its old version, whose tables `rag doctor` then finds missing and indexes again."""
-        if pending.tables is None or self._tables is None:
-            return
-        futures.wait([pending.tables])
-        self._tables.drop_source(collection, pending.source.source_id)
 
 
 def embedding_text(title: str, headings: str | None, text: str) -> str:

@@ -1,8 +1,8 @@
 """A reader's table → a typed engine table, streamed: rows go in through Python, in batches.
 
 The rows (PageTable.rows(), read again on each pass) are inserted as text into a staging table,
-a batch per statement with each column as one list parameter unnested, so memory holds one
-batch, never the table, and the engine reads no file. Types are then inferred from each
+an Arrow batch per statement, so memory holds one batch, never the table, and the engine reads
+no file. Types are then inferred from each
 column's distinct shapes (digits 2-9 read as 1: "1,234.50" and "7,450.00" are one shape "1,111.10"),
 so Python's rules (rag/tables/types.py) see a few hundred values, not a million; the engine
 converts every cell in one statement, and a column where any cell does not convert as its type
@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
+
+import pyarrow as pa
 
 from rag.ingest.pages import PageTable
 from rag.tables.schema import ROW_COLUMN, Column
@@ -85,15 +87,16 @@ def create_and_load(
     staging = quote(f"staging_{abs(hash(target))}")
     text_columns = ", ".join(f"{quote(n)} VARCHAR" for n in names)
     cursor.execute(f"CREATE TEMP TABLE {staging} ({quote(ROW_COLUMN)} BIGINT, {text_columns})")
-    insert = f"INSERT INTO {staging} SELECT " + ", ".join(  # noqa: S608
-        ["unnest($1::BIGINT[])"] + [f"unnest(${i + 2}::VARCHAR[])" for i in range(len(names))]
-    )
     loaded, spanned = 0, []
     for batch in _batches(table.rows(), BATCH_ROWS):
         spanned += [(n, cells) for n, cells in batch if n in table.spans]
-        numbers = [n for n, _ in batch]
-        columns = [list(c) for c in zip(*(cells for _, cells in batch), strict=True)]
-        cursor.execute(insert, [numbers, *columns])
+        columns = zip(*(cells for _, cells in batch), strict=True)
+        arrays = [pa.array([n for n, _ in batch], pa.int64())]
+        arrays += [pa.array(column, pa.string()) for column in columns]
+        # An Arrow batch is scanned in place, several times faster than list parameters.
+        cursor.register("rag_batch", pa.Table.from_arrays(arrays, ["row", *names]))
+        cursor.execute(f"INSERT INTO {staging} SELECT * FROM rag_batch")  # noqa: S608
+        cursor.unregister("rag_batch")
         loaded += len(batch)
     kinds = [
         _infer(cursor, staging, name, header)

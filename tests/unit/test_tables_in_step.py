@@ -76,18 +76,35 @@ def test_doctor_finds_and_repairs_stale_and_orphan_tables(rag_app: RagApp, tmp_p
     rag_app.tables.replace_source("default", "/gone.csv", "d", "h", [])
     health = check(rag_app.ledger, rag_app.store, "default", rag_app.tables)
     assert health.stale_tables == [prices] and health.orphan_tables == ["/gone.csv"]
+    reindexed: list[str] = []
+
+    def reingest(ids):
+        reindexed.extend(ids)
+        return rag_app.indexer.sync(scans_for(ids, rag_app.settings, rag_app.plugins), "default")
+
+    def retable(ids):
+        return rag_app.indexer.register_tables(
+            scans_for(ids, rag_app.settings, rag_app.plugins), "default"
+        )
+
     repair(
         health,
         rag_app.ledger,
         rag_app.store,
-        lambda ids: rag_app.indexer.sync(
-            scans_for(ids, rag_app.settings, rag_app.plugins), "default"
-        ),
+        reingest,
         lambda source: None,
         rag_app.tables,
+        retable,
     )
+    assert f"registered the tables of {prices} again" in health.repairs and not reindexed
     assert check(rag_app.ledger, rag_app.store, "default", rag_app.tables).healthy
     assert _total(rag_app) == 8740
+
+    (folder / "prices.csv").write_text(PRICES + "Bracket,180\n")  # not the indexed version
+    rag_app.tables.drop_source("default", prices)
+    health = check(rag_app.ledger, rag_app.store, "default", rag_app.tables)
+    repair(health, rag_app.ledger, rag_app.store, reingest, lambda s: None, rag_app.tables, retable)
+    assert reindexed == [prices] and _total(rag_app) == 8920
 
 
 def test_rest_tables_are_scoped_by_keys_like_documents(rag_app: RagApp, tmp_path: Path) -> None:
