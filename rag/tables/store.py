@@ -43,6 +43,14 @@ from typing import Any
 
 from rag.errors import NotFoundError, StoreError, TableQueryError
 from rag.ingest.pages import Page, record_line, record_pairs
+from rag.tables.catalog import (
+    CATALOG,
+    LOCKED_DOWN,
+    TABLE_FIELDS,
+    Transaction,
+    schema_name,
+    schema_of,
+)
 from rag.tables.guard import check_select
 from rag.tables.load import (
     create_and_load,
@@ -52,7 +60,6 @@ from rag.tables.load import (
 )
 from rag.tables.schema import (
     ROW_COLUMN,
-    Column,
     QueryResult,
     RowCitation,
     TableSchema,
@@ -61,30 +68,6 @@ from rag.tables.schema import (
 
 log = logging.getLogger(__name__)
 
-_CATALOG = """
-CREATE SCHEMA IF NOT EXISTS rag_catalog;
-CREATE TABLE IF NOT EXISTS rag_catalog.sources (
-    collection VARCHAR NOT NULL, source VARCHAR NOT NULL, content_hash VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS rag_catalog.tables (
-    collection VARCHAR NOT NULL, name VARCHAR NOT NULL, source VARCHAR NOT NULL,
-    document_id VARCHAR NOT NULL, sheet VARCHAR, page INTEGER, number INTEGER NOT NULL,
-    header_row BIGINT NOT NULL, columns VARCHAR NOT NULL, row_count BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS rag_catalog.spans (
-    collection VARCHAR NOT NULL, name VARCHAR NOT NULL, row_number BIGINT NOT NULL,
-    page INTEGER, start_offset BIGINT NOT NULL, end_offset BIGINT NOT NULL,
-    text VARCHAR NOT NULL, record VARCHAR NOT NULL
-);
-"""
-_LOCKED_DOWN = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "allow_community_extensions": False,
-}
-_TABLE_FIELDS = "name, source, document_id, sheet, page, number, header_row, columns, row_count"
-
 
 class TableStore:
     def __init__(self, path: Path, memory_limit: str = "1GB") -> None:
@@ -92,9 +75,9 @@ class TableStore:
 
         try:
             self._con = duckdb.connect(
-                str(path), config={**_LOCKED_DOWN, "memory_limit": memory_limit}
+                str(path), config={**LOCKED_DOWN, "memory_limit": memory_limit}
             )
-            self._con.execute(_CATALOG)
+            self._con.execute(CATALOG)
             self._con.execute("SET lock_configuration = true")
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the table store {path}: {exc}") from None
@@ -108,20 +91,20 @@ class TableStore:
     def schemas(self, collection: str) -> list[TableSchema]:
         """The collection's tables, by name."""
         rows = self._read(
-            f"SELECT {_TABLE_FIELDS} FROM rag_catalog.tables WHERE collection = ? ORDER BY name",  # noqa: S608
+            f"SELECT {TABLE_FIELDS} FROM rag_catalog.tables WHERE collection = ? ORDER BY name",  # noqa: S608
             [collection],
         )
-        return [_schema(collection, row) for row in rows]
+        return [schema_of(collection, row) for row in rows]
 
     def schema(self, collection: str, name: str) -> TableSchema:
         rows = self._read(
-            f"SELECT {_TABLE_FIELDS} FROM rag_catalog.tables "  # noqa: S608
+            f"SELECT {TABLE_FIELDS} FROM rag_catalog.tables "  # noqa: S608
             "WHERE collection = ? AND name = lower(?)",
             [collection, name],
         )
         if not rows:
             raise NotFoundError(f"no table {name!r} in collection {collection!r}")
-        return _schema(collection, rows[0])
+        return schema_of(collection, rows[0])
 
     def select(
         self,
@@ -151,7 +134,7 @@ class TableStore:
         try:
             text = check_select(cursor, sql, names)
             if names:
-                cursor.execute(f"SET search_path = '{_schema_name(collection)}'")
+                cursor.execute(f"SET search_path = '{schema_name(collection)}'")
             timer = threading.Timer(timeout_s, cursor.interrupt)
             timer.start()
             started = time.perf_counter()
@@ -237,7 +220,7 @@ class TableStore:
         if not numbers:
             return {}
         columns = ", ".join(quote(c.sql_name) for c in schema.columns)
-        target = f"{quote(_schema_name(collection))}.{quote(schema.name)}"
+        target = f"{quote(schema_name(collection))}.{quote(schema.name)}"
         rows = self._read(
             f"SELECT {quote(ROW_COLUMN)}, {columns} FROM {target} "  # noqa: S608
             f"WHERE list_contains(?::BIGINT[], {quote(ROW_COLUMN)})",
@@ -295,9 +278,9 @@ class TableStore:
             }
             names = table_names(source, [t for _, t in tables], taken)
             if tables:
-                cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(_schema_name(collection))}")
+                cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_name(collection))}")
             for number, (name, (page, table)) in enumerate(zip(names, tables, strict=True), 1):
-                target = f"{quote(_schema_name(collection))}.{quote(name)}"
+                target = f"{quote(schema_name(collection))}.{quote(name)}"
                 typed, count, spanned = create_and_load(cursor, target, table)
                 columns = [
                     replace(c, samples=text_samples(cursor, target, c))
@@ -383,7 +366,7 @@ class TableStore:
                     f"DELETE FROM rag_catalog.{table} WHERE collection = ?",  # noqa: S608
                     [collection],
                 )
-            cursor.execute(f"DROP SCHEMA IF EXISTS {quote(_schema_name(collection))} CASCADE")
+            cursor.execute(f"DROP SCHEMA IF EXISTS {quote(schema_name(collection))} CASCADE")
 
     def _drop_source(self, cursor: Any, collection: str, source: str) -> None:
         names = [
@@ -394,7 +377,7 @@ class TableStore:
             ).fetchall()
         ]
         for name in names:
-            cursor.execute(f"DROP TABLE IF EXISTS {quote(_schema_name(collection))}.{quote(name)}")
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(schema_name(collection))}.{quote(name)}")
             cursor.execute(
                 "DELETE FROM rag_catalog.spans WHERE collection = ? AND name = ?",
                 [collection, name],
@@ -408,54 +391,8 @@ class TableStore:
             [collection, source],
         )
 
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._con, self._write_lock)
-
-
-class _Transaction:
-    """One write at a time, all of it or none of it."""
-
-    def __init__(self, connection: Any, lock: threading.Lock) -> None:
-        self._connection = connection
-        self._lock = lock
-        self._cursor: Any = None
-
-    def __enter__(self) -> Any:
-        self._lock.acquire()
-        self._cursor = self._connection.cursor()
-        self._cursor.execute("BEGIN TRANSACTION")
-        return self._cursor
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        try:
-            self._cursor.execute("ROLLBACK" if exc_type else "COMMIT")
-        finally:
-            self._cursor.close()
-            self._lock.release()
-
-
-def _schema_name(collection: str) -> str:
-    """Collection names are letters, digits, '-' and '_' (rag/datadir.py), one schema each."""
-    return f"c_{collection.lower()}"
-
-
-def _schema(collection: str, row: tuple[Any, ...]) -> TableSchema:
-    name, source, document_id, sheet, page, number, header_row, columns, row_count = row
-    return TableSchema(
-        name=name,
-        collection=collection,
-        source=source,
-        document_id=document_id,
-        sheet=sheet,
-        page=page,
-        number=number,
-        columns=tuple(
-            Column(c["name"], c["sql_name"], c["type"], c["unit"], tuple(c["samples"]))
-            for c in json.loads(columns)
-        ),
-        row_count=row_count,
-        header_row=header_row,
-    )
+    def _transaction(self) -> Transaction:
+        return Transaction(self._con, self._write_lock)
 
 
 def _cell_text(value: Any) -> str:
