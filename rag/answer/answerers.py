@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Callable
 
 from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources, unmentioned
 from rag.answer.context import Evidence, best_list, select_context, with_neighbours
@@ -24,7 +25,8 @@ from rag.errors import InvalidInputError
 from rag.llm import Message
 from rag.llm.worker import ModelWorker
 from rag.retrieve import Retriever
-from rag.tools import ToolCall, ToolError, ToolRegistry
+from rag.tables.understand import asks_computation
+from rag.tools import Tool, ToolCall, ToolError, ToolRegistry
 from rag.tools.search import DocumentSearch
 
 # Tools whose result can answer a question the model computed (today's date or a search result
@@ -102,15 +104,24 @@ class ModelToolsAnswerer:
 
     name = "model_tools"
 
-    def __init__(self, tools: ToolRegistry, loop: ModelToolLoop, retriever: Retriever) -> None:
+    def __init__(
+        self,
+        tools: ToolRegistry,
+        loop: ModelToolLoop,
+        retriever: Retriever,
+        table_tool: Callable[[str], Tool | None] | None = None,
+    ) -> None:
         self._tools = tools
         self._loop = loop
         self._retriever = retriever
+        self._table_tool = table_tool  # a collection's table_query tool, for a capable model
 
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
         request = context.request
         stated = wants_tool(request.question)
-        if not (stated or needs_document_arithmetic(request.question)):
+        table = self._table_tool(request.collection) if self._table_tool else None
+        computes = table is not None and asks_computation(request.question)
+        if not (stated or computes or needs_document_arithmetic(request.question)):
             return None
         # Figures the question names but does not state ("what do three Solar Gateway G3
         # units cost?") may be looked up; a question stating its figures needs no search.
@@ -119,10 +130,15 @@ class ModelToolsAnswerer:
             if stated
             else DocumentSearch(self._retriever, request.collection, request.mode, request.filters)
         )
-        tools = self._tools.with_functions(search.search_documents) if search else self._tools
+        bound = [*([search.search_documents] if search else []), *([table] if table else [])]
+        tools = self._tools.with_functions(*bound) if bound else self._tools
         calls = self._loop.run(request.question, tools, context.adapter)
         # A plugin's tool result answers as a computing tool's does.
-        computed = [c for c in calls if c.name in COMPUTING_TOOLS or c.plugin is not None]
+        computed = [
+            c
+            for c in calls
+            if c.name in COMPUTING_TOOLS or c.plugin is not None or c.name == "table_query"
+        ]
         context.result.tool_calls += calls
         if not computed:
             return None
@@ -274,12 +290,18 @@ def default_chain(
     max_tokens: int,
     abstain_min_support: float,
     model_tools: ModelToolLoop | None,
+    tables: Answerer | None = None,
+    table_tool: Callable[[str], Tool | None] | None = None,
 ) -> list[Answerer]:
+    """The chain; `tables` (rag/tables/chain.py) answers questions over registered tables by
+    the engine, after the tool route (arithmetic the question states) and before any
+    document answerer."""
     quote = ExtractiveQuoteAnswerer()
     return [
         ToolRouteAnswerer(tools),
+        *([tables] if tables is not None else []),
         DocumentArithmeticAnswerer(tools, abstain_min_support),
-        *([ModelToolsAnswerer(tools, model_tools, retriever)] if model_tools else []),
+        *([ModelToolsAnswerer(tools, model_tools, retriever, table_tool)] if model_tools else []),
         AbstentionAnswerer(abstain_min_support),
         GroundedGenerationAnswerer(worker, max_tokens, quote),
         quote,

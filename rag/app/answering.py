@@ -2,7 +2,7 @@
 `ask --json` shape that stores a conversation's turn."""
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from rag.embed import DenseEmbedder, SparseEncoder
@@ -73,7 +73,11 @@ class AnsweringServices:
         """The `ask --json` shape; an answer in a conversation is stored as a turn (`turn_id`),
         a stateless one stores nothing and has no `conversation_id`. A regenerated answer
         replaces the conversation's last turn, whose earlier answers stay in its `earlier`."""
+        from rag.view.viewer import view_url
+
         shown = {**result.to_json(), "conversation_id": request.conversation_id}
+        for citation in shown["citations"]:  # each opens in the source viewer (rag/view/)
+            citation["view_url"] = view_url(request.collection, citation)
         if stopped:
             shown["stopped"] = True
         if request.conversation_id is not None:
@@ -132,6 +136,14 @@ class AnsweringServices:
         )
 
     @cached_property
+    def examples(self):
+        """Example questions each collection's documents answer (rag/app/examples.py)."""
+        from rag.app.examples import ExampleQuestions
+
+        without_model = self.answers.without("model_tools", "grounded_generation")
+        return ExampleQuestions(self.ledger, self.store, without_model, self.ask_request)
+
+    @cached_property
     def answers(self):
         """The answer stage (rag/answer/): `ask(request)` and `stream(request)`."""
         from rag.answer.answerers import default_chain
@@ -143,6 +155,7 @@ class AnsweringServices:
         from rag.plugins.answering import placed_chain
         from rag.tables.chain import TableAnswerer
         from rag.tables.matching import Matcher
+        from rag.tools.table_query import table_query_tool
 
         s = self.settings
         tools = self.plugins.tool_registry()
@@ -156,6 +169,10 @@ class AnsweringServices:
             abstain_min_support=self.min_support,
             model_tools=ModelToolLoop(self.model_worker) if s.llm_tool_calls else None,
             tables=TableAnswerer(self.tables, Matcher(synonyms, similarity)),
+            # a configured model writes its own table queries; the bundled one is too small
+            table_tool=(
+                partial(table_query_tool, self.tables) if s.llm_model_path or s.llm_url else None
+            ),
         )
         chain = placed_chain(chain, self.plugins.answerers, tools)
         return AnswerOrchestrator(

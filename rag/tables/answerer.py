@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
 
-from rag.tables.matching import Matcher, TableView, column_label, column_unit
+from rag.tables.matching import Matcher, TableView, column_label, column_unit, table_title
 from rag.tables.spec import CompiledQuery, SpecError, TableLike, Validated
 from rag.tables.understand import QuestionReader, Reading
 from rag.tools import ToolCall, ToolError
@@ -95,7 +95,7 @@ class TableQuestionAnswerer:
 def _table_call(reading: Reading, compiled: CompiledQuery, result: QueryResultLike) -> ToolCall:
     trace = {
         "sql": compiled.sql,
-        "params": [str(p) for p in compiled.params],
+        "params": [_jsonable(p) for p in compiled.params],
         "columns": list(result.columns),
         "rows": [[_jsonable(v) for v in row] for row in result.rows[:TRACE_ROWS]],
     }
@@ -109,21 +109,21 @@ def _priced(reading: Reading, values: list[Any]) -> tuple[str, list[Any], ToolCa
         first, extra = (Fraction(str(v)) for v in values[:2])
         expression = f"{first} + ({count} - 1) * {extra}"
         how = (
-            f"{_amount(values[0], reading)} for the first ({reading.spec.compare[0].value}) and "
+            f"{_amount(values[0], reading)} for the first ({reading.spec.compare[0].value}) plus "
             f"{_amount(values[1], reading)} for each of the other {count - 1} "
             f"({reading.spec.compare[1].value})"
         )
     else:
         price = Fraction(str(values[-1]))
         expression = f"{count} * {price}"
-        how = f"{count} × {_amount(values[-1], reading)} ({values[0]})"
+        how = f"{count} × {_amount(values[-1], reading)} ({reading.spec.where[0].value})"
     try:
         call = ToolCall("calculator", {"expression": expression}, calculator(expression))
     except ToolError:
         return None
     total = Fraction(call.result)
     shown = int(total) if total.denominator == 1 else float(total)
-    text = f"For {count}: {_amount(shown, reading)}, that is {how} (computed by the calculator)."
+    text = f"{_amount(shown, reading)} for {count}: {how}, computed by the calculator."
     return text, [shown], call
 
 
@@ -186,8 +186,10 @@ def _compose(
         extreme = _extreme(spec.descending, spec.derive)
         value = best["measure"]
         name = best.get(label, "") if label else ""
+        said = f" ({best[spec.of]})" if spec.derive is not None and spec.of in best else ""
         text = (
-            f"{lead}{name} has the {extreme} {_measure_name(reading)}: {_amount(value, reading)}."
+            f"{lead}{name} has the {extreme} {_measure_name(reading)}: "
+            f"{_amount(value, reading)}{said}."
         )
         return text, cited, None, [name, value]
     shown = [c for c in spec.columns if c != label]
@@ -205,12 +207,6 @@ def _compose(
     more = f" (and {len(rows) - SHOWN_ROWS} more)" if len(rows) > SHOWN_ROWS else ""
     text = f"{lead}{len(rows)} rows of {table}{_where_text(reading)}: {listed}{more}."
     return text, cited, None, [r[c] for r in rows for c in spec.columns]
-
-
-def table_title(schema: TableLike) -> str:
-    """How an answer names a table: its sheet's name, else its own with spaces for - and _."""
-    sheet = getattr(schema, "sheet", None)
-    return str(sheet) if sheet else schema.name.replace("__", " ").replace("_", " ")
 
 
 def _extreme(descending: bool, derive: str | None) -> str:

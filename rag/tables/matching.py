@@ -45,6 +45,12 @@ def column_label(column: ColumnLike) -> str:
     return name if first.isupper() and len(first) > 1 else name[:1].lower() + name[1:]
 
 
+def table_title(schema: TableLike) -> str:
+    """How an answer names a table: its sheet's name, else its own with spaces for _ and -."""
+    sheet = getattr(schema, "sheet", None)
+    return str(sheet) if sheet else re.sub(r"[_-]+", " ", schema.name)
+
+
 def speaks_of_money(text: str) -> bool:
     return bool(_MONEY.search(text))
 
@@ -86,6 +92,9 @@ class Matcher:
     ) -> None:
         self._synonyms = synonyms
         self._similarity = similarity
+
+    def synonyms(self, word: str) -> frozenset[str]:
+        return self._synonyms(word)
 
     def question_stems(self, question: str) -> tuple[frozenset[str], frozenset[str]]:
         """The question's content stems, and the stems of their synonyms."""

@@ -11,7 +11,8 @@ quarter) is read by the column it has, with a note saying so.
 import re
 from dataclasses import dataclass
 
-from rag.answer.text import digits_for_number_words
+from rag.answer.model_tools import wants_tool
+from rag.answer.text import STOPWORDS, digits_for_number_words, identifiers, stem, words
 from rag.tables.matching import (
     CellMatch,
     Matcher,
@@ -20,6 +21,7 @@ from rag.tables.matching import (
     content_stems,
     is_money,
     speaks_of_money,
+    table_title,
 )
 from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
 
@@ -47,7 +49,39 @@ _QUANTITY = re.compile(
     r"\b(\d{1,4})\s+(?:[a-z][\w-]*\s+){0,3}?(?:units?|pieces?|items?|[a-z]+s)\b", re.I
 )
 _ADDITIONAL = re.compile(r"\b(additional|extra|each further|subsequent)\b", re.I)
+MIN_COVERAGE = 0.5
+LOOKUP_COVERAGE = 0.8
+WHOLE_COVERAGE = 0.6  # of a question computing over every row, by names alone
+_NOT_A_FIGURE = re.compile(
+    r"^\W*why\b|\bfor\W*$|\bhow (do|can|should|would) (i|we|you)\b|\bhow to\b"
+    r"|\bmeans?\W*$|\bmeaning\b|\bdefin",
+    re.I,
+)
+_AUXILIARIES = frozenset("is are was were does do did would will can could should has have had "
+                         "the a an of".split())  # fmt: skip
+_TOTAL_LABELS = frozenset({"total", "totals", "grand total", "subtotal", "sum", "all"})
+# Words that ask or say what to compute, not what about.
+_ASKING = frozenset(
+    stem(w)
+    for w in """how many much get got total sum altogether combined overall average mean typical
+    count number highest most largest biggest maximum max greatest top peak longest latest
+    expensive dearest busiest best lowest least smallest minimum min fewest shortest earliest
+    cheapest worst difference compare compared versus vs more less than per each every by list
+    show tell give find name there any all across whole table sheet row rows value values
+    charge cost costs pay price would had having been being me us our we i please above below
+    over under exceeding greater fewer at""".split()
+    + """
+    day days week weeks month months quarter quarters year years""".split()
+)
 PERIODS = ("day", "week", "month", "quarter", "year")
+
+
+def asks_computation(question: str) -> bool:
+    """Whether a question asks what a table computes: a total, a count, an average, an
+    extreme, a comparison or a value per group."""
+    text = digits_for_number_words(question)
+    patterns = (_MAX, _MIN, _SUM, _AVG, _COUNT, _COMPARE, _GROUP)
+    return any(p.search(text) for p in patterns)
 
 
 @dataclass(frozen=True)
@@ -68,6 +102,8 @@ class QuestionReader:
         self._matcher = matcher or Matcher()
 
     def read(self, question: str, views: list[TableView]) -> Reading | None:
+        if _NOT_A_FIGURE.search(question):
+            return None  # why, what for, how to, what it means: the documents say
         text = digits_for_number_words(question)
         ranked = sorted(
             ((self._table_score(v, text), n, v) for n, v in enumerate(views)), key=lambda t: -t[0]
@@ -81,16 +117,26 @@ class QuestionReader:
         return None
 
     def _table_score(self, view: TableView, text: str) -> float:
-        """How much a question says of a table: its name, its columns, its cells."""
-        named = content_stems(f"{view.schema.name} {view.source}".replace("_", " "))
+        """How much a question says of a table: its name, its columns, its cells. A table a
+        document holds is named after the document ("employee handbook" for its travel
+        allowances), so its name alone never makes a question its own; a CSV's or a sheet's
+        name does ("sales 2025")."""
+        named = table_stems(view)
         own, _ = self._matcher.question_stems(text)
-        score = 1.5 * len((named & own) - {"table", "sheet", "list"})
-        score += sum(
+        by_name = len((named & own) - {"table", "sheet", "list"})
+        columns = sum(
             s * (2.0 if is_numeric(c) else 1.0) for s, c in self._matcher.named_columns(view, text)
         )
-        score += sum(2.0 if m.exact else 1.0 for m in self._matcher.cells(view, text))
+        cells = sum(2.0 if m.exact else 1.0 for m in self._matcher.cells(view, text))
         overlaps = (len(content_stems(v) & own) for vs in view.values.values() for v in vs)
-        score += 1.0 if max(overlaps, default=0) >= 2 else 0.0
+        cells += 1.0 if max(overlaps, default=0) >= 2 else 0.0
+        if not (columns or cells or (by_name and whole_source(view))):
+            return 0.0
+        if _names_what_it_lacks(text, view):
+            return 0.0  # "K2 units sold in 2024" of the sheet for 2025
+        if self._coverage(text, view, named) < MIN_COVERAGE:
+            return 0.0  # "how many days of annual leave": most of it is about something else
+        score = (1.5 if whole_source(view) else 0.5) * by_name + columns + cells
         # "Which products...": the rows asked for are this table's, by its name or label column
         which = _WHICH.search(text)
         label = view.label_column()
@@ -102,12 +148,43 @@ class QuestionReader:
             score += 0.5
         return score
 
+    def _coverage(
+        self, text: str, view: TableView, named: frozenset[str], cells: bool = True
+    ) -> float:
+        """The share of the question's own words (not its asking or computing words, not its
+        numbers) that the table says: in its name, its column names or (`cells`) its cells."""
+        own = {
+            stem(w)
+            for w in words(text)
+            if w not in STOPWORDS and stem(w) not in _ASKING and not w[0].isdigit()
+        }
+        if not own:
+            return 1.0
+        known = set(named)
+        for column in view.columns:
+            known |= content_stems(column.name)
+            for value in view.values.get(column.name, ()) if cells else ():
+                known |= content_stems(value)
+        said = {s for s in own if s in known}
+        for word in words(text):
+            if stem(word) in own - said and {stem(w) for w in self._matcher.synonyms(word)} & known:
+                said.add(stem(word))
+        if speaks_of_money(text) and any(is_money(c) for c in view.columns):
+            said |= {s for s in own if speaks_of_money(s)}
+        return len(said) / len(own)
+
     def _read_table(self, text: str, view: TableView) -> Reading | None:
-        cells = self._matcher.cells(view, text)
+        cells = [m for m in self._matcher.cells(view, text) if not _generic_cell(view, m.value)]
+        rest = text
+        for match in sorted(cells, key=lambda m: -m.start):
+            rest = rest[: match.start] + rest[match.end :]
+        if wants_tool(rest):
+            return None  # "I buy 3 boxes at 17.50 each": the question states what to compute
         filters = [_equals(m) for m in cells]
         filters += _bounds(text, view, self._matcher)
         filters += _years(text, view)
         label = view.label_column()
+        totals = _total_rows(view, label)
         used = {c.column for c in filters}
         measure = self._measure(text, view, used)
         group = self._group(text, view, cells)
@@ -130,25 +207,42 @@ class QuestionReader:
             spec = QuerySpec(table, aggregate=aggregate or "sum", of=measure.name, where=rest,
                              compare=(a, b))  # fmt: skip
             return Reading("compare", view, spec, label, measure)
+        named_rows = any(c.op in ("=", "contains") for c in filters)
+        # Over all rows, the words must be the table's or its columns'; words only its cells
+        # hold name a row it does not have ("the Fennick Brook bank restoration").
+        if (
+            (superlative or group or aggregate)
+            and not named_rows
+            and self._coverage(text, view, table_stems(view), cells=False) < WHOLE_COVERAGE
+        ):
+            return None
+        if superlative is not None or group is not None or aggregate not in (None, "count"):
+            measure = self._guessed(text, view, measure)
         if superlative is not None:
-            return self._extreme(text, view, filters, measure, group, superlative, note)
+            return self._extreme(text, view, filters + totals, measure, group, superlative, note)
         if group is not None and (aggregate or measure is not None):
             counted = aggregate == "count" and (measure is None or not _names(text, measure))
             chosen = "count" if counted else "sum" if aggregate in (None, "count") else aggregate
             spec = QuerySpec(table, aggregate=chosen, of=None if counted else _name(measure),
-                             where=tuple(filters), group_by=group.name)  # fmt: skip
+                             where=tuple(filters + totals), group_by=group.name)  # fmt: skip
             if spec.aggregate != "count" and measure is None:
                 return None
             return Reading("group", view, spec, group, measure, note)
         if aggregate is not None:
-            counted = aggregate == "count" and (measure is None or not _names(text, measure))
+            counted_words = _counted(text)
+            counted = aggregate == "count" and (
+                measure is None or not _names(counted_words or text, measure)
+            )
+            if counted and not _counts_rows(text, view):
+                return None  # "how many members", "how many days of leave": not its rows
             if counted:
-                spec = QuerySpec(table, aggregate="count", where=tuple(filters))
+                spec = QuerySpec(table, aggregate="count", where=tuple(filters + totals))
                 return Reading("aggregate", view, spec, label, None)
             if measure is None:
                 return None
             chosen = "sum" if aggregate == "count" else aggregate
-            spec = QuerySpec(table, aggregate=chosen, of=measure.name, where=tuple(filters))
+            spec = QuerySpec(table, aggregate=chosen, of=measure.name,
+                             where=tuple(filters + totals))  # fmt: skip
             return Reading("aggregate", view, spec, label, measure)
         return self._priced(text, view, label) or self._rows(text, view, filters, cells, label)
 
@@ -173,7 +267,7 @@ class QuestionReader:
             a, b = Condition(label.name, "=", first[0]), Condition(label.name, "=", extra[0])
             spec = QuerySpec(table, aggregate="sum", of=money[0].name, compare=(a, b))
             return Reading("priced", view, spec, label, money[0], quantity=count)
-        if len(rows) == 1:
+        if len(rows) == 1 and not re.search(rf"(?<!\d){count}(?!\d)", rows[0]):
             spec = QuerySpec(table, columns=(label.name, money[0].name),
                              where=(Condition(label.name, "=", rows[0]),), limit=1)  # fmt: skip
             return Reading("priced", view, spec, label, money[0], quantity=count)
@@ -228,7 +322,10 @@ class QuestionReader:
             for _, c in self._matcher.named_columns(view, text)
             if c.name not in filtered and c != label
         ]
-        if cells and asked and all(m.exact or _unique(view, m) for m in cells):
+        covered = self._coverage(text, view, table_stems(view)) >= LOOKUP_COVERAGE
+        if _asks_what_it_lacks(text, view):
+            return None  # "which day is the library closed": the answer is no cell
+        if covered and cells and asked and all(m.exact or _unique(view, m) for m in cells):
             spec = QuerySpec(table, columns=tuple(_names_of([label, *asked[:2]])),
                              where=tuple(filters), limit=20)  # fmt: skip
             return Reading("lookup", view, spec, label, asked[0])
@@ -253,9 +350,14 @@ class QuestionReader:
         if len(free) == 1:
             return free[0]
         money = [c for c in free if is_money(c)]
-        if len(money) == 1:
-            return money[0]
-        return self._matcher.closest_column(text, free)
+        return money[0] if len(money) == 1 else None
+
+    def _guessed(self, text: str, view: TableView, measure: ColumnLike | None) -> ColumnLike | None:
+        """The measure, or where no name says it, the numeric column the embedder finds
+        closest to a question that asks to compute (never for a plain lookup)."""
+        if measure is not None:
+            return measure
+        return self._matcher.closest_column(text, [c for c in view.columns if is_numeric(c)])
 
     def _group(self, text: str, view: TableView, cells: list[CellMatch]) -> ColumnLike | str | None:
         """The column asked per ("per quarter", "which ward", "by region"), or the period word
@@ -266,12 +368,90 @@ class QuestionReader:
             for found in pattern.finditer(text):
                 phrase = found.group(1)
                 named = self._matcher.named_columns(view, phrase, texts)
-                if named:
+                # "which products..." asks for rows; "which ward..." for a group of them
+                if named and (pattern is _GROUP or _repeats(view, named[0][1])):
                     return named[0][1]
                 word = phrase.split()[0].lower().rstrip("s")
                 if word in PERIODS and not _in_column_name(view, found.group(0)):
                     period = period or word
         return period
+
+
+def table_stems(view: TableView) -> frozenset[str]:
+    """The words naming a table: its own name and its source's file name."""
+    source = re.split(r"[/\\]", view.source)[-1].rsplit(".", 1)[0]
+    return content_stems(f"{view.schema.name} {source}".replace("_", " ").replace("-", " "))
+
+
+def whole_source(view: TableView) -> bool:
+    """A CSV or a spreadsheet's sheet: a table its source's name describes."""
+    return bool(getattr(view.schema, "sheet", None)) or view.source.lower().endswith(
+        (".csv", ".tsv", ".xlsx", ".xls", ".ods")
+    )
+
+
+def _names_what_it_lacks(text: str, view: TableView) -> bool:
+    """Whether the question names a year, version or code that the table has nowhere."""
+    said = " ".join(
+        [view.schema.name, view.source.rsplit("/", 1)[-1]]
+        + [c.name for c in view.columns]
+        + [v for values in view.values.values() for v in values]
+    ).lower()
+    dated = any(is_date(c) for c in view.columns)  # a year may be in its dates
+    return any(
+        not re.search(rf"(?<![\w.]){re.escape(i)}(?![\w])", said)
+        for i in identifiers(text)
+        if not (dated and re.fullmatch(r"\d{4}", i))
+    )
+
+
+def _asks_what_it_lacks(text: str, view: TableView) -> bool:
+    """ "Which day ..." of a table with no column of days, nor rows that are days."""
+    found = _WHICH.search(text)
+    if found is None:
+        return False
+    noun = found.group(1).split()[0].lower()
+    if noun in _AUXILIARIES:
+        return False
+    label = view.label_column()
+    have = table_stems(view) | {s for c in view.columns for s in content_stems(c.name)}
+    return stem(noun) not in have | (content_stems(label.name) if label else frozenset())
+
+
+def _generic_cell(view: TableView, value: str) -> bool:
+    """A cell that names no row: a total row's label, or a value standing in several columns
+    ("Closed" in every day's column)."""
+    if value.strip().lower() in _TOTAL_LABELS:
+        return True
+    return sum(value in values for values in view.values.values()) > 1
+
+
+def _total_rows(view: TableView, label: ColumnLike | None) -> list[Condition]:
+    """Conditions leaving out a sheet's own total rows ("TOTAL"), which would count twice."""
+    if label is None:
+        return []
+    return [
+        Condition(label.name, "!=", v)
+        for v in view.values.get(label.name, ())
+        if v.strip().lower() in _TOTAL_LABELS
+    ]
+
+
+def _counted(text: str) -> str:
+    """The words a count asks for: "K2 units were sold" of "How many K2 units were sold"."""
+    found = re.search(r"\b(?:how many|number of)\s+((?:[\w-]+\s*){1,3})", text, re.I)
+    return found.group(1) if found else ""
+
+
+def _counts_rows(text: str, view: TableView) -> bool:
+    """ "How many orders...", "count the products": the counted word names the table's rows."""
+    found = re.search(r"\b(?:how many|number of|count(?: the)?)\s+([a-z][\w-]*)", text, re.I)
+    if found is None:
+        return False
+    counted = content_stems(found.group(1))
+    label = view.label_column()
+    rows = table_stems(view) | (content_stems(label.name) if label else frozenset())
+    return bool(counted & (rows | {"row", "entry", "entri", "recor"}))
 
 
 def _in_column_name(view: TableView, phrase: str) -> bool:
@@ -363,7 +543,8 @@ def _missing_period(view: TableView, period: str) -> tuple[str, ColumnLike | Non
     for column in view.columns:
         have = column.name.lower().rstrip("s")
         if have in PERIODS and have != period:
-            note = f"The {view.schema.name} table has {have}s, not {period}s"
+            kind = "sheet" if getattr(view.schema, "sheet", None) else "table"
+            note = f"The {table_title(view.schema)} {kind} has {have}s, not {period}s"
             return note, column
     return "", None
 

@@ -103,10 +103,11 @@ class ToolRegistry:
         built = [t if isinstance(t, Tool) else tool_from_function(t) for t in tools]
         self._tools = {tool.name: tool for tool in built}
 
-    def with_functions(self, *functions: Callable[..., str]) -> "ToolRegistry":
+    def with_functions(self, *functions: "Tool | Callable[..., str]") -> "ToolRegistry":
         """This registry plus tools bound to one request (such as a document search)."""
         extended = ToolRegistry([])
-        extended._tools = {**self._tools, **{t.name: t for t in map(tool_from_function, functions)}}
+        added = [f if isinstance(f, Tool) else tool_from_function(f) for f in functions]
+        extended._tools = {**self._tools, **{t.name: t for t in added}}
         return extended
 
     def schemas(self) -> list[dict[str, Any]]:
@@ -145,6 +146,9 @@ def _validate(tool: Tool, arguments: dict[str, Any]) -> None:
             "integer": isinstance(value, int) and not isinstance(value, bool),
             "number": isinstance(value, int | float) and not isinstance(value, bool),
             "boolean": isinstance(value, bool),
+            # a tool with structured arguments (table_query's spec) checks their inside itself
+            "array": isinstance(value, list),
+            "object": isinstance(value, dict),
         }[expected]
         if not ok:
             raise ToolError(f"{tool.name}: argument {name} must be a {expected}")

@@ -33,7 +33,7 @@ def answerer() -> TableQuestionAnswerer:
          ["Each additional unit installed", "SRV-INST-ADD", "450"]],
     )  # fmt: skip
     source.add(
-        "planning",
+        "planning_applications",
         ["Reference", "Ward", "Received", "Fee (GBP)"],
         [["P-1", "Castle", "2026-01-10", "£120"], ["P-2", "Mill", "2026-02-01", "£80"],
          ["P-3", "Castle", "2025-12-30", "£200"], ["P-4", "Abbey", "2026-03-03", "£95"]],
