@@ -138,15 +138,19 @@ class PageWriter:
     ) -> None:
         """A table read again on each call of `rows()` (its numbered rows, of any width),
         without holding them all: two passes here, one more when it is registered."""
-        count, width = 0, len(header)
+        count, widths = 0, set()
         for _, cells in rows():
-            count, width = count + 1, max(width, len(cells))
+            count += 1
+            widths.add(len(cells))
+        width = max([len(header), *widths])
         names, _ = rectangular(header, [[""] * width])
 
         def padded() -> Iterator[tuple[int, list[str]]]:
             return ((number, _padded(cells, width)) for number, cells in rows())
 
-        self._add_table(names, padded, count, sheet, header_row)
+        # Rows as wide as the header (a well-formed CSV) need no padding pass.
+        even = widths <= {width}
+        self._add_table(names, rows if even else padded, count, sheet, header_row)
 
     def _add_table(
         self,

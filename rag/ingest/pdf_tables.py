@@ -12,6 +12,7 @@ import logging
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from rag.ingest.grids import header_index
 from rag.ingest.pages import Page, PageWriter
 
 if TYPE_CHECKING:
@@ -66,8 +67,12 @@ def _page_with_records(page: "PlumberPage", tables: list["Table"], number: int) 
     for table in sorted(tables, key=lambda t: t.bbox[1]):
         _, top, _, bottom = table.bbox
         _band_text(writer, text_only, above, top)
-        header, *rows = [[_cell(value) for value in row] for row in table.extract()]
-        writer.table(header, rows)
+        grid = [[_cell(value) for value in row] for row in table.extract()]
+        at = header_index(grid)  # a title row spanning the table sits above its header
+        for title in grid[:at]:
+            if any(title):
+                writer.line(" ".join(cell for cell in title if cell))
+        writer.table(grid[at], grid[at + 1 :], header_row=at + 1)
         _band_text(writer, text_only, top, bottom)
         above = max(above, bottom)
     _band_text(writer, text_only, above, float(page.height))

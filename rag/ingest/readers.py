@@ -128,7 +128,8 @@ def _grid_table(
         return
     at = header_index([cells for _, cells in grid])
     for _, title in grid[:at]:
-        writer.line(" ".join(cell for cell in title if cell))
+        if any(title):
+            writer.line(" ".join(cell for cell in title if cell))
     header_row, header = grid[at]
     body = [(n, cells) for n, cells in grid[at + 1 :] if any(cells)]
     writer.table(

@@ -25,6 +25,7 @@ from rag.tables.types import (
     CURRENCY_CODES,
     DATE,
     DATE_FORMATS,
+    DOUBLE,
     NULL_TOKENS,
     VARCHAR,
     ColumnInference,
@@ -102,10 +103,15 @@ def create_and_load(
         _infer(cursor, staging, name, header)
         for name, header in zip(names, table.header, strict=True)
     ]
-    kinds = _verified(cursor, staging, names, kinds)
-    converted = ", ".join(
-        f"CAST({_converted(quote(n), k)} AS {k.sql}) AS {quote(n)}"
+    # Numbers written with digits, separators and a sign only convert without the regexes.
+    plain = [
+        k.sql in (BIGINT, DOUBLE) and not _any_shape(cursor, staging, n, "NOT " + _PLAIN)
         for n, k in zip(names, kinds, strict=True)
+    ]
+    kinds = _verified(cursor, staging, names, kinds, plain)
+    converted = ", ".join(
+        f"CAST({_converted(quote(n), k, p)} AS {k.sql}) AS {quote(n)}"
+        for n, k, p in zip(names, kinds, plain, strict=True)
     )
     cursor.execute(
         f"CREATE TABLE {target} AS SELECT {quote(ROW_COLUMN)}, {converted} "  # noqa: S608
@@ -134,7 +140,7 @@ def _infer(cursor: Any, staging: str, name: str, header: str) -> ColumnType:
     column = quote(name)
     cursor.execute(
         f"CREATE TEMP TABLE {_shapes(staging, name)} AS SELECT DISTINCT "  # noqa: S608
-        f"regexp_replace({column}, '[2-9]', '1', 'g') AS v FROM {staging} "
+        f"translate({column}, '23456789', '11111111') AS v FROM {staging} "
         f"WHERE {column} IS NOT NULL"
     )
     inference = ColumnInference(header)
@@ -145,7 +151,7 @@ def _infer(cursor: Any, staging: str, name: str, header: str) -> ColumnType:
             if inference.settled:
                 break
     kind = inference.result()
-    if kind.sql != DATE:
+    if kind.sql != DATE or not _any_shape(cursor, staging, name, "contains(v, '/')"):
         return kind
     day_first, month_first = cursor.execute(
         f"SELECT bool_or(TRY_CAST(split_part({column}, '/', 1) AS INTEGER) > 12), "  # noqa: S608
@@ -157,18 +163,27 @@ def _infer(cursor: Any, staging: str, name: str, header: str) -> ColumnType:
     return replace(kind, day_first=not month_first)
 
 
+def _any_shape(cursor: Any, staging: str, name: str, condition: str) -> bool:
+    return bool(
+        cursor.execute(
+            f"SELECT bool_or({condition}) FROM {_shapes(staging, name)} "  # noqa: S608
+            f"WHERE {_present('v')}"
+        ).fetchone()[0]
+    )
+
+
 def _shapes(staging: str, name: str) -> str:
     return quote(f"{staging.strip(chr(34))}_{name}_shapes")
 
 
 def _verified(
-    cursor: Any, staging: str, names: list[str], kinds: list[ColumnType]
+    cursor: Any, staging: str, names: list[str], kinds: list[ColumnType], plain: list[bool]
 ) -> list[ColumnType]:
     """The types, with text in place of any under which some cell does not convert. Whether a
     number converts depends on its shape only, so the distinct shapes are tried; dates (a 30th
     of February has a valid shape) on their distinct values."""
     verified = []
-    for name, kind in zip(names, kinds, strict=True):
+    for name, kind, is_plain in zip(names, kinds, plain, strict=True):
         if kind.sql != VARCHAR:
             values = (
                 f"(SELECT DISTINCT {quote(name)} AS v FROM {staging})"  # noqa: S608
@@ -177,7 +192,7 @@ def _verified(
             )
             failed = cursor.execute(
                 f"SELECT count(*) FROM {values} "  # noqa: S608
-                f"WHERE {_present('v')} AND {_converted('v', kind)} IS NULL"
+                f"WHERE {_present('v')} AND {_converted('v', kind, is_plain)} IS NULL"
             ).fetchone()[0]
             kind = ColumnType(VARCHAR) if failed else kind
         verified.append(kind)
@@ -189,9 +204,9 @@ def _present(column: str) -> str:
     return f"({column} IS NOT NULL AND lower(trim({column})) NOT IN ({tokens}))"
 
 
-def _converted(column: str, kind: ColumnType) -> str:
+def _converted(column: str, kind: ColumnType, plain: bool = False) -> str:
     """The SQL that reads a text cell as `kind` reads it (types.parse_cell), NULL when it
-    does not."""
+    does not; `plain`: the column's numbers hold only digits, separators and a sign."""
     if kind.sql == VARCHAR:
         return f"NULLIF({column}, '')"
     value = f"trim({column})"
@@ -199,6 +214,13 @@ def _converted(column: str, kind: ColumnType) -> str:
         forms = list(DATE_FORMATS) + (["%d/%m/%Y"] if kind.day_first else ["%m/%d/%Y"])
         tries = ", ".join(f"try_strptime({value}, {_literal(f)})" for f in forms)
         return f"CASE WHEN {_present(column)} THEN CAST(COALESCE({tries}) AS DATE) END"
+    if plain:
+        digits = (
+            f"replace(replace({value}, '.', ''), ',', '.')"
+            if kind.decimal_comma
+            else f"replace({value}, ',', '')"
+        )
+        return f"CASE WHEN {_present(column)} THEN TRY_CAST({digits} AS {kind.sql}) END"
     negative = f"regexp_full_match({value}, '\\(.*\\)')"
     inner = f"CASE WHEN {negative} THEN substr({value}, 2, length({value}) - 2) ELSE {value} END"
     bare = f"regexp_replace({inner}, {_literal(_MARKS)}, '', 'g')"
@@ -216,6 +238,7 @@ def _converted(column: str, kind: ColumnType) -> str:
     return f"CASE WHEN {_present(column)} THEN {number} * {sign} END"
 
 
+_PLAIN = "regexp_full_match(trim(v), '[+-]?[0-9][0-9.,]*')"
 # What a number is written with besides its digits: units, currency, white space.
 _MARKS = (
     r"(?i)\s|\x{00a0}|\x{202f}|'|%|[€$£¥₹₩]|\b("
