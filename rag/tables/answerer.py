@@ -151,12 +151,15 @@ def _compose(
             return None
         if spec.limit == 1:  # the group with the largest (smallest) value
             best = rows[0]
-            extreme = "highest" if spec.descending else "lowest"
-            what = "number of rows" if spec.of is None else _measure_name(reading)
-            text = (
-                f"{lead}{best['grp']} has the {extreme} {what} in {table}: "
-                f"{_amount(best['value'], reading)}."
-            )
+            if spec.of is None:
+                most = "most" if spec.descending else "fewest"
+                text = f"{lead}{best['grp']} has the {most} rows in {table}: {best['value']:,}."
+            else:
+                extreme = "highest" if spec.descending else "lowest"
+                text = (
+                    f"{lead}{best['grp']} has the {extreme} {_measure_name(reading)} in {table}: "
+                    f"{_amount(best['value'], reading)}."
+                )
             return text, [], _span(best), [best["grp"], best["value"]]
         listed = "; ".join(f"{r['grp']}: {_amount(r['value'], reading)}" for r in rows)
         name = "rows" if spec.of is None else _measure_name(reading)
