@@ -17,6 +17,7 @@ from rag.answer.context import Evidence
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.text import identifiers
 from rag.answer.types import ABSTAIN_TEXT, AskResult
+from rag.answer.unstated import unstated
 from rag.answer.verifier import AnswerabilityVerifier
 from rag.retrieve import RetrievedChunk
 
@@ -135,15 +136,15 @@ def unmentioned(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | Non
     """The names the question is about ("zorblium" in "the boiling point of zorblium"), and
     the codes, years and capitalised names it asks about ("E07", "Oakfield Park"), that none of
     the retrieved passages holds: hybrid retrieval finds a name's every mention, so the
-    documents do not talk about it, however well other sentences match the rest."""
+    documents do not talk about it, however well other sentences match the rest. Else what it
+    asks of a thing they do name that none of them states (rag/answer/unstated.py: "the
+    postcode of the Guildhall")."""
     asked = [*focus.subject, *focus.names.specific, *focus.identifiers]
-    if not asked:
-        return None
     named: set[str] = set()
     for chunk in chunks:
         named |= stems(chunk.passage)
     missing = [name for name in dict.fromkeys(asked) if not stems(name) <= named]
-    return ", ".join(missing) or None
+    return ", ".join(missing) or unstated(focus, chunks)
 
 
 def says_not_in_sources(text: str) -> bool:

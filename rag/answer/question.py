@@ -70,7 +70,7 @@ _TIME = r"\b\d{1,2}(:\d{2}|\s*[ap]\.?m\b\.?)"  # "09:00", "9 am", "9 a.m."
 _PRICE_BY_DEFAULT = re.compile(r"\bhow much (is|are|does|do|will)\b", re.I)
 # What a quantity is measured in, by the words that ask for it: "how much energy" wants kWh,
 # "how heavy" kg. A question naming one of these wants a number written with such a unit.
-_MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(asked, re.I), re.compile(stated, re.I))
     for asked, stated in [
         (r"\b(energy|capacity|hold|store|stores)\b", r"\d\s*[kmg]?wh" + _UNIT_TAIL),
@@ -197,7 +197,7 @@ def analyse(
     `synonyms` gives words meaning the same (rag/answer/synonyms.py)."""
     kind = answer_type(question)
     measures = tuple(
-        stated for asked, stated in _MEASURES if kind == "quantity" and asked.search(question)
+        stated for asked, stated in MEASURES if kind == "quantity" and asked.search(question)
     )
     if not measures and _PRICE_BY_DEFAULT.search(question):
         measures = (re.compile(_MONEY, re.I),)

@@ -1,0 +1,124 @@
+"""Near-misses the documents never state (rag/answer/unstated.py): an attribute asked of a thing
+the passages name, a part of a named place, a name no one passage names whole. Synthetic
+passages only; no model."""
+
+from rag.answer.abstain import about_the_asked, unmentioned
+from rag.answer.context import rank_evidence
+from rag.answer.question import analyse
+from rag.answer.unstated import asked_attribute, unstated
+from rag.retrieve import RetrievedChunk
+
+
+def _chunk(text: str, name: str = "doc", title: str = "") -> RetrievedChunk:
+    return RetrievedChunk(
+        f"c-{name}", text, f"/d/{name}.md", title or f"{name}.md", name, None, 0, len(text), 1, 1
+    )
+
+
+def _synonyms(word: str) -> frozenset[str]:
+    return frozenset({"salary": {"wage"}, "boss": {"head"}}.get(word, set()))
+
+
+TOWN_HALL = _chunk(
+    "The Moot Hall stands at 3 Quay Street. It is open on weekdays from 9am to 5pm.\n\n"
+    "The Moot Hall has a main hall for 120 people and a kitchen.",
+    "hall",
+)
+STAFF = _chunk(
+    "| Name | Role | Phone |\n|---|---|---|\n| Ada Pym | Harbour Master | 01632 960555 |\n"
+    "| Ben Orr | Ferry Clerk | |",
+    "staff",
+)
+CLUB = _chunk(
+    "Grants were awarded to the Tidewater Rowing Club for new oars. "
+    "The Tidewater Rowing Club was founded by Ola Penrose in 1990.",
+    "club",
+)
+
+
+def test_an_attribute_no_passage_naming_the_thing_states_is_unstated() -> None:
+    focus = analyse("What is the postcode of the Moot Hall?")
+    assert unstated(focus, [TOWN_HALL, CLUB]) == "the postcode of the Moot Hall"
+    # The same attribute, stated next to the name, is an answer to look for.
+    stated = _chunk("The Moot Hall, 3 Quay Street. Its postcode is QX1 4AB.", "hall2")
+    assert unstated(focus, [TOWN_HALL, stated]) is None
+
+
+def test_a_role_nobody_holds_is_unstated_though_the_thing_is_named() -> None:
+    # Only the founder is named: "the captain" is not stated of the club.
+    focus = analyse("Who is the captain of the Tidewater Rowing Club?")
+    assert unstated(focus, [CLUB]) == "the captain of the Tidewater Rowing Club"
+    assert unstated(analyse("Who is the founder of the Tidewater Rowing Club?"), [CLUB]) is None
+
+
+def test_unmentioned_says_what_is_unstated_and_support_reads_no_evidence() -> None:
+    focus = analyse("What is the postcode of the Moot Hall?")
+    assert unmentioned(focus, [TOWN_HALL]) == "the postcode of the Moot Hall"
+    ranked = rank_evidence(focus, [TOWN_HALL], lambda q, texts: [0.5] * len(texts))
+    assert about_the_asked(focus, ranked) == []
+
+
+def test_an_attribute_stated_by_its_value_or_a_synonym_is_stated() -> None:
+    # The row says "Phone", not "phone number": its digits state it.
+    assert unstated(analyse("What is the phone number of the Harbour Master?"), [STAFF]) is None
+    # Ben Orr's phone cell is empty: nothing near his name states one.
+    ferry = analyse("What is the phone number of the Ferry Clerk?")
+    assert unstated(ferry, [STAFF]) == "the phone number of the Ferry Clerk"
+    pay = _chunk("The Ferry Clerk earns a wage of 21,000 a year.", "pay")
+    assert unstated(analyse("What is the Ferry Clerk's salary?", synonyms=_synonyms), [pay]) is None
+    assert unstated(analyse("What is the Ferry Clerk's salary?"), [pay]) == "Ferry Clerk's salary"
+
+
+def test_the_attribute_must_stand_near_the_thing_not_anywhere_in_its_passage() -> None:
+    # A postcode in the passage, but of another building, two sentences from the name.
+    far = _chunk(
+        "The Moot Hall is on Quay Street. It has a kitchen. The library moved in 2019. "
+        "The library's postcode is QX2 9ZZ.",
+        "far",
+    )
+    assert unstated(analyse("What is the postcode of the Moot Hall?"), [far]) is not None
+
+
+def test_a_table_row_states_the_attribute_its_header_names() -> None:
+    fees = _chunk(
+        "| Venue | Deposit (£) | Postcode |\n|---|---|---|\n| Moot Hall | 150 | QX1 4AB |\n"
+        "| Quay Barn | 75 | QX1 5CD |",
+        "fees",
+    )
+    assert unstated(analyse("What is the postcode of the Moot Hall?"), [fees]) is None
+
+
+def test_a_part_of_a_named_place_that_no_passage_naming_it_names_is_unmentioned() -> None:
+    assert unstated(analyse("When is the bar at the Moot Hall open?"), [TOWN_HALL]) == (
+        "the bar at the Moot Hall"
+    )
+    assert unstated(analyse("How big is the kitchen at the Moot Hall?"), [TOWN_HALL]) is None
+    # A clause, not a part: "a dinghy be in" says nothing of the hall.
+    assert unstated(analyse("Can a dinghy be in the Moot Hall?"), [TOWN_HALL]) is None
+
+
+def test_a_name_whose_words_stand_only_in_different_passages_is_unmentioned() -> None:
+    def unknown(word: str) -> bool:
+        return word != "tidewater"
+
+    focus = analyse("How many members does the Tidewater Youth Forum have?", unknown)
+    youth = _chunk("The youth forum of Marlow meets monthly.", "youth")
+    assert unstated(focus, [CLUB, youth]) == "tidewater youth forum"
+    together = _chunk("The Tidewater Youth Forum has 14 members.", "forum")
+    assert unstated(focus, [CLUB, together]) is None
+
+
+def test_only_an_attribute_worded_as_asked_of_a_thing_is_read() -> None:
+    assert asked_attribute(analyse("What is there to do at the Moot Hall?")) is None
+    asked = asked_attribute(analyse("What is the Harbour Master's phone number?"))
+    assert asked is not None and asked.attribute == "phone number"
+    assert asked.shown == "Harbour Master's phone number"
+
+
+def test_a_count_never_stated_of_a_named_thing_is_unstated() -> None:
+    focus = analyse("How many seats does the Moot Hall have?")
+    assert unstated(focus, [TOWN_HALL]) == "how many seats does the Moot Hall have"
+    assert unstated(analyse("How many kitchens does the Moot Hall have?"), [TOWN_HALL]) is None
+    # Counting a thing the question does not name is left to the ranker: "units" may count
+    # what the question calls "boats".
+    assert asked_attribute(analyse("How many boats can be moored in one row?")) is None
