@@ -44,7 +44,10 @@ def show(api: ApiClient, collection: str) -> None:
 
 def _source(api: ApiClient, source: dict[str, Any]) -> None:
     with st.container(border=True):
-        st.markdown(f"**{literal(source['uri'])}**  \n{STATUS[source['status']]}")
+        status = STATUS[source["status"]]
+        if "progress" in source:
+            status += f" ({source['progress']['documents_done']} documents done)"
+        st.markdown(f"**{literal(source['uri'])}**  \n{status}")
         counts = (
             f"{source['added']} added, {source['changed']} changed, {source['removed']} removed"
         )

@@ -39,6 +39,7 @@ class SourceService:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._stopping = threading.Event()
+        self._progress: dict[str, int] = {}  # source id → documents handled in its running sync
         self.on_added: Callable[[], None] = lambda: None  # the scheduler's wake-up
 
     # -- what the front doors call ------------------------------------------------------------
@@ -90,7 +91,11 @@ class SourceService:
         return self._lock(source_id).locked()
 
     def to_json(self, source: Source) -> dict[str, object]:
-        return source.to_json(self.syncing(source.id))
+        """The source's JSON; while it syncs, `progress` counts the documents handled so far."""
+        shown = source.to_json(self.syncing(source.id))
+        if shown["status"] == "syncing":
+            shown["progress"] = {"documents_done": self._progress.get(source.id, 0)}
+        return shown
 
     def due(self, now: float) -> list[Source]:
         """Scheduled sources whose time has come (overdue ones first: a restart catches up)."""
@@ -105,8 +110,10 @@ class SourceService:
         if not lock.acquire(blocking=wait):
             return None
         try:
+            self._progress[source_id] = 0
             return self._sync(self.store.get(source_id))
         finally:
+            self._progress.pop(source_id, None)
             lock.release()
 
     def remove(self, source_id: str, keep_documents: bool = False) -> tuple[Source, int]:
@@ -160,7 +167,7 @@ class SourceService:
             report = app.indexer.sync(
                 scans,
                 source.collection,
-                on_source_done=self._stop_point,
+                on_source_done=partial(self._handled, source.id),
                 unchanged=partial(_vouched, known),
             )
             error = _failures(report, source)
@@ -188,7 +195,9 @@ class SourceService:
             log.warning("source %s (%s) failed: %s", source.id, source.uri, error)
         return source
 
-    def _stop_point(self, _source_id: str) -> None:
+    def _handled(self, source_id: str, _document: str) -> None:
+        """One more document of the running sync done; the sync stops here when asked to."""
+        self._progress[source_id] = self._progress.get(source_id, 0) + 1
         if self._stopping.is_set():
             raise SyncStoppedError
 

@@ -63,7 +63,12 @@ def test_folder_source_adds_changes_removes_and_resyncs_nothing(
     assert source.next_sync is None and service.to_json(source)["status"] == "new"
 
     first = service.sync(source.id)
-    assert (first.added, first.changed, first.removed, first.last_error) == (N_SAMPLE_DOCS, 0, 0, None)
+    assert (first.added, first.changed, first.removed, first.last_error) == (
+        N_SAMPLE_DOCS,
+        0,
+        0,
+        None,
+    )
     chunks = rag_app.store.count("default")
 
     (docs / "support-faq.txt").write_text("Support moved. Call +32 9 555 99 99.\n")
@@ -133,11 +138,12 @@ def test_schedule_on_a_fake_clock(settings: Settings, docs: Path) -> None:
     clock.advance(10 * 60)
     assert schedule.run_due() == [bad.id]  # retried; the healthy one is not due yet
     assert service.get(bad.id).failures == 2
-    clock.advance(6 * 60)
+    clock.advance(7 * 60)  # past 15 min and its jitter (at most 10%: 90 s)
     assert good.id in schedule.run_due()
     assert service.get(good.id).added == 0  # nothing changed
 
     # The server is down for a day: at restart each overdue source syncs once, not 96 times.
+    failures = service.get(bad.id).failures  # 2, or 3 when its retry came by minute 17
     service.close()
     app.close()
     clock.advance(86400)
@@ -146,6 +152,50 @@ def test_schedule_on_a_fake_clock(settings: Settings, docs: Path) -> None:
     schedule = SourceScheduler(service, clock=clock)
     assert sorted(schedule.run_due()) == sorted([good.id, bad.id])
     assert schedule.run_due() == []
-    assert service.get(bad.id).failures == 3
+    assert service.get(bad.id).failures == failures + 1
     service.close()
     app.close()
+
+
+def test_rest_server_side_paths_need_an_admin_and_the_ingest_roots(tmp_path: Path, docs: Path):
+    from fastapi.testclient import TestClient
+
+    from rag.access.keys import KeyStore, Role
+    from rag.api import create_app
+    from tests.fakes import ScriptedModel
+
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        chunk_size=64,
+        chunk_overlap=8,
+        api_ingest_roots=[docs],
+        web_allowed_hosts=["127.0.0.1:9"],
+    )
+    core = RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel())
+    keys = KeyStore(core.data_dir.root)
+    tokens = {
+        role.name: {"Authorization": f"Bearer {keys.create(role.name, role, None)}"}
+        for role in (Role.reader, Role.writer, Role.admin)
+    }
+    try:
+        with TestClient(create_app(settings, core)) as client:
+
+            def add(role: str, uri: str, **body: str) -> tuple[int, str]:
+                response = client.post(
+                    "/v1/sources", json={"uri": uri, **body}, headers=tokens[role]
+                )
+                return response.status_code, response.text
+
+            assert add("writer", str(docs))[0] == 403
+            assert add("writer", f"git+file://{docs}")[0] == 403
+            assert add("admin", str(tmp_path))[0] == 400  # outside RAG_API_INGEST_ROOTS
+            assert add("admin", str(docs), schedule="manual")[0] == 201
+            status, text = add("writer", "imap://ana@10.1.2.3/INBOX", secret="MAIL")
+            assert status == 400 and "non-public" in text
+            status, text = add("writer", "http://127.0.0.1:9/page", schedule="manual")
+            assert status == 201, text
+            assert client.get("/v1/sources", headers=tokens["reader"]).status_code == 403
+            listed = client.get("/v1/sources", headers=tokens["writer"]).json()["sources"]
+            assert [s["uri"] for s in listed] == [str(docs), "http://127.0.0.1:9/page"]
+    finally:
+        core.close()
