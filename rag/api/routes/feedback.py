@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field, model_validator
 
 from rag.api.deps import Caller, Rag
+from rag.errors import NotFoundError
 from rag.feedback import (
     MAX_ANSWER_CHARS,
     MAX_COMMENT_CHARS,
@@ -41,7 +42,10 @@ def post_feedback(body: FeedbackBody, rag: Rag, caller: Caller) -> dict[str, str
     saved turn replaces the calling key's earlier rating of it."""
     if body.turn_id is not None:
         turn = rag.conversations.turn(body.turn_id)
-        caller.allow_conversation(rag.conversations, turn["conversation_id"])
+        try:
+            caller.allow_conversation(rag.conversations, turn["conversation_id"])
+        except NotFoundError:  # another key's turn reads like none, its conversation unnamed
+            raise NotFoundError(f"turn {body.turn_id!r} does not exist") from None
         feedback_id = rag.feedback.record(
             body.rating,
             turn["question"],
