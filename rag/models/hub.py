@@ -44,7 +44,22 @@ def parse_target(repo: str, filename: str | None) -> tuple[str, str | None, str 
         raise InvalidInputError("give either REPO FILE or REPO:QUANT, not both")
     if not filename and not quant:
         raise InvalidInputError("name the file (REPO FILE) or its quantization (REPO:Q4_K_M)")
+    if filename:
+        check_repo_file(filename)
     return repo, filename or None, quant.upper() or None
+
+
+def check_repo_file(filename: str) -> str:
+    """A file's path inside its repository: relative, '/'-separated, with no '.', '..' or
+    empty part, so the hub URL made of it stays in the repository (checked before any
+    request)."""
+    parts = filename.split("/")
+    if "\\" in filename or any(part in ("", ".", "..") for part in parts):
+        raise InvalidInputError(
+            f"{filename!r} is not a file name inside the repository: give a relative path "
+            "without '.', '..', '\\' or an empty part"
+        )
+    return filename
 
 
 def pull(
@@ -68,7 +83,7 @@ def pull(
     library = ModelLibrary(settings.data_dir.expanduser().resolve() / "models")
     try:
         if filename is None:
-            filename = _file_for_quant(endpoint, repo, revision, quant or "")
+            filename = check_repo_file(_file_for_quant(endpoint, repo, revision, quant or ""))
         target = _target_path(library.root, repo, filename)
         entry_name = name or target.stem
         taken = library.get(entry_name)
