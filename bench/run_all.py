@@ -24,7 +24,7 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.models"],
     ],
     # 100,000 and a million chunks in the store, ingest memory on a 50 MB folder, embedder
-    # backends, LoRA switch cost, answers on PhantomWiki, abstention signals.
+    # backends, LoRA switch cost, answers on PhantomWiki, abstention signals, an IMAP sync.
     "long": [
         ["bench.store", "--long"],
         ["bench.ingest_memory"],
@@ -35,6 +35,7 @@ SUITES: dict[str, list[list[str]]] = {
         ["bench.abstention"],
         ["bench.ocr"],
         ["bench.api", "failover"],
+        ["bench.sources"],
     ],
 }
 SECTIONS = {"default": "Benchmark run (make bench)", "long": "Long benchmark run (make bench-long)"}
