@@ -18,7 +18,7 @@ ASK_KEYS = set(
 CITATION_KEYS = set(
     "id document_id source page start end text score context context_start chunk".split()
 )
-CITATION_OPTIONAL_KEYS = {"ocr", "ocr_confidence", "record"}
+CITATION_OPTIONAL_KEYS = {"ocr", "ocr_confidence", "record", "view_url"}
 
 
 @pytest.fixture

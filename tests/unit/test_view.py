@@ -100,7 +100,7 @@ def test_text_html_escapes_everything_and_marks_the_span() -> None:
     text = "Intro <script>alert(1)</script> and the cited <b>part</b> then the end."
     page = text_html("notes.md", text, text.index("the cited"), text.index(" then"), 10_000)
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert '<mark>the cited &lt;b&gt;part&lt;/b&gt;</mark>' in page
+    assert "<mark>the cited &lt;b&gt;part&lt;/b&gt;</mark>" in page
     assert "default-src 'none'" in page
 
 
@@ -118,7 +118,7 @@ def test_text_html_opens_a_few_lines_above_the_mark() -> None:
 def test_text_html_past_its_bound_shows_the_part_around_the_mark() -> None:
     text = "a" * 50_000 + "NEEDLE" + "b" * 50_000
     page = text_html("big.txt", text, 50_000, 50_006, max_chars=1_000)
-    assert '<mark>NEEDLE</mark>' in page
+    assert "<mark>NEEDLE</mark>" in page
     assert len(page) < 3_000
     assert "characters before not shown" in page and "characters after not shown" in page
 
@@ -209,7 +209,7 @@ def test_text_formats_are_escaped_html_with_the_span_marked(served: TestClient, 
     shown = _view(served, doc, start=start, end=start + 23)
 
     assert shown.status_code == 200 and shown.headers["content-type"].startswith("text/html")
-    assert '<mark>IT hands out the laptop</mark>' in shown.text
+    assert "<mark>IT hands out the laptop</mark>" in shown.text
     policy = shown.headers["content-security-policy"]
     assert "sandbox" in policy and "default-src 'none'" in policy and "script-src" not in policy
     assert shown.headers["x-content-type-options"] == "nosniff"
@@ -234,7 +234,7 @@ def test_a_slide_is_its_text_under_its_slide_number(served: TestClient, docs: Pa
     shown = _view(served, doc, page=2, start=0, end=10)
 
     assert "roadmap-2026.pptx · slide 2</header>" in shown.text
-    assert f'<mark>{text[:10]}</mark>' in shown.text
+    assert f"<mark>{text[:10]}</mark>" in shown.text
 
 
 def test_a_pdf_whose_file_is_gone_shows_its_indexed_text(served: TestClient, docs: Path) -> None:
@@ -313,7 +313,7 @@ def test_views_are_bounded_in_pixels_and_characters(rag_app: RagApp, docs: Path)
     image = Image.open(io.BytesIO(page.content))
     assert image.width * image.height <= 200_000
     assert _marked_pixels(page.content)
-    assert len(text.content) < 5_000 + 2_000 and '<mark>NEEDLE</mark>' in text.text
+    assert len(text.content) < 5_000 + 2_000 and "<mark>NEEDLE</mark>" in text.text
 
 
 def test_a_view_is_drawn_once_and_drawn_again_when_the_document_changes(
@@ -336,7 +336,7 @@ def test_a_view_is_drawn_once_and_drawn_again_when_the_document_changes(
         changed = _view(client, doc, start=0, end=8)
 
     assert first.content == again.content and len(drawn) == 2
-    assert '<mark>Changed:</mark>' in changed.text
+    assert "<mark>Changed:</mark>" in changed.text
 
 
 def test_view_url_names_the_collection_page_and_span() -> None:
@@ -365,3 +365,18 @@ def test_the_cli_prints_each_citation_as_file_page_and_span(
     first = body["citations"][0]
     page = f":{first['page']}" if first["page"] else ""
     assert f"] {first['source']}{page} [{first['start']}, {first['end']}): " in shown.output
+
+
+def test_an_answers_citations_carry_a_view_url_that_opens_the_cited_place(
+    served: TestClient, model: ScriptedModel
+) -> None:
+    model.replies.append("An installation takes about five hours.")
+
+    answer = served.post("/v1/query", json={"question": "How long does an installation take?"})
+
+    citation = answer.json()["citations"][0]
+    assert citation["view_url"] == view_url("default", citation)
+    shown = served.get(citation["view_url"].removesuffix("#cited"))
+    assert shown.status_code == 200 and f"<mark>{citation['text']}" in shown.text.replace(
+        "&#x27;", "'"
+    )
