@@ -75,11 +75,7 @@ class AnsweringServices:
         replaces the conversation's last turn, whose earlier answers stay in its `earlier`."""
         from rag.view.viewer import view_url
 
-        from rag.view.viewer import view_url
-
         shown = {**result.to_json(), "conversation_id": request.conversation_id}
-        for citation in shown["citations"]:  # each opens in the source viewer (rag/view/)
-            citation["view_url"] = view_url(request.collection, citation)
         for citation in shown["citations"]:  # each opens in the source viewer (rag/view/)
             citation["view_url"] = view_url(request.collection, citation)
         if stopped:
