@@ -25,8 +25,6 @@ from rag.view.spans import CitedSpan, align, words
 from rag.view.viewer import View, ViewLimits, view_url
 from tests.fakes import ScriptedModel
 
-MARKER = (255, 224, 51)
-
 
 def _keys(text: str) -> list[str]:
     return [w.key for w in words(text)]
@@ -174,8 +172,13 @@ def _marked_pixels(png: bytes) -> list[tuple[int, int]]:
         (x, y)
         for y in range(0, image.height, 2)
         for x in range(0, image.width, 2)
-        if pixels[x, y] == MARKER
+        if _yellow(*pixels[x, y])
     ]
+
+
+def _yellow(red: int, green: int, blue: int) -> bool:
+    """The marker multiplied into paper (white, or a scan's grey): yellow, whatever the grey."""
+    return red > 150 and green > 120 and red - blue > 100
 
 
 def _view(client: TestClient, doc: str, **params: Any):
@@ -380,3 +383,34 @@ def test_an_answers_citations_carry_a_view_url_that_opens_the_cited_place(
     assert shown.status_code == 200 and f"<mark>{citation['text']}" in shown.text.replace(
         "&#x27;", "'"
     )
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180])
+def test_a_turned_pdf_page_marks_its_span_where_the_page_shows_it(turn: int) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    from rag.ingest.ocr import OcrConfig
+    from rag.ingest.pdf import read_pdf
+    from rag.view.pdf import marked_pdf_page
+    from tests.scans import text_pdf
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(text_pdf("Alpha beta. The cited words stand here. Omega."))))
+    if turn:
+        writer.pages[0].rotate(turn)
+    out = io.BytesIO()
+    writer.write(out)
+    text = read_pdf(out.getvalue(), OcrConfig(enabled=False))[0].text
+
+    marked = marked_pdf_page(out.getvalue(), 1, _span(text, "cited words"), OcrConfig(), 10**6)
+
+    image = Image.open(io.BytesIO(marked.png))
+    xs, ys = zip(*_marked_pixels(marked.png), strict=True)
+    # The text's first line runs along the top edge of the unturned page: after a quarter turn
+    # clockwise it stands down the right edge, after a half turn along the bottom.
+    edge = {
+        0: max(ys) < image.height / 4,
+        90: min(xs) > image.width * 3 / 4,
+        180: min(ys) > image.height * 3 / 4,
+    }
+    assert marked.match == "exact" and edge[turn]
