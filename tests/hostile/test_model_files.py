@@ -2,6 +2,7 @@
 an absolute path) before it sends any request; the hub saw a HEAD for the resolved path."""
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,3 +56,34 @@ def test_a_file_name_leaving_the_repository_is_refused_before_any_request(
     with pytest.raises(InvalidInputError, match="file name"):
         pull(settings, "acme/tiny-GGUF", filename)
     assert seen == []
+
+
+# Templates that never finish or build an output far beyond any prompt (issue 39, item 7).
+NESTED_LOOPS = (
+    "{% set n = range(100000)|list %}{% for a in n %}{% for b in n %}{% for c in n %}"
+    "{% endfor %}{% endfor %}{% endfor %}"
+)
+HUGE_OUTPUTS = {
+    "repeat": "{{ 'x' * 400000000 }}",
+    "centre": "{{ 'x'|center(400000000) }}",
+    "method": "{{ 'x'.ljust(400000000) }}",
+    "loop": "{% for i in range(100000) %}{{ 'y' * 4000 }}{% endfor %}",
+    "power": "{{ 10 ** 100000000 }}",
+}
+
+
+@pytest.mark.parametrize(
+    "template", [NESTED_LOOPS, *HUGE_OUTPUTS.values()], ids=["nested-loops", *HUGE_OUTPUTS]
+)
+def test_a_template_past_its_time_or_output_limit_cannot_serve(
+    tmp_path: Path, template: str
+) -> None:
+    from rag.models.card import read_card
+    from tests.tiny_gguf import write_tiny_llama
+
+    path = write_tiny_llama(tmp_path / "evil.gguf", chat_template=template)
+    started = time.monotonic()
+    card = read_card(path, n_ctx=2048, n_batch=512)
+    assert time.monotonic() - started < 30
+    assert card.chat_template in ("broken", "unsafe"), card
+    assert "limit" in (card.chat_template_error or ""), card.chat_template_error
