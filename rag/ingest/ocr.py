@@ -81,6 +81,21 @@ class OcrConfig:
                 "limit (RAG_OCR_MAX_IMAGE_PIXELS): refused as an image bomb"
             )
 
+    def check_decoded(self, width: int, height: int, mode: str) -> None:
+        """The image's bytes once decoded (pixels x channels x bytes a channel, as its header
+        declares) stay within RAG_OCR_MAX_IMAGE_PIXELS bytes: a 9,999 x 9,999 RGBA image is
+        under the pixel limit, but 400 MB decoded and several times that to flatten."""
+        from PIL import ImageMode
+
+        described = ImageMode.getmode(mode)
+        decoded = width * height * len(described.bands) * int(described.typestr[-1])
+        if decoded > self.max_image_pixels:
+            raise SourceError(
+                f"image is {width} x {height} {mode} pixels, {decoded:,} bytes decoded, over the "
+                f"{self.max_image_pixels:,}-byte limit (RAG_OCR_MAX_IMAGE_PIXELS): refused as "
+                "an image bomb"
+            )
+
 
 def _pytesseract() -> "ModuleType":
     """pytesseract, with Tesseract limited to one thread per page unless OMP_THREAD_LIMIT says
@@ -262,6 +277,7 @@ def _frames(data: bytes, file_type: str, config: OcrConfig) -> Iterator[tuple[in
     config.check_page_count(frames)
     for index, frame in enumerate(ImageSequence.Iterator(image)):
         config.check_pixels(*frame.size)
+        config.check_decoded(*frame.size, frame.mode)
         config.report(index + 1, frames)
         yield index + 1, _for_ocr(frame)
 

@@ -1,0 +1,47 @@
+"""Issue 39, item 6: inputs whose decoded size is far beyond their file size are refused from
+what their headers declare, before anything is decoded: a 401 kB RGBA PNG of 9,999 x 9,999
+pixels (under the pixel limit, 400 MB once decoded) added 1.9 GB to the server."""
+
+import resource
+import struct
+import zlib
+
+import pytest
+
+from rag.connectors import RawSource
+from rag.errors import SourceError
+from rag.ingest.ocr import OcrConfig
+from rag.ingest.readers import read_documents
+from tests.conftest import ReliabilityLog
+
+ROW = "inputs large once decoded (memory)"
+NOTES = "a 9,999 x 9,999 RGBA and a 9,999 x 9,999 16-bit RGB PNG, each under the pixel limit"
+MIB = 1024 * 1024
+
+
+def _png(width: int, height: int, bit_depth: int, colour_type: int) -> bytes:
+    """A PNG header declaring the image, with only its first rows compressed."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width * 8 + 1) * 4)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(("depth", "colour"), [(8, 6), (16, 2)], ids=["rgba", "rgb16"])
+def test_an_image_is_bounded_by_its_decoded_bytes_before_decoding(
+    depth: int, colour: int, reliability: ReliabilityLog
+) -> None:
+    data = _png(9_999, 9_999, depth, colour)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(SourceError, match="decoded.*limit"):
+        read_documents(RawSource("/pixel.png", "png", read=lambda: data), data, OcrConfig())
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 200
+    reliability.add(ROW, inputs=1, crashes=0, escapes=0, notes=NOTES)
