@@ -16,7 +16,6 @@ from rag.access.auth import read_token_file
 from rag.ui import chat, sidebar, viewer
 from rag.ui.client import ApiClient, ApiError
 from rag.ui.copy import copy_button
-from rag.ui.examples import example_questions
 from rag.ui.render import (
     answer_markdown,
     citation_label,
@@ -30,9 +29,6 @@ from rag.ui.render import (
     table_record,
     tool_trace,
 )
-
-TEXT_SUFFIXES = (".md", ".markdown", ".txt")
-EXAMPLE_SOURCES = 8  # documents read for example questions
 
 
 @st.cache_resource
@@ -98,7 +94,7 @@ def _first_screen(api: ApiClient, options: dict[str, Any]) -> None:
         return
     questions = _examples(api, options["collection"], tuple(d["id"] for d in documents))
     if questions:
-        st.caption("Try one of these questions from your documents:")
+        st.caption("Try one of these questions, answered from your documents:")
     for n, question in enumerate(questions):
         st.button(
             question, key=f"example-{n}", icon=":material/help:", on_click=_queue, args=(question,)
@@ -113,19 +109,14 @@ def _model(_api: ApiClient) -> str:
         return "unknown"
 
 
-@st.cache_data(ttl=300, show_spinner=False)
+@st.cache_data(ttl=300, show_spinner="Finding questions your documents answer…")
 def _examples(_api: ApiClient, collection: str, document_ids: tuple[str, ...]) -> list[str]:
-    texts = []
-    for document in _api.documents(collection):
-        if len(texts) == EXAMPLE_SOURCES:
-            break
-        if document["id"] in document_ids and document["source"].endswith(TEXT_SUFFIXES):
-            try:
-                content = _api.document_content(collection, document["id"])
-            except ApiError:
-                continue
-            texts.append(content[:20_000].decode("utf-8", errors="replace"))
-    return example_questions(texts)
+    """Questions the server has answered with support from these documents (GET /v1/examples;
+    `document_ids` only keys the cache)."""
+    try:
+        return _api.examples(collection)
+    except ApiError:
+        return []
 
 
 def _queue(question: str) -> None:

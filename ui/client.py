@@ -56,6 +56,10 @@ class ApiClient:
         body = {"collection": collection, "title": title}
         return self._call("POST", "/v1/conversations", json=body)
 
+    def examples(self, collection: str) -> list[str]:
+        """Questions the collection's documents answer, each checked by the server."""
+        return self._call("GET", "/v1/examples", params={"collection": collection})["questions"]
+
     def delete_collection(self, name: str) -> None:
         self._call("DELETE", f"/v1/collections/{name}")
 

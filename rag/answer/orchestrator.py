@@ -116,6 +116,20 @@ class AnswerOrchestrator:
     def ask(self, request: AskRequest) -> AskResult:
         return self.stream(request).read_out()
 
+    def without(self, *names: str) -> "AnswerOrchestrator":
+        """The same stage less the answerers of these names (example questions are checked
+        without the model)."""
+        kept = [a for a in self._chain if getattr(a, "name", None) not in names]
+        return AnswerOrchestrator(
+            self._retriever,
+            self._similarity,
+            self._support,
+            kept,
+            self._adapter_for,
+            self._known_word,
+            self._synonyms,
+        )
+
     def stream(self, request: AskRequest) -> AnswerStream:
         """Answer up to the generation, which is admitted now (so "busy" is raised before
         anything streams)."""

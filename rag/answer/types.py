@@ -160,7 +160,10 @@ class AskResult:
             citations=[Citation.from_json(c) for c in shown["citations"]],
             sentences=[AlignedSentence.from_json(s) for s in shown["sentences"]],
             closest_sources=[RetrievedChunk.from_json(c) for c in shown["closest_sources"]],
-            tool_calls=[ToolCall(**c) for c in shown["tool_calls"]],
+            tool_calls=[
+                ToolCall(c["name"], c["arguments"], c["result"], c.get("plugin"))
+                for c in shown["tool_calls"]  # less the trace's `summary`
+            ],
             timings=dict(shown["timings"]),
             support=shown["support"],
             adapter=shown["adapter"],

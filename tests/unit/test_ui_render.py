@@ -2,7 +2,6 @@
 
 import re
 
-from rag.ui.examples import example_questions
 from rag.ui.render import (
     answer_markdown,
     citation_label,
@@ -117,20 +116,6 @@ def test_excerpts_start_and_end_at_sentence_or_word_boundaries() -> None:
     long_word_text = "word " * 300
     cut = _plain(excerpt(long_word_text, limit=101))
     assert cut.endswith("word…") and len(cut) <= 102
-
-
-def test_example_questions_come_from_the_documents_one_per_document() -> None:
-    faq = "Support FAQ\n\nHow do I contact support?\nCall us.\n\nHow long does it take?\nA day."
-    manual = "# Aurora K2 Manual\n\nIntro.\n\n## Specifications\n\nText.\n\n## Safety\n"
-    handbook = "# Employee Handbook\n\n## Working hours and remote work\n\nText."
-    plain = "Nothing to ask here."
-    questions = example_questions([manual, plain, faq, handbook])
-    assert questions == [
-        "How do I contact support?",
-        "What does Aurora K2 Manual say about specifications?",
-        "What does Employee Handbook say about working hours and remote work?",
-    ]
-    assert example_questions([plain]) == []
 
 
 def test_a_quoted_table_row_reads_as_a_record_under_its_header() -> None:
