@@ -45,3 +45,37 @@ def test_an_image_is_bounded_by_its_decoded_bytes_before_decoding(
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mib < 200
     reliability.add(ROW, inputs=1, crashes=0, escapes=0, notes=NOTES)
+
+
+def _docx_with_xml_of(size: int) -> bytes:
+    """A DOCX whose document.xml is `size` bytes of short paragraphs (compressing ~20x, well
+    under the zip bomb ratio), as Word would write a long document."""
+    import io
+    import os
+    import zipfile
+
+    from docx import Document
+
+    blank = io.BytesIO()
+    Document().save(blank)
+    paragraph = "<w:p><w:r><w:t>{}</w:t></w:r></w:p>"
+    body, length = [], 0
+    while length < size:
+        body.append(paragraph.format(os.urandom(4).hex()))
+        length += len(body[-1])
+    out = io.BytesIO()
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as docx:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                head, _, tail = data.decode().partition("<w:body>")
+                data = (head + "<w:body>" + "".join(body) + tail).encode()
+            docx.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_docx_is_bounded_by_its_xml_bytes(reliability: ReliabilityLog) -> None:
+    data = _docx_with_xml_of(12 * MIB)
+    with pytest.raises(SourceError, match="XML.*limit"):
+        read_documents(RawSource("/long.docx", "docx", read=lambda: data), data, None)
+    reliability.add(ROW, inputs=1, crashes=0, escapes=0)
