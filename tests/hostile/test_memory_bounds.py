@@ -79,3 +79,42 @@ def test_a_docx_is_bounded_by_its_xml_bytes(reliability: ReliabilityLog) -> None
     with pytest.raises(SourceError, match="XML.*limit"):
         read_documents(RawSource("/long.docx", "docx", read=lambda: data), data, None)
     reliability.add(ROW, inputs=1, crashes=0, escapes=0)
+
+
+def _padded_sitemap(base: str, index: bool, paths: list[str], size: int) -> bytes:
+    """A sitemap padded with comments to `size` bytes."""
+    from tests.local_site import sitemap
+
+    body = sitemap(base, paths, index=index)
+    return body.replace(b"?>", b"?><!--" + b"x" * size + b"-->", 1)
+
+
+def test_sitemaps_are_bounded_in_bytes_and_depth(reliability: ReliabilityLog) -> None:
+    from rag.connectors.web import MAX_SITEMAP_BYTES, WebLimits, scan_url
+    from tests.local_site import local_site, sitemap
+
+    with local_site() as (base, routes):
+        routes["/good"] = (200, "text/html", b"<html><body><p>A good page.</p></body></html>", {})
+        # 40 nested sitemaps of 9 MB each, and indexes nested 6 deep.
+        nested = [f"/big/{n}.xml" for n in range(40)]
+        routes["/index.xml"] = (200, "application/xml", sitemap(base, nested, index=True), {})
+        big = _padded_sitemap(base, False, ["/good"], 9 * MIB)  # one object, served 40 times
+        for path in nested:
+            routes[path] = (200, "application/xml", big, {})
+        for level in range(6):
+            routes[f"/deep/{level}.xml"] = (
+                200,
+                "application/xml",
+                sitemap(base, [f"/deep/{level + 1}.xml"], index=True),
+                {},
+            )
+        routes["/deep/6.xml"] = (200, "application/xml", sitemap(base, ["/good"]), {})
+        limits = WebLimits(allowed_hosts=frozenset({base.removeprefix("http://")}))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        wide = scan_url(f"{base}/index.xml", limits)
+        grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        deep = scan_url(f"{base}/deep/0.xml", limits)
+    assert any(f"{MAX_SITEMAP_BYTES}-byte limit" in f.error for f in wide.failures), wide
+    assert grown_mib < 200
+    assert deep.sources == [] and any("nested" in f.error for f in deep.failures), deep
+    reliability.add(ROW, inputs=2, crashes=0, escapes=0)
