@@ -159,3 +159,32 @@ def test_a_database_already_holding_bad_records_is_repaired_once(
     assert len(entries["huge"]["comment"]) <= 4000
     assert path.stat().st_size < 1_000_000  # the space is given back
     reliability.add(ROW, inputs=3, crashes=0, escapes=0)
+
+
+# Issue 39, item 6: 150 records of 1 MB stored in 1.6 s, and one export page of 152 MB.
+BIG = {
+    **GOOD,
+    "answer": "a" * 20_000,
+    "sources": [{"source": f"s{i}.md", "text": "t" * 10_000} for i in range(50)],
+}
+
+
+def test_a_keys_feedback_volume_and_an_export_page_are_bounded_in_bytes(
+    client: TestClient,
+) -> None:
+    from rag.feedback import MAX_PAGE_BYTES, MAX_VOTER_BYTES
+
+    statuses = [client.post("/v1/feedback", json=BIG).status_code for _ in range(150)]
+    stored = statuses.count(201)
+    assert set(statuses) == {201, 413} and stored * len(json.dumps(BIG)) <= MAX_VOTER_BYTES * 1.1
+    refused = client.post("/v1/feedback", json=BIG)
+    assert refused.status_code == 413 and refused.json()["error"]["type"] == "TooLargeError"
+    page = client.get("/v1/feedback", params={"limit": 1000})
+    assert len(page.content) <= MAX_PAGE_BYTES * 1.1
+    entries, offset = [], 0
+    while offset < page.json()["total"]:
+        more = _export(client, offset=offset, limit=1000)["feedback"]
+        assert more
+        entries += more
+        offset += len(more)
+    assert len(entries) == stored

@@ -79,7 +79,9 @@ def list_feedback(
     limit: int = Query(default=100, ge=1, le=MAX_PAGE),
 ) -> dict[str, object]:
     """Ratings stored so far, oldest first, a page at a time (for export into an evaluation
-    set); `total` counts them all. The calling key's own ratings; an admin key's: everyone's."""
+    set); `total` counts them all. A page holds at most 8 MiB of text, so it may end before
+    `limit`: the next starts at `offset` plus its length. The calling key's own ratings; an
+    admin key's: everyone's."""
     voter = None if caller.is_admin else caller.name
     entries = rag.feedback.entries(offset, limit, voter)
     return {"feedback": entries, "total": rag.feedback.count(voter), "offset": offset}
