@@ -53,6 +53,10 @@ _VALUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"(?<!\d)(?:\+\d{1,3}\s?)?\(?0\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"),
     ),
     (re.compile(r"\be-?mail\b", re.I), re.compile(r"\S@\S")),
+    (  # a house number beside a capitalised street name: "14 Market Row", "Havenweg 12"
+        re.compile(r"\b(address|location)\b", re.I),
+        re.compile(r"\b\d{1,4}[a-z]?,?\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+\d{1,4}[a-z]?\b"),
+    ),
     (re.compile(r"\b(website|url|link|web address)\b", re.I), LINK),
     *MEASURES,
 ]

@@ -122,3 +122,10 @@ def test_a_count_never_stated_of_a_named_thing_is_unstated() -> None:
     # Counting a thing the question does not name is left to the ranker: "units" may count
     # what the question calls "boats".
     assert asked_attribute(analyse("How many boats can be moored in one row?")) is None
+
+
+def test_an_address_is_stated_by_a_house_number_beside_a_street_name() -> None:
+    focus = analyse("What is the street address of the Moot Hall?")
+    assert unstated(focus, [TOWN_HALL]) is None  # "at 3 Quay Street"
+    bare = _chunk("The Moot Hall is by the harbour. It has a kitchen.", "bare")
+    assert unstated(focus, [bare]) == "the street address of the Moot Hall"
