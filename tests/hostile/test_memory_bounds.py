@@ -15,7 +15,10 @@ from rag.ingest.readers import read_documents
 from tests.conftest import ReliabilityLog
 
 ROW = "inputs large once decoded (memory)"
-NOTES = "a 9,999 x 9,999 RGBA and a 9,999 x 9,999 16-bit RGB PNG, each under the pixel limit"
+NOTES = (
+    "9,999 x 9,999 RGBA and 16-bit RGB PNGs under the pixel limit, a DOCX with 12 MB of XML, a "
+    "sitemap index of 40 nested 9 MB sitemaps and one nested 6 deep; test RSS growth < 200 MiB"
+)
 MIB = 1024 * 1024
 
 
