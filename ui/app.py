@@ -6,6 +6,8 @@ runs beside the CLI and other API clients on one index. Conversations are saved 
 """
 
 import os
+import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,9 @@ from rag.ui.render import (
     table_record,
     tool_trace,
 )
+
+EXAMPLES_WAIT_S = 2.0
+EXAMPLES_TRIES = 3
 
 
 @st.cache_resource
@@ -92,13 +97,30 @@ def _first_screen(api: ApiClient, options: dict[str, Any]) -> None:
             icon=":material/info:",
         )
         return
-    questions = _examples(api, options["collection"], tuple(d["id"] for d in documents))
+    _example_questions(api, options["collection"], tuple(d["id"] for d in documents))
+
+
+@st.fragment(run_every=1.0)
+def _example_questions(api: ApiClient, collection: str, document_ids: tuple[str, ...]) -> None:
+    """Questions the server has answered with support from these documents. Finding them
+    takes a few answers, so they are fetched on a thread and the page stays usable meanwhile."""
+    key = (collection, document_ids)
+    found = st.session_state.setdefault("examples", {})
+    if key not in found:
+        found[key] = None
+        fetch = threading.Thread(target=_fetch_examples, args=(api, collection, found, key))
+        fetch.start()
+        fetch.join(EXAMPLES_WAIT_S)  # drawn at once when the server has them already
+    questions = found[key]
+    if questions is None:
+        st.caption(":material/hourglass_empty: Finding questions your documents answer…")
+        return
     if questions:
         st.caption("Try one of these questions, answered from your documents:")
     for n, question in enumerate(questions):
-        st.button(
-            question, key=f"example-{n}", icon=":material/help:", on_click=_queue, args=(question,)
-        )
+        if st.button(question, key=f"example-{n}", icon=":material/help:"):
+            _queue(question)
+            st.rerun(scope="app")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -109,14 +131,14 @@ def _model(_api: ApiClient) -> str:
         return "unknown"
 
 
-@st.cache_data(ttl=300, show_spinner="Finding questions your documents answer…")
-def _examples(_api: ApiClient, collection: str, document_ids: tuple[str, ...]) -> list[str]:
-    """Questions the server has answered with support from these documents (GET /v1/examples;
-    `document_ids` only keys the cache)."""
-    try:
-        return _api.examples(collection)
-    except ApiError:
-        return []
+def _fetch_examples(api: ApiClient, collection: str, found: dict, key: tuple) -> None:
+    for attempt in range(EXAMPLES_TRIES):
+        try:
+            found[key] = api.examples(collection)
+            return
+        except ApiError:
+            time.sleep(attempt + 1)  # a busy server may answer a moment later
+    found[key] = []
 
 
 def _queue(question: str) -> None:

@@ -4,12 +4,12 @@ questions, each offered only once the pipeline has answered it with support.
 Candidates come from what a document states outright: the questions an FAQ answers, a table
 row's figure ("What is the price of Aurora K2 wall bracket?"), a sentence giving a figure for a
 named thing ("The warranty period is 10 years." → "What is the warranty period?"). Each is
-answered by the answer stage without the model (retrieval, ranking, abstention, the quote) and
-kept when every sentence of the answer is supported, it cites the document the question came
-from, and its support is confident. The full pipeline then answers it with support too: with
-the model, each released sentence is verified, and where none passes it falls back to the same
-quote (confident support rules out its abstention). Found once per version of the collection
-(its documents' content hashes) and kept.
+answered by the answer stage without the model (retrieval, ranking, abstention, the quote, the
+table engine) and kept when every sentence of the answer is supported, it cites the document
+the question came from, and its support is confident (or the table engine read it). The full
+pipeline then answers it with support too: with the model, each released sentence is verified,
+and where none passes it falls back to the same quote (confident support rules out its
+abstention). Found once per version of the collection (its documents' content hashes) and kept.
 """
 
 import hashlib
@@ -26,7 +26,7 @@ from rag.ingest.ledger import Ledger
 from rag.store import VectorStore
 
 EXAMPLES = 3
-MAX_CHECKED = 12  # candidates answered per collection version, at most
+MAX_CHECKED = 20  # candidates answered per collection version, at most
 CHUNKS_READ = 6  # of each document, from its start
 _FAQ = re.compile(r"^[A-Z][^?\n]{10,100}\?$")
 _ROW = re.compile(r"^\s*\|(.+)\|\s*$")
@@ -78,8 +78,8 @@ def _row_questions(lines: list[str]) -> Iterator[str]:
             if len(cells) != len(header) or not cells[0][:1].isupper():
                 continue
             figures = [n for n in range(1, len(cells)) if re.search(r"\d", cells[n])]
-            if not figures or not header[figures[-1]]:
-                continue
+            if not figures or not header[figures[-1]] or re.search(r"\d", header[figures[-1]]):
+                continue  # no figure, or the "header" is a row of data itself
             column = header[figures[-1]].lower()
             if column in _GENERIC_COLUMNS:  # | Usable capacity | 13.5 kWh | under | Value |
                 yield f"What is the {cells[0][0].lower()}{cells[0][1:]}?"
@@ -141,14 +141,15 @@ class ExampleQuestions:
 
 
 def answers_with_support(result: AskResult, document_id: str | None = None) -> bool:
-    """A quoted or generated answer (not an abstention, not a tool's result), every sentence
-    supported, confidently, citing `document_id` when one is given."""
+    """An answer (not an abstention), every sentence supported, citing `document_id` when one
+    is given; quoted or generated with confident support, or read from a table by the table
+    engine (its rows cited), never computed by a tool from numbers read into the question."""
+    tools = {call.name for call in result.tool_calls}
     cited = {c.chunk.document_id for c in result.citations}
     return (
         not result.abstained
-        and not result.tool_calls  # a stated fact, not a computation read into the question
         and bool(result.sentences)
         and all(s.supported for s in result.sentences)
-        and result.support >= CONFIDENT_SUPPORT
         and (document_id is None or document_id in cited)
+        and (tools == {"table_query"} or (not tools and result.support >= CONFIDENT_SUPPORT))
     )
