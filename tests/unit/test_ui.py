@@ -207,6 +207,11 @@ def test_the_first_screen_shows_the_collection_documents_model_and_example_quest
     assert "default" in intro and "11 documents" in intro and "model" in intro
     assert "Q4_1" in intro and "apache-2.0 (permissive)" in intro  # the bundled model's card
     examples = [b for b in page.main.button if b.key and b.key.startswith("example-")]
+    deadline = time.monotonic() + 120
+    while not examples and time.monotonic() < deadline:  # found on a thread of the page
+        time.sleep(0.5)
+        page.run()
+        examples = [b for b in page.main.button if b.key and b.key.startswith("example-")]
     assert len(examples) == 3 and all(b.label.endswith("?") for b in examples)
     model.replies.append(REPLY)
     examples[0].click().run()
