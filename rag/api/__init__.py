@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -83,7 +84,7 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
 
         core = rag_app or RagApp(settings)
         if rag_app is None:
-            core.model  # noqa: B018 - load it now, so the first question does not wait for it
+            await to_thread.run_sync(_warm_up, core)
         api.state.rag = core
         metrics.rag_app = core
         api.state.sources, schedule = _source_schedule(core)
@@ -180,6 +181,18 @@ def _source_schedule(core):
     schedule = SourceScheduler(service)
     schedule.start()
     return service, schedule
+
+
+def _warm_up(core) -> None:
+    """Load what every question needs before the server answers: the embedder (torch and
+    MiniLM), the answer stage and the model's weights; else the first question waited seconds
+    for them. What fails to load fails the questions, with their error, as before."""
+    try:
+        core.embedder.embed_query("warm up")
+        core.answers  # noqa: B018
+        core.model.count_tokens([{"role": "user", "content": "warm up"}])
+    except RagError as exc:
+        log.warning("not loaded at start: %s", exc)
 
 
 class ErrorDetail(BaseModel):
