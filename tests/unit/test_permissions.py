@@ -65,7 +65,10 @@ class World:
         folder.mkdir(exist_ok=True)
         codeword = f"ZEBRA-{collection.upper()}-{len(collection) * 1111}"
         note = folder / f"{collection}-notes.md"
-        note.write_text(f"# {collection} notes\n\nThe {collection} codeword is {codeword}.\n")
+        note.write_text(
+            f"# {collection} notes\n\nThe {collection} codeword is {codeword}.\n\n"
+            "| item | amount |\n|---|---|\n| pens | 3 |\n"
+        )
         self.rag.indexer.sync([scan_path(folder, 10**6)], collection)
         self.doc_ids[collection] = document_id(str(note.resolve()))
         self.jobs[collection] = self.rag.jobs.submit(collection, ["http://127.0.0.1:9/"]).id
@@ -77,6 +80,7 @@ class World:
         known = self.markers.setdefault(collection, set())
         known |= {codeword, note.name, self.doc_ids[collection], self.jobs[collection]}
         known.add(self.sources[collection])
+        known.add(f"{collection}_notes")  # its table
         known |= {c for (_, name), c in self.conversations.items() if name == collection}
 
     def new_feedback(self) -> None:
@@ -256,6 +260,22 @@ CASES: dict[tuple[str, str], Case] = {
         lambda w, k, t: ("DELETE", f"/v1/sources/{_q(w, k, t)['source']}", {}),
         role=Role.writer,
         destructive=True,
+    ),
+    ("GET", "/v1/tables"): Case(
+        lambda w, k, t: ("GET", "/v1/tables", {"params": {"collection": t}})
+    ),
+    ("GET", "/v1/tables/{table}"): Case(
+        lambda w, k, t: ("GET", f"/v1/tables/{t}_notes", {"params": {"collection": t}})
+    ),
+    ("POST", "/v1/tables/query"): Case(
+        lambda w, k, t: (
+            "POST",
+            "/v1/tables/query",
+            {"json": {"collection": t, "sql": f"SELECT * FROM {t}_notes"}},
+        )
+    ),
+    ("GET", "/v1/examples"): Case(
+        lambda w, k, t: ("GET", "/v1/examples", {"params": {"collection": t}})
     ),
     ("GET", "/metrics"): Case(
         lambda w, k, t: ("GET", "/metrics", {}), role=Role.admin, targeted=False
