@@ -42,7 +42,12 @@ def test_a_word_problem_is_computed_by_the_call_the_model_writes(
     result = indexed.answers.ask(indexed.ask_request(WORD_PROBLEM, "default", 4))
     assert result.answer == "3 * 17.50 = 52.5 (computed by the calculator)."
     assert [c.to_json() for c in result.tool_calls] == [
-        {"name": "calculator", "arguments": {"expression": "3 * 17.50"}, "result": "52.5"}
+        {
+            "name": "calculator",
+            "arguments": {"expression": "3 * 17.50"},
+            "result": "52.5",
+            "summary": 'calculator(expression="3 * 17.50") → 52.5',
+        }
     ]
     first, then = (
         {o["properties"]["tool"]["const"] for o in s["oneOf"]} for s in model.schemas_used

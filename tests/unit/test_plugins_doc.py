@@ -100,6 +100,7 @@ def test_the_percent_tool_answers_its_question_with_its_plugin_named(
         "name": "percent_change",
         "arguments": {"old": 80.0, "new": 100.0},
         "result": "+25.00%",  # digits=2 from the plugin's options
+        "summary": "percent_change(old=80.0, new=100.0) → +25.00%",
         "plugin": "my-rag-plugins",
     }
     assert "+25.00%" in result.answer and "percent_change" in result.answer

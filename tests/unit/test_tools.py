@@ -122,6 +122,7 @@ def test_registry_validates_arguments_before_calling() -> None:
         "name": "calculator",
         "arguments": {"expression": "2 + 2"},
         "result": "4",
+        "summary": 'calculator(expression="2 + 2") → 4',
     }
     for name, arguments in [
         ("calculator", {}),
