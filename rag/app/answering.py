@@ -54,7 +54,7 @@ class AnsweringServices:
         self._check_question_tokens(question)
         return AskRequest(
             question,
-            self.collection(collection),
+            self._searchable(self.collection(collection)),
             self.settings.top_k if top_k is None else top_k,
             mode or self.settings.retrieval_mode,
             filters,
@@ -62,6 +62,15 @@ class AnsweringServices:
             adapter,
             conversation_id,
         )
+
+    def _searchable(self, collection: str) -> str:
+        """The default collection is offered (rag:default) before anything is ingested, so
+        asking it finds nothing instead of failing: its empty shard is made on first use."""
+        if collection == self.settings.default_collection and collection not in set(
+            self.store.collections()
+        ):
+            self.catalog.create(collection)
+        return collection
 
     def answer_json(
         self,

@@ -228,3 +228,17 @@ def test_a_new_empty_collection_can_be_asked_and_searched(
     assert search.status_code == 200 and search.json()["results"] == []
     missing = client.post("/v1/query", json={"question": "Hi?", "collection": "nowhere"})
     assert missing.status_code == 404
+
+
+def test_a_fresh_server_answers_on_its_default_collection(rag_app: RagApp) -> None:
+    """/v1/models lists rag:default before any ingest, so asking it is not an error: nothing
+    indexed is nothing found."""
+    with TestClient(create_app(rag_app.settings, rag_app)) as client:
+        response = client.post("/v1/query", json={"question": "What is the K2's warranty?"})
+        chat = client.post(
+            "/v1/chat/completions",
+            json={"model": "rag:default", "messages": [{"role": "user", "content": "Hi?"}]},
+        )
+    assert response.status_code == 200, response.text
+    assert response.json()["abstained"] and not response.json()["citations"]
+    assert chat.status_code == 200, chat.text
