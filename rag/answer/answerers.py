@@ -294,13 +294,14 @@ def default_chain(
     table_tool: Callable[[str], Tool | None] | None = None,
 ) -> list[Answerer]:
     """The chain; `tables` (rag/tables/chain.py) answers questions over registered tables by
-    the engine, after the tool route (arithmetic the question states) and before any
-    document answerer."""
+    the engine, after the tool route (arithmetic the question states) and document arithmetic
+    (a sum of figures the question names, which a table lookup would answer with one row), and
+    before the other document answerers."""
     quote = ExtractiveQuoteAnswerer()
     return [
         ToolRouteAnswerer(tools),
-        *([tables] if tables is not None else []),
         DocumentArithmeticAnswerer(tools, abstain_min_support),
+        *([tables] if tables is not None else []),
         *([ModelToolsAnswerer(tools, model_tools, retriever, table_tool)] if model_tools else []),
         AbstentionAnswerer(abstain_min_support),
         GroundedGenerationAnswerer(worker, max_tokens, quote),
