@@ -121,6 +121,8 @@ def test_the_cli_converts_currency_with_the_plugin_tool(rates: Path, cli_on_fake
             "name": "currency_convert",
             "arguments": {"amount": 100.0, "from_currency": "EUR", "to_currency": "USD"},
             "result": "108.25 USD",
+            "summary": 'currency_convert(amount=100.0, from_currency="EUR", to_currency="USD")'
+            " → 108.25 USD",
             "plugin": "rag-currency-tool",
         }
     ]
