@@ -172,7 +172,7 @@ def test_a_table_question_finds_its_row_and_column(indexed) -> None:
 
     result = _answer(app, question)
     assert not result.abstained, result.to_json()
-    records = [c.chunk.span_fields(c.start, c.end).get("record") for c in result.citations]
+    records = [c.to_json().get("record") for c in result.citations]  # as every front door shows
     assert {"Model": "Aurora K2", "Price": "7,450 EUR"}.items() <= (records[0] or {}).items()
 
 
