@@ -93,6 +93,7 @@ def test_hostile_or_bad_uploads_are_4xx_and_write_nothing_outside_the_data_dir(
 ) -> None:
     monkeypatch.setattr(rag_app.uploads, "_max_bytes", 1024)
     uploads = rag_app.data_dir.root / "uploads"
+    _ = rag_app.catalog  # opens the index's stores (the table engine's file among them)
     before = _tree(tmp_path)
 
     response = client.post("/v1/documents", files={"files": (filename, data, content_type)})
