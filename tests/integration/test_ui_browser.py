@@ -321,7 +321,7 @@ def test_collections_delete_confirmation_and_one_vote_in_the_browser(
 
         sidebar.locator("summary", has_text="New collection").click()
         assert sidebar.get_by_text("letters, digits").is_visible()  # the rules, before a try
-        name = sidebar.get_by_label("Name")
+        name = sidebar.get_by_label("Name", exact=True)
         name.fill("My Notes")
         _button(sidebar, "Create").click()
         sidebar.get_by_text("is not a valid name").wait_for()
