@@ -79,7 +79,8 @@ def test_calculator_payloads_through_chat_run_nothing(
         assert model.prompts[asked + 1][-1]["content"].startswith(feedback)
         result = feedback.removeprefix("Result of calculator: ")
         ran = {"name": "calculator", "arguments": call["arguments"], "result": result}
-        assert answer["tool_calls"] == ([] if feedback.startswith(REFUSED) else [ran])
+        shown = [{k: c[k] for k in ran} for c in answer["tool_calls"]]  # less the trace line
+        assert shown == ([] if feedback.startswith(REFUSED) else [ran])
     assert not (tmp_path / CANARY).exists()
 
 
