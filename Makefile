@@ -115,7 +115,7 @@ bench-long: $(VENV)/.installed-bench
 test-long: install-dev
 	RELIABILITY_REPORT=$(CURDIR)/.reliability.json $(BIN)/pytest -m "long or not long" \
 		tests/hostile tests/integration/test_kill.py
-	$(BIN)/pytest -m long tests/integration/test_tables_real.py
+	$(BIN)/pytest -m long tests/integration/test_tables_real.py tests/integration/test_source_schedule_real.py
 	$(BIN)/python -m bench.reliability .reliability.json
 
 # Mutation testing of the modules that guard users (calculator, tool routing, path confinement,
