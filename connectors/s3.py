@@ -11,10 +11,6 @@ from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from rag.connectors import RawSource, Scan, SourceFailure
 from rag.connectors.web import URLRefusedError, check_url
 from rag.plugins.kinds import ConnectorContext
@@ -24,6 +20,9 @@ class S3Connector:
     schemes = ("s3",)
 
     def scan(self, uri: str, context: ConnectorContext) -> Scan:
+        # boto3 is imported when a bucket is read, not when the plugin registers (0.25 s)
+        from botocore.exceptions import BotoCoreError, ClientError
+
         bucket, _, prefix = uri.removeprefix("s3://").partition("/")
         if not bucket:
             return Scan(failures=[SourceFailure(uri, "name a bucket: s3://BUCKET/PREFIX")])
@@ -45,6 +44,9 @@ class S3Connector:
 
 
 def _client(endpoint: str | None, context: ConnectorContext) -> Any:
+    import boto3
+    from botocore.config import Config
+
     keys: dict[str, str] = {}
     if context.secret is not None:
         key_id, found, secret_key = context.secret.partition(":")

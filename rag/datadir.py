@@ -51,6 +51,10 @@ class DataDir:
         return self.root / "ocr-cache"
 
     @property
+    def wordnet_cache_path(self) -> Path:
+        return self.root / "wordnet.sqlite3"
+
+    @property
     def server_record_path(self) -> Path:
         return self.root / "server.json"
 

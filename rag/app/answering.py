@@ -13,6 +13,7 @@ from rag.store import Filters, VectorStore
 
 if TYPE_CHECKING:
     from rag.answer.types import AskRequest, AskResult
+    from rag.datadir import DataDir
     from rag.plugins.registry import Plugins
     from rag.retrieve import RetrievedChunk
     from rag.tables.store import TableStore
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 class AnsweringServices:
     settings: Settings
+    data_dir: "DataDir"
     embedder: DenseEmbedder
     sparse: SparseEncoder
     store: VectorStore
@@ -169,7 +171,7 @@ class AnsweringServices:
         s = self.settings
         tools = self.plugins.tool_registry()
         similarity = embedder_similarity(self.embedder)
-        synonyms = wordnet_synonyms()
+        synonyms = wordnet_synonyms(cache=self.data_dir.wordnet_cache_path)
         chain = default_chain(
             self.retriever,
             self.model_worker,

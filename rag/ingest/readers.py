@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import partial
-
-from llama_index.core.schema import Document
+from typing import TYPE_CHECKING
 
 from rag.connectors import RawSource
 from rag.connectors.files import FILE_TYPES
@@ -32,6 +31,9 @@ from rag.ingest.ocr import OcrConfig, read_image
 from rag.ingest.pages import Page, PageWriter
 from rag.ingest.pdf import read_pdf
 from rag.plugins.kinds import ReaderContext, ReaderPlugin
+
+if TYPE_CHECKING:
+    from llama_index.core.schema import Document
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -305,7 +307,7 @@ def read_documents(
     data: bytes,
     ocr: OcrConfig | None = None,
     readers: Mapping[str, ReaderPlugin] | None = None,
-) -> list[Document]:
+) -> list["Document"]:
     """Extract `source`'s pages with the reader of its file type; raise SourceError (a
     plugin's failure: PluginError) when nothing readable is in it.
 
@@ -344,8 +346,11 @@ def read_pages(
     return pages
 
 
-def documents_of(source: RawSource, pages: list[Page]) -> list[Document]:
-    """Pages as the llama-index Documents the chunker splits."""
+def documents_of(source: RawSource, pages: list[Page]) -> list["Document"]:
+    """Pages as the llama-index Documents the chunker splits (llama-index is imported here, when
+    a source is read, not when the readers register: seconds of an answer's start-up)."""
+    from llama_index.core.schema import Document
+
     return [
         Document(
             text=page.text,
