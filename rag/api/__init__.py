@@ -98,7 +98,6 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
             access.withdraw_token()
             record.unlink(missing_ok=True)
             schedule.stop()  # before the index it writes to is closed
-            api.state.sources.close()
             if rag_app is None:
                 core.close()
 
@@ -175,9 +174,8 @@ def create_app(settings: Settings, rag_app=None) -> FastAPI:
 def _source_schedule(core):
     """The sources kept in sync (rag/sources/) and the thread that runs their schedule."""
     from rag.sources.scheduler import SourceScheduler
-    from rag.sources.service import SourceService
 
-    service = SourceService(core)
+    service = core.sources  # the one its ingests record their sources in
     schedule = SourceScheduler(service)
     schedule.start()
     return service, schedule

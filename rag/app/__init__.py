@@ -78,7 +78,7 @@ class RagApp(AnsweringServices, IndexingServices, AccessServices, ModelServices)
     def close(self) -> None:
         if "jobs" in self.__dict__:
             self.jobs.close()  # before what they write to
-        for log in ("feedback", "conversations"):
+        for log in ("sources", "feedback", "conversations"):
             if log in self.__dict__:
                 self.__dict__[log].close()
         if "tables" in self.__dict__:

@@ -1,19 +1,25 @@
-"""The app's indexing: the indexer and its recipe, the API's background ingest jobs, and the
-search index built off to the side once a collection is large enough."""
+"""The app's indexing: the indexer and its recipe, the ingest every front door runs (each path
+or URL kept as a source), the API's background ingest jobs, and the search index built off to
+the side once a collection is large enough."""
 
 import logging
 import threading
+from collections.abc import Mapping, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.datadir import DataDir
 from rag.embed import DenseEmbedder, SparseEncoder
+from rag.ingest.report import IngestProgress, IngestReport
 from rag.settings import Settings
 from rag.store import VectorStore
 
 if TYPE_CHECKING:
     from rag.ingest.ledger import Ledger
+    from rag.jobs import IngestJob
     from rag.plugins.registry import Plugins
+    from rag.sources.service import SourceService
     from rag.tables.store import TableStore
 
 log = logging.getLogger(__name__)
@@ -66,14 +72,53 @@ class IndexingServices:
         )
 
     @cached_property
-    def jobs(self):
-        from rag.ingest.sources import scans_for
-        from rag.jobs import IngestJob, JobRunner
+    def sources(self) -> "SourceService":
+        """Sources kept in sync (rag/sources/); the server's schedule runs them."""
+        from rag.sources.service import SourceService
 
-        def run(job: IngestJob):
+        return SourceService(self)
+
+    def ingest(
+        self,
+        sources: Sequence[str],
+        collection: str,
+        *,
+        tags: Mapping[str, str] | None = None,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        roots: Sequence[Path] | None = None,
+        progress: IngestProgress | None = None,
+        as_sources: bool = True,
+    ) -> IngestReport:
+        """Sync each path or URL (through its connector) into `collection`, each one then kept
+        as a source (rag/sources/): a new one with the manual schedule, or the one recorded for
+        it before, so `rag sources` lists, re-syncs and removes what the ingest indexed. Not
+        when `as_sources` is off (a rebuild) or with tags or patterns a source's sync would
+        not repeat. `roots`: the folders files may be read from (None: each path named)."""
+        from rag.ingest.sources import scans_for
+
+        progress = progress or IngestProgress()
+        scans = scans_for(sources, self.settings, self.plugins, include, exclude, roots)
+        as_sources = as_sources and not (tags or include or exclude)
+        report = IngestReport()
+        with progress.syncing(sum(len(scan.sources) for scan in scans)):
+            # One sync per argument, as its source syncs: its report is that source's state.
+            for source, scan in zip(sources, scans, strict=True):
+                synced = self.indexer.sync(
+                    [scan], collection, tags, progress.source_done, progress.ocr_page
+                )
+                report.extend(synced)
+                if as_sources:
+                    self.sources.record_ingest(source, collection, scan, synced)
+        return report
+
+    @cached_property
+    def jobs(self):
+        from rag.jobs import JobRunner
+
+        def run(job: "IngestJob") -> IngestReport:
             roots = self.settings.api_ingest_roots
-            scans = scans_for(job.sources, self.settings, self.plugins, roots=roots)
-            report = self.indexer.sync(scans, job.collection, on_source_done=job.progress)
+            report = self.ingest(job.sources, job.collection, roots=roots, progress=_Job(job))
             if self.index_is_due(job.collection, report):
                 # The job is done now; the index builds off to the side (see rag/store/edge.py).
                 threading.Thread(
@@ -95,3 +140,13 @@ class IndexingServices:
             self.store.build_index(collection)
         except Exception:  # the exact search still answers; the next ingest tries again
             log.exception("building the search index of %s failed", collection)
+
+
+class _Job(IngestProgress):
+    """An API job told each source handled (where a cancelled job stops)."""
+
+    def __init__(self, job: "IngestJob") -> None:
+        self._job = job
+
+    def source_done(self, source_id: str) -> None:
+        self._job.progress(source_id)

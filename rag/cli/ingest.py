@@ -40,7 +40,8 @@ def ingest(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Index files and folders; a folder is synced (files gone from it lose their chunks)."""
+    """Index files and folders; a folder is synced (files gone from it lose their chunks).
+    Each one (without --tag, --include, --exclude) is kept as a manual source: rag sources."""
     tags: dict[str, str] = {}
     for key, op, value in map(common.parse_condition, tag or []):
         if op != "=":
@@ -84,7 +85,9 @@ def reindex(collection: CollectionOpt = None, as_json: JsonOpt = False) -> None:
         plan = app.data_dir.root / f"reindex-{name}.json"
         report = IngestReport()
         for tags, sources in app.catalog.sources_to_reindex(name, plan):
-            report.extend(_sync(LocalClient(app), sources, name, progress, tags))
+            # The ledger's documents, one by one: not sources to keep in sync.
+            client = LocalClient(app)
+            report.extend(_sync(client, sources, name, progress, tags, as_sources=False))
         plan.unlink()
     _print_report(report, as_json)
     raise typer.Exit(1 if report.failed else 0)
@@ -98,10 +101,17 @@ def _sync(
     tags: dict[str, str],
     include: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    as_sources: bool = True,
 ) -> IngestReport:
     include, exclude = include or (), exclude or ()
     shown = client.ingest(
-        sources, collection, tags=tags, include=include, exclude=exclude, progress=progress
+        sources,
+        collection,
+        tags=tags,
+        include=include,
+        exclude=exclude,
+        progress=progress,
+        as_sources=as_sources,
     )
     return IngestReport(**shown)
 

@@ -92,14 +92,8 @@ def _sources(settings: Settings) -> Iterator[_Sources]:
         finally:
             server.close()
         return
-    from rag.sources.service import SourceService
-
     with common.open_app(settings) as app:
-        service = SourceService(app)
-        try:
-            yield _LocalSources(service)
-        finally:
-            service.close()
+        yield _LocalSources(app.sources)
 
 
 def _schedule(every: str | None, daily: str | None, manual: bool) -> str:
@@ -149,7 +143,8 @@ def sources_add(
     branch: Annotated[str | None, typer.Option("--branch", help="git: the branch.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a source kept in sync (default: every hour). The server syncs it right away."""
+    """Add a source kept in sync (default: every hour). The server syncs it right away. A
+    source already kept for the URI and collection (an ingest's) takes the new schedule."""
     body = {
         "uri": uri,
         "collection": collection,

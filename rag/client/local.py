@@ -55,17 +55,23 @@ class LocalClient:
         include: Sequence[str] = (),
         exclude: Sequence[str] = (),
         progress: IngestProgress | None = None,
+        as_sources: bool = True,
     ) -> JsonObject:
         """The REST ingest's sync, with what only this process offers: `tags` stored on every
-        chunk, `include`/`exclude` patterns for a folder's files, a display told the progress."""
-        from rag.ingest.sources import scans_for
-
+        chunk, `include`/`exclude` patterns for a folder's files, a display told the progress,
+        `as_sources` off for a rebuild (see RagApp.ingest)."""
         app = self._app
         name = app.collection(collection)
         progress = progress or IngestProgress()
-        scans = scans_for(sources, app.settings, app.plugins, include, exclude)
-        with progress.syncing(sum(len(scan.sources) for scan in scans)):
-            report = app.indexer.sync(scans, name, tags, progress.source_done, progress.ocr_page)
+        report = app.ingest(
+            sources,
+            name,
+            tags=tags,
+            include=include,
+            exclude=exclude,
+            progress=progress,
+            as_sources=as_sources,
+        )
         if app.index_is_due(name, report):
             progress.building_index(name)
             app.store.build_index(name)

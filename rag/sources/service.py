@@ -16,7 +16,7 @@ from functools import partial
 
 from rag.connectors import RawSource, Scan, SourceFailure
 from rag.connectors.web import WebLimits
-from rag.errors import InvalidInputError, RagError, SourceError
+from rag.errors import InvalidInputError, NotFoundError, RagError, SourceError
 from rag.ingest.ledger import SourceRecord
 from rag.ingest.report import IngestReport
 from rag.sources.schedule import Schedule
@@ -38,6 +38,7 @@ class SourceService:
         self.store = SourceStore(app.data_dir.root / "sources.sqlite3")
         self._locks: dict[str, threading.Lock] = {}
         self._locks_lock = threading.Lock()
+        self._adding = threading.Lock()  # one row per URI, branch and collection
         self._stopping = threading.Event()
         self._progress: dict[str, int] = {}  # source id → documents handled in its running sync
         self.on_added: Callable[[], None] = lambda: None  # the scheduler's wake-up
@@ -52,7 +53,9 @@ class SourceService:
         secret: str | None = None,
         branch: str | None = None,
     ) -> Source:
-        """Record a source (checked, not yet synced); a scheduled one is due at once."""
+        """Record a source (checked, not yet synced); a scheduled one is due at once. A source
+        already recorded for the URI (and branch) in the collection, by an earlier add or by an
+        ingest, takes the new schedule and secret instead (after a sync of it running ends)."""
         settings = self._app.settings
         uri = normalized(uri)
         scheme = scheme_of(uri)
@@ -68,18 +71,47 @@ class SourceService:
             raise InvalidInputError(f"{uri}: no such file or folder")
         if not is_local(uri):  # last: it may ask the DNS
             check_address(uri, self.web_limits, settings.s3_endpoint_url)
-        source = Source(
-            id=new_source_id(),
-            uri=uri,
-            collection=self._app.collection(collection),
-            schedule=parsed.text,
-            secret=secret,
-            branch=branch,
-        )
-        source.next_sync = None if parsed.period_s is None else self._clock()
-        self.store.add(source)
+        collection = self._app.collection(collection)
+        next_sync = None if parsed.period_s is None else self._clock()
+        with self._adding:
+            found = self.store.find(uri, collection, branch)
+            if found is None:
+                source = Source(new_source_id(), uri, collection, parsed.text, secret, branch)
+                source.next_sync = next_sync
+                self.store.add(source)
+                self.on_added()
+                return source
+        with self._lock(found.id):
+            source = self.store.get(found.id)
+            source.schedule, source.secret, source.next_sync = parsed.text, secret, next_sync
+            self.store.save(source)
         self.on_added()
         return source
+
+    def record_ingest(
+        self, uri: str, collection: str, scan: Scan, report: IngestReport
+    ) -> Source | None:
+        """Keep an ingest of `uri` (`rag ingest`, `POST /v1/ingest`, `Rag.ingest`) as a sync of
+        its source: a new one with the manual schedule, or the one already recorded for it. Its
+        state and what it covers are then the ingest's, so `rag sources` re-syncs or removes
+        what the ingest indexed. None (nothing recorded) for a URI no source may have (a
+        password, a #fragment), or a new URI whose ingest failed as a whole."""
+        try:
+            uri = normalized(uri)
+        except InvalidInputError:
+            return None
+        with self._adding:
+            found = self.store.find(uri, collection)
+            if found is None:
+                if not scan.sources and scan.scope is None:
+                    return None
+                found = self.store.add(Source(new_source_id(), uri, collection, "manual"))
+        with self._lock(found.id):
+            try:
+                source = self.store.get(found.id)
+            except NotFoundError:  # removed while the ingest ran: the ingest stays, unrecorded
+                return None
+            return self._settle(source, [scan], report, _failures(report, source))
 
     def get(self, source_id: str) -> Source:
         return self.store.get(source_id)
@@ -176,15 +208,21 @@ class SourceService:
             return source
         except Exception as exc:  # noqa: BLE001 - a source fails alone, with its reason
             error = scrub(str(exc) if isinstance(exc, RagError) else repr(exc), secret)
+        if report is not None and app.index_is_due(source.collection, report):
+            threading.Thread(
+                target=app.store.build_index, args=(source.collection,), daemon=True
+            ).start()
+        return self._settle(source, scans, report, error)
+
+    def _settle(
+        self, source: Source, scans: list[Scan], report: IngestReport | None, error: str | None
+    ) -> Source:
+        """Save what a sync of `source` did: its counts, what it covers, when it runs next."""
         if report is not None:
             self._remember(source, scans, report)
             source.added = len(report.added)
             source.changed = len(report.updated) + len(report.moved)
             source.removed = len(report.deleted)
-            if app.index_is_due(source.collection, report):
-                threading.Thread(
-                    target=app.store.build_index, args=(source.collection,), daemon=True
-                ).start()
         now = self._clock()
         source.last_sync = now
         source.last_error = error

@@ -125,6 +125,16 @@ class SourceStore:
             raise NotFoundError(f"no source {source_id!r}")
         return _source(row)
 
+    def find(self, uri: str, collection: str, branch: str | None = None) -> Source | None:
+        """The source recorded for this URI (and git branch) in this collection, if any."""
+        with self._lock:
+            sql = (
+                f"SELECT {_FIELDS} FROM sources WHERE uri = ? AND collection = ? AND branch IS ? "  # noqa: S608
+                "ORDER BY created_at, id LIMIT 1"
+            )
+            row = self._db.execute(sql, (uri, collection, branch)).fetchone()
+        return None if row is None else _source(row)
+
     def all(self) -> list[Source]:
         with self._lock:
             rows = self._db.execute(
