@@ -61,9 +61,10 @@ def read_confined(
         opened = os.fstat(file.fileno())
         if listed is not None and (opened.st_dev, opened.st_ino) != listed:
             raise SourceError(f"{path} was replaced after it was listed: refused")
-        size = opened.st_size
-        data = file.read(max_bytes + 1)
-    if max(size, len(data)) > max_bytes:
+        # Over the limit by its size: refused unread. One byte past the limit is read, as a
+        # file can grow after its fstat.
+        data = b"" if opened.st_size > max_bytes else file.read(max_bytes + 1)
+    if max(opened.st_size, len(data)) > max_bytes:
         raise SourceError(f"file is over the {max_bytes}-byte limit")
     return data
 

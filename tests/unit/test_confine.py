@@ -1,6 +1,7 @@
 """rag.ingest.confine: a file is opened at exactly its path, no symlink followed, inside roots."""
 
 import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,18 @@ def test_a_file_of_exactly_the_limit_is_read_whole(folder: Path) -> None:
     with pytest.raises(SourceError) as refused:
         read_confined(path, [folder / "docs"], 5)
     assert str(refused.value) == "file is over the 5-byte limit"
+
+
+def test_a_file_over_the_limit_by_its_size_is_refused_unread(folder: Path) -> None:
+    # A 55 MB file under a 50 MiB limit was read to 50 MiB before it was refused (issue 39's
+    # load with the hostile corpus).
+    path = folder / "docs" / "big.txt"
+    path.write_bytes(b"a" * (8 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(SourceError, match="over the 4194304-byte limit"):
+            read_confined(path, [folder / "docs"], 4 << 20)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20
