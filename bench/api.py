@@ -120,17 +120,27 @@ class LoadRun:
     server_log: str
 
 
-def run_load(seconds: float, clients: int) -> LoadRun:
-    """Start a server on sample_docs, run `clients` threads for `seconds`, stop it."""
+def run_load(
+    seconds: float,
+    clients: int,
+    settings: dict[str, str] | None = None,
+    alongside: Callable[[str], None] | None = None,
+) -> LoadRun:
+    """Start a server on sample_docs, run `clients` threads for `seconds`, stop it. `alongside`
+    (given the server's URL) runs in a thread of its own from the start of the load; the peak
+    RSS is read once both have ended."""
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         log = Path(tmp) / "server.log"
-        with rag_server(Path(tmp) / "data", port, log) as server:
+        with rag_server(Path(tmp) / "data", port, log, settings) as server:
             base_url = f"http://127.0.0.1:{port}"
             httpx.post(f"{base_url}/v1/query", json={"question": "warm up"}, timeout=300)
             recorder = Recorder()
             deadline = time.monotonic() + seconds
             threads = run_clients(base_url, clients, deadline, list(OPERATIONS), _step(recorder))
+            if alongside:
+                threads.append(threading.Thread(target=alongside, args=(base_url,)))
+                threads[-1].start()
             for thread in threads:
                 thread.join()
             peak_rss = _rss_mib(server.pid)

@@ -22,12 +22,23 @@ HEADERS = [
     "inputs tried",
     "crashes",
     "escapes",
+    "5xx",
+    "leaks",
     "kills survived",
     "chunks lost",
     "duplicates",
     "notes",
 ]
-COLUMNS = ["inputs", "crashes", "escapes", "kills_survived", "chunks_lost", "duplicates"]
+COLUMNS = [
+    "inputs",
+    "crashes",
+    "escapes",
+    "server_errors",
+    "leaks",
+    "kills_survived",
+    "chunks_lost",
+    "duplicates",
+]
 TOTAL = "**total**"
 
 
@@ -43,8 +54,12 @@ def main() -> None:
     rows = [*(kept.values() if merge else []), *fresh.values()]
     body = table(HEADERS, [*rows, _total(rows)])
     body += (
-        "\n\nCrashes: a process that died or a 5xx answer. Escapes: a refused address fetched, a"
-        " file outside the folder read, code run by the calculator, or instructions leaked."
+        "\n\nCrashes: a process that died, or a request that got no answer. Escapes: a refused"
+        " address fetched, a file outside the folder read, code run by the calculator, or"
+        " instructions leaked. 5xx: answers with a 5xx status, counted by each test that sees"
+        " the server's statuses. Leaks: what a caller learns or undoes that is not theirs (another"
+        " key's conversation or MCP session, a file of the data directory another account can"
+        " read, an audit entry forged, or a keyed one pushed out by anonymous traffic)."
         " Chunks lost / duplicates: the index after the kills compared with a clean run's (chunk"
         " ids, stored points, one version per source) and checked as `rag doctor` does."
         " Threats, the tests that cover them and their settings: SECURITY.md."

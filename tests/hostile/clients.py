@@ -1,5 +1,6 @@
 """A TestClient over an app wired with fakes that counts what it was sent for the reliability
-table: each request is one input tried (polling a job is not), each 5xx answer a crash."""
+table: each request is one input tried (polling a job is not), each request without an answer a
+crash (the server raised), each 5xx answer one in the 5xx column."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,18 +19,24 @@ def recorded_client(
 ) -> Iterator[TestClient]:
     """Escapes are asserted by the tests themselves; they add `escapes=0` to the row once
     their assertions passed."""
+    sent: list[str] = []
     statuses: list[int] = []
+
+    def send(request: httpx.Request) -> None:
+        if not request.url.path.startswith("/v1/jobs/"):
+            sent.append(request.url.path)
 
     def record(response: httpx.Response) -> None:
         if not response.request.url.path.startswith("/v1/jobs/"):
             statuses.append(response.status_code)
 
     with TestClient(create_app(app.settings, app), **options) as client:
-        client.event_hooks = {"response": [record]}
+        client.event_hooks = {"request": [send], "response": [record]}
         yield client
     reliability.add(
         row,
-        inputs=len(statuses),
-        crashes=sum(status >= 500 for status in statuses),
+        inputs=len(sent),
+        crashes=len(sent) - len(statuses),
+        server_errors=sum(status >= 500 for status in statuses),
         notes=notes,
     )

@@ -2,14 +2,18 @@
 
 `write_file_corpus` fills a folder with one hostile file per threat and returns, per file name,
 the reason its failure must give (a regular expression), or None for a file that must be indexed
-(odd encodings and deep nesting are hostile to parsers, not to users).
+(odd encodings and deep nesting are hostile to parsers, not to users). `write_decoded_bombs`
+adds the files of issue 39 that are small on disk and large once decoded.
 """
 
 import io
+import os
+import struct
 import zipfile
 import zlib
 from pathlib import Path
 
+from docx import Document
 from pypdf import PdfReader, PdfWriter
 
 from tests.scans import png_bomb, text_pdf
@@ -60,6 +64,51 @@ def write_file_corpus(folder: Path, outside: Path) -> dict[str, str | None]:
         "latin1.txt": None,
         "nested.html": None,
     }
+
+
+def write_decoded_bombs(folder: Path) -> dict[str, str]:
+    """Issue 39's: a 9,999 x 9,999 RGBA PNG under the pixel limit (400 MB once decoded) and a
+    DOCX with 12 MiB of XML; per file name, the reason its failure must give."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rgba-9999.png").write_bytes(png_declaring(9_999, 9_999, 8, 6))
+    (folder / "long-xml.docx").write_bytes(docx_with_xml_of(12 << 20))
+    return {"rgba-9999.png": "decoded.*limit", "long-xml.docx": "XML.*limit"}
+
+
+def png_declaring(width: int, height: int, bit_depth: int, colour_type: int) -> bytes:
+    """A PNG header declaring the image, with only its first rows compressed."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (width * 8 + 1) * 4)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def docx_with_xml_of(size: int) -> bytes:
+    """A DOCX whose document.xml is `size` bytes of short paragraphs (compressing ~20x, well
+    under the zip bomb ratio), as Word would write a long document."""
+    blank = io.BytesIO()
+    Document().save(blank)
+    paragraph = "<w:p><w:r><w:t>{}</w:t></w:r></w:p>"
+    body, length = [], 0
+    while length < size:
+        body.append(paragraph.format(os.urandom(4).hex()))
+        length += len(body[-1])
+    out = io.BytesIO()
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as docx:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                head, _, tail = data.decode().partition("<w:body>")
+                data = (head + "<w:body>" + "".join(body) + tail).encode()
+            docx.writestr(item, data)
+    return out.getvalue()
 
 
 def flate_bomb_pdf() -> bytes:

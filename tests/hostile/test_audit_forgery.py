@@ -89,12 +89,13 @@ def test_a_hostile_path_cannot_forge_an_entry_nor_reach_the_terminal(
     assert {e["key"] for e in entries} == {"-", "ana"}
     printed = CliRunner().invoke(cli, ["audit"])
     assert printed.exit_code == 0, printed.output
-    assert _controls(printed.stdout) == []
     assert len(printed.stdout.splitlines()) == 2 * len(HOSTILE_PATHS)
     columns = [line.split("\t") for line in printed.stdout.splitlines()]
-    assert all(len(row) == 5 and row[1] in ("-", "ana") for row in columns)
-    assert CliRunner().invoke(cli, ["audit", "--key", "admin1"]).stdout == ""
-    reliability.add(ROW, escapes=0, leaks=0)
+    forged = [row for row in columns if len(row) != 5 or row[1] not in ("-", "ana")]
+    forged += CliRunner().invoke(cli, ["audit", "--key", "admin1"]).stdout.splitlines()
+    leaks = [*forged, *_controls(printed.stdout)]  # a forged entry, or a code for the terminal
+    assert leaks == []
+    reliability.add(ROW, escapes=0, leaks=len(leaks))
 
 
 def test_an_unauthenticated_burst_leaves_the_keyed_entries(
@@ -109,6 +110,7 @@ def test_an_unauthenticated_burst_leaves_the_keyed_entries(
         headers = {"Authorization": "Bearer wrong"} if i % 2 else {}
         assert client.get(f"{long_path}{i}", headers=headers).status_code == 401
     entries = list(read_audit(app.data_dir.root, key="ana"))
-    assert len(entries) == 1000
     assert all(e["route"] == "/v1/collections" and e["status"] == 200 for e in entries)
-    reliability.add(ROW, escapes=0, leaks=0)
+    pushed_out = 1000 - len(entries)
+    assert pushed_out == 0
+    reliability.add(ROW, escapes=0, leaks=pushed_out)

@@ -3,8 +3,6 @@ what their headers declare, before anything is decoded: a 401 kB RGBA PNG of 9,9
 pixels (under the pixel limit, 400 MB once decoded) added 1.9 GB to the server."""
 
 import resource
-import struct
-import zlib
 
 import pytest
 
@@ -13,6 +11,7 @@ from rag.errors import SourceError
 from rag.ingest.ocr import OcrConfig
 from rag.ingest.readers import read_documents
 from tests.conftest import ReliabilityLog
+from tests.hostile.corpus import docx_with_xml_of, png_declaring
 
 ROW = "inputs large once decoded (memory)"
 NOTES = (
@@ -22,26 +21,11 @@ NOTES = (
 MIB = 1024 * 1024
 
 
-def _png(width: int, height: int, bit_depth: int, colour_type: int) -> bytes:
-    """A PNG header declaring the image, with only its first rows compressed."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
-    rows = zlib.compress(b"\0" * (width * 8 + 1) * 4)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(("depth", "colour"), [(8, 6), (16, 2)], ids=["rgba", "rgb16"])
 def test_an_image_is_bounded_by_its_decoded_bytes_before_decoding(
     depth: int, colour: int, reliability: ReliabilityLog
 ) -> None:
-    data = _png(9_999, 9_999, depth, colour)
+    data = png_declaring(9_999, 9_999, depth, colour)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(SourceError, match="decoded.*limit"):
         read_documents(RawSource("/pixel.png", "png", read=lambda: data), data, OcrConfig())
@@ -50,35 +34,8 @@ def test_an_image_is_bounded_by_its_decoded_bytes_before_decoding(
     reliability.add(ROW, inputs=1, crashes=0, escapes=0, notes=NOTES)
 
 
-def _docx_with_xml_of(size: int) -> bytes:
-    """A DOCX whose document.xml is `size` bytes of short paragraphs (compressing ~20x, well
-    under the zip bomb ratio), as Word would write a long document."""
-    import io
-    import os
-    import zipfile
-
-    from docx import Document
-
-    blank = io.BytesIO()
-    Document().save(blank)
-    paragraph = "<w:p><w:r><w:t>{}</w:t></w:r></w:p>"
-    body, length = [], 0
-    while length < size:
-        body.append(paragraph.format(os.urandom(4).hex()))
-        length += len(body[-1])
-    out = io.BytesIO()
-    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as docx:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "word/document.xml":
-                head, _, tail = data.decode().partition("<w:body>")
-                data = (head + "<w:body>" + "".join(body) + tail).encode()
-            docx.writestr(item, data)
-    return out.getvalue()
-
-
 def test_a_docx_is_bounded_by_its_xml_bytes(reliability: ReliabilityLog) -> None:
-    data = _docx_with_xml_of(12 * MIB)
+    data = docx_with_xml_of(12 * MIB)
     with pytest.raises(SourceError, match="XML.*limit"):
         read_documents(RawSource("/long.docx", "docx", read=lambda: data), data, None)
     reliability.add(ROW, inputs=1, crashes=0, escapes=0)

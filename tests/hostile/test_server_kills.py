@@ -37,9 +37,18 @@ def _server(data_dir: Path, folder: Path, log: Path) -> Iterator[tuple[object, s
         yield process, url
 
 
-def _interrupt(url: str, folder: Path, action: str, delay_s: float) -> None:
+def _client(url: str, statuses: list[int]) -> httpx.Client:
+    """A client that keeps each answer's status, for the 5xx count."""
+
+    def record(response: httpx.Response) -> None:
+        statuses.append(response.status_code)
+
+    return httpx.Client(base_url=url, timeout=30, event_hooks={"response": [record]})
+
+
+def _interrupt(url: str, folder: Path, action: str, delay_s: float, statuses: list[int]) -> None:
     """Start `action` and return after `delay_s`, leaving it running for the kill."""
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with _client(url, statuses) as client:
         if action == "ingest":
             assert client.post("/v1/ingest", json={"paths": [str(folder)]}).status_code == 202
             time.sleep(delay_s)
@@ -51,8 +60,8 @@ def _interrupt(url: str, folder: Path, action: str, delay_s: float) -> None:
             time.sleep(delay_s)
 
 
-def _ingest_to_the_end(url: str, folder: Path) -> None:
-    with httpx.Client(base_url=url, timeout=30) as client:
+def _ingest_to_the_end(url: str, folder: Path, statuses: list[int]) -> None:
+    with _client(url, statuses) as client:
         job = client.post("/v1/ingest", json={"paths": [str(folder)]}).json()
         state = finished_job(client, job["id"], timeout_s=300)
     assert state["status"] == "done", state
@@ -67,21 +76,23 @@ def test_server_killed_during_ingest_and_generation_converges(
     folder, data_dir, log = tmp_path / "docs", tmp_path / "killed", tmp_path / "serve.log"
     rng = random.Random(kills)
     actions = []
+    statuses: list[int] = []  # every answer's, for the 5xx count
     write_versioned_corpus(folder, version=0, generated=GENERATED)
     with _server(data_dir, folder, log) as (_, url):
-        _ingest_to_the_end(url, folder)  # there is an index to answer from
+        _ingest_to_the_end(url, folder, statuses)  # there is an index to answer from
     for n in range(kills):
         write_versioned_corpus(folder, version=n % 3 + 1, generated=GENERATED)
         action = "ingest" if n % 2 == 0 else "generate"
         with _server(data_dir, folder, log) as (process, url):
-            _interrupt(url, folder, action, rng.uniform(0.0, 6.0 if action == "ingest" else 3.0))
+            delay_s = rng.uniform(0.0, 6.0 if action == "ingest" else 3.0)
+            _interrupt(url, folder, action, delay_s, statuses)
             process.kill()
             process.wait(timeout=30)
         actions.append(action)
 
     write_versioned_corpus(folder, version=kills % 3 + 1, generated=GENERATED)
     with _server(data_dir, folder, log) as (_, url):
-        _ingest_to_the_end(url, folder)
+        _ingest_to_the_end(url, folder, statuses)
     clean_dir = tmp_path / "clean"
     clean = run_measured(
         [*RAG, "ingest", str(folder)], {**os.environ, "RAG_DATA_DIR": str(clean_dir)}, 300
@@ -94,10 +105,13 @@ def test_server_killed_during_ingest_and_generation_converges(
     assert killed_count == clean_count == len(clean_ids)  # no orphan in the store
     assert killed_versions == clean_versions  # one version per source, the current one
     assert actions.count("ingest") == actions.count("generate") == kills // 2
+    server_errors = sum(status >= 500 for status in statuses)
+    assert server_errors == 0
     reliability.add(
         f"SIGKILL of rag serve ({kills} kills)",
         inputs=kills,
         crashes=0,
+        server_errors=server_errors,
         kills_survived=kills,
         chunks_lost=0,
         duplicates=0,
