@@ -15,7 +15,7 @@ from rag.api import create_app
 from rag.app import RagApp
 from rag.client.local import LocalClient
 from tests.conftest import N_SAMPLE_DOCS
-from tests.live import finished_job
+from tests.live import finished_job, free_port, serving
 from tests.local_site import local_site
 
 PAGE = b"<html><body><main><h1>Heat pumps</h1><p>They move heat outdoors.</p></main></body></html>"
@@ -201,3 +201,34 @@ def test_cli_ingest_then_sources_list_sync_and_remove(cli_on_fakes: Path, docs: 
     assert (synced["added"], synced["changed"], synced["removed"]) == (0, 0, 0)
     assert f"({N_SAMPLE_DOCS} documents deleted)" in rag("sources", "remove", source["id"])
     assert json.loads(rag("docs", "list", "--json"))["documents"] == []
+
+
+def test_a_watch_keeps_one_source_at_its_latest_pass(
+    cli_on_fakes: Path, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rag.cli.ingest
+
+    passes = iter([None])
+
+    def between_passes(_seconds: float) -> None:
+        (docs / "price-list.md").unlink(missing_ok=True)
+        if next(passes, "stop") == "stop":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(rag.cli.ingest.time, "sleep", between_passes)
+    assert CliRunner().invoke(cli.cli, ["ingest", str(docs), "--watch"]).exit_code == 0
+    listed = CliRunner().invoke(cli.cli, ["sources", "list", "--json"]).output
+    (source,) = json.loads(listed)["sources"]
+    assert (source["added"], source["removed"]) == (0, 1)  # the second pass
+
+
+def test_python_api_over_http_records_the_source_on_the_server(
+    rag_app: RagApp, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rag_app.settings, "api_ingest_roots", [docs])
+    api = create_app(rag_app.settings, rag_app)
+    with serving(api, free_port()) as url, Rag.open(url=url) as remote:
+        remote.ingest(docs, collection="manuals")
+        remote.ingest(docs, collection="manuals")
+    (source,) = rag_app.sources.all()
+    assert (source.uri, source.collection, source.added) == (str(docs), "manuals", 0)
