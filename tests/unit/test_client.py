@@ -2,6 +2,7 @@
 typed results and raise the same errors; closing releases the data directory."""
 
 import dataclasses
+import ssl
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ import rag
 from rag import AskResult, CollectionInfo, DocumentInfo, IngestReport, Rag, RetrievedChunk
 from rag.api import create_app
 from rag.app import RagApp
-from rag.client.http import error_of
+from rag.client.http import ServerClient, error_of
 from rag.client.local import LocalClient
 from rag.errors import (
     ConfigError,
@@ -209,6 +210,24 @@ def test_an_error_reply_becomes_the_exception_the_server_raised() -> None:
     busy = error_of("ModelBusyError", "m", 429, "7")
     assert isinstance(busy, ModelBusyError) and busy.retry_after_s == 7
     assert type(error_of("SystemExit", "m", 500)).__name__ == "RagError"  # never a non-rag class
+
+
+def test_a_client_checks_certificates_over_https_and_loads_none_for_plain_http(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loaded = []
+    load = ssl.SSLContext.load_verify_locations
+    monkeypatch.setattr(
+        ssl.SSLContext,
+        "load_verify_locations",
+        lambda context, *a, **k: loaded.append(1) or load(context, *a, **k),
+    )
+    ServerClient("http://127.0.0.1:8000", None).close()
+    assert loaded == []  # the CA bundle costs a CLI command ~50 ms
+    secure = ServerClient("https://rag.example.org", None)
+    assert loaded == [1]
+    assert secure._http._transport._pool._ssl_context.verify_mode == ssl.CERT_REQUIRED
+    secure.close()
 
 
 def test_chunk_json_reads_back_whole() -> None:
