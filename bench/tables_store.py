@@ -1,5 +1,6 @@
 """The table store on a large CSV: ingest time with and without table registration, the time
-of an aggregate query, and (--long) a 1,000,000-row CSV registered whole in bounded memory.
+of an aggregate query and of a whole answer, and (--long) a 1,000,000-row CSV registered whole
+in bounded memory.
 
 Ingest: `Indexer.sync` of one 100,000-row CSV (six columns: id, region, product, date, units,
 amount written "1,234.50") into a fresh data directory with the bundled MiniLM, warmed before
@@ -8,8 +9,9 @@ above pages.TEXT_ROWS rows a table is written as a summary and a sample of its r
 alternate; the fastest of five of each is kept (the machine is shared: the minimum is the run
 least slowed by others), with the registration alone (`TableStore.replace_source` of the read
 pages) beside it. Query: `TableStore.select` of two aggregates, 50 runs each after a
-warm-up. Long: each size is ingested in a fresh child process, whose peak RSS (ru_maxrss) is
-compared, 100,000 rows against 1,000,000.
+warm-up. Whole answer: an aggregate question through `app.answers.ask` (the app's answer
+chain, as the front doors call it), 20 runs after a warm-up. Long: each size is ingested in a
+fresh child process, whose peak RSS (ru_maxrss) is compared, 100,000 rows against 1,000,000.
 
 Run: .venv/bin/python -m bench.tables_store [--long]   (writes the "Table store" section)
 """
@@ -36,6 +38,7 @@ QUERIES = {
     "filtered total": "SELECT sum(units) FROM sales WHERE date >= DATE '2025-07-01' "
     "AND product = 'Aurora K2'",
 }
+QUESTION = "What is the total amount in the sales table?"
 
 
 def write_csv(path: Path, rows: int) -> None:
@@ -105,8 +108,22 @@ def ingest_and_query(rows: int) -> tuple[list[list[object]], list[list[object]]]
                 samples.append((time.perf_counter() - started) * 1000)
             samples.sort()
             query_rows.append([name, f"{samples[24]:.1f}", f"{samples[47]:.1f}"])
+        query_rows.append(_whole_answer(app))
         app.close()
     return ingest_rows, query_rows
+
+
+def _whole_answer(app) -> list[object]:
+    """QUESTION answered through the app, warm: its p50 and p95 in ms, and the answer."""
+    request = app.ask_request(QUESTION, "default")
+    app.answers.ask(request)
+    samples = []
+    for _ in range(20):
+        started = time.perf_counter()
+        result = app.answers.ask(request)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return [f"whole answer: “{result.answer}”", f"{samples[9]:.1f}", f"{samples[18]:.1f}"]
 
 
 def _registration(app, csv: Path) -> float:
@@ -171,7 +188,8 @@ def main() -> None:
             ],
             ingest_rows,
         )
-        + "\n\nQueries through `TableStore.select` (validation included), 50 runs:\n\n"
+        + "\n\nQueries through `TableStore.select` (validation included), 50 runs; then the "
+        f"whole answer to “{QUESTION}” through `app.answers.ask`, warm, 20 runs:\n\n"
         + table(["query", "p50 ms", "p95 ms"], query_rows)
     )
     if "--long" in sys.argv:

@@ -8,12 +8,14 @@ A page also carries its tables whole (`PageTable`): header, raw rows with their 
 the source, and where each row's record line stands in the text. rag/tables registers them in
 the table engine. A table longer than TEXT_ROWS rows is written into the text as a summary and
 a bounded sample of its rows (embedding a million rows would take hours); the engine still gets
-every row, streamed from the reader.
+every row (a CSV's rows are parsed once and held as Arrow, rag/ingest/arrow_rows.py).
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from rag.ingest.arrow_rows import ArrowRows
 
 # Tables up to this many rows are written into the page text whole; longer ones as a sample.
 TEXT_ROWS = 2000
@@ -87,6 +89,15 @@ def rectangular(
     return tuple(name.strip() or f"column {i + 1}" for i, name in enumerate(names)), width
 
 
+def _chosen(rows: NumberedRows, sample: set[int] | None) -> Iterable[tuple[int, list[str]]]:
+    """Every row, or those at the `sample` positions."""
+    if sample is None:
+        return rows()
+    if isinstance(rows, ArrowRows):
+        return rows.take(sorted(sample))
+    return (row for index, row in enumerate(rows()) if index in sample)
+
+
 def _padded(cells: list[str], width: int) -> list[str]:
     return cells if len(cells) == width else [*cells, *([""] * (width - len(cells)))][:width]
 
@@ -137,11 +148,15 @@ class PageWriter:
         header_row: int = 1,
     ) -> None:
         """A table read again on each call of `rows()` (its numbered rows, of any width),
-        without holding them all: two passes here, one more when it is registered."""
-        count, widths = 0, set()
-        for _, cells in rows():
-            count += 1
-            widths.add(len(cells))
+        without holding them all: two passes here, one more when it is registered. Rows held
+        as Arrow (ArrowRows) are counted and sampled there, without a pass."""
+        if isinstance(rows, ArrowRows):
+            count, widths = len(rows), rows.widths()
+        else:
+            count, widths = 0, set()
+            for _, cells in rows():
+                count += 1
+                widths.add(len(cells))
         width = max([len(header), *widths])
         names, _ = rectangular(header, [[""] * width])
 
@@ -169,9 +184,7 @@ class PageWriter:
                 f"Table of {count} rows with columns {', '.join(header)}; "
                 f"{SAMPLE_ROWS} of its rows, evenly spaced:"
             )
-        for index, (number, row) in enumerate(rows()):
-            if sample is not None and index not in sample:
-                continue
+        for number, row in _chosen(rows, sample):
             pairs = record_pairs(header, row)
             if pairs:
                 line = record_line(pairs)

@@ -7,9 +7,9 @@ are well-kept libraries (pypdf, pdfplumber, python-docx, openpyxl, python-pptx, 
 Tesseract for scans and images, rag.ingest.ocr); each is imported only when its format shows
 up. Table rows (CSV, XLSX, DOCX, PPTX and PDF tables) become "column: value; ..." lines whose
 cells the page remembers; Markdown and HTML tables stay pipe tables in the text. Every table also
-travels whole with its page (pages.PageTable) to the table engine (rag/tables): a CSV streams,
-an XLSX sheet gives its formulas' cached values (never evaluated), merged cells repeat their
-value, and the header row is found below any title rows.
+travels whole with its page (pages.PageTable) to the table engine (rag/tables): a CSV is parsed
+once into Arrow, an XLSX sheet gives its formulas' cached values (never evaluated), merged cells
+repeat their value, and the header row is found below any title rows.
 """
 
 import codecs
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from rag.connectors import RawSource
 from rag.connectors.files import FILE_TYPES
 from rag.errors import RagError, SourceError
+from rag.ingest.arrow_rows import ArrowRows
 from rag.ingest.grids import header_index, pipe_tables
 from rag.ingest.ocr import OcrConfig, read_image
 from rag.ingest.pages import Page, PageWriter
@@ -101,8 +102,8 @@ def _visible_text(markup: str) -> str:
 def _csv(data: bytes) -> list[Page]:
     """Each row becomes one line of `header: value` pairs, so a chunk keeps its column names.
 
-    The rows are parsed again on each pass rather than held: a million-row file stays one
-    string, not a million lists."""
+    The rows are parsed once, into Arrow (ArrowRows): a million-row file is held as about its
+    own size of cells, not a million lists, and counted, sampled and registered from there."""
     text = decode_text(data)
     head = list(itertools.islice(csv.reader(io.StringIO(text)), 10))
     if not head:
@@ -118,7 +119,7 @@ def _csv(data: bytes) -> list[Page]:
     for title in head[:at]:
         if any(cell.strip() for cell in title):
             writer.line(" ".join(cell.strip() for cell in title if cell.strip()))
-    writer.streamed_table(head[at], rows, header_row=at + 1)
+    writer.streamed_table(head[at], ArrowRows(rows()), header_row=at + 1)
     return [writer.page()]
 
 

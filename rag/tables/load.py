@@ -1,24 +1,24 @@
 """A reader's table → a typed engine table, streamed: rows go in through Python, in batches.
 
-The rows (PageTable.rows(), read again on each pass) are inserted as text into a staging table,
-an Arrow batch per statement, so memory holds one batch, never the table, and the engine reads
-no file. Types are then inferred from each
-column's distinct shapes (digits 2-9 read as 1: "1,234.50" and "7,450.00" are one shape "1,111.10"),
-so Python's rules (rag/tables/types.py) see a few hundred values, not a million; the engine
-converts every cell in one statement, and a column where any cell does not convert as its type
-says stays text, as written.
+The rows (PageTable.rows(), read once) are inserted as text into a staging table, an Arrow batch
+per statement (rag/tables/batches.py), so memory holds one batch, never the table, and the
+engine reads no file. Each column's distinct shapes (digits 2-9 read as 1: "1,234.50" and
+"7,450.00" are one shape "1,111.10") are gathered from the same batches, so Python's rules
+(rag/tables/types.py) see a few hundred values, not a million; the engine converts every cell
+in one statement, and a column where any cell does not convert as its type says stays text, as
+written.
 """
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
-import pyarrow as pa
-
+from rag.ingest.arrow_rows import ArrowRows
 from rag.ingest.pages import PageTable
+from rag.tables.batches import ColumnShapes, arrow_batches, gather, held_rows
 from rag.tables.schema import ROW_COLUMN, Column
 from rag.tables.types import (
     BIGINT,
@@ -28,11 +28,9 @@ from rag.tables.types import (
     DOUBLE,
     NULL_TOKENS,
     VARCHAR,
-    ColumnInference,
     ColumnType,
 )
 
-BATCH_ROWS = 50_000
 MAX_SAMPLES = 50
 
 
@@ -85,46 +83,84 @@ def create_and_load(
     returns its columns, the number of rows and the raw cells of the rows written into the page
     text (those with a span), for their citations."""
     names = _sql_names(table.header)
-    staging = quote(f"staging_{abs(hash(target))}")
-    text_columns = ", ".join(f"{quote(n)} VARCHAR" for n in names)
-    cursor.execute(f"CREATE TEMP TABLE {staging} ({quote(ROW_COLUMN)} BIGINT, {text_columns})")
-    loaded, spanned = 0, []
-    for batch in _batches(table.rows(), BATCH_ROWS):
-        spanned += [(n, cells) for n, cells in batch if n in table.spans]
-        columns = zip(*(cells for _, cells in batch), strict=True)
-        arrays = [pa.array([n for n, _ in batch], pa.int64())]
-        arrays += [pa.array(column, pa.string()) for column in columns]
-        # An Arrow batch is scanned in place, several times faster than list parameters.
-        cursor.register("rag_batch", pa.Table.from_arrays(arrays, ["row", *names]))
-        cursor.execute(f"INSERT INTO {staging} SELECT * FROM rag_batch")  # noqa: S608
-        cursor.unregister("rag_batch")
-        loaded += len(batch)
-    kinds = [
-        _infer(cursor, staging, name, header)
-        for name, header in zip(names, table.header, strict=True)
-    ]
-    # Numbers written with digits, separators and a sign only convert without the regexes.
-    plain = [
-        k.sql in (BIGINT, DOUBLE) and not _any_shape(cursor, staging, n, "NOT " + _PLAIN)
-        for n, k in zip(names, kinds, strict=True)
-    ]
-    kinds = _verified(cursor, staging, names, kinds, plain)
+    shapes = [ColumnShapes(header) for header in table.header]
+    spanned: list[tuple[int, list[str]]] = []
+    held = held_rows(table, len(names))
+    if held is not None:
+        rows, loaded = _held(cursor, held, table, names, shapes, spanned), len(held)
+    else:
+        rows, loaded = _staged(cursor, target, table, names, shapes, spanned)
+    kinds, plain = [], []
+    for column in shapes:
+        # What _typed, _any_shape and _verified read: the column's shapes and (for a date
+        # column) its values, each at most once.
+        cursor.register("rag_shapes", column.table())
+        cursor.register("rag_values", column.values())
+        kind = _typed(cursor, column.inference.result())
+        # Numbers written with digits, separators and a sign only convert without the regexes.
+        is_plain = kind.sql in (BIGINT, DOUBLE) and not _any_shape(cursor, "NOT " + _PLAIN)
+        kinds.append(_verified(cursor, kind, is_plain))
+        plain.append(is_plain)
+        cursor.unregister("rag_shapes")
+        cursor.unregister("rag_values")
     converted = ", ".join(
         f"CAST({_converted(quote(n), k, p)} AS {k.sql}) AS {quote(n)}"
         for n, k, p in zip(names, kinds, plain, strict=True)
     )
     cursor.execute(
         f"CREATE TABLE {target} AS SELECT {quote(ROW_COLUMN)}, {converted} "  # noqa: S608
-        f"FROM {staging}"
+        f"FROM {rows}"
     )
-    for name in names:
-        cursor.execute(f"DROP TABLE {_shapes(staging, name)}")
-    cursor.execute(f"DROP TABLE {staging}")
+    if held is not None:
+        cursor.unregister("rag_rows")
+    else:
+        cursor.execute(f"DROP TABLE {rows}")
     columns = [
         Column(header, name, kind.sql, kind.unit)
         for header, name, kind in zip(table.header, names, kinds, strict=True)
     ]
     return columns, loaded, spanned
+
+
+def _held(
+    cursor: Any,
+    held: ArrowRows,
+    table: PageTable,
+    names: list[str],
+    shapes: list[ColumnShapes],
+    spanned: list[tuple[int, list[str]]],
+) -> str:
+    """Rows the reader holds as Arrow, scanned in place: a subquery naming each cell of
+    their lists as its column."""
+    gather(held, shapes, spanned, table.spans)
+    cursor.register("rag_rows", held.table)
+    cells = ", ".join(f"cells[{i}] AS {quote(n)}" for i, n in enumerate(names, start=1))
+    return f"(SELECT row AS {quote(ROW_COLUMN)}, {cells} FROM rag_rows)"  # noqa: S608
+
+
+def _staged(
+    cursor: Any,
+    target: str,
+    table: PageTable,
+    names: list[str],
+    shapes: list[ColumnShapes],
+    spanned: list[tuple[int, list[str]]],
+) -> tuple[str, int]:
+    """Rows read from the reader, inserted as text into a temporary table a batch at a time;
+    returns its name and the number of rows."""
+    staging = quote(f"staging_{abs(hash(target))}")
+    text_columns = ", ".join(f"{quote(n)} VARCHAR" for n in names)
+    cursor.execute(f"CREATE TEMP TABLE {staging} ({quote(ROW_COLUMN)} BIGINT, {text_columns})")
+    loaded = 0
+    for batch in arrow_batches(table, names, spanned):
+        for column, cells in zip(shapes, batch.columns[1:], strict=True):
+            column.add(cells)
+        # An Arrow batch is scanned in place, several times faster than list parameters.
+        cursor.register("rag_batch", batch)
+        cursor.execute(f"INSERT INTO {staging} SELECT * FROM rag_batch")  # noqa: S608
+        cursor.unregister("rag_batch")
+        loaded += batch.num_rows
+    return staging, loaded
 
 
 def _sql_names(header: Sequence[str]) -> list[str]:
@@ -133,70 +169,41 @@ def _sql_names(header: Sequence[str]) -> list[str]:
     return [unique(sql_identifier(h, f"column_{i + 1}"), taken) for i, h in enumerate(header)]
 
 
-def _infer(cursor: Any, staging: str, name: str, header: str) -> ColumnType:
-    """The column's type from its distinct shapes (kept in a temporary table for
-    `_verified`); slash dates are told day-first or month-first from the real values (a part
+def _typed(cursor: Any, kind: ColumnType) -> ColumnType:
+    """`kind`, with slash dates told day-first or month-first from the real values (a part
     above 12)."""
-    column = quote(name)
-    cursor.execute(
-        f"CREATE TEMP TABLE {_shapes(staging, name)} AS SELECT DISTINCT "  # noqa: S608
-        f"translate({column}, '23456789', '11111111') AS v FROM {staging} "
-        f"WHERE {column} IS NOT NULL"
-    )
-    inference = ColumnInference(header)
-    result = cursor.execute(f"SELECT v FROM {_shapes(staging, name)}")  # noqa: S608
-    while not inference.settled and (shapes := result.fetchmany(1000)):
-        for (shape,) in shapes:
-            inference.add(shape)
-            if inference.settled:
-                break
-    kind = inference.result()
-    if kind.sql != DATE or not _any_shape(cursor, staging, name, "contains(v, '/')"):
+    if kind.sql != DATE or not _any_shape(cursor, "contains(v, '/')"):
         return kind
     day_first, month_first = cursor.execute(
-        f"SELECT bool_or(TRY_CAST(split_part({column}, '/', 1) AS INTEGER) > 12), "  # noqa: S608
-        f"bool_or(TRY_CAST(split_part({column}, '/', 2) AS INTEGER) > 12) FROM {staging} "
-        f"WHERE regexp_full_match(trim({column}), '\\d{{1,2}}/\\d{{1,2}}/\\d{{4}}')"
-    ).fetchone()
+        "SELECT bool_or(TRY_CAST(split_part(v, '/', 1) AS INTEGER) > 12), "
+        "bool_or(TRY_CAST(split_part(v, '/', 2) AS INTEGER) > 12) FROM rag_values "
+        "WHERE regexp_full_match(trim(v), '\\d{1,2}/\\d{1,2}/\\d{4}')"
+    ).fetchall()[0]
     if day_first and month_first:
         return ColumnType(VARCHAR)
     return replace(kind, day_first=not month_first)
 
 
-def _any_shape(cursor: Any, staging: str, name: str, condition: str) -> bool:
+def _any_shape(cursor: Any, condition: str) -> bool:
     return bool(
         cursor.execute(
-            f"SELECT bool_or({condition}) FROM {_shapes(staging, name)} "  # noqa: S608
-            f"WHERE {_present('v')}"
-        ).fetchone()[0]
+            f"SELECT bool_or({condition}) FROM rag_shapes WHERE {_present('v')}"  # noqa: S608
+        ).fetchall()[0][0]
     )
 
 
-def _shapes(staging: str, name: str) -> str:
-    return quote(f"{staging.strip(chr(34))}_{name}_shapes")
-
-
-def _verified(
-    cursor: Any, staging: str, names: list[str], kinds: list[ColumnType], plain: list[bool]
-) -> list[ColumnType]:
-    """The types, with text in place of any under which some cell does not convert. Whether a
-    number converts depends on its shape only, so the distinct shapes are tried; dates (a 30th
-    of February has a valid shape) on their distinct values."""
-    verified = []
-    for name, kind, is_plain in zip(names, kinds, plain, strict=True):
-        if kind.sql != VARCHAR:
-            values = (
-                f"(SELECT DISTINCT {quote(name)} AS v FROM {staging})"  # noqa: S608
-                if kind.sql == DATE
-                else _shapes(staging, name)
-            )
-            failed = cursor.execute(
-                f"SELECT count(*) FROM {values} "  # noqa: S608
-                f"WHERE {_present('v')} AND {_converted('v', kind, is_plain)} IS NULL"
-            ).fetchone()[0]
-            kind = ColumnType(VARCHAR) if failed else kind
-        verified.append(kind)
-    return verified
+def _verified(cursor: Any, kind: ColumnType, plain: bool) -> ColumnType:
+    """The type, or text when some cell does not convert under it. Whether a number converts
+    depends on its shape only, so the distinct shapes are tried; dates (a 30th of February has
+    a valid shape) on their distinct values."""
+    if kind.sql == VARCHAR:
+        return kind
+    values = "(SELECT DISTINCT v FROM rag_values)" if kind.sql == DATE else "rag_shapes"
+    failed = cursor.execute(
+        f"SELECT count(*) FROM {values} "  # noqa: S608
+        f"WHERE {_present('v')} AND {_converted('v', kind, plain)} IS NULL"
+    ).fetchall()[0][0]
+    return ColumnType(VARCHAR) if failed else kind
 
 
 def _present(column: str) -> str:
@@ -259,14 +266,3 @@ def text_samples(cursor: Any, target: str, column: Column) -> tuple[str, ...]:
         f"GROUP BY {name} ORDER BY count(*) DESC, {name} LIMIT {MAX_SAMPLES}"
     ).fetchall()
     return tuple(str(value) for (value,) in rows)
-
-
-def _batches(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    batch: list[Any] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -104,6 +104,10 @@ class ColumnInference:
                 self._date = False
 
     @property
+    def may_be_date(self) -> bool:
+        return self._date
+
+    @property
     def settled(self) -> bool:
         """No further value can change the result: the column is text."""
         return not (self._numeric or self._date)

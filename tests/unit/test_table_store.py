@@ -1,13 +1,20 @@
 """The table store on a real DuckDB file: queries cannot write or read files, crafted names and
 cells stay data, replacement is all or nothing, rows turn into citations."""
 
+import csv
+import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from rag.errors import NotFoundError, TableQueryError
-from rag.ingest.pages import Page, PageWriter
+from rag.ingest.arrow_rows import ArrowRows
+from rag.ingest.ocr import OcrConfig
+from rag.ingest.pages import TEXT_ROWS, Page, PageWriter
+from rag.ingest.readers import CSV
+from rag.plugins.kinds import ReaderContext
 from rag.tables.store import TableStore
 from rag.tables.types import infer_type, parse_cell
 
@@ -193,22 +200,22 @@ def test_preview_pages_through_rows_in_source_order(store: TableStore) -> None:
     assert page.rows == [(3, "G3", 1290), (4, "Bracket", 180)]
 
 
-@pytest.mark.parametrize(
-    "cells",
-    [
-        ["1,290", "7,450", "-3", "(300)", "n/a", "+12"],
-        ["€ 1.290,50", "€ 12,00", "-", "€0,5"],
-        ["$12", "-$3", "(4)", "12 USD", "$1,234,567"],
-        ["12.5%", "3%", "-0.5 %"],
-        ["140 euros", "45 Euro", "1 000 euros"],
-        ["2025-03-31", "31.03.2025", "March 31, 2025", "2025/04/01"],
-        ["31/03/2025", "01/04/2025"],
-        ["03/31/2025", "04/01/2025"],
-        ["2025-02-30", "2025-03-01"],
-        ["007", "12"],
-        ["K2", "12", ""],
-    ],
-)
+CELLS = [
+    ["1,290", "7,450", "-3", "(300)", "n/a", "+12"],
+    ["€ 1.290,50", "€ 12,00", "-", "€0,5"],
+    ["$12", "-$3", "(4)", "12 USD", "$1,234,567"],
+    ["12.5%", "3%", "-0.5 %"],
+    ["140 euros", "45 Euro", "1 000 euros"],
+    ["2025-03-31", "31.03.2025", "March 31, 2025", "2025/04/01"],
+    ["31/03/2025", "01/04/2025"],
+    ["03/31/2025", "04/01/2025"],
+    ["2025-02-30", "2025-03-01"],
+    ["007", "12"],
+    ["K2", "12", ""],
+]
+
+
+@pytest.mark.parametrize("cells", CELLS)
 def test_the_engine_reads_each_cell_as_the_python_rules_do(
     store: TableStore, cells: list[str]
 ) -> None:
@@ -218,3 +225,32 @@ def test_the_engine_reads_each_cell_as_the_python_rules_do(
     assert (column.type, column.unit) == (kind.sql, kind.unit)
     stored = [r[1] for r in store.preview("c", "t", limit=50).rows]
     assert stored == [parse_cell(c, kind) for c in cells if c]
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_a_csv_held_as_arrow_registers_as_its_rows_read_again_would(
+    store: TableStore, ragged: bool
+) -> None:
+    """The CSV reader's rows (parsed once, held as Arrow, scanned in place by the engine) give
+    the table that the same rows read from Python lists give: types, units, cells, citations."""
+    width = max(len(c) for c in CELLS)
+    header = [f"v{i}" for i in range(len(CELLS))] + ['"; DROP TABLE x; --']
+    columns = [[*c, *[""] * (width - len(c))] for c in CELLS]
+    rows = [[*cells, f"it's {n}"] for n, cells in enumerate(zip(*columns, strict=True))]
+    rows *= TEXT_ROWS // len(rows) + 1  # long enough to be written as a sample
+    if ragged:
+        rows[3] = [*rows[3], "one more"]
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    [read] = CSV.read(out.getvalue().encode(), ReaderContext("/d/t.csv", "csv", {}, OcrConfig()))
+    assert isinstance(read.tables[0].rows, ArrowRows) is not ragged
+    [again] = read.tables
+    listed = list(again.rows())
+    copy = replace(read, tables=(replace(again, rows=lambda: iter(listed)),))
+    store.replace_source("held", "/d/t.csv", "doc1", "h1", [read])
+    store.replace_source("listed", "/d/t.csv", "doc1", "h1", [copy])
+    assert store.schemas("held") == [replace(s, collection="held") for s in store.schemas("listed")]
+    everything = "SELECT * FROM t ORDER BY __row"
+    assert store.select("held", everything).rows == store.select("listed", everything).rows
+    cited = [*again.spans][:3] + [listed[-1][0]]
+    assert store.row_citations("held", "t", cited) == store.row_citations("listed", "t", cited)
