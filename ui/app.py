@@ -21,6 +21,7 @@ from rag.ui.copy import copy_button
 from rag.ui.render import (
     answer_markdown,
     citation_label,
+    computed_rows,
     excerpt,
     file_name,
     literal,
@@ -233,6 +234,8 @@ def _show_result(api: ApiClient, index: int, result: dict[str, Any]) -> None:
                 st.markdown(excerpt(chunk["text"]))
     else:
         st.markdown(answer_markdown(result))
+        if rows := computed_rows(result):
+            st.dataframe(rows, hide_index=True)
     for call in result.get("tool_calls", []):
         st.caption(f":material/build: {tool_trace(call)}")
     for citation in result.get("citations", []):

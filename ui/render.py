@@ -244,6 +244,20 @@ def table_record(citation: dict[str, Any]) -> dict[str, str] | None:
     return dict(zip(columns, cells, strict=True)) if len(columns) == len(cells) else None
 
 
+def computed_rows(result: dict[str, Any]) -> list[dict[str, str]] | None:
+    """The table rows a computed answer (one the table engine answered: a `table_query` call)
+    cites, one {column: value} each after its citation's id, for one small table under the
+    answer; None for any other answer."""
+    if not any(call.get("name") == "table_query" for call in result.get("tool_calls", [])):
+        return None
+    rows = [
+        {"": str(citation["id"]), **record}
+        for citation in result.get("citations", [])
+        if (record := table_record(citation))
+    ]
+    return rows or None
+
+
 def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 

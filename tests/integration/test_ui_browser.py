@@ -1,8 +1,9 @@
 """The chat UI in headless Chromium (Debian's, driven by Playwright) against live servers.
 
 1. With the real API (bundled models): upload a file, ask, open the citation; on sample_docs,
-   the first screen, an answer citing a table row, a reload that reopens the chat and the saved
-   chats in the sidebar, saved as the README's screenshots (docs/screenshots/).
+   the first screen, an answer citing a table row, a reload that reopens the chat, the saved
+   chats in the sidebar and a computed answer with its rows as a small table, saved as the
+   README's screenshots (docs/screenshots/).
 2. With the scripted model: Stop frees the model and a question asked meanwhile is answered;
    one vote per answer; delete asks first; collection names are checked and an empty
    collection can be asked.
@@ -255,7 +256,20 @@ def test_sample_docs_first_screen_table_citation_and_saved_chats_with_the_real_a
         _wait_until(lambda: chats.count() >= 3)  # New chat and the two saved chats
         page.wait_for_timeout(500)
         page.screenshot(path=str(SCREENSHOTS / "conversation-list.png"))
-    for name in ("first-screen", "answer-table-citation", "conversation-list"):
+
+        _button(_sidebar(page), "New chat").click()
+        _wait_until(lambda: _messages(page).count() == 0)
+        _ask(page, "What were the total sales in 2025?")
+        answer = _messages(page).nth(1)
+        answer.get_by_text("19,360").first.wait_for(timeout=180_000)
+        rows = answer.locator("[data-testid=stDataFrame]").first  # the computed answer's rows
+        rows.wait_for(timeout=10_000)
+        assert answer.locator("summary", has_text="sales-2025.xlsx").count() == 4
+        page.wait_for_timeout(1000)
+        _messages(page).first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "table-computed-answer.png"))
+    names = ("first-screen", "answer-table-citation", "conversation-list", "table-computed-answer")
+    for name in names:
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 20_000
 
 

@@ -106,6 +106,19 @@ def test_a_cited_table_row_is_shown_as_a_small_table(
     assert all("|" not in _plain(shown.value) for shown in citation.markdown)
 
 
+def test_a_computed_answer_shows_its_rows_as_one_small_table(
+    api_url: str, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _ask(_page(api_url, monkeypatch), "What were the total sales in 2025?")
+    assistant = page.chat_message[1]
+    assert "19,360" in assistant.markdown[0].value and not model.prompts  # the engine's sum
+    [rows, *cited] = assistant.dataframe
+    assert rows.value[""].tolist() == ["c1", "c2", "c3", "c4"]
+    assert rows.value["Quarter"].tolist() == ["Q1", "Q2", "Q3", "Q4"]
+    assert rows.value["Revenue (thousand euros)"].tolist() == ["3540", "4480", "5260", "6080"]
+    assert len(cited) == len(assistant.expander) == 4  # each citation keeps its own row
+
+
 def test_a_chat_is_saved_listed_and_reopened_after_a_reload(
     api_url: str, rag_app: RagApp, model: ScriptedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
