@@ -53,14 +53,14 @@ def _slow_sources(app: RagApp, monkeypatch: pytest.MonkeyPatch) -> threading.Eve
     """Each source of a sync takes 20 ms more; the event is set once the first is done."""
     sync, started = app.indexer.sync, threading.Event()
 
-    def slow_sync(scans, collection, tags=None, on_source_done=None):
+    def slow_sync(scans, collection, tags=None, on_source_done=None, *more, **options):
         def slowly(source_id: str) -> None:
             started.set()
             time.sleep(0.02)
             if on_source_done is not None:
                 on_source_done(source_id)
 
-        return sync(scans, collection, tags, slowly)
+        return sync(scans, collection, tags, slowly, *more, **options)
 
     monkeypatch.setattr(app.indexer, "sync", slow_sync)
     return started
