@@ -37,8 +37,6 @@ class RetrievedChunk:
     ocr_confidence: float | None = None  # set when the chunk's text came from OCR
     # Table rows within the chunk: {"start", "end"} in page offsets, "record": {column: value}.
     records: tuple[dict[str, Any], ...] = field(default=(), compare=False)
-    # The Markdown heading trail where the chunk starts ("Handbook > 7. Giving up a plot").
-    headings: str | None = field(default=None, compare=False)
 
     @property
     def title_words(self) -> str:
@@ -222,7 +220,6 @@ def _to_chunk(hit: StoredHit, score: float, query_vector: list[float]) -> Retrie
         similarity=_dot(query_vector, hit.dense) if hit.dense else 0.0,
         ocr_confidence=payload.get("ocr_confidence"),
         records=tuple(payload.get("records", ())),
-        headings=payload.get("headings"),
     )
 
 

@@ -33,9 +33,6 @@ W_TYPE = 0.8
 W_NOT_ANSWER = 1.0
 W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best chunk)
 BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a synonym of it
-# of a focus term's weight, for a sentence whose section heading or document title holds it
-# ("You may end your tenancy ..." under "Giving up a plot")
-PLACED_SHARE = 0.5
 W_UNNAMED = 1.0  # its passage does not name what the question names (and another one does)
 W_NAMED = 0.5  # it names what the question names itself (the Town Library's row, not its table's)
 MAX_SENTENCES = 5
@@ -104,15 +101,12 @@ def rank_evidence(
     any_named = any(named.values())
     total = sum(weight.values()) or 1.0
     ranked = []
-    placed = _placed_stems(numbered)
-    for (number, span), text, context, cosine, where in zip(
-        numbered, reads, in_context, dense, placed, strict=True
+    for (number, span), text, context, cosine in zip(
+        numbered, reads, in_context, dense, strict=True
     ):
         held = focus.terms & (said := stems(context))
         bridged = sum(weight[t] for t in focus.bridged(held, said))
-        located = sum(weight[t] for t in (focus.terms & where) - held)
         held_weight = sum(weight[t] for t in held) + BRIDGED_SHARE * bridged
-        held_weight += PLACED_SHARE * located
         coverage = held_weight / total if focus.terms else 1.0
         typed = focus.has_answer_type(text)
         # A sentence naming a sibling of what is asked (the E01 row for E04) answers another
@@ -133,23 +127,6 @@ def rank_evidence(
         ranked.append(evidence)
     ranked.sort(key=lambda e: -e.score)
     return ranked
-
-
-def _placed_stems(numbered: list[tuple[int, SourceSpan]]) -> list[frozenset[str]]:
-    """For each sentence, the stems of where it stands: its document's title and the heading
-    it is under (the last heading before it in its chunk, else the chunk's heading trail)."""
-    placed = []
-    heading: tuple[int, str] = (0, "")
-    for number, span in numbered:
-        if heading[0] != number:
-            trail = span.chunk.headings or ""
-            heading = (number, trail.rsplit(">", 1)[-1])
-        if _is_heading(span):
-            heading = (number, span.text)
-            placed.append(frozenset())  # a heading holds its own words already
-            continue
-        placed.append(stems(f"{span.chunk.title_words} {heading[1]}"))
-    return placed
 
 
 def _leans_on(before: tuple[int, SourceSpan], sentence: tuple[int, SourceSpan]) -> bool:
@@ -197,15 +174,12 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
 def best_list(ranked: list[Evidence], margin: float = math.inf) -> list[Evidence] | None:
     """For a question asking for a list: the list of the best-ranked list item or lead-in
     among the best LIST_SEARCH answer-like sentences (a heading or a sentence about the list
-    often ranks above its items) scoring within `margin` of the best (and, with a margin,
-    holding as much of the question's terms), with its lead line; None when none is near the
-    top."""
+    often ranks above its items) scoring within `margin` of the best, with its lead line;
+    None when none is near the top."""
     candidates = [e for e in ranked if e.answer_like][:LIST_SEARCH]
     for evidence in candidates:
         if evidence.score < candidates[0].score - margin:
             return None
-        if margin < math.inf and evidence.coverage < candidates[0].coverage:
-            continue  # a list in place of the best sentence holds as much of the question
         if evidence.span.text.rstrip().endswith(":"):
             listed = with_neighbours(evidence, ranked)
             if len(listed) > 1:

@@ -50,11 +50,8 @@ _ASKING = STOPWORDS | frozenset(
     """much many long often quickly there any some get gets got need needs must should may
     tell know find give say said about into after before over under per each every one during
     person people thing things my me our ours us your yours mine ve ll re t s d m
-    actually specifically exactly really just also please up out off down away""".split()
+    actually specifically exactly really just also please""".split()
 )
-# Particles that make a phrasal verb of an asking word: "give up", "find out", "get back".
-_PARTICLES = frozenset("up out off down away back".split())
-_ASKING_VERBS = frozenset(stem(w) for w in "get give find tell say need".split())
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -302,13 +299,7 @@ _BROADER = {stem(n): stem(broad) for broad, narrow in _NARROWER.items() for n in
 def stems(text: str) -> frozenset[str]:
     """Stems of the words that say what `text` is about, with the broader word for a narrower
     one ("sister" also counts as "sibling")."""
-    said = words(text)
-    found = set()
-    for w, after in zip(said, [*said[1:], ""], strict=True):
-        if after in _PARTICLES and stem(w) in _ASKING_VERBS:
-            found.add(f"{stem(w)} {after}")  # "giving up" is "give up", not any "give"
-        elif w not in _ASKING:
-            found.add(stem(w))
+    found = {stem(w) for w in words(text) if w not in _ASKING}
     return frozenset(found | {_BROADER[s] for s in found if s in _BROADER})
 
 

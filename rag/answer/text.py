@@ -128,20 +128,13 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def stem(word: str) -> str:
-    """A crude stem that lets "sister" meet "sisters", "son" "sons", "weighs" "weight" and
-    "giving" "give"."""
+    """A crude stem that lets "sister" meet "sisters", "son" "sons" and "weighs" "weight"."""
     if word[0].isdigit():
         return word
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"  # "flies" meets "fly", "batteries" "battery"
     elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
-    elif len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]  # "giving" meets "give", "opening" "open"
-        if word[-1] == word[-2] and word[-1] not in "lsz":
-            word = word[:-1]  # "stopping" meets "stop"
-    if 2 < len(word) < 6 and word.endswith("e") and not word.endswith("ee"):
-        word = word[:-1]  # "give" as "giv", like "giving"; longer words are cut to 5 below
     return word[:5]
 
 

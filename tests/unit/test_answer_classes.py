@@ -3,11 +3,9 @@ question names, answer kinds beyond a value, lists, table rows as sentences, cla
 never make, and paraphrase. Fakes only: no model, a constant similarity."""
 
 from rag.answer.abstain import unmentioned
-from rag.answer.answerers import LIST_MARGIN
-from rag.answer.context import Evidence, best_list, rank_evidence, whole_list
-from rag.answer.question import analyse, answer_type, stems
+from rag.answer.context import Evidence, rank_evidence, whole_list
+from rag.answer.question import analyse, answer_type
 from rag.answer.rows import row_sentence
-from rag.answer.text import stem
 from rag.answer.verify import AnswerVerifier
 from rag.retrieve import RetrievedChunk
 
@@ -263,46 +261,3 @@ def test_a_chunk_of_a_document_naming_the_asked_thing_is_about_it() -> None:
         "How tall can a headstone be in the Traditional section at Ashgrove?", about, table
     )
     assert ranked[0].span.chunk is table
-
-
-def test_a_verb_meets_its_ing_form_and_a_phrasal_verb_is_a_term() -> None:
-    # "give up my allotment" lost "give" (an asking word) and kept "up", which a joining
-    # step's "naming up to two sites" then held.
-    focus = analyse("What do I have to do to give up my allotment?")
-    assert "up" not in focus.terms
-    assert stems("Giving up a plot") & focus.terms
-    assert not stems("a second letter gives a further 14 days") & focus.terms - stems("allotment")
-    assert stem("giving") == stem("give") and stem("opening") == stem("open")
-    assert stem("stopping") == stem("stop") and stem("sisters") == stem("sister")
-
-
-def test_a_sentence_holds_the_terms_of_the_heading_it_stands_under() -> None:
-    text = (
-        "## 6. Rent\nRent is due on 1 October and can be paid by card.\n\n"
-        "## 7. Giving up a plot\nYou may end your tenancy at any time with one month's notice."
-    )
-    ranked = _ranked("How do I give up my plot?", _chunk(text, "/d/allotments.md", "allotments.md"))
-    best = next(e for e in ranked if e.answer_like)
-    assert best.reads.startswith("You may end your tenancy")
-    rent = next(e for e in ranked if e.reads.startswith("Rent is due"))
-    assert best.coverage > rent.coverage
-
-
-def test_a_procedure_list_must_hold_as_much_of_the_question_as_the_best_sentence() -> None:
-    text = (
-        "To join the waiting list:\n1. Complete the allotment application form.\n"
-        "2. Wait for the Allotments Officer to confirm your place.\n\n"
-        "## Leaving\nYou may give up your plot at any time with one month's notice."
-    )
-    question = "What do I have to do to give up my allotment?"
-
-    def closer_to_the_notice(_question: str, texts: list[str]) -> list[float]:
-        return [1.25 if "notice" in t else 0.5 for t in texts]
-
-    ranked = rank_evidence(analyse(question), [_chunk(text)], closer_to_the_notice)
-    best = next(e for e in ranked if e.answer_like)
-    assert best.reads.startswith("You may give up")
-    listed = next(e for e in ranked if e.reads.startswith("1. Complete"))
-    assert best.score - listed.score < LIST_MARGIN["procedure"]  # near enough to take over
-    assert best_list(ranked, LIST_MARGIN["procedure"]) is None
-    assert best_list(ranked) is not None  # a list question still gathers the nearest list
