@@ -52,10 +52,11 @@ app.model.count_tokens([{"role": "user", "content": "warm up"}])
 mark("load the GGUF model (llama.cpp)")
 app.answers
 mark("build the answer stage (WordNet synonyms from their SQLite cache, DuckDB)")
-LocalClient(app).ask(sys.argv[1], retrieval_options(None, None, None, None))
+answer = LocalClient(app).ask(sys.argv[1], retrieval_options(None, None, None, None))
 mark("answer: retrieve, rank evidence, generate, verify")
 app.close()
-print(json.dumps([[n, round(t - marks[i][1], 3)] for i, (n, t) in enumerate(marks[1:])]))
+phases = [[n, round(t - marks[i][1], 3)] for i, (n, t) in enumerate(marks[1:])]
+print(json.dumps({"phases": phases, "timings": answer["timings"]}))
 """
 
 
@@ -76,11 +77,12 @@ def _ask(env: dict[str, str]) -> float:
     return seconds
 
 
-def _rest(url: str) -> float:
+def _rest(url: str) -> tuple[float, dict[str, float]]:
+    """The answer's seconds and its own timings (retrieval, first token, generation)."""
     started = time.perf_counter()
     reply = httpx.post(f"{url}/v1/query", json={"question": QUESTION}, timeout=300)
     reply.raise_for_status()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, reply.json()["timings"]
 
 
 def run(runs: int) -> dict[str, object]:
@@ -91,7 +93,7 @@ def run(runs: int) -> dict[str, object]:
         load = os.getloadavg()[0]
         cold = [_ask(env) for _ in range(runs)]
         _, phases_out = _timed([sys.executable, "-c", _PHASES, QUESTION], env)
-        phases = json.loads(phases_out.strip().splitlines()[-1])
+        cold_answer = json.loads(phases_out.strip().splitlines()[-1])
         cli_import, _ = _timed([sys.executable, "-c", "import rag.cli"], env)
         port = free_port()
         start_s, _ = _timed([RAG, "serve", "--background", "--port", str(port)], env)
@@ -101,18 +103,22 @@ def run(runs: int) -> dict[str, object]:
             background, rest = [], []
             for _ in range(runs):  # alternated, so both see the same machine load
                 background.append(_ask(env))
-                rest.append(_rest(url))
+                seconds, warm_timings = _rest(url)
+                rest.append(seconds)
         finally:
             subprocess.run([RAG, "serve", "--stop"], env=env, check=True, capture_output=True)
     return {
         "runs": runs,
         "load_before": load,
         "cold": cold,
-        "phases": phases,
+        "phases": cold_answer["phases"],
+        "cold_answer_timings": cold_answer["timings"],
+        "warm_answer_timings": warm_timings,
         "python_import_rag_cli": cli_import,
         "background_start": start_s,
         "background_ask": background,
         "warm_rest": rest,
+        "load_after": os.getloadavg()[0],
     }
 
 
@@ -128,13 +134,21 @@ def report(result: dict[str, object]) -> str:
         ["`python -c 'import rag.cli'`", f"{result['python_import_rag_cli']:.2f}", ""],
     ]
     phases = [[name, f"{seconds:.2f}"] for name, seconds in result["phases"]]  # type: ignore[attr-defined]
+    cold_t, warm_t = result["cold_answer_timings"], result["warm_answer_timings"]
+    steps = [("retrieval", "retrieve_ms"), ("first token", "first_token_ms")]
+    steps.append(("generation", "generate_ms"))
+    timings = ", ".join(
+        f"{name} {cold_t.get(key, 0):.0f} / {warm_t.get(key, 0):.0f} ms"  # type: ignore[attr-defined]
+        for name, key in steps
+    )
     return (
         f'Document question: "{QUESTION}" over sample_docs; medians of {result["runs"]} runs '
-        f"(load average {result['load_before']:.1f} at the start: other work shared the "
-        "2 cores).\n\n"
+        f"(load average {result['load_before']:.1f} at the start, {result['load_after']:.1f} "
+        "at the end: other work shared the 2 cores).\n\n"
         + table(["", "seconds", "vs warm REST"], rows)
         + "\n\nWhere a cold `rag ask` spends its time (phases in one fresh interpreter):\n\n"
         + table(["phase", "seconds"], phases)
+        + f"\n\nThe answer's own timings, cold process / warm server: {timings}."
     )
 
 
