@@ -1,12 +1,12 @@
-"""A reader's table → a typed engine table, streamed: rows go in through Python, in batches.
+"""A reader's table → a typed engine table: rows go in through Python, never from a file.
 
-The rows (PageTable.rows(), read once) are inserted as text into a staging table, an Arrow batch
-per statement (rag/tables/batches.py), so memory holds one batch, never the table, and the
-engine reads no file. Each column's distinct shapes (digits 2-9 read as 1: "1,234.50" and
-"7,450.00" are one shape "1,111.10") are gathered from the same batches, so Python's rules
-(rag/tables/types.py) see a few hundred values, not a million; the engine converts every cell
-in one statement, and a column where any cell does not convert as its type says stays text, as
-written.
+Rows the reader holds as Arrow (a CSV, rag/ingest/arrow_rows.py) are scanned in place by the
+engine; others are inserted as text into a staging table, an Arrow batch per statement
+(rag/tables/batches.py), so memory holds one batch of them, never the table. Each column's
+distinct shapes (digits 2-9 read as 1: "1,234.50" and "7,450.00" are one shape "1,111.10") are
+gathered on the way, so Python's rules (rag/tables/types.py) see a few hundred values, not a
+million; the engine converts every cell in one statement, and a column where any cell does not
+convert as its type says stays text, as written.
 """
 
 import re
