@@ -33,6 +33,9 @@ _OPERATION = re.compile(
     r"percent|more than|less than|difference|altogether|in all|pay|cost|left)\b|[%×÷*/+-]",
     re.I,
 )
+_PERIOD_OR_DATE = re.compile(
+    r"(?<![\d.,])(?:\d{4}-\d{2}-\d{2}|(?:1[89]|20)\d\d[-–/](?:(?:1[89]|20)\d\d|\d\d))(?![\d.,])"
+)
 _SYSTEM = (
     "You decide which tool computes or finds the answer, one step at a time. Reply with one JSON "
     'object: {"tool": "<name>", "arguments": {...}} to call a tool, or {"tool": "answer"} once '
@@ -64,7 +67,9 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 
 
 def wants_tool(question: str) -> bool:
-    """Two or more numbers and a word asking to combine them."""
+    """Two or more numbers and a word asking to combine them (a financial year such as
+    "2026-27" or a date such as "2026-03-11" is one thing named, not a subtraction)."""
+    question = _PERIOD_OR_DATE.sub("that period", question)
     return count_numbers(question) >= 2 and bool(_OPERATION.search(question))
 
 

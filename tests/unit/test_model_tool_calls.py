@@ -177,3 +177,23 @@ def test_calls_that_compute_nothing_are_refused(
     result = indexed.answers.ask(indexed.ask_request(WORD_PROBLEM, "default", 4))
     assert [c.result for c in result.tool_calls] == ["52.5"]
     assert reason in model.prompts[1][-1]["content"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which department brings in the most income in 2026-27?",
+        "What was the Parks & Open Spaces budget in 2024-25?",
+        "How much did the council spend in 2025/26?",
+        "What happened at the meeting on 2026-03-11?",
+    ],
+)
+def test_a_financial_year_or_a_date_is_no_subtraction(question: str) -> None:
+    # "2026-27" read as 2026 - 27 sent budget questions to the calculator's path and made the
+    # table answerer decline them ("the question states what to compute").
+    assert not wants_tool(question)
+
+
+def test_a_subtraction_of_years_is_still_one() -> None:
+    assert wants_tool("How many years is 2026 - 2019?")
+    assert wants_tool("What is 2026 minus 27?")
