@@ -141,10 +141,13 @@ def test_a_refused_login_fails_alone_and_the_secret_shows_nowhere(
             good = client.post(
                 "/v1/sources", json={"uri": uri, "secret": "MAIL", "schedule": "manual"}
             )
+            # In another collection: a second add of a URI to the same one updates that source.
             bad = client.post(
-                "/v1/sources", json={"uri": uri, "secret": "BAD", "schedule": "manual"}
+                "/v1/sources",
+                json={"uri": uri, "secret": "BAD", "schedule": "manual", "collection": "other"},
             )
             assert good.status_code == bad.status_code == 201
+            assert good.json()["id"] != bad.json()["id"]
             synced_bad = client.post(f"/v1/sources/{bad.json()['id']}/sync")
             synced_good = client.post(f"/v1/sources/{good.json()['id']}/sync")
             listed = client.get("/v1/sources")
