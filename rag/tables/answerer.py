@@ -15,10 +15,13 @@ from typing import Any, Protocol
 
 from rag.tables.matching import Matcher, TableView, column_label, column_unit, table_title
 from rag.tables.spec import CompiledQuery, SpecError, TableLike, Validated
+from rag.tables.types import CURRENCY_SYMBOLS
 from rag.tables.understand import QuestionReader, Reading
 from rag.tools import ToolCall, ToolError
 from rag.tools.calculator import calculator
 
+# A currency code read from a symbol is written back with it: "£121,500", not "121,500 GBP".
+_CURRENCY_SIGNS = {code: sign for sign, code in CURRENCY_SYMBOLS.items()}
 MAX_ROWS = 1000
 TIMEOUT_S = 2.0
 SHOWN_ROWS = 10  # rows named in an answer sentence and cited one by one
@@ -275,6 +278,8 @@ def _with_unit(number: str, unit: str) -> str:
         return number
     if unit in ("%", "percent"):
         return f"{number}%"
+    if symbol := _CURRENCY_SIGNS.get(unit):
+        return f"-{symbol}{number[1:]}" if number.startswith("-") else f"{symbol}{number}"
     return f"{number} {unit}"
 
 

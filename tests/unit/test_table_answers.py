@@ -56,7 +56,7 @@ def answerer() -> TableQuestionAnswerer:
         ("Which products cost more than 1000 euros?", "filter", ["Aurora K2 home battery",
                                                                   "Solar Gateway G3"]),
         ("Which ward has the most planning applications?", "argmax", ["Castle", "2"]),
-        ("What is the average fee in the planning register?", "aggregate", ["123.75"]),
+        ("What is the average fee in the planning register?", "aggregate", ["£123.75"]),
         ("How many applications were received in 2026?", "aggregate", ["3"]),
     ],
 )  # fmt: skip
