@@ -19,7 +19,7 @@ WORDNET := /usr/share/wordnet
 API_PORT ?= 8000
 UI_PORT ?= 8501
 
-.PHONY: install install-dev run test test-unit test-integration test-long test-mutation lint bench \
+.PHONY: install install-dev run test test-unit test-integration test-long test-mutation lint bench screenshots \
 	bench-long clean
 
 $(BIN)/python:
@@ -101,6 +101,14 @@ test-unit: install-dev $(VENV)/.installed-examples
 
 test-integration: install-dev $(VENV)/.installed-examples
 	$(BIN)/pytest tests/integration
+
+# The README's screenshots (docs/screenshots/), retaken by the Chromium tests; `make test` saves
+# them in a temporary folder instead, leaving the checkout as it was.
+screenshots: install-dev $(VENV)/.installed-examples
+	RAG_TEST_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest tests/integration/test_ui_browser.py \
+		tests/integration/test_ui_browser_stop.py tests/integration/test_view_browser.py \
+		tests/integration/test_sources_browser.py tests/integration/test_plugin_browser.py \
+		tests/integration/test_examples_real.py
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run_all default
