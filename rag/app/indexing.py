@@ -119,11 +119,7 @@ class IndexingServices:
         def run(job: "IngestJob") -> IngestReport:
             roots = self.settings.api_ingest_roots
             report = self.ingest(job.sources, job.collection, roots=roots, progress=_Job(job))
-            if self.index_is_due(job.collection, report):
-                # The job is done now; the index builds off to the side (see rag/store/edge.py).
-                threading.Thread(
-                    target=self._build_index_quietly, args=(job.collection,), daemon=True
-                ).start()
+            self.build_index_if_due(job.collection, report)
             return report
 
         return JobRunner(run)
@@ -134,6 +130,15 @@ class IndexingServices:
         return bool(report.chunks_written and threshold) and (
             self.store.count(collection) >= threshold
         )
+
+    def build_index_if_due(self, collection: str, report) -> None:
+        """When `index_is_due`, build the collection's search index off to the side: the
+        ingest (a job, a source's sync) is done, and the exact search answers meanwhile (see
+        rag/store/edge.py)."""
+        if self.index_is_due(collection, report):
+            threading.Thread(
+                target=self._build_index_quietly, args=(collection,), daemon=True
+            ).start()
 
     def _build_index_quietly(self, collection: str) -> None:
         try:

@@ -208,10 +208,8 @@ class SourceService:
             return source
         except Exception as exc:  # noqa: BLE001 - a source fails alone, with its reason
             error = scrub(str(exc) if isinstance(exc, RagError) else repr(exc), secret)
-        if report is not None and app.index_is_due(source.collection, report):
-            threading.Thread(
-                target=app.store.build_index, args=(source.collection,), daemon=True
-            ).start()
+        if report is not None:
+            app.build_index_if_due(source.collection, report)
         return self._settle(source, scans, report, error)
 
     def _settle(
