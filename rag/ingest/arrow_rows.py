@@ -27,12 +27,10 @@ class ArrowRows:
         import pyarrow as pa
 
         schema = pa.schema([("row", pa.int64()), ("cells", pa.list_(pa.string()))])
-        chunks = []
-        numbered = iter(rows)
-        while batch := list(itertools.islice(numbered, CHUNK_ROWS)):
-            numbers = pa.array([n for n, _ in batch], pa.int64())
-            cells = pa.array([c for _, c in batch], pa.list_(pa.string()))
-            chunks.append(pa.RecordBatch.from_arrays([numbers, cells], schema=schema))
+        chunks = [
+            pa.RecordBatch.from_arrays([numbers, cells], schema=schema)
+            for _, numbers, cells in arrow_chunks(rows)
+        ]
         self.table: Any = pa.Table.from_batches(chunks, schema)
 
     def __len__(self) -> int:
@@ -55,3 +53,16 @@ class ArrowRows:
         """The rows at these positions (0 = the first row), in the order given."""
         taken = self.table.take(list(indices))
         return list(zip(taken["row"].to_pylist(), taken["cells"].to_pylist(), strict=True))
+
+
+def arrow_chunks(
+    rows: Iterable[tuple[int, list[str]]],
+) -> Iterator[tuple[list[tuple[int, list[str]]], Any, Any]]:
+    """Numbered rows CHUNK_ROWS at a time: each chunk as Python, then as Arrow arrays of its
+    row numbers (int64) and of its cells (lists of strings)."""
+    import pyarrow as pa
+
+    numbered = iter(rows)
+    while batch := list(itertools.islice(numbered, CHUNK_ROWS)):
+        numbers = pa.array([n for n, _ in batch], pa.int64())
+        yield batch, numbers, pa.array([c for _, c in batch], pa.list_(pa.string()))

@@ -12,13 +12,12 @@ million. Shapes are taken from the Arrow buffer in one bytes.translate (UTF-8 ne
 bytes of the digits inside a longer character), not cell by cell.
 """
 
-import itertools
 from collections.abc import Iterator, Mapping, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rag.ingest.arrow_rows import CHUNK_ROWS, ArrowRows
+from rag.ingest.arrow_rows import ArrowRows, arrow_chunks
 from rag.ingest.pages import PageTable
 from rag.tables.types import ColumnInference
 
@@ -58,13 +57,10 @@ def arrow_batches(
     """The table's rows as Arrow tables of BATCH_ROWS rows at most: a BIGINT column "row"
     (the row number), then one text column per name. The rows written into the page text
     (those with a span) are appended to `spanned` as they pass, for their citations."""
-    rows = table.rows()
     chunks: list[pa.RecordBatch] = []
     size = 0
-    while batch := list(itertools.islice(rows, CHUNK_ROWS)):
+    for batch, numbers, cells in arrow_chunks(table.rows()):
         spanned += [(n, cells) for n, cells in batch if n in table.spans]
-        numbers = pa.array([n for n, _ in batch], pa.int64())
-        cells = pa.array([row for _, row in batch], pa.list_(pa.string()))
         chunks.append(_record_batch(numbers, cells, names))
         size += len(batch)
         if size >= BATCH_ROWS:
