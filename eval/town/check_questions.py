@@ -20,7 +20,7 @@ text of every shape (tables included); .xlsx openpyxl cell values as displayed
 extract_text; .html tags stripped; other files read as UTF-8 text.
 
 Usage: python check_questions.py [questions.jsonl ...]
-       (default: questions_blind.jsonl questions_dev.jsonl)
+       (default: questions_tuning.jsonl questions_dev.jsonl)
 Exit status 0 if everything passes, 1 otherwise. Prints counts per kind.
 """
 
@@ -216,7 +216,7 @@ def check_probes(errors):
 
 def main(argv):
     files = argv[1:] or [
-        os.path.join(HERE, "questions_blind.jsonl"),
+        os.path.join(HERE, "questions_tuning.jsonl"),
         os.path.join(HERE, "questions_dev.jsonl"),
     ]
     errors, seen = [], {}
