@@ -19,6 +19,8 @@ from rag.answer.text import identifiers, stem, word_stems
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|\d[\w.-]*))*")
 _DIGITS = re.compile(r"\d+")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")
+# The pronoun I, capitalised mid-sentence, splits a run of capitalised words ("Once I've").
+_PRONOUN_I = re.compile(r"\bI(?:'(?:ve|m|d|ll))?\b")
 # A question's first word and these capitalised words name nothing.
 _NOT_NAMES = frozenset(
     """i what who whom where when which how why is are do does did can could should would will
@@ -70,19 +72,27 @@ class AskedNames:
 
 def asked_names(question: str, known_word: Callable[[str], bool] = lambda w: True) -> AskedNames:
     names = []
-    for match in _CAPITALISED.finditer(question):
-        # An acronym ("CEO", "HR") may be spelled out in the sources.
-        words = [w.lower() for w in match.group().split() if not _ACRONYM.fullmatch(w)]
-        while words and words[0] in _NOT_NAMES:
-            words.pop(0)
-        if words and not (len(words) == 1 and match.start() == _first_word_start(question)):
-            names.append(tuple(words))
+    for start, part in _between_pronouns(question):
+        for match in _CAPITALISED.finditer(part):
+            # An acronym ("CEO", "HR") may be spelled out in the sources.
+            words = [w.lower() for w in match.group().split() if not _ACRONYM.fullmatch(w)]
+            while words and words[0] in _NOT_NAMES:
+                words.pop(0)
+            first = start + match.start() == _first_word_start(question)
+            if words and not (len(words) == 1 and first):
+                names.append(tuple(words))
     specific = tuple(
         " ".join(name)
         for name in names
         if any(not word.isalpha() or not known_word(word) for word in name)
     )
     return AskedNames(identifiers(question), tuple(names), specific)
+
+
+def _between_pronouns(question: str) -> list[tuple[int, str]]:
+    """The parts of `question` around each "I", with where each starts."""
+    cuts = [0, *(n for m in _PRONOUN_I.finditer(question) for n in m.span()), len(question)]
+    return [(cuts[n], question[cuts[n] : cuts[n + 1]]) for n in range(0, len(cuts), 2)]
 
 
 def _first_word_start(text: str) -> int:

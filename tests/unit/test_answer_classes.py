@@ -50,6 +50,15 @@ def test_a_code_no_passage_names_is_not_mentioned() -> None:
     assert unmentioned(analyse("What does error E04 mean?"), [ERRORS]) is None
 
 
+def test_the_pronoun_i_is_no_part_of_a_name() -> None:
+    # "Once I've been offered an allotment, ..." abstained: "The documents do not mention
+    # once i've."
+    offer = _chunk("You have 14 days to accept or decline the offer of a plot.")
+    focus = analyse("Once I've been offered an allotment, how long have I got to decide?")
+    assert not focus.names
+    assert unmentioned(focus, [offer]) is None
+
+
 def test_a_passage_not_naming_the_asked_thing_ranks_below_one_that_does() -> None:
     k2 = _chunk("The warranty lasts 10 years from installation.", "/d/k2.md", "Aurora K2 manual")
     k3 = _chunk("The Aurora K3 warranty lasts 12 years.", "/d/road.md", "roadmap")
