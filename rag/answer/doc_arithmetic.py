@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from rag.answer.text import digits_for_number_words, numbers_in, split_sentences
+from rag.answer.text import digits_for_number_words, numbers_in, split_sentences, without_periods
 from rag.answer.types import Citation
 from rag.retrieve import RetrievedChunk
 
@@ -31,6 +31,8 @@ _LISTED_COUNT = re.compile(
     r"|^\W*(what|which)\s+(are|were)\s+([2-9]|[1-9]\d+)\s+[a-z]",
     re.I,
 )
+# A question asking what a term means: "What does 'three clear days' mean?" counts nothing.
+_DEFINES = re.compile(r"\bmean(s|t)?\b|\bdefin|\bstands? for\b", re.I)
 _PERCENT_ON = re.compile(
     r"(?<![\d.,])(\d+(?:\.\d+)?)\s*%\s*(?:[\w-]+\s+){0,3}?(?:on|of|for)\s+(.+)", re.I
 )
@@ -57,8 +59,8 @@ class Figure:
 
 
 def needs_document_arithmetic(question: str) -> bool:
-    text = digits_for_number_words(question)
-    if not _ASKS_AMOUNT.search(text):
+    text = digits_for_number_words(without_periods(question))
+    if not _ASKS_AMOUNT.search(text) or _DEFINES.search(text):
         return False
     return bool(
         (_COUNT.search(text) and not _LISTED_COUNT.search(text))
@@ -70,7 +72,7 @@ def needs_document_arithmetic(question: str) -> bool:
 
 def compose(question: str, chunks: list[RetrievedChunk]) -> tuple[str, list[Figure]] | None:
     """(calculator expression, the figures it uses), or None when a figure is not found."""
-    text = digits_for_number_words(question).strip().rstrip("?")
+    text = digits_for_number_words(without_periods(question)).strip().rstrip("?")
     text = re.sub(r"^(how (much|many)|what( do| does| is| are)?)\b", "", text, flags=re.I)
     if match := _PERCENT_ON.search(text):
         figures = _figures([match.group(2)], chunks)

@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any
 
-from rag.answer.text import count_numbers, numbers_in
+from rag.answer.text import count_numbers, numbers_in, without_periods
 from rag.llm import Message
 from rag.llm.worker import ModelWorker
 from rag.tools import ToolCall, ToolError, ToolRegistry
@@ -32,9 +32,6 @@ _OPERATION = re.compile(
     r"\b(each|per|total|sum|plus|minus|times|twice|double|half|divided|split|share|average|"
     r"percent|more than|less than|difference|altogether|in all|pay|cost|left)\b|[%×÷*/+-]",
     re.I,
-)
-_PERIOD_OR_DATE = re.compile(
-    r"(?<![\d.,])(?:\d{4}-\d{2}-\d{2}|(?:1[89]|20)\d\d[-–/](?:(?:1[89]|20)\d\d|\d\d))(?![\d.,])"
 )
 _SYSTEM = (
     "You decide which tool computes or finds the answer, one step at a time. Reply with one JSON "
@@ -69,7 +66,7 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 def wants_tool(question: str) -> bool:
     """Two or more numbers and a word asking to combine them (a financial year such as
     "2026-27" or a date such as "2026-03-11" is one thing named, not a subtraction)."""
-    question = _PERIOD_OR_DATE.sub("that period", question)
+    question = without_periods(question)
     return count_numbers(question) >= 2 and bool(_OPERATION.search(question))
 
 

@@ -180,6 +180,18 @@ def count_numbers(text: str) -> int:
     return len(_NUMBER.findall(digits_for_number_words(text)))
 
 
+# A financial year ("2026-27", "2025/26") or a date ("2026-03-11"): one thing named, never a
+# subtraction or a count.
+_PERIOD_OR_DATE = re.compile(
+    r"(?<![\d.,])(?:\d{4}-\d{2}-\d{2}|(?:1[89]|20)\d\d[-–/](?:(?:1[89]|20)\d\d|\d\d))(?![\d.,])"
+)
+
+
+def without_periods(text: str) -> str:
+    """`text` with each financial year or date written as "that period"."""
+    return _PERIOD_OR_DATE.sub("that period", text)
+
+
 def digits_for_number_words(text: str) -> str:
     """`text` with spelled-out numbers as digits: "three units" → "3 units"."""
     return _NUMBER_WORDS.sub(lambda m: _words_to_number(m.group()), text)

@@ -50,6 +50,22 @@ def test_a_count_that_sizes_a_list_asks_for_no_computation(question: str) -> Non
     assert not needs_document_arithmetic(question)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the total cost of the 2026-27 capital programme?",
+        "How many trees got planted during the 2024-25 planting season?",
+        "How much was budgeted for grants in 2025/26?",
+        "What does 'three clear days' mean when the council sends out notice of a meeting?",
+        "What is meant by 2 working days?",
+    ],
+)
+def test_a_year_range_or_a_defined_term_is_no_count(question: str) -> None:
+    # "27 * 2026 = 54702 (computed by the calculator)" answered the capital programme question,
+    # "3 * 2.1 = 6.3" the one about three clear days.
+    assert not needs_document_arithmetic(question)
+
+
 def _chunks(*names: str) -> list[RetrievedChunk]:
     """Whole sample files as chunks, so parsing is tested apart from retrieval."""
     chunks = []
