@@ -58,6 +58,10 @@ _VERSION = re.compile(
     r"\b(?:version|release|firmware|v)\s*(\d+(?:\.\d+)+)\b|(?<![\w.])(\d+\.\d+\.\d+)\b", re.I
 )
 _YEAR = re.compile(r"(?<![\w.,])(?:1[89]|20)\d\d(?![\w.,])")
+# A financial year: two years in a row, "2024-25", "2024/25", "2024–2025".
+_FINANCIAL_YEAR = re.compile(
+    r"(?<![\w.,])((?:1[89]|20)\d\d)\s*[-–/]\s*((?:1[89]|20)?\d\d)(?![\w.,])"
+)
 _CODE = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+\b", re.I)
 _QUANTITY_TOKEN = re.compile(r"\d+([a-z]+)")
 _ONE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -144,15 +148,21 @@ def word_stems(text: str) -> frozenset[str]:
 
 
 def identifiers(text: str) -> frozenset[str]:
-    """The versions, years and model codes in `text`, lowercased: "4.0", "2024", "k3". A
-    quantity ("50 kg", "24h") or an ordinal ("2nd") names no thing."""
+    """The versions, years, financial years and model codes in `text`, lowercased: "4.0",
+    "2024", "2024-25" (however written), "k3". A quantity ("50 kg", "24h") or an ordinal
+    ("2nd") names no thing."""
     versions = {v for pair in _VERSION.findall(text) for v in pair if v}
     codes = {
         code
         for code in (c.lower() for c in _CODE.findall(text))
         if not ((q := _QUANTITY_TOKEN.fullmatch(code)) and q.group(1) in _NOT_NAMES)
     }
-    return frozenset(versions | set(_YEAR.findall(text)) | codes)
+    periods = {
+        f"{first}-{second[-2:]}"
+        for first, second in _FINANCIAL_YEAR.findall(text)
+        if int(second[-2:]) == (int(first) + 1) % 100
+    }
+    return frozenset(versions | set(_YEAR.findall(text)) | periods | codes)
 
 
 def units_of(text: str) -> dict[str, frozenset[str]]:

@@ -59,6 +59,22 @@ def test_the_pronoun_i_is_no_part_of_a_name() -> None:
     assert unmentioned(focus, [offer]) is None
 
 
+def test_a_financial_year_is_named_whole() -> None:
+    # "What was the Parks budget in 2024-25?" was answered from a bylaw made in March 2024.
+    from rag.answer.text import identifiers
+
+    assert identifiers("the 2024-25 budget, not 2025/26 or 2026–2027") >= {
+        "2024-25",
+        "2025-26",
+        "2026-27",
+    }
+    budget = _chunk("Budget 2025-26\nParks & Open Spaces: £212,000.")
+    bylaw = _chunk("This bylaw was made on 19 March 2024.", "/d/bylaw.md", "bylaw.md")
+    focus = analyse("What was the Parks & Open Spaces budget in 2024-25?")
+    assert unmentioned(focus, [budget, bylaw]) == "2024-25"
+    assert unmentioned(analyse("What is the Parks budget in 2025/26?"), [budget]) is None
+
+
 def test_a_passage_not_naming_the_asked_thing_ranks_below_one_that_does() -> None:
     k2 = _chunk("The warranty lasts 10 years from installation.", "/d/k2.md", "Aurora K2 manual")
     k3 = _chunk("The Aurora K3 warranty lasts 12 years.", "/d/road.md", "roadmap")
