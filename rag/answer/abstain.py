@@ -13,9 +13,10 @@ import math
 import re
 from collections.abc import Callable
 
-from rag.answer.context import Evidence
+from rag.answer.context import Evidence, with_neighbours
 from rag.answer.question import QuestionFocus, stems
-from rag.answer.text import identifiers
+from rag.answer.rows import row_sentence
+from rag.answer.text import identifiers, numbers_in
 from rag.answer.types import ABSTAIN_TEXT, AskResult
 from rag.answer.unstated import unstated
 from rag.answer.verifier import AnswerabilityVerifier
@@ -145,6 +146,21 @@ def unmentioned(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | Non
         named |= stems(chunk.passage)
     missing = [name for name in dict.fromkeys(asked) if not stems(name) <= named]
     return ", ".join(missing) or unstated(focus, chunks)
+
+
+def states_no_amount(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
+    """Whether a question asking how much, how many or how long is met by a best sentence
+    (read with its neighbours) that states no figure beyond the question's own: the park
+    keeper's row for "How many tennis courts are there in Millrace Park?". Such a quote only
+    looks like an answer; on the town tuning sets 10 of 13 were unanswerable questions."""
+    if focus.answer_type != "quantity":
+        return False
+    best = next((e for e in ranked if e.answer_like), None)
+    if best is None:
+        return False
+    # as the quote would show it: a table row by the columns it answers with
+    shown = " ".join(row_sentence(e.reads, focus) for e in with_neighbours(best, ranked))
+    return not numbers_in(shown) - numbers_in(focus.text)
 
 
 def says_not_in_sources(text: str) -> bool:

@@ -4,7 +4,13 @@ import math
 import re
 from collections.abc import Callable
 
-from rag.answer.abstain import CONFIDENT_SUPPORT, abstain, says_not_in_sources, unmentioned
+from rag.answer.abstain import (
+    CONFIDENT_SUPPORT,
+    abstain,
+    says_not_in_sources,
+    states_no_amount,
+    unmentioned,
+)
 from rag.answer.context import Evidence, best_list, select_context, with_neighbours
 from rag.answer.doc_arithmetic import (
     citations_for,
@@ -164,6 +170,8 @@ class AbstentionAnswerer:
             abstain(context.result, [], EMPTY_COLLECTION_TEXT)
         elif missing := unmentioned(context.focus, context.chunks):
             abstain(context.result, context.chunks, f"The documents do not mention {missing}.")
+        elif states_no_amount(context.focus, context.evidence):
+            abstain(context.result, context.chunks)
         elif _supported(context, self._min_support):
             return None
         else:
@@ -191,7 +199,8 @@ class ExtractiveQuoteAnswerer:
             return
         citations: dict[tuple[str, int], Citation] = {}
         kind = context.focus.answer_type
-        listed = kind in LISTING and best_list(context.evidence, LIST_MARGIN[kind])
+        negated = context.focus.negated
+        listed = kind in LISTING and best_list(context.evidence, LIST_MARGIN[kind], negated)
         quoted = listed or with_neighbours(best, context.evidence)
         links = context.focus.asks_for_link
         shown = [_as_prose(row_sentence(e.reads, context.focus), links) for e in quoted]

@@ -22,22 +22,29 @@ _REASON = re.compile(
     re.I,
 )
 _PROCEDURE = re.compile(
-    r"^\W*(?:and |so )?how (?:do|can|should|would|could|does one|must) (?:i|we|you|one|a|an|the"
-    r"|my|our|residents?|people|someone)\b|\bhow to\b"
-    r"|\bwhat (?:are the |is the )?(?:steps|procedure|process)\b|\bwhat (?:do|should) i do\b"
+    r"(?:^|[.!?]\s+)\W*(?:and |so )?how (?:do|can|should|would|could|does one|must) (?:i|we|you"
+    r"|one|a|an|the|my|our|residents?|people|someone)\b|\bhow to\b"
+    r"|\bhow (?:is|are) (?:a|an|the|my|our) [\w' -]+ (?:arranged|organised|organized|booked"
+    r"|applied for|requested|done|made)\b"
+    r"|\bwhat(?:'s| is| are)? (?:the )?(?:steps|procedure|process)\b|\bwhat (?:do|should) i do\b"
     r"|\bwhat (?:do|does|should|must) (?:i|we|you|one) (?:have|need) to do\b",
     re.I,
 )
 _LIST = re.compile(
     r"^\W*(?:what|which)(?: \w+)? (?:are|were) (?:the|all|some|its|their|your|our)\b"
     r"|^\W*(?:what|which) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) \w+"
-    r"|^\W*what (?:goes|go|belongs?|can go|can i put|should go|is included|are included)\b"
+    r"|^\W*what (?:goes|go|belongs?|can go|can i put|should go|shouldn't go|should not go"
+    r"|can't go|cannot go|must not go|is included|are included)\b"
+    r"|^\W*what (?:should|do|must) (?:i|we|you) (?:bring|take|wear|pack)\b"
     r"|^\W*(?:list|name)\b|\bwhat (?:kinds?|types?|sorts?|categories) of\b"
     r"|\bwhich (?:items|things|ones|services|documents|materials)\b"
     # "Which animals am I allowed ...", "What permits does the council issue ...": a plural
-    # asked for ("hours", "days" ask a time and are read as one before this).
-    r"|^\W*(?:what|which) [a-z]{3,}[^s\W]s (?:are|am|is|do|does|did|can|could|will|would|must"
-    r"|should|may|have|has)\b",
+    # asked for, maybe after a modifier and before a place ("hours", "days" ask a time and
+    # are read as one before this).
+    # "Which allotment sites does ...", "Which places in the parks are ...".
+    r"|^\W*(?:on |in |at |for |from )?(?:what|which) (?:[a-z-]+ )?[a-z]{3,}[^s\W]s"
+    r" (?:(?:in|at|on|of|for) (?:the |a |an |my |our )?[\w'-]+ )?"
+    r"(?:are|am|is|do|does|did|can|could|will|would|must|should|may|have|has)\b",
     re.I,
 )
 # "What is a heat pump?", "What are heat pumps?", "What does FOI stand for?", "Define X".

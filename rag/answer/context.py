@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import dropwhile, takewhile
 
 from rag.answer.cancel import check
-from rag.answer.question import QuestionFocus, stems
+from rag.answer.question import NEGATION, QuestionFocus, stems
 from rag.answer.spans import SourceSpan, source_spans
 from rag.answer.text import never_an_answer
 from rag.embed import DenseEmbedder
@@ -35,6 +35,7 @@ W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best
 BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a synonym of it
 W_UNNAMED = 1.0  # its passage does not name what the question names (and another one does)
 W_NAMED = 0.5  # it names what the question names itself (the Town Library's row, not its table's)
+W_NEGATED = 1.0  # it says what is not so, as the question asks ("Not in the caddy: liquids ...")
 MAX_SENTENCES = 5
 SIMILARITY_BATCH = 16  # sentences embedded between two checks for a stopped answer
 MAX_CHARS = 1000
@@ -42,6 +43,8 @@ _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A section number and a few words with no closing punctuation (a numbered step says more).
 _SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?:;,]+$")
+# A line in capitals: letters, none of them small, with figures and codes between.
+_IN_CAPITALS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 _LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
 LIST_SEARCH = 10  # best sentences searched for a list item or lead-in, for a list question
@@ -117,6 +120,7 @@ def rank_evidence(
             W_DENSE * cosine
             + W_TERMS * coverage
             + W_PHRASE * focus.phrase_overlap(text)
+            + W_NEGATED * (focus.negated and bool(NEGATION.search(context)))
             + W_TYPE * typed
             + W_RETRIEVAL * span.chunk.score
             - W_NOT_ANSWER * (not answer_like)
@@ -171,12 +175,19 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
     return [*lead, evidence, *items]
 
 
-def best_list(ranked: list[Evidence], margin: float = math.inf) -> list[Evidence] | None:
-    """For a question asking for a list: the list of the best-ranked list item or lead-in
+def best_list(
+    ranked: list[Evidence], margin: float = math.inf, negated: bool = False
+) -> list[Evidence] | None:
+    """For a question asking for a list: for one asking what is not so (`negated`), the best
+    sentence when it names several items itself ("Not in the caddy: liquids, packaging or pet
+    waste": what is excluded is rarely bulleted); else the list of the best-ranked list item or
+    lead-in
     among the best LIST_SEARCH answer-like sentences (a heading or a sentence about the list
     often ranks above its items) scoring within `margin` of the best, with its lead line;
     None when none is near the top."""
     candidates = [e for e in ranked if e.answer_like][:LIST_SEARCH]
+    if negated and candidates and _lists_inline(candidates[0]):
+        return [candidates[0]]
     for evidence in candidates:
         if evidence.score < candidates[0].score - margin:
             return None
@@ -187,6 +198,18 @@ def best_list(ranked: list[Evidence], margin: float = math.inf) -> list[Evidence
         elif listed := whole_list(evidence, ranked) or whole_list(_next(evidence, ranked), ranked):
             return listed  # an item, or the sentence right before the list's first item
     return None
+
+
+def _lists_inline(evidence: Evidence) -> bool:
+    """A sentence naming several items itself ("Not in the caddy: liquids, packaging, or pet
+    waste."), not a list's lead line or item."""
+    text = evidence.span.text.rstrip()
+    return (
+        not text.endswith(":")
+        and not _is_bullet(evidence.span)
+        and not _is_table_row(evidence.span)
+        and text.count(",") >= 2
+    )
 
 
 def _next(evidence: Evidence, ranked: list[Evidence]) -> Evidence:
@@ -264,6 +287,8 @@ def _is_heading(span: SourceSpan) -> bool:
         return True  # a document's first line: its title
     if _SECTION_TITLE.match(line):
         return True  # "4. What goes in each bin", "7.3 Committees": a numbered section's title
+    if _IN_CAPITALS.fullmatch(line) and not _is_table_row(span):
+        return True  # "PARKS AND OPEN SPACES BYLAW 2019", "FC/26/07  TOWN CENTRE PARKING"
     # A title line: short, no closing punctuation, no figures, mostly capitalised words.
     tokens = line.split()
     capitalised = sum(t[:1].isupper() for t in tokens)

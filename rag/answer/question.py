@@ -83,8 +83,8 @@ MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         (r"\b(clearance|distance|far|high|height|wide|width|tall|deep|depth)\b",
          r"\d\s*(mm|cm|m|km|metres?|meters?|inch(es)?|feet|ft)" + _UNIT_TAIL),
         (r"\bhow (long|quickly|fast|soon)\b|\b(duration|deadline|period)\b",
-         r"\d[\d.,]*[\s-]*(ms|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|"
-         r"years?)" + _UNIT_TAIL),
+         r"\d[\d.,]*[\s-]*(?:(?:working|clear|calendar|business|full|consecutive|school)\s+)?"
+         r"(ms|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)" + _UNIT_TAIL),
         (r"\bhow often\b|\bfrequen",
          r"\bevery\s+(\d+\s+|other\s+)?" + _PERIOD + r"|\b(per|a|each|times an?)\s+" + _PERIOD
          + r"|\b(daily|weekly|monthly|yearly|annually)\b"),
@@ -106,6 +106,21 @@ _FULL_NAME = re.compile(
     r"\b(?!(?:The|A|An|This|That|These|Those|Our|Your|Its|Their|Each|Every|All|No|In|On|At|For)\b)"
     r"[A-Z][a-z]+(?: [A-Z][a-z]+)+\b"
 )  # not "The Aurora": a capitalised article or preposition starts a phrase, not a name
+# What says that something is not so, not allowed or left out.
+NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nor|cannot|without)\b|n't\b|\b(?:prohibit|forbid|ban|exclu|except"
+    r"|off[- ]limits)",
+    re.I,
+)
+# The last word of a name of a place, a body or a post, which no person's name ends in.
+_NO_PERSON_HEADS = frozenset(
+    """committee council park lane street road hall centre center cemetery meadows green field
+    exchange square library office house college school church station path avenue close row
+    court yard way drive gardens garden farm trust club society association group team
+    department service services scheme policy plan bylaw report ltd limited partnership bank
+    board authority agency fund programme manager officer clerk chair assistant apprentice
+    market bridge river brook wood woods hill lake pavilion depot site sites zone ward""".split()
+)
 # What a question is about, where English puts it: "... of zorblium?" at its end, or
 # "zorblium's ..." (a capitalised name may run over several words: "Hope Croom's").
 _OF = re.compile(r"\bof\b", re.I)
@@ -133,6 +148,7 @@ class QuestionFocus:
     # term → stems of its synonyms ("guara" → {"warra", ...}): a sentence saying "warranty"
     # holds the "guarantee" of a question, at BRIDGED_SHARE of its weight (rag/answer/context.py)
     bridges: dict[str, frozenset[str]]
+    negated: bool = False  # it asks what is not so: "What shouldn't go in the food caddy?"
 
     def says_any(self, terms: frozenset[str], text: str) -> bool:
         """Whether `text` says one of `terms` (focus stems), by a synonym or by a word sharing
@@ -215,6 +231,7 @@ def analyse(
         asked_subject(question, known_word),
         asked_names(question, known_word),
         _bridges(question, synonyms),
+        bool(NEGATION.search(question)),
     )
 
 
@@ -279,11 +296,17 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
 
 
 def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:
-    """The full names in `sentence` that `question` does not name."""
+    """The full names in `sentence` that `question` does not name, a place's or a body's
+    ("Corn Exchange", "Resources Committee") aside."""
     asked = stems(question) | word_stems(question)
     # A name of words the question says is no new name: "Brightwater Labs Founder" for "Who
     # founded Brightwater Labs?".
-    return (name for name in _FULL_NAME.finditer(sentence) if not stems(name.group()) <= asked)
+    return (
+        name
+        for name in _FULL_NAME.finditer(sentence)
+        if not stems(name.group()) <= asked
+        and name.group().rsplit(" ", 1)[-1].lower() not in _NO_PERSON_HEADS
+    )
 
 
 # A word a question uses for a kind of relation, and the narrower words sources write for it:

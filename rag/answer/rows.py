@@ -51,6 +51,13 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
         return text
     (_, label), rest = cells[0], cells[1:]
     asked = [(c, v) for c, v in rest if _names_asked(c, focus)]
+    valued = _valued_columns(rest, focus)
+    # The columns holding a value the question names are the answer, unless it asks others
+    # by name (the phone of the "Allotments Officer" row, not its job title column).
+    if valued and {c for c, _ in asked} <= set(valued[1]):
+        value, columns = valued
+        listed = ", ".join(columns[:-1]) + " and " + columns[-1] if len(columns) > 1 else columns[0]
+        return _ended(f"{label} — {value}: {listed}")
     if not asked:
         asked = [(c, v) for c, v in rest if focus.has_answer_type(v)] or rest
     if len(asked) == 1:
@@ -60,6 +67,19 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
         return _ended(f"The {_lower_first(column)} of {label} is {value}")
     said = ", ".join(f"{_lower_first(c)} {v}" for c, v in asked)
     return _ended(f"{label}: {said}")
+
+
+def _valued_columns(
+    cells: list[tuple[str, str]], focus: QuestionFocus
+) -> tuple[str, list[str]] | None:
+    """A value the question names ("closed" of "which day is it closed?") with every column
+    holding it, when that value is one word, not a figure or a name ("Millrace Park" names the
+    row's subject)."""
+    for _, value in cells:
+        said = stems(value)
+        if said and said <= focus.terms and value.isalpha():
+            return value, [c for c, v in cells if v == value]
+    return None
 
 
 def _names_asked(column: str, focus: QuestionFocus) -> bool:

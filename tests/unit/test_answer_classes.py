@@ -3,7 +3,7 @@ question names, answer kinds beyond a value, lists, table rows as sentences, cla
 never make, and paraphrase. Fakes only: no model, a constant similarity."""
 
 from rag.answer.abstain import unmentioned
-from rag.answer.context import Evidence, rank_evidence, whole_list
+from rag.answer.context import Evidence, best_list, rank_evidence, whole_list
 from rag.answer.question import analyse, answer_type
 from rag.answer.rows import row_sentence
 from rag.answer.verify import AnswerVerifier
@@ -106,6 +106,50 @@ def test_a_heading_like_fragment_is_no_answer_unless_a_name_is_asked() -> None:
     assert verifier.check("Qwen 2.5 Instruct.") is not None
 
 
+def test_a_plural_asked_for_after_its_modifiers_asks_for_a_list() -> None:
+    assert answer_type("Which tree species are going to replace the ash trees?") == "list"
+    assert answer_type("Which places in the parks are off limits to dogs?") == "list"
+    assert answer_type("On which paths in the parks am I allowed to ride a bike?") == "list"
+    assert answer_type("Which allotment sites does the council run?") == "list"
+    assert answer_type("What shouldn't go in the food caddy?") == "list"
+    assert answer_type("What should I bring along to a task day?") == "list"
+    assert answer_type("Which bus goes to the station?") == "any"
+    assert answer_type("What address is the Guildhall at?") == "any"
+
+
+def test_steps_asked_after_a_first_sentence_or_in_the_passive_ask_for_a_procedure() -> None:
+    assert answer_type("I'd like an allotment. How do I go about getting one?") == "procedure"
+    assert answer_type("How is a burial at Ashgrove Cemetery arranged?") == "procedure"
+    assert answer_type("What's the process for applying for a Major Grant?") == "procedure"
+    assert answer_type("How is the park looked after?") == "any"
+
+
+def test_a_line_in_capitals_is_a_heading() -> None:
+    text = (
+        "KESTRELFORD TOWN COUNCIL\nPARKS AND OPEN SPACES BYLAW 2019\n\n"
+        "FC/26/07  TOWN CENTRE PARKING CONSULTATION\n"
+        "5.2 An authorised officer may offer a fixed penalty of £75."
+    )
+    ranked = _ranked("What was the fixed penalty under the 2019 parks bylaw?", _chunk(text))
+    assert [e.span.text for e in ranked if e.answer_like] == [
+        "5.2 An authorised officer may offer a fixed penalty of £75."
+    ]
+
+
+def test_a_committee_or_a_place_is_not_a_person() -> None:
+    focus = analyse("Who chairs the Planning and Environment Committee?")
+    assert not focus.has_answer_type("The Council has the Finance and Resources Committee.")
+    assert not focus.has_answer_type("It meets at the Corn Exchange on Mill Lane.")
+    assert focus.has_answer_type("Chair: Cllr Rosalind Achterberg")
+    assert focus.has_answer_type("Reports to: Declan Furrow, Parks and Open Spaces Manager")
+
+
+def test_a_duration_may_have_a_word_before_its_unit() -> None:
+    focus = analyse("If my bin is missed, how long have I got to report it?")
+    assert focus.has_answer_type("Report it within 2 working days of your collection day.")
+    assert focus.has_answer_type("Notice is three clear days.")
+
+
 def test_kinds_beyond_a_value_are_read_from_the_question() -> None:
     assert answer_type("What is a minor works permit?") == "definition"
     assert answer_type("What does FOI stand for?") == "definition"
@@ -158,6 +202,19 @@ def test_a_list_question_gathers_every_item_with_its_lead_line() -> None:
     ]
 
 
+def test_a_best_sentence_listing_what_is_not_so_is_the_list() -> None:
+    text = (
+        "All food waste can go in your caddy, including:\n- Meat and fish\n- Bread\n\n"
+        "Not in the caddy: liquids such as milk, packaging of any kind, or pet waste."
+    )
+    ranked = _ranked("What shouldn't go in the food caddy?", _chunk(text))
+    assert [e.reads for e in best_list(ranked, negated=True) or []] == [
+        "Not in the caddy: liquids such as milk, packaging of any kind, or pet waste."
+    ]
+    listed = best_list(_ranked("What goes in the food caddy?", _chunk(text))) or []
+    assert [e.reads for e in listed][1:] == ["Meat and fish", "Bread"]
+
+
 def test_a_slides_bullets_as_the_reader_marks_them_are_a_list_under_its_title() -> None:
     text = "Training LLMs\n- GPUs with 80 GB\n- Weeks of compute\n- Curated data"
     slide = _chunk(text, "/d/t.pptx")
@@ -174,6 +231,44 @@ def test_a_table_row_reads_as_a_sentence_naming_the_asked_column() -> None:
     weight = analyse("How heavy is the K2?")
     assert row_sentence("Property: Weight; Value: 114 kg", weight) == "Weight is 114 kg."
     assert row_sentence("Not a row at all.", weight) == "Not a row at all."
+
+
+def test_a_row_asked_by_one_of_its_values_names_the_columns_holding_it() -> None:
+    row = "Facility: Town Library; Monday: 9-17; Wednesday: Closed; Sunday: Closed"
+    focus = analyse("Apart from Sunday, which day is the Town Library closed?")
+    assert row_sentence(row, focus) == "Town Library — Closed: Wednesday and Sunday."
+    sites = analyse("Which days is the Quarry Lane centre shut?")
+    assert "Wednesday" not in row_sentence(row, sites)  # "shut" names no value of the row
+    project = "Project: Play area refurbishment; Site: Millrace Park; Total cost (£): 145000"
+    muga = analyse("How much does it cost to book the MUGA at Millrace Park?")
+    assert row_sentence(project, muga) == "The total cost (£) of Play area refurbishment is 145000."
+    contact = "Name: Colin Baptiste; Job title: Allotments Officer; Phone: 01632 960175"
+    phone = analyse("What's the phone number for the Allotments Officer?")
+    assert row_sentence(contact, phone) == "The phone of Colin Baptiste is 01632 960175."
+
+
+def test_a_question_asking_what_is_not_so_prefers_a_sentence_saying_so() -> None:
+    text = (
+        "All food waste can go in your caddy, including: meat, fish, peelings and bread.\n"
+        "Not in the caddy: liquids such as milk, packaging of any kind, or pet waste."
+    )
+    ranked = _ranked("What shouldn't go in the food caddy?", _chunk(text))
+    assert ranked[0].reads.startswith("Not in the caddy")
+    ranked = _ranked("What goes in the food caddy?", _chunk(text))
+    assert ranked[0].reads.startswith("All food waste")
+
+
+def test_a_how_many_question_met_by_no_figure_is_not_answered() -> None:
+    from rag.answer.abstain import states_no_amount
+
+    keeper = _chunk("Park: Millrace Park; Park keeper: Sam Ridley; Area (ha): 14")
+    courts = "How many tennis courts are there in Millrace Park?"
+    assert states_no_amount(analyse(courts), _ranked(courts, keeper))
+    sites = _chunk("There are 13 councillors, elected for four wards.")
+    asked = "How many councillors are there?"
+    assert not states_no_amount(analyse(asked), _ranked(asked, sites))
+    who = "Who is the park keeper of Millrace Park?"
+    assert not states_no_amount(analyse(who), _ranked(who, keeper))
 
 
 def test_a_synonym_bridges_the_question_to_the_sentence() -> None:
