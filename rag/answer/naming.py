@@ -18,6 +18,7 @@ from rag.answer.text import identifiers, stem, word_stems
 # Capitalised words in a row, each maybe with digits: "Riverside Park", "Aurora K2".
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|\d[\w.-]*))*")
 _DIGITS = re.compile(r"\d+")
+_SERIES_LETTER = re.compile(r" [a-z]$")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")
 # The pronoun I, capitalised mid-sentence, splits a run of capitalised words ("Once I've").
 _PRONOUN_I = re.compile(r"\bI(?:'(?:ve|m|d|ll))?\b")
@@ -100,5 +101,6 @@ def _first_word_start(text: str) -> int:
 
 
 def _family(identifier: str) -> str:
-    """Codes of one shape share a family: "e01" and "e04" are "e#", "2024" and "2025" "#"."""
-    return _DIGITS.sub("#", identifier)
+    """Codes of one shape share a family: "e01" and "e04" are "e#", "2024" and "2025" "#",
+    "option b" and "option c" "option ?"."""
+    return _SERIES_LETTER.sub(" ?", _DIGITS.sub("#", identifier))

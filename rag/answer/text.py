@@ -63,6 +63,9 @@ _FINANCIAL_YEAR = re.compile(
     r"(?<![\w.,])((?:1[89]|20)\d\d)\s*[-–/]\s*((?:1[89]|20)?\d\d)(?![\w.,])"
 )
 _CODE = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+\b", re.I)
+# One of a lettered series: "Option B", "Zone E", "Band D", "Option A (first hour free)";
+# not "Can I" or "Does A person".
+_LETTERED = re.compile(r"\b([A-Z][a-z]{2,}) (A(?! [a-z])|[B-HJ-Z])\b(?!['’\w])")
 _QUANTITY_TOKEN = re.compile(r"\d+([a-z]+)")
 _ONE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
@@ -148,9 +151,9 @@ def word_stems(text: str) -> frozenset[str]:
 
 
 def identifiers(text: str) -> frozenset[str]:
-    """The versions, years, financial years and model codes in `text`, lowercased: "4.0",
-    "2024", "2024-25" (however written), "k3". A quantity ("50 kg", "24h") or an ordinal
-    ("2nd") names no thing."""
+    """The versions, years, financial years, lettered names and model codes in `text`,
+    lowercased: "4.0", "2024", "2024-25" (however written), "option b", "k3". A quantity
+    ("50 kg", "24h") or an ordinal ("2nd") names no thing."""
     versions = {v for pair in _VERSION.findall(text) for v in pair if v}
     codes = {
         code
@@ -162,7 +165,8 @@ def identifiers(text: str) -> frozenset[str]:
         for first, second in _FINANCIAL_YEAR.findall(text)
         if int(second[-2:]) == (int(first) + 1) % 100
     }
-    return frozenset(versions | set(_YEAR.findall(text)) | periods | codes)
+    lettered = {f"{word} {letter}".lower() for word, letter in _LETTERED.findall(text)}
+    return frozenset(versions | set(_YEAR.findall(text)) | periods | lettered | codes)
 
 
 def units_of(text: str) -> dict[str, frozenset[str]]:

@@ -75,6 +75,21 @@ def test_a_financial_year_is_named_whole() -> None:
     assert unmentioned(analyse("What is the Parks budget in 2025/26?"), [budget]) is None
 
 
+def test_one_of_a_lettered_series_is_named_like_a_code() -> None:
+    zones = _chunk(
+        "Zone A: Monday. Zone B: Tuesday. Zone C: Wednesday. Zone D: Thursday.\n"
+        "Food waste collections start on 6 April 2026."
+    )
+    assert unmentioned(analyse("When do food waste collections start in Zone E?"), [zones])
+    assert unmentioned(analyse("Which day is Zone C collected?"), [zones]) is None
+    options = _chunk("Option B: 30 minutes free, then £1.50 an hour.\nOption C: permits at £55.")
+    ranked = _ranked("Under Option B, what would an hour cost?", options)
+    assert [e.reads for e in ranked if e.answer_like] == [
+        "Option B: 30 minutes free, then £1.50 an hour."
+    ]
+    assert analyse("Can I park here? Is A the answer?").identifiers == frozenset()
+
+
 def test_a_passage_not_naming_the_asked_thing_ranks_below_one_that_does() -> None:
     k2 = _chunk("The warranty lasts 10 years from installation.", "/d/k2.md", "Aurora K2 manual")
     k3 = _chunk("The Aurora K3 warranty lasts 12 years.", "/d/road.md", "roadmap")
