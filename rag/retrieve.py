@@ -8,11 +8,12 @@ docs/BENCHMARKS.md.
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, get_args
 
 from rag.embed import DenseEmbedder, SparseEncoder
 from rag.errors import InvalidInputError
+from rag.ingest.ids import chunk_id
 from rag.rerank import Reranker
 from rag.settings import RetrievalMode as Mode
 from rag.store import Filters, StoredHit, StoreMode, StoreQuery, VectorStore
@@ -37,6 +38,9 @@ class RetrievedChunk:
     ocr_confidence: float | None = None  # set when the chunk's text came from OCR
     # Table rows within the chunk: {"start", "end"} in page offsets, "record": {column: value}.
     records: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+    # Where it stands in its document's chunks, to find the one after it (`Retriever.following`).
+    index: int | None = field(default=None, compare=False)
+    content_hash: str | None = field(default=None, compare=False)
 
     @property
     def title_words(self) -> str:
@@ -158,6 +162,28 @@ class Retriever:
             scored = mmr(scored, self._mmr_lambda, top_k)
         return [_to_chunk(hit, score, dense) for hit, score in scored[:top_k]]
 
+    def following(self, collection: str, chunk: RetrievedChunk) -> RetrievedChunk | None:
+        """The chunk after `chunk` in its document, scored as `chunk` is; None at the end or
+        for a chunk that does not know its place."""
+        if chunk.index is None or chunk.content_hash is None:
+            return None
+        after = chunk_id(chunk.source, chunk.content_hash, chunk.index + 1)
+        points = self._store.retrieve(collection, [after])
+        if not points:
+            return None
+        hit = StoredHit(points[0].id, chunk.score, points[0].payload, None)
+        return replace(_to_chunk(hit, chunk.score, []), similarity=chunk.similarity)
+
+
+def joined(first: RetrievedChunk, second: RetrievedChunk) -> RetrievedChunk:
+    """`first` running on into `second`, the chunk after it on the same page (chunks overlap):
+    one passage, so a list cut by the chunk boundary reads whole. `first` when they do not
+    meet."""
+    if second.page != first.page or not first.start <= second.start <= first.end < second.end:
+        return first
+    text = first.text + second.text[first.end - second.start :]
+    return replace(first, text=text, end=second.end, records=first.records + second.records)
+
 
 def fuse_scores(
     dense: list[StoredHit], lexical: list[StoredHit], dense_weight: float
@@ -220,6 +246,8 @@ def _to_chunk(hit: StoredHit, score: float, query_vector: list[float]) -> Retrie
         similarity=_dot(query_vector, hit.dense) if hit.dense else 0.0,
         ocr_confidence=payload.get("ocr_confidence"),
         records=tuple(payload.get("records", ())),
+        index=payload.get("chunk_index"),
+        content_hash=payload.get("content_hash"),
     )
 
 

@@ -11,7 +11,7 @@ from rag.answer.abstain import (
     states_no_amount,
     unmentioned,
 )
-from rag.answer.context import Evidence, best_list, select_context, with_neighbours
+from rag.answer.context import LISTING, Evidence, best_list, select_context, with_neighbours
 from rag.answer.doc_arithmetic import (
     citations_for,
     compose,
@@ -44,7 +44,6 @@ _EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold
 # often one sentence of prose ("To apply, complete the form..."), so a list answers a procedure
 # question only when it ranks within this margin of the best sentence.
 LIST_MARGIN = {"list": math.inf, "procedure": 0.2}
-LISTING = frozenset(LIST_MARGIN)
 
 
 def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> AnswerStream:

@@ -46,6 +46,7 @@ _SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?
 # A line in capitals: letters, none of them small, with figures and codes between.
 _IN_CAPITALS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 _LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
+LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
 LIST_SEARCH = 10  # best sentences searched for a list item or lead-in, for a list question
 
@@ -210,6 +211,12 @@ def _lists_inline(evidence: Evidence) -> bool:
         and not _is_table_row(evidence.span)
         and text.count(",") >= 2
     )
+
+
+def ends_in_list(chunk: RetrievedChunk) -> bool:
+    """Whether `chunk`'s last line is a list item: the chunk boundary may cut its list."""
+    lines = [line for line in chunk.text.splitlines() if line.strip()]
+    return bool(lines) and bool(_LIST_MARKER.match(lines[-1] + " "))  # "3." cut off, too
 
 
 def _next(evidence: Evidence, ranked: list[Evidence]) -> Evidence:

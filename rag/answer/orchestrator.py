@@ -15,12 +15,14 @@ from typing import Protocol
 from rag.answer.abstain import SupportSignal
 from rag.answer.cancel import check
 from rag.answer.condense import standalone_query
-from rag.answer.context import Evidence, Similarity, rank_evidence
+from rag.answer.context import LISTING, Evidence, Similarity, ends_in_list, rank_evidence
 from rag.answer.question import QuestionFocus, analyse
 from rag.answer.stream import AnswerStream, ms_since
 from rag.answer.synonyms import Synonyms, no_synonyms
 from rag.answer.types import AskRequest, AskResult
-from rag.retrieve import RetrievedChunk, Retriever
+from rag.retrieve import RetrievedChunk, Retriever, joined
+
+MAX_RUN_ON = 2  # chunks read after one ending in a list item
 
 
 class AnswerContext:
@@ -85,8 +87,23 @@ class AnswerContext:
         chunks = self._retriever.search(
             query, request.collection, request.top_k, request.mode, request.filters
         )
+        if self.focus.answer_type in LISTING:
+            chunks = [self._run_on(chunk) if ends_in_list(chunk) else chunk for chunk in chunks]
         self.result.timings["retrieve_ms"] = ms_since(started)
         return chunks
+
+    def _run_on(self, chunk: RetrievedChunk) -> RetrievedChunk:
+        """`chunk` with the chunk after it, for a list or steps question: a list the chunk
+        boundary cuts ("1. Complete the form. 2. ..." with step 3 in the next chunk) reads
+        whole."""
+        for _ in range(MAX_RUN_ON):
+            following = self._retriever.following(self.request.collection, chunk)
+            if following is None:
+                break
+            chunk = joined(chunk, following)
+            if not ends_in_list(chunk):
+                break
+        return chunk
 
 
 class Answerer(Protocol):

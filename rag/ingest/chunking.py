@@ -6,14 +6,16 @@ produces the same ids and writes nothing new.
 """
 
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import Document
 
-_CHUNK_NAMESPACE = uuid.UUID("6f1c2a4e-8b7d-4a53-9e0f-3c2d1b0a9e87")
+from rag.ingest.ids import chunk_id, document_id
+
+__all__ = ["Chunk", "Chunker", "chunk_id", "document_id"]
+
 # SentenceSplitter's last resort before words splits at every comma and full stop, which cut
 # "1,290" into "1," and "290" across two chunks; a separator between digits is not a boundary.
 _CLAUSE = r"(?:[^,.;。？！]|(?<=\d)[,.](?=\d))+[,.;。？！]?"
@@ -40,14 +42,6 @@ class Chunk:
         if self.records:
             payload["records"] = list(self.records)
         return payload
-
-
-def chunk_id(source_id: str, content_hash: str, index: int) -> str:
-    return str(uuid.uuid5(_CHUNK_NAMESPACE, f"{source_id}\x00{content_hash}\x00{index}"))
-
-
-def document_id(source_id: str) -> str:
-    return str(uuid.uuid5(_CHUNK_NAMESPACE, source_id))
 
 
 class Chunker:

@@ -12,8 +12,8 @@ from rag.access.keys import Role
 from rag.api.deps import Caller, Metrics, Rag
 from rag.catalog import document_json, documents_json
 from rag.errors import InvalidInputError, NotFoundError, SourceError, UnprocessableError
-from rag.ingest.chunking import document_id
 from rag.ingest.confine import open_exact
+from rag.ingest.ids import document_id
 from rag.ingest.sources import scans_for
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
