@@ -145,7 +145,13 @@ def unmentioned(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | Non
     for chunk in chunks:
         named |= stems(chunk.passage)
     missing = [name for name in dict.fromkeys(asked) if not stems(name) <= named]
-    return ", ".join(missing) or unstated(focus, chunks)
+    return ", ".join(_as_written(name, focus.text) for name in missing) or unstated(focus, chunks)
+
+
+def _as_written(name: str, question: str) -> str:
+    """`name` as the question writes it ("Zone E", not "zone e")."""
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question, re.I)
+    return found.group() if found else name
 
 
 def states_no_amount(focus: QuestionFocus, ranked: list[Evidence]) -> bool:

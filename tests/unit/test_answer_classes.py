@@ -46,7 +46,7 @@ def test_a_row_naming_a_sibling_code_is_never_the_answer() -> None:
 
 def test_a_code_no_passage_names_is_not_mentioned() -> None:
     focus = analyse("What does error E07 mean?")
-    assert unmentioned(focus, [ERRORS]) == "e07"
+    assert unmentioned(focus, [ERRORS]) == "E07"  # as the question writes it
     assert unmentioned(analyse("What does error E04 mean?"), [ERRORS]) is None
 
 
@@ -80,7 +80,8 @@ def test_one_of_a_lettered_series_is_named_like_a_code() -> None:
         "Zone A: Monday. Zone B: Tuesday. Zone C: Wednesday. Zone D: Thursday.\n"
         "Food waste collections start on 6 April 2026."
     )
-    assert unmentioned(analyse("When do food waste collections start in Zone E?"), [zones])
+    zone_e = analyse("When do food waste collections start in Zone E?")
+    assert unmentioned(zone_e, [zones]) == "Zone E"
     assert unmentioned(analyse("Which day is Zone C collected?"), [zones]) is None
     options = _chunk("Option B: 30 minutes free, then £1.50 an hour.\nOption C: permits at £55.")
     ranked = _ranked("Under Option B, what would an hour cost?", options)
