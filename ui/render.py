@@ -119,6 +119,10 @@ def citation_label(citation: dict[str, Any]) -> str:
     return literal(" · ".join(part for part in parts if part))
 
 
+# A step's own number ("1. Apply."), which under a bullet would start a nested numbered list.
+_NUMBERED = re.compile(r"^(\d{1,2})\.")
+
+
 def answer_markdown(result: dict[str, Any]) -> str:
     """The answer sentence by sentence, each followed by its citation chips, or marked
     unsupported when no source backs it."""
@@ -131,6 +135,10 @@ def answer_markdown(result: dict[str, Any]) -> str:
         if not sentence["supported"]:
             chips = ":orange-badge[not found in the sources]"
         shown.append(f"{_marked(sentence)} {chips}".strip())
+    if "\n- " in result.get("answer", "") and len(shown) > 1:
+        # a quoted list (its lead line, then an item a line), drawn as one
+        items = (_NUMBERED.sub(r"\1\\.", item) for item in shown[1:])
+        return shown[0] + "".join(f"\n- {item}" for item in items)
     return " ".join(shown)
 
 

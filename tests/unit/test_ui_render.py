@@ -177,3 +177,19 @@ def test_an_ocr_citation_says_it_was_read_from_a_scan_and_how_surely() -> None:
     }
     assert citation_label(cited) == literal("[c1] invoice.png · page 1 · scanned, OCR 93%")
     assert "OCR" not in citation_label(cited | {"ocr": False, "ocr_confidence": None})
+
+
+def test_a_quoted_list_is_drawn_as_a_list_an_item_a_line() -> None:
+    # Five steps quoted whole were drawn as one paragraph.
+    result = {
+        "answer": "To get a plot:\n- 1. Apply.\n- 2. Wait.",
+        "sentences": [
+            {"text": text, "citations": [f"c{n}"], "supported": True}
+            for n, text in enumerate(["To get a plot:", "1. Apply.", "2. Wait."], 1)
+        ],
+    }
+    assert answer_markdown(result).split("\n") == [
+        "To get a plot\\: :blue-badge[c1]",
+        "- 1\\. Apply. :blue-badge[c2]",
+        "- 2\\. Wait. :blue-badge[c3]",
+    ]
