@@ -46,6 +46,7 @@ _SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?
 # A line in capitals: letters, none of them small, with figures and codes between.
 _IN_CAPITALS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 _LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
+_ITEM_SEPARATOR = re.compile(r",|;| and | or ")
 LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
 LIST_SEARCH = 10  # best sentences searched for a list item or lead-in, for a list question
@@ -179,15 +180,15 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
 def best_list(
     ranked: list[Evidence], margin: float = math.inf, negated: bool = False
 ) -> list[Evidence] | None:
-    """For a question asking for a list: for one asking what is not so (`negated`), the best
-    sentence when it names several items itself ("Not in the caddy: liquids, packaging or pet
-    waste": what is excluded is rarely bulleted); else the list of the best-ranked list item or
-    lead-in
-    among the best LIST_SEARCH answer-like sentences (a heading or a sentence about the list
-    often ranks above its items) scoring within `margin` of the best, with its lead line;
-    None when none is near the top."""
+    """For a question asking for a list: the best sentence when it names the items itself and
+    says what is not so exactly when the question asks that (`negated`) — "Not in the caddy:
+    liquids, packaging or pet waste" (what is excluded is rarely bulleted), "three options:
+    Option A (…), Option B (…) and Option C (…)"; else the list of the best-ranked list item
+    or lead-in among the best LIST_SEARCH answer-like sentences (a heading or a sentence about
+    the list often ranks above its items) scoring within `margin` of the best, with its lead
+    line; None when none is near the top."""
     candidates = [e for e in ranked if e.answer_like][:LIST_SEARCH]
-    if negated and candidates and _lists_inline(candidates[0]):
+    if candidates and _lists_inline(candidates[0], negated):
         return [candidates[0]]
     for evidence in candidates:
         if evidence.score < candidates[0].score - margin:
@@ -201,16 +202,20 @@ def best_list(
     return None
 
 
-def _lists_inline(evidence: Evidence) -> bool:
-    """A sentence naming several items itself ("Not in the caddy: liquids, packaging, or pet
-    waste."), not a list's lead line or item."""
+def _lists_inline(evidence: Evidence, negated: bool) -> bool:
+    """A sentence naming several items itself, not a list's lead line or item: for a question
+    asking what is not so, one saying so with three or more items ("Not in the caddy:
+    liquids, packaging, or pet waste."); for another, one not saying so that announces them
+    after a colon ("… put to the public: Option A (…), Option B (…) and Option C (…)")."""
     text = evidence.span.text.rstrip()
-    return (
-        not text.endswith(":")
-        and not _is_bullet(evidence.span)
-        and not _is_table_row(evidence.span)
-        and text.count(",") >= 2
-    )
+    if text.endswith(":") or _is_bullet(evidence.span) or _is_table_row(evidence.span):
+        return False
+    if bool(NEGATION.search(text)) != negated:
+        return False
+    if negated:
+        return text.count(",") >= 2
+    announced = text.partition(": ")[2]
+    return len(_ITEM_SEPARATOR.findall(announced)) >= 2
 
 
 def ends_in_list(chunk: RetrievedChunk) -> bool:

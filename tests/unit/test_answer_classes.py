@@ -231,6 +231,20 @@ def test_a_best_sentence_listing_what_is_not_so_is_the_list() -> None:
     assert [e.reads for e in listed][1:] == ["Meat and fish", "Bread"]
 
 
+def test_a_best_sentence_announcing_the_items_after_a_colon_is_the_list() -> None:
+    text = (
+        "Three options will be put to the public: Option A (first hour free), Option B (30 "
+        "minutes free) and Option C (a permit zone).\nOption C:\n- Car parks stay free\n"
+        "- Permits cost £55"
+    )
+    ranked = _ranked("What are the three options in the parking consultation?", _chunk(text))
+    assert [e.reads[:18] for e in best_list(ranked) or []] == ["Three options will"]
+    # a sentence saying what is not so is no list for a question that does not ask it
+    streets = "Not in the scheme: Market Row, Church Lane, or Castle Hill.\nIn it:\n- Mill Lane"
+    ranked = _ranked("Which streets are in the scheme?", _chunk(streets))
+    assert "Mill Lane" in [e.reads for e in best_list(ranked) or []]
+
+
 def test_a_slides_bullets_as_the_reader_marks_them_are_a_list_under_its_title() -> None:
     text = "Training LLMs\n- GPUs with 80 GB\n- Weeks of compute\n- Curated data"
     slide = _chunk(text, "/d/t.pptx")
