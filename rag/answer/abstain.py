@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable
 
-from rag.answer.context import Evidence, with_neighbours
+from rag.answer.context import Evidence, best_answer_like, with_neighbours
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.rows import row_sentence
 from rag.answer.text import identifiers, numbers_in
@@ -110,7 +110,7 @@ def evidence_signal(focus: QuestionFocus, ranked: list[Evidence]) -> float:
 
 
 def _focus_held(about: list[Evidence]) -> float:
-    best = next((e for e in about if e.answer_like), None)
+    best = best_answer_like(about)
     if best is None:
         return 0.0
     return best.coverage * (1.0 if best.typed else UNTYPED_SHARE)
@@ -161,7 +161,7 @@ def states_no_amount(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
     looks like an answer; on the town tuning sets 10 of 13 were unanswerable questions."""
     if focus.answer_type != "quantity":
         return False
-    best = next((e for e in ranked if e.answer_like), None)
+    best = best_answer_like(ranked)
     if best is None:
         return False
     # as the quote would show it: a table row by the columns it answers with

@@ -11,7 +11,14 @@ from rag.answer.abstain import (
     states_no_amount,
     unmentioned,
 )
-from rag.answer.context import LISTING, Evidence, best_list, select_context, with_neighbours
+from rag.answer.context import (
+    LISTING,
+    Evidence,
+    best_answer_like,
+    best_list,
+    select_context,
+    with_neighbours,
+)
 from rag.answer.doc_arithmetic import (
     citations_for,
     compose,
@@ -191,7 +198,7 @@ class ExtractiveQuoteAnswerer:
     name = "extractive_quote"
 
     def quote(self, context: AnswerContext) -> None:
-        best = _best_quote(context.evidence)
+        best = best_answer_like(context.evidence)
         result = context.result
         if best is None:
             abstain(result, context.chunks)
@@ -231,10 +238,6 @@ def _as_prose(text: str, links: bool = False) -> str:
     links beside it unless the question asks for a link (`links`)."""
     text = " ".join(_EMPHASIS.sub("", text).split())
     return text if links else without_links(text)
-
-
-def _best_quote(ranked: list[Evidence]) -> Evidence | None:
-    return next((e for e in ranked if e.answer_like), None)
 
 
 class GroundedGenerationAnswerer:

@@ -258,6 +258,11 @@ def _position(evidence: Evidence) -> int:
     return evidence.span.start
 
 
+def best_answer_like(ranked: list[Evidence]) -> Evidence | None:
+    """The best-ranked sentence that can be an answer (`Evidence.answer_like`), if any."""
+    return next((e for e in ranked if e.answer_like), None)
+
+
 def is_answer_like(span: SourceSpan, link_asked: bool = False) -> bool:
     """Not a heading, a question, markup, an instruction, an unasked link, an uncomputed
     calculation or a fragment too short to state anything."""
