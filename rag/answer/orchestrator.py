@@ -22,8 +22,6 @@ from rag.answer.synonyms import Synonyms, no_synonyms
 from rag.answer.types import AskRequest, AskResult
 from rag.retrieve import RetrievedChunk, Retriever, joined
 
-MAX_RUN_ON = 2  # chunks read after one ending in a list item
-
 
 class AnswerContext:
     """One request being answered: its result so far and, on first use, its retrieved chunks
@@ -96,14 +94,8 @@ class AnswerContext:
         """`chunk` with the chunk after it, for a list or steps question: a list the chunk
         boundary cuts ("1. Complete the form. 2. ..." with step 3 in the next chunk) reads
         whole."""
-        for _ in range(MAX_RUN_ON):
-            following = self._retriever.following(self.request.collection, chunk)
-            if following is None:
-                break
-            chunk = joined(chunk, following)
-            if not ends_in_list(chunk):
-                break
-        return chunk
+        following = self._retriever.following(self.request.collection, chunk)
+        return joined(chunk, following) if following else chunk
 
 
 class Answerer(Protocol):
