@@ -45,10 +45,15 @@ _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
 _SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?:;,]+$")
 # A line in capitals: letters, none of them small, with figures and codes between.
 _IN_CAPITALS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
-_LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s")
+# A bullet, "3." or "3)", and the lettered and roman items of a legal list: "(a)", "b)", "(iv)".
+_LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)]|\(?[a-z]\)|\((?:[ivx]{1,4})\))\s")
 _ITEM_SEPARATOR = re.compile(r",|;| and | or ")
 LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
+# A line announcing a list ("The following are dog exclusion zones:") names what its items are:
+# it is the list asked for over a list item ranking up to this much above it (0.3 and 0.6 alike
+# on the town tuning sets).
+LEAD_MARGIN = 0.3
 LIST_SEARCH = 10  # best sentences searched for a list item or lead-in, for a list question
 
 
@@ -186,10 +191,17 @@ def best_list(
     Option A (…), Option B (…) and Option C (…)"; else the list of the best-ranked list item
     or lead-in among the best LIST_SEARCH answer-like sentences (a heading or a sentence about
     the list often ranks above its items) scoring within `margin` of the best, with its lead
-    line; None when none is near the top."""
+    line, a line announcing its items after a colon first; None when none is near the top."""
     candidates = [e for e in ranked if e.answer_like][:LIST_SEARCH]
     if candidates and _lists_inline(candidates[0], negated):
         return [candidates[0]]
+    for evidence in candidates:
+        if evidence.score < candidates[0].score - min(margin, LEAD_MARGIN):
+            break
+        if evidence.span.text.rstrip().endswith(":"):
+            listed = with_neighbours(evidence, ranked)
+            if len(listed) > 1:
+                return listed
     for evidence in candidates:
         if evidence.score < candidates[0].score - margin:
             return None
@@ -203,25 +215,27 @@ def best_list(
 
 
 def _lists_inline(evidence: Evidence, negated: bool) -> bool:
-    """A sentence naming several items itself, not a list's lead line or item: for a question
-    asking what is not so, one saying so with three or more items ("Not in the caddy:
-    liquids, packaging, or pet waste."); for another, one not saying so that announces them
-    after a colon ("… put to the public: Option A (…), Option B (…) and Option C (…)")."""
+    """A sentence naming several items itself after a colon, not a list's lead line or item,
+    saying what is not so exactly when the question asks that (`negated`): "Not in the caddy:
+    liquids, packaging, or pet waste." (what is excluded is rarely bulleted), "… put to the
+    public: Option A (…), Option B (…) and Option C (…)"."""
     text = evidence.span.text.rstrip()
     if text.endswith(":") or _is_bullet(evidence.span) or _is_table_row(evidence.span):
         return False
     if bool(NEGATION.search(text)) != negated:
         return False
-    if negated:
-        return text.count(",") >= 2
     announced = text.partition(": ")[2]
     return len(_ITEM_SEPARATOR.findall(announced)) >= 2
 
 
 def ends_in_list(chunk: RetrievedChunk) -> bool:
-    """Whether `chunk`'s last line is a list item: the chunk boundary may cut its list."""
+    """Whether `chunk`'s last line is a list item or the line announcing a list ("The
+    following are prohibited streets:"): the chunk boundary may cut its list."""
     lines = [line for line in chunk.text.splitlines() if line.strip()]
-    return bool(lines) and bool(_LIST_MARKER.match(lines[-1] + " "))  # "3." cut off, too
+    if not lines:
+        return False
+    # "3." cut off before its text is an item, too
+    return lines[-1].rstrip().endswith(":") or bool(_LIST_MARKER.match(lines[-1] + " "))
 
 
 def _next(evidence: Evidence, ranked: list[Evidence]) -> Evidence:

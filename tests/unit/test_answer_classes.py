@@ -243,6 +243,48 @@ def test_a_best_sentence_announcing_the_items_after_a_colon_is_the_list() -> Non
     streets = "Not in the scheme: Market Row, Church Lane, or Castle Hill.\nIn it:\n- Mill Lane"
     ranked = _ranked("Which streets are in the scheme?", _chunk(streets))
     assert "Mill Lane" in [e.reads for e in best_list(ranked) or []]
+    # what is not so, said in passing and not announced after a colon, lists nothing
+    passing = (
+        "Trading must be managed so that pavements stay passable, neighbours are not disturbed, "
+        "and traders compete fairly.\nThe following are prohibited streets:\n(a) High Street;"
+    )
+    ranked = _ranked("Which streets are street traders not allowed to trade on?", _chunk(passing))
+    assert "High Street;" in [e.reads[-12:] for e in best_list(ranked, negated=True) or []]
+
+
+def test_lettered_and_roman_numbered_lines_are_list_items() -> None:
+    text = (
+        "3.2 The following are prohibited streets:\n\n  (a) High Street;\n  (b) Castle Hill;\n"
+        "  (c) Church Lane.\n\nResolved that:\n(i) the budget be approved;\n(ii) the fee rise."
+    )
+    ranked = _ranked("Which streets are street traders not allowed on?", _chunk(text))
+    listed = [e.reads for e in best_list(ranked) or []]
+    assert listed[0].endswith("prohibited streets:")
+    assert [r[-12:] for r in listed[1:]] == ["High Street;", "Castle Hill;", "Church Lane."]
+    second = next(e for e in ranked if "fee rise" in e.reads)
+    resolved = [e.reads for e in whole_list(second, ranked) or []]
+    assert resolved[0] == "Resolved that:" and len(resolved) == 3
+
+
+def test_a_line_announcing_a_list_is_preferred_to_an_item_of_another_list_ranked_near_it() -> None:
+    changes = _chunk(
+        "What changed in 2024:\n- A place in the park was set aside for barbecues rather than a "
+        "complete ban, and a limit put on dogs walked at once.\n- Drones were restricted.",
+        "/d/changes.md",
+    )
+    zones = _chunk(
+        "4.1 Dog exclusion zones\nThe following are dog exclusion zones:\n- every play area;\n"
+        "- the splash pad.",
+        "/d/bylaw.md",
+    )
+    ranked = _ranked("Which places in the park are completely off limits to dogs?", changes, zones)
+    assert ranked[0].span.chunk is changes  # an item of another list ranks first
+    listed = [e.reads for e in best_list(ranked, negated=True) or []]
+    assert listed == [
+        "The following are dog exclusion zones:",
+        "every play area;",
+        "the splash pad.",
+    ]
 
 
 def test_a_slides_bullets_as_the_reader_marks_them_are_a_list_under_its_title() -> None:

@@ -3,6 +3,7 @@ a list item runs on into the chunk after it (found by its id in the store)."""
 
 from pathlib import Path
 
+from rag.answer.context import ends_in_list
 from rag.answer.orchestrator import AnswerContext
 from rag.app import RagApp
 from rag.connectors.files import scan_path
@@ -35,6 +36,13 @@ def test_two_overlapping_chunks_join_into_the_page_text_they_cover() -> None:
     assert (both.text, both.start, both.end) == (page, 0, len(page))
     assert joined(first, _chunk(page[30:], 30, page=2)) is first  # another page
     assert joined(first, _chunk(page[30:], 30)) is first  # a gap between them
+
+
+def test_a_chunk_ending_in_a_list_item_or_the_line_announcing_one_may_be_cut() -> None:
+    assert ends_in_list(_chunk("To get a plot:\n1. Fill in the form.\n2. Wait", 0))
+    assert ends_in_list(_chunk("Intro.\n3.2 The following are prohibited streets:\n", 0))
+    assert ends_in_list(_chunk("Resolved that:\n  (a) the budget be approved;", 0))
+    assert not ends_in_list(_chunk("Intro.\nThe plot rent is due in October.", 0))
 
 
 def test_a_steps_question_reads_a_list_the_chunk_boundary_cuts(
