@@ -437,15 +437,20 @@ def _total_rows(view: TableView, label: ColumnLike | None) -> list[Condition]:
     ]
 
 
+_OF_THE = r"(?:of\s+(?:the|these|those)\s+)?"  # "how many of the applications"
+
+
 def _counted(text: str) -> str:
     """The words a count asks for: "K2 units were sold" of "How many K2 units were sold"."""
-    found = re.search(r"\b(?:how many|number of)\s+((?:[\w-]+\s*){1,3})", text, re.I)
+    found = re.search(rf"\b(?:how many|number of)\s+{_OF_THE}((?:[\w-]+\s*){{1,3}})", text, re.I)
     return found.group(1) if found else ""
 
 
 def _counts_rows(text: str, view: TableView) -> bool:
     """ "How many orders...", "count the products": the counted word names the table's rows."""
-    found = re.search(r"\b(?:how many|number of|count(?: the)?)\s+([a-z][\w-]*)", text, re.I)
+    found = re.search(
+        rf"\b(?:how many|number of|count(?: the)?)\s+{_OF_THE}([a-z][\w-]*)", text, re.I
+    )
     if found is None:
         return False
     counted = content_stems(found.group(1))

@@ -34,9 +34,11 @@ def answerer() -> TableQuestionAnswerer:
     )  # fmt: skip
     source.add(
         "planning_applications",
-        ["Reference", "Ward", "Received", "Fee (GBP)"],
-        [["P-1", "Castle", "2026-01-10", "£120"], ["P-2", "Mill", "2026-02-01", "£80"],
-         ["P-3", "Castle", "2025-12-30", "£200"], ["P-4", "Abbey", "2026-03-03", "£95"]],
+        ["Reference", "Ward", "Received", "Fee (GBP)", "Town council view"],
+        [["P-1", "Castle", "2026-01-10", "£120", "Object"],
+         ["P-2", "Mill", "2026-02-01", "£80", "Support"],
+         ["P-3", "Castle", "2025-12-30", "£200", "Object"],
+         ["P-4", "Abbey", "2026-03-03", "£95", "Support"]],
     )  # fmt: skip
     return TableQuestionAnswerer(source)
 
@@ -58,6 +60,8 @@ def answerer() -> TableQuestionAnswerer:
         ("Which ward has the most planning applications?", "argmax", ["Castle", "2"]),
         ("What is the average fee in the planning register?", "aggregate", ["£123.75"]),
         ("How many applications were received in 2026?", "aggregate", ["3"]),
+        ("How many of the planning applications did the town council object to?", "aggregate",
+         ["2"]),
     ],
 )  # fmt: skip
 def test_each_kind_is_read_and_computed(
