@@ -92,7 +92,7 @@ def rank_evidence(
     spans = [span for _, span in numbered]
     reads = [_reading(span) for span in spans]
     # A sentence leaning on the one before ("It shall close at 4.30pm") is read with that one,
-    # by the embedder and for the question's terms: alone it names nothing.
+    # by the embedder and for the question's terms, phrases and names: alone it names nothing.
     in_context = [
         f"{reads[n - 1]} {text}" if n and _leans_on(numbered[n - 1], numbered[n]) else text
         for n, text in enumerate(reads)
@@ -126,13 +126,13 @@ def rank_evidence(
         score = (
             W_DENSE * cosine
             + W_TERMS * coverage
-            + W_PHRASE * focus.phrase_overlap(text)
+            + W_PHRASE * focus.phrase_overlap(context)
             + W_NEGATED * (focus.negated and bool(NEGATION.search(context)))
             + W_TYPE * typed
             + W_RETRIEVAL * span.chunk.score
             - W_NOT_ANSWER * (not answer_like)
             - W_UNNAMED * unnamed
-            + W_NAMED * (bool(focus.names) and focus.names.named_in(text))
+            + W_NAMED * (bool(focus.names) and focus.names.named_in(context))
         )
         evidence = Evidence(span, text, number, score, cosine, coverage, typed, answer_like)
         ranked.append(evidence)

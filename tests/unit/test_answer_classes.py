@@ -418,6 +418,13 @@ def test_a_sentence_leaning_on_the_one_before_holds_the_terms_that_one_names() -
     market = next(e for e in ranked if e.reads.startswith("The market"))
     assert leaning.coverage > market.coverage
     assert leaning.score > market.score
+    # what the sentence before names, it names for the leaning one: its phrases and names too
+    text = (
+        "7.5 The Finance and Resources Committee has 5 members. Its quorum is 3 members.\n"
+        "7.6 The Planning and Environment Committee has 7 members. Its quorum is 4 members."
+    )
+    ranked = _ranked("What is the quorum of the Finance and Resources Committee?", _chunk(text))
+    assert ranked[0].reads == "Its quorum is 3 members."
     # the first sentence of a chunk leans on nothing of the chunk before it
     before = _chunk("The Guildhall opens at 9am.", "/d/a.md", "a.md")
     after = _chunk("It closes at 5pm.", "/d/b.md", "b.md")
