@@ -2,9 +2,10 @@
 
 The model reads best when it reads little, so it gets these sentences, not whole chunks. Each
 sentence of the retrieved chunks is scored on its embedding similarity to the question, the
-share of the question's focus terms it holds (rarer terms weigh more), the question's phrases
-it repeats ("father of Kevin"), and whether it states the kind of thing asked for (a quantity
-for "how much", a date for "when", a name for "who"). Headings, questions in the sources (FAQ
+share of the question's focus terms it holds (rarer terms weigh more; one only its document's
+title or heading holds counts half), the question's phrases it repeats ("father of Kevin"), and
+whether it states the kind of thing asked for (a quantity for "how much", a date for "when", a
+name for "who"). Headings, questions in the sources (FAQ
 entries), markup fragments and other non-answers are pushed down. A table row reads as
 "column: value" records under its header; a sentence that leans on the one before it ("It
 costs...") brings that one along.
@@ -33,6 +34,7 @@ W_TYPE = 0.8
 W_NOT_ANSWER = 1.0
 W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best chunk)
 BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a synonym of it
+TITLED_SHARE = 0.5  # of a focus term's weight, for one only its document's title or heading holds
 W_UNNAMED = 1.0  # its passage does not name what the question names (and another one does)
 W_NAMED = 0.5  # it names what the question names itself (the Town Library's row, not its table's)
 W_NEGATED = 1.0  # it says what is not so, as the question asks ("Not in the caddy: liquids ...")
@@ -109,14 +111,20 @@ def rank_evidence(
         for chunk in chunks
     }
     any_named = any(named.values())
+    titles = {chunk.id: stems(chunk.title_words) for chunk in chunks}
     total = sum(weight.values()) or 1.0
     ranked = []
     for (number, span), text, context, cosine in zip(
         numbered, reads, in_context, dense, strict=True
     ):
         held = focus.terms & (said := stems(context))
-        bridged = sum(weight[t] for t in focus.bridged(held, said))
-        held_weight = sum(weight[t] for t in held) + BRIDGED_SHARE * bridged
+        bridged = focus.bridged(held, said)
+        titled = (focus.terms & titles[span.chunk.id]) - held - bridged
+        held_weight = (
+            sum(weight[t] for t in held)
+            + BRIDGED_SHARE * sum(weight[t] for t in bridged)
+            + TITLED_SHARE * sum(weight[t] for t in titled)
+        )
         coverage = held_weight / total if focus.terms else 1.0
         typed = focus.has_answer_type(text)
         # A sentence naming a sibling of what is asked (the E01 row for E04) answers another

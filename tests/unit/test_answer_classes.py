@@ -460,3 +460,14 @@ def test_a_chunk_of_a_document_naming_the_asked_thing_is_about_it() -> None:
         "How tall can a headstone be in the Traditional section at Ashgrove?", about, table
     )
     assert ranked[0].span.chunk is table
+
+
+def test_a_term_only_the_document_title_holds_counts_at_a_share() -> None:
+    # the minutes of a committee name it in their title, not in the line listing who chaired
+    line = "Present: Cllr Rosalind Achterberg (Chair), Cllr Dev Malhotra (Vice-Chair)."
+    question = "Who chairs the Planning Committee?"
+    titled = _ranked(
+        question, _chunk(line, "/d/planning_committee_minutes.md", "planning_committee_minutes.md")
+    )
+    untitled = _ranked(question, _chunk(line, "/d/minutes.md", "minutes.md"))
+    assert untitled[0].coverage < titled[0].coverage < 1.0
