@@ -182,12 +182,29 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
     lead = before[-1:] if _LEANS_BACK.match(evidence.span.text) else []
     if not lead and _is_bullet(evidence.span):
         lead = list(dropwhile(lambda e: _is_bullet(e.span), reversed(before)))[:1]
-    items: list[Evidence] = []
-    if evidence.span.text.rstrip().endswith(":"):
-        after = [e for e in same_chunk if e.span.start > evidence.span.start]
-        after = list(dropwhile(lambda e: _is_header_row(e.span), after))
-        items = list(takewhile(lambda e: _is_list_item(e.span), after))[:MAX_LIST_ITEMS]
+    items = _items_after(evidence, same_chunk) if evidence.span.text.rstrip().endswith(":") else []
     return [*lead, evidence, *items]
+
+
+def _items_after(evidence: Evidence, same_chunk: list[Evidence]) -> list[Evidence]:
+    """The list items or table rows right after `evidence` in its chunk (in order)."""
+    after = [e for e in same_chunk if e.span.start > evidence.span.start]
+    after = list(dropwhile(lambda e: _is_header_row(e.span), after))
+    return list(takewhile(lambda e: _is_list_item(e.span), after))[:MAX_LIST_ITEMS]
+
+
+def _table_after(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] | None:
+    """A sentence right before a table, with the table's rows: for a list question, "The
+    Council manages three allotment sites." leads the rows naming them. None when no table
+    follows it, or it is a table row itself."""
+    if _is_table_row(evidence.span):
+        return None
+    same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=_position)
+    after = [e for e in same_chunk if e.span.start > evidence.span.start][:1]
+    if not after or not _is_table_row(after[0].span):
+        return None
+    rows = [e for e in _items_after(evidence, same_chunk) if _is_table_row(e.span)]
+    return [evidence, *rows] if len(rows) > 1 else None
 
 
 def best_list(
@@ -217,8 +234,12 @@ def best_list(
             listed = with_neighbours(evidence, ranked)
             if len(listed) > 1:
                 return listed
-        elif listed := whole_list(evidence, ranked) or whole_list(_next(evidence, ranked), ranked):
-            return listed  # an item, or the sentence right before the list's first item
+        elif listed := (
+            whole_list(evidence, ranked)
+            or whole_list(_next(evidence, ranked), ranked)
+            or _table_after(evidence, ranked)
+        ):
+            return listed  # an item, or the sentence right before a list's first item or a table
     return None
 
 

@@ -7,6 +7,7 @@ the same thing, and the row stays the citation, so the exact source span is one 
 
 import re
 
+from rag.answer.context import LISTING
 from rag.answer.question import QuestionFocus, stems
 
 # Where a record's next "column: value" pair starts: a value may hold "; " itself
@@ -58,8 +59,9 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
         value, columns = valued
         listed = ", ".join(columns[:-1]) + " and " + columns[-1] if len(columns) > 1 else columns[0]
         return _ended(f"{label} — {value}: {listed}")
-    if not asked:
-        asked = [(c, v) for c, v in rest if focus.has_answer_type(v)] or rest
+    if not asked and focus.answer_type not in LISTING:  # a list's row is its whole item
+        asked = [(c, v) for c, v in rest if focus.has_answer_type(v)]
+    asked = asked or rest
     if len(asked) == 1:
         column, value = asked[0]
         if column.lower() in _GENERIC:

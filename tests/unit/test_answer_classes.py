@@ -287,6 +287,21 @@ def test_a_line_announcing_a_list_is_preferred_to_an_item_of_another_list_ranked
     ]
 
 
+def test_a_sentence_right_before_a_table_leads_its_rows_for_a_list_question() -> None:
+    text = (
+        "The Council manages three allotment sites.\n\n| Site | Plots |\n| --- | --- |\n"
+        "| Bramble Lane | 42 |\n| Ferry Road | 16 |\n| Cutler's Field | 28 |\n\nRent is due."
+    )
+    ranked = _ranked("Which allotment sites does the council run?", _chunk(text))
+    listed = [e.reads for e in best_list(ranked) or []]
+    assert listed[0] == "The Council manages three allotment sites."
+    assert [r.split(";")[0] for r in listed[1:]] == [
+        "Site: Bramble Lane",
+        "Site: Ferry Road",
+        "Site: Cutler's Field",
+    ]
+
+
 def test_a_slides_bullets_as_the_reader_marks_them_are_a_list_under_its_title() -> None:
     text = "Training LLMs\n- GPUs with 80 GB\n- Weeks of compute\n- Curated data"
     slide = _chunk(text, "/d/t.pptx")
@@ -303,6 +318,12 @@ def test_a_table_row_reads_as_a_sentence_naming_the_asked_column() -> None:
     weight = analyse("How heavy is the K2?")
     assert row_sentence("Property: Weight; Value: 114 kg", weight) == "Weight is 114 kg."
     assert row_sentence("Not a row at all.", weight) == "Not a row at all."
+
+
+def test_a_row_in_a_list_answer_names_its_thing_and_every_column() -> None:
+    sites = analyse("Which allotment sites does the council run?")
+    row = "Site: Bramble Lane; Plots: 42; Notes: Largest site; communal shed"
+    assert row_sentence(row, sites) == "Bramble Lane: plots 42, notes Largest site; communal shed."
 
 
 def test_a_row_asked_by_one_of_its_values_names_the_columns_holding_it() -> None:
