@@ -154,18 +154,22 @@ def _as_written(name: str, question: str) -> str:
     return found.group() if found else name
 
 
-def states_no_amount(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
-    """Whether a question asking how much, how many or how long is met by a best sentence
-    (read with its neighbours) that states no figure beyond the question's own: the park
-    keeper's row for "How many tennis courts are there in Millrace Park?". Such a quote only
-    looks like an answer; on the town tuning sets 10 of 13 were unanswerable questions."""
-    if focus.answer_type != "quantity":
+def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
+    """Whether a question asking how much, how many or how long, or who, is met by a best
+    sentence (read with its neighbours) that states no figure beyond the question's own, or
+    names no person: the park keeper's row for "How many tennis courts are there in Millrace
+    Park?", a committee's size for "Who chairs it?". Such a quote only looks like an answer; on
+    the town tuning sets 10 of 13 such quantity quotes, and 3 of 4 such person quotes, were for
+    unanswerable questions."""
+    if focus.answer_type not in ("quantity", "person"):
         return False
     best = best_answer_like(ranked)
     if best is None:
         return False
     # as the quote would show it: a table row by the columns it answers with
     shown = " ".join(row_sentence(e.reads, focus) for e in with_neighbours(best, ranked))
+    if focus.answer_type == "person":
+        return not focus.has_answer_type(shown)
     return not numbers_in(shown) - numbers_in(focus.text)
 
 

@@ -8,7 +8,7 @@ from rag.answer.abstain import (
     CONFIDENT_SUPPORT,
     abstain,
     says_not_in_sources,
-    states_no_amount,
+    states_nothing_asked,
     unmentioned,
 )
 from rag.answer.context import (
@@ -176,7 +176,7 @@ class AbstentionAnswerer:
             abstain(context.result, [], EMPTY_COLLECTION_TEXT)
         elif missing := unmentioned(context.focus, context.chunks):
             abstain(context.result, context.chunks, f"The documents do not mention {missing}.")
-        elif states_no_amount(context.focus, context.evidence):
+        elif states_nothing_asked(context.focus, context.evidence):
             abstain(context.result, context.chunks)
         elif _supported(context, self._min_support):
             return None

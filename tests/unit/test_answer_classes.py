@@ -351,17 +351,20 @@ def test_a_question_asking_what_is_not_so_prefers_a_sentence_saying_so() -> None
     assert ranked[0].reads.startswith("All food waste")
 
 
-def test_a_how_many_question_met_by_no_figure_is_not_answered() -> None:
-    from rag.answer.abstain import states_no_amount
+def test_a_how_many_or_who_question_met_by_no_figure_or_name_is_not_answered() -> None:
+    from rag.answer.abstain import states_nothing_asked
 
     keeper = _chunk("Park: Millrace Park; Park keeper: Sam Ridley; Area (ha): 14")
     courts = "How many tennis courts are there in Millrace Park?"
-    assert states_no_amount(analyse(courts), _ranked(courts, keeper))
+    assert states_nothing_asked(analyse(courts), _ranked(courts, keeper))
     sites = _chunk("There are 13 councillors, elected for four wards.")
     asked = "How many councillors are there?"
-    assert not states_no_amount(analyse(asked), _ranked(asked, sites))
+    assert not states_nothing_asked(analyse(asked), _ranked(asked, sites))
     who = "Who is the park keeper of Millrace Park?"
-    assert not states_no_amount(analyse(who), _ranked(who, keeper))
+    assert not states_nothing_asked(analyse(who), _ranked(who, keeper))
+    members = _chunk("7.7 The Staffing Sub-Committee has 3 members, all drawn from the Council.")
+    chair = "Who chairs the Staffing Sub-Committee?"
+    assert states_nothing_asked(analyse(chair), _ranked(chair, members))
 
 
 def test_a_synonym_bridges_the_question_to_the_sentence() -> None:
