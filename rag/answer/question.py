@@ -104,8 +104,9 @@ _DATE_SPAN = re.compile(
 # Two or more capitalised words in a row: "Kevin Boutte", "Marta Lindqvist".
 _FULL_NAME = re.compile(
     r"\b(?!(?:The|A|An|This|That|These|Those|Our|Your|Its|Their|Each|Every|All|No|In|On|At|For)\b)"
-    r"[A-Z][a-z]+(?: [A-Z][a-z]+)+\b"
-)  # not "The Aurora": a capitalised article or preposition starts a phrase, not a name
+    r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)+\b"
+)  # not "The Aurora": a capitalised article or preposition starts a phrase, not a name;
+# a hyphenated word is one word of it ("Fenwick-Hale", "Sub-Committee")
 # What says that something is not so, not allowed or left out.
 NEGATION = re.compile(
     r"\b(?:not|no|never|none|nor|cannot|without)\b|n't\b|\b(?:prohibit|forbid|ban|exclu|except"
@@ -305,7 +306,7 @@ def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:
         name
         for name in _FULL_NAME.finditer(sentence)
         if not stems(name.group()) <= asked
-        and name.group().rsplit(" ", 1)[-1].lower() not in _NO_PERSON_HEADS
+        and re.split(r"[ -]", name.group())[-1].lower() not in _NO_PERSON_HEADS
     )
 
 

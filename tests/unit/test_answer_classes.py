@@ -158,6 +158,8 @@ def test_a_committee_or_a_place_is_not_a_person() -> None:
     assert not focus.has_answer_type("It meets at the Corn Exchange on Mill Lane.")
     assert focus.has_answer_type("Chair: Cllr Rosalind Achterberg")
     assert focus.has_answer_type("Reports to: Declan Furrow, Parks and Open Spaces Manager")
+    assert not focus.has_answer_type("7.7 The Staffing Sub-Committee has 3 members.")
+    assert focus.has_answer_type("Present: Cllr Marcus Fenwick-Hale (Vice-Chair).")
 
 
 def test_a_duration_may_have_a_word_before_its_unit() -> None:
