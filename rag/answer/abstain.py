@@ -13,7 +13,14 @@ import math
 import re
 from collections.abc import Callable
 
-from rag.answer.context import Evidence, best_answer_like, with_neighbours
+from rag.answer.context import (
+    LIST_MARGIN,
+    LISTING,
+    Evidence,
+    best_answer_like,
+    best_list,
+    with_neighbours,
+)
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.rows import row_sentence
 from rag.answer.text import identifiers, numbers_in
@@ -83,16 +90,22 @@ def support_reading(
     focus, stating the asked kind: the verifier, trained on generated pairs, doubts such
     name-heavy ones as "The father of Kevin Boutte is ...", 20% false abstention on
     PhantomWiki without this), else three readings of the best sentences to weigh: the
-    log-odds of the verifier's best score for them; how much closer the closest of them stands
-    to the question than the closest retrieved chunk does (the asked fact is in a sentence, not
-    only its topic in the passage: AUC 0.71-0.84 alone); 1.0 when one of them states the
-    asked kind of thing."""
+    log-odds of the verifier's best score for them (and, for a list or steps question, for the
+    list it would quote, read whole: its lead line alone answers nothing); how much closer the
+    closest of them stands to the question than the closest retrieved chunk does (the asked
+    fact is in a sentence, not only its topic in the passage: AUC 0.71-0.84 alone); 1.0 when
+    one of them states the asked kind of thing."""
     about = about_the_asked(focus, ranked)
     held = _focus_held(about)
     best = [e for e in about if e.answer_like][:VERIFIED_SENTENCES]
     if held >= HELD_FOCUS or not best:
         return held if best else 0.0
-    score = max(verifier.scores(focus.text, [e.reads for e in best]))
+    read = [e.reads for e in best]
+    if focus.answer_type in LISTING and (
+        listed := best_list(about, LIST_MARGIN[focus.answer_type], focus.negated)
+    ):
+        read.append(" ".join(e.reads for e in listed))  # a list answers as a whole
+    score = max(verifier.scores(focus.text, read))
     score = min(max(score, _SCORE_FLOOR), 1.0 - _SCORE_FLOOR)
     chunk = max(e.span.chunk.similarity for e in ranked)
     return (

@@ -1,6 +1,5 @@
 """The answerers, each `try_answer(context) -> AnswerStream | None`, and their default order."""
 
-import math
 import re
 from collections.abc import Callable
 
@@ -12,6 +11,7 @@ from rag.answer.abstain import (
     unmentioned,
 )
 from rag.answer.context import (
+    LIST_MARGIN,
     LISTING,
     Evidence,
     best_answer_like,
@@ -46,11 +46,6 @@ from rag.tools.search import DocumentSearch
 # only feed a computation).
 COMPUTING_TOOLS = frozenset({"calculator", "unit_convert", "days_between"})
 _EMPHASIS = re.compile(r"\*\*|__")  # Markdown bold
-# Questions answered by the items of a list in the sources, quoted whole: a small model's one
-# sentence names one item ("What's planned for my first week?" got Monday only). Steps are as
-# often one sentence of prose ("To apply, complete the form..."), so a list answers a procedure
-# question only when it ranks within this margin of the best sentence.
-LIST_MARGIN = {"list": math.inf, "procedure": 0.2}
 
 
 def answer_with(call: ToolCall, result: AskResult, citations: list[Citation]) -> AnswerStream:

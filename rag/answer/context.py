@@ -51,6 +51,11 @@ _IN_CAPITALS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 _LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)]|\(?[a-z]\)|\((?:[ivx]{1,4})\))\s")
 _ITEM_SEPARATOR = re.compile(r",|;| and | or ")
 LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
+# Questions answered by the items of a list in the sources, quoted whole: a small model's one
+# sentence names one item ("What's planned for my first week?" got Monday only). Steps are as
+# often one sentence of prose ("To apply, complete the form..."), so a list answers a procedure
+# question only when it ranks within this margin of the best sentence.
+LIST_MARGIN = {"list": math.inf, "procedure": 0.2}
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
 # A line announcing a list ("The following are dog exclusion zones:") names what its items are:
 # it is the list asked for over a list item ranking up to this much above it (0.3 and 0.6 alike

@@ -145,3 +145,26 @@ def test_the_abstention_threshold_is_the_one_calibrated_for_the_signal_unless_se
     settings.abstain_min_support = 0.5
     with RagApp(settings, embedder=HashEmbedder()) as app:
         assert app.min_support == 0.5
+
+
+class _WholeListVerifier:
+    """Scores a text high only when it holds every step, as a whole list does."""
+
+    def scores(self, question: str, sentences: list[str]) -> list[float]:
+        return [0.9 if "form" in s and "fee" in s else 0.1 for s in sentences]
+
+
+def test_a_list_question_is_supported_by_its_list_read_whole() -> None:
+    from rag.answer.abstain import verifier_signal
+    from rag.answer.context import rank_evidence
+    from rag.answer.question import analyse
+    from rag.retrieve import RetrievedChunk
+
+    text = "To book a bulky waste pickup:\n- Fill in the booking form.\n- Pay the £25 fee online."
+    chunk = RetrievedChunk("c", text, "/d/w.md", "w.md", "d", None, 0, len(text), 1.0, 0.5)
+    focus = analyse("How do I book a bulky waste pickup?")
+    assert focus.answer_type == "procedure"
+    ranked = rank_evidence(focus, [chunk], lambda q, texts: [0.5] * len(texts))
+    whole = verifier_signal(_WholeListVerifier())(focus, ranked)  # type: ignore[arg-type]
+    parts = verifier_signal(_FixedVerifier())(focus, ranked)  # type: ignore[arg-type]
+    assert whole > parts
