@@ -31,6 +31,7 @@ W_DENSE = 1.0
 W_TERMS = 1.0
 W_PHRASE = 0.5
 W_TYPE = 0.8
+W_PERSON = 2.0  # for a who-question: only a sentence naming someone can answer it
 W_NOT_ANSWER = 1.0
 W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best chunk)
 BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a synonym of it
@@ -141,7 +142,7 @@ def rank_evidence(
             + W_TERMS * coverage
             + W_PHRASE * focus.phrase_overlap(context)
             + W_NEGATED * (focus.negated and bool(NEGATION.search(context)))
-            + W_TYPE * typed
+            + (W_PERSON if focus.answer_type == "person" else W_TYPE) * typed
             + W_RETRIEVAL * span.chunk.score
             - W_NOT_ANSWER * (not answer_like)
             - W_UNNAMED * unnamed

@@ -162,6 +162,19 @@ def test_a_committee_or_a_place_is_not_a_person() -> None:
     assert focus.has_answer_type("Present: Cllr Marcus Fenwick-Hale (Vice-Chair).")
 
 
+def test_a_who_question_prefers_a_sentence_naming_a_person() -> None:
+    rules = _chunk(
+        "7.2 The Planning and Environment Committee has 7 members.", "/d/orders.md", "orders.md"
+    )
+    minutes = _chunk(
+        "Present: Cllr Rosalind Achterberg (Chair), Cllr Dev Malhotra.",
+        "/d/planning_minutes.md",
+        "planning_minutes.md",
+    )
+    ranked = _ranked("Who chairs the Planning and Environment Committee?", rules, minutes)
+    assert ranked[0].reads.startswith("Present:")
+
+
 def test_a_duration_may_have_a_word_before_its_unit() -> None:
     focus = analyse("If my bin is missed, how long have I got to report it?")
     assert focus.has_answer_type("Report it within 2 working days of your collection day.")
