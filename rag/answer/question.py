@@ -107,6 +107,7 @@ _FULL_NAME = re.compile(
     r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)+\b"
 )  # not "The Aurora": a capitalised article or preposition starts a phrase, not a name;
 # a hyphenated word is one word of it ("Fenwick-Hale", "Sub-Committee")
+_COLUMN = re.compile(r"(\w+): ")  # a column's last word, as a table row reads
 # What says that something is not so, not allowed or left out.
 NEGATION = re.compile(
     r"\b(?:not|no|never|none|nor|cannot|without)\b|n't\b|\b(?:prohibit|forbid|ban|exclu|except"
@@ -300,13 +301,15 @@ def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:
     """The full names in `sentence` that `question` does not name, a place's or a body's
     ("Corn Exchange", "Resources Committee") aside."""
     asked = stems(question) | word_stems(question)
+    # A table row's thing ends in the kind its column names: "Grant: Small Grant".
+    kinds = _NO_PERSON_HEADS | {c.lower() for c in _COLUMN.findall(sentence)}
     # A name of words the question says is no new name: "Brightwater Labs Founder" for "Who
     # founded Brightwater Labs?".
     return (
         name
         for name in _FULL_NAME.finditer(sentence)
         if not stems(name.group()) <= asked
-        and re.split(r"[ -]", name.group())[-1].lower() not in _NO_PERSON_HEADS
+        and re.split(r"[ -]", name.group())[-1].lower() not in kinds
     )
 
 

@@ -159,6 +159,8 @@ def test_a_committee_or_a_place_is_not_a_person() -> None:
     assert focus.has_answer_type("Chair: Cllr Rosalind Achterberg")
     assert focus.has_answer_type("Reports to: Declan Furrow, Parks and Open Spaces Manager")
     assert not focus.has_answer_type("7.7 The Staffing Sub-Committee has 3 members.")
+    # a table row's thing, named by the kind its column says: "Grant: Small Grant"
+    assert not focus.has_answer_type("Grant: Small Grant; Who decides: the Chair")
     assert focus.has_answer_type("Present: Cllr Marcus Fenwick-Hale (Vice-Chair).")
 
 
