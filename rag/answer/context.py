@@ -5,10 +5,9 @@ sentence of the retrieved chunks is scored on its embedding similarity to the qu
 share of the question's focus terms it holds (rarer terms weigh more; one only its document's
 title or heading holds counts half), the question's phrases it repeats ("father of Kevin"), and
 whether it states the kind of thing asked for (a quantity for "how much", a date for "when", a
-name for "who"). Headings, questions in the sources (FAQ
-entries), markup fragments and other non-answers are pushed down. A table row reads as
-"column: value" records under its header; a sentence that leans on the one before it ("It
-costs...") brings that one along.
+name for "who"). Headings, questions in the sources (FAQ entries), markup fragments and other
+non-answers are pushed down. A table row reads as "column: value" records under its header; a
+sentence that leans on the one before it ("It costs...") brings that one along.
 """
 
 import math
@@ -188,7 +187,7 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
     lead = before[-1:] if _LEANS_BACK.match(evidence.span.text) else []
     if not lead and _is_bullet(evidence.span):
         lead = list(dropwhile(lambda e: _is_bullet(e.span), reversed(before)))[:1]
-    items = _items_after(evidence, same_chunk) if evidence.span.text.rstrip().endswith(":") else []
+    items = _items_after(evidence, same_chunk) if _is_lead_in(evidence.span) else []
     return [*lead, evidence, *items]
 
 
@@ -203,12 +202,10 @@ def _table_after(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] |
     """A sentence right before a table, with the table's rows: for a list question, "The
     Council manages three allotment sites." leads the rows naming them. None when no table
     follows it, or it is a table row itself."""
-    if _is_table_row(evidence.span):
-        return None
+    following = _next(evidence, ranked)
+    if _is_table_row(evidence.span) or not _is_table_row(following.span):
+        return None  # a last sentence is its own `_next`, and no table row
     same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=_position)
-    after = [e for e in same_chunk if e.span.start > evidence.span.start][:1]
-    if not after or not _is_table_row(after[0].span):
-        return None
     rows = [e for e in _items_after(evidence, same_chunk) if _is_table_row(e.span)]
     return [evidence, *rows] if len(rows) > 1 else None
 
@@ -229,24 +226,33 @@ def best_list(
     for evidence in candidates:
         if evidence.score < candidates[0].score - min(margin, LEAD_MARGIN):
             break
-        if evidence.span.text.rstrip().endswith(":"):
-            listed = with_neighbours(evidence, ranked)
-            if len(listed) > 1:
-                return listed
+        if _is_lead_in(evidence.span) and (listed := _announced(evidence, ranked)):
+            return listed
     for evidence in candidates:
         if evidence.score < candidates[0].score - margin:
             return None
-        if evidence.span.text.rstrip().endswith(":"):
-            listed = with_neighbours(evidence, ranked)
-            if len(listed) > 1:
-                return listed
-        elif listed := (
-            whole_list(evidence, ranked)
-            or whole_list(_next(evidence, ranked), ranked)
-            or _table_after(evidence, ranked)
-        ):
-            return listed  # an item, or the sentence right before a list's first item or a table
+        if _is_lead_in(evidence.span):
+            listed = _announced(evidence, ranked)
+        else:  # an item, or the sentence right before a list's first item or a table
+            listed = (
+                whole_list(evidence, ranked)
+                or whole_list(_next(evidence, ranked), ranked)
+                or _table_after(evidence, ranked)
+            )
+        if listed:
+            return listed
     return None
+
+
+def _is_lead_in(span: SourceSpan) -> bool:
+    """A line announcing what follows it: "The following are prohibited streets:"."""
+    return span.text.rstrip().endswith(":")
+
+
+def _announced(lead_in: Evidence, ranked: list[Evidence]) -> list[Evidence] | None:
+    """`lead_in` with the items it announces; None when no item follows it in its chunk."""
+    listed = with_neighbours(lead_in, ranked)
+    return listed if len(listed) > 1 else None
 
 
 def _lists_inline(evidence: Evidence, negated: bool) -> bool:
@@ -255,7 +261,7 @@ def _lists_inline(evidence: Evidence, negated: bool) -> bool:
     liquids, packaging, or pet waste." (what is excluded is rarely bulleted), "… put to the
     public: Option A (…), Option B (…) and Option C (…)"."""
     text = evidence.span.text.rstrip()
-    if text.endswith(":") or _is_bullet(evidence.span) or _is_table_row(evidence.span):
+    if _is_lead_in(evidence.span) or _is_bullet(evidence.span) or _is_table_row(evidence.span):
         return False
     if bool(NEGATION.search(text)) != negated:
         return False
