@@ -1,16 +1,16 @@
 """Answers on the town corpus (eval/town): a second domain, questions labelled by kind.
 
 The corpus and its question sets were written by people who had not seen the code, the other
-evaluation sets or any figure (eval/town/README.md). `dev` and `tuning` may be read row by row
-and tuned on; `blind2` and `blind3` are run once per candidate change and only their aggregates
+evaluation sets or any figure (eval/town/README.md). `dev`, `tuning` and `tuning2` may be read row
+by row and tuned on; `blind3` and `blind4` are run once per candidate change and only their aggregates
 are printed: once anyone reads a set's rows it is a tuning set, and a fresh one must be written.
 
 Every question is answered once with support abstention off; thresholds are replayed on the
 records (bench/grounding.py): the default one, and one calibrated on the set's calibration
 half (the highest keeping false abstention within budget there) reported on the held-out half.
 
-Run: .venv/bin/python -m bench.answers dev|tuning [--records FILE]
-     .venv/bin/python -m bench.answers blind2|blind3 [--label TEXT]   (aggregates only)
+Run: .venv/bin/python -m bench.answers dev|tuning|tuning2 [--records FILE]
+     .venv/bin/python -m bench.answers blind3|blind4 [--label TEXT]   (aggregates only)
 """
 
 import json
@@ -39,11 +39,13 @@ SETS = {
     "dev": TOWN / "questions_dev.jsonl",
     # written as the first blind set; its rows were read on 2026-12-06, so it tunes now
     "tuning": TOWN / "questions_tuning.jsonl",
+    # the second blind set, run aggregates-only four times; rows read from 2026-12-07
+    "tuning2": TOWN / "questions_tuning2.jsonl",
     # written later, each by someone else who had seen no code, other set or figure
-    "blind2": TOWN / "questions_blind2.jsonl",
     "blind3": TOWN / "questions_blind3.jsonl",
+    "blind4": TOWN / "questions_blind4.jsonl",
 }
-BLIND = ("blind2", "blind3")
+BLIND = ("blind3", "blind4")
 
 
 def _by_kind(records: list[AnswerRecord]) -> str:
