@@ -22,8 +22,10 @@ _REASON = re.compile(
     re.I,
 )
 _PROCEDURE = re.compile(
-    r"(?:^|[.!?]\s+)\W*(?:and |so )?how (?:do|can|should|would|could|does one|must) (?:i|we|you"
-    r"|one|a|an|the|my|our|residents?|people|someone)\b|\bhow to\b"
+    r"(?:^|[.!?]\s+)\W*(?:and |so )?how (?:and when |and where )?(?:do|can|should|would|could"
+    r"|does one|must) (?:i|we|you|one|a|an|the|my|our|residents?|people|someone)\b|\bhow to\b"
+    r"|\bhow does (?:a|an|the|my|our|someone) [\w' -]{1,40}? (?:apply|register|book|request|get"
+    r"|obtain|arrange|report|complain|join|hire|go about)\b|\bstep[- ]by[- ]step\b"
     r"|\bhow (?:is|are) (?:a|an|the|my|our) [\w' -]+ (?:arranged|organised|organized|booked"
     r"|applied for|requested|done|made)\b"
     r"|\bwhat(?:'s| is| are)? (?:the )?(?:steps|procedure|process)\b|\bwhat (?:do|should) i do\b"
@@ -48,9 +50,12 @@ _LIST = re.compile(
     re.I,
 )
 # "What is a heat pump?", "What are heat pumps?", "What does FOI stand for?", "Define X".
-# "What does the bylaw mean by a 'shared path'?": the term, wherever the question starts.
+# "What does the bylaw mean by a 'shared path'?", "When does a plot count as cultivated?": the
+# term, wherever the question starts.
 _DEFINED_BY = re.compile(
-    r"\bmean by (?:an? |the )?([^?,;]+)|\bdefines? (?:an? |the )?([^?,;]+)", re.I
+    r"\bmean by (?:an? |the )?([^?,;]+)|\bdefines? (?:an? |the )?([^?,;]+)"
+    r"|\b(?:counts?|class(?:es|ed)?|treated|regarded) as (?:an? |the )?([^?,;]+)",
+    re.I,
 )
 _DEFINITION = re.compile(
     r"^\W*what(?:'s| is) (?:an? )(?P<a>[^?,;]+?)\W*$"

@@ -274,9 +274,9 @@ def answer_type(question: str) -> AnswerType:
         return "link"
     if _PERSON_ASK.search(question):
         return "person"
-    if _DATE_ASK.search(question):
-        return "date"
     kind = asked_kind(question)
+    if _DATE_ASK.search(question) and kind not in ("definition", "procedure"):
+        return "date"  # not "when does a plot count as cultivated?" nor "how and when ...?"
     if kind != "reason" and _QUANTITY_ASK.search(question):
         return "quantity"  # "why does it cost 85?" asks for a reason, not a price
     return kind or "any"

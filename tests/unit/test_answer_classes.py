@@ -138,6 +138,21 @@ def test_steps_asked_after_a_first_sentence_or_in_the_passive_ask_for_a_procedur
     assert answer_type("How is a burial at Ashgrove Cemetery arranged?") == "procedure"
     assert answer_type("What's the process for applying for a Major Grant?") == "procedure"
     assert answer_type("How is the park looked after?") == "any"
+    assert answer_type("How does our club apply for a community grant?") == "procedure"
+    assert answer_type("What happens step by step if my plot is neglected?") == "procedure"
+    assert answer_type("How and when should I put my bins out?") == "procedure"
+    assert answer_type("How does the heat pump work?") == "any"
+
+
+def test_what_counts_or_is_classed_as_something_asks_for_a_definition() -> None:
+    assert answer_type("When does an allotment count as cultivated?") == "definition"
+    assert answer_type("For permit decision times, what counts as a working day?") == "definition"
+    assert answer_type("What does the parks bylaw class as a drone?") == "definition"
+    focus = analyse("When does an allotment count as cultivated?")
+    assert focus.has_answer_type(
+        "Cultivated means that the ground is dug, planted, sown and kept free of weeds."
+    )
+    assert not focus.has_answer_type("At least 75% of your plot must be cultivated at all times.")
 
 
 def test_a_line_in_capitals_is_a_heading() -> None:
