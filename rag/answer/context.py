@@ -20,7 +20,7 @@ from itertools import dropwhile, takewhile
 from rag.answer.cancel import check
 from rag.answer.question import NEGATION, QuestionFocus, stems
 from rag.answer.spans import SourceSpan, source_spans
-from rag.answer.text import never_an_answer
+from rag.answer.text import never_an_answer, record_cells
 from rag.embed import DenseEmbedder
 from rag.retrieve import RetrievedChunk
 
@@ -43,6 +43,7 @@ SIMILARITY_BATCH = 16  # sentences embedded between two checks for a stopped ans
 MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph's end
 # A section number and a few words with no closing punctuation (a numbered step says more).
 _SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?:;,]+$")
 # A line in capitals: letters, none of them small, with figures and codes between.
@@ -61,6 +62,7 @@ MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question g
 # it is the list asked for over a list item ranking up to this much above it (0.3 and 0.6 alike
 # on the town tuning sets).
 LEAD_MARGIN = 0.3
+PARAGRAPH_SENTENCES = 3  # after a list question's best sentence, searched for a list's lead-in
 LIST_SEARCH = 10  # best sentences searched for a list item or lead-in, for a list question
 
 
@@ -131,7 +133,10 @@ def rank_evidence(
             + TITLED_SHARE * sum(weight[t] for t in titled)
         )
         coverage = held_weight / total if focus.terms else 1.0
-        typed = focus.has_answer_type(text)
+        # one row's columns are no list of things ("Facility: …; Monday: 08:00-18:00; …")
+        typed = focus.has_answer_type(text) and not (
+            focus.answer_type == "list" and (_is_table_row(span) or record_cells(text))
+        )
         # A sentence naming a sibling of what is asked (the E01 row for E04) answers another
         # question; one from a passage not naming it is about something else, when others do.
         answer_like = is_answer_like(span, focus.asks_for_link) and not focus.names.sibling_in(text)
@@ -210,6 +215,26 @@ def _table_after(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] |
     return [evidence, *rows] if len(rows) > 1 else None
 
 
+def _lead_in_later(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] | None:
+    """`evidence` with a line announcing a list a few sentences later in its paragraph, and
+    the items: "The HWRC is on Quarry Lane. It is for residents only. Items accepted
+    include:" — the sentence naming what is asked ranks far above the bare lead-in."""
+    chunk = evidence.span.chunk
+    later = sorted(
+        (e for e in ranked if e.source == evidence.source and e.span.start > evidence.span.start),
+        key=_position,
+    )
+    for following in later[:PARAGRAPH_SENTENCES]:
+        end = evidence.span.start + len(evidence.span.text)
+        between = chunk.text[end - chunk.start : following.span.start - chunk.start]
+        if _BLANK_LINE.search(between):
+            return None
+        if _is_lead_in(following.span):
+            listed = _announced(following, ranked)
+            return [evidence, *listed] if listed else None
+    return None
+
+
 def best_list(
     ranked: list[Evidence], margin: float = math.inf, negated: bool = False
 ) -> list[Evidence] | None:
@@ -238,6 +263,7 @@ def best_list(
                 whole_list(evidence, ranked)
                 or whole_list(_next(evidence, ranked), ranked)
                 or _table_after(evidence, ranked)
+                or _lead_in_later(evidence, ranked)
             )
         if listed:
             return listed
@@ -261,7 +287,8 @@ def _lists_inline(evidence: Evidence, negated: bool) -> bool:
     liquids, packaging, or pet waste." (what is excluded is rarely bulleted), "… put to the
     public: Option A (…), Option B (…) and Option C (…)"."""
     text = evidence.span.text.rstrip()
-    if _is_lead_in(evidence.span) or _is_bullet(evidence.span) or _is_table_row(evidence.span):
+    span = evidence.span
+    if _is_lead_in(span) or _is_bullet(span) or _is_table_row(span) or record_cells(span.text):
         return False
     if bool(NEGATION.search(text)) != negated:
         return False

@@ -86,7 +86,10 @@ class AnswerContext:
             query, request.collection, request.top_k, request.mode, request.filters
         )
         if self.focus.answer_type in LISTING:
-            chunks = [self._run_on(chunk) if ends_in_list(chunk) else chunk for chunk in chunks]
+            chunks = [
+                self._run_on(chunk) if n < RUN_ON_TOP or ends_in_list(chunk) else chunk
+                for n, chunk in enumerate(chunks)
+            ]
         self.result.timings["retrieve_ms"] = ms_since(started)
         return chunks
 
@@ -96,6 +99,12 @@ class AnswerContext:
         whole."""
         following = self._retriever.following(self.request.collection, chunk)
         return joined(chunk, following) if following else chunk
+
+
+# A list or steps question's best chunks run on into the next ones: a chunk may end in the
+# sentence naming what is asked, with the list it announces in the next ("... is on Quarry Lane.
+# ... Items accepted include:"). Town tuning sets, quote only: 0 -> 3 is +1 right, FA -0.004.
+RUN_ON_TOP = 3
 
 
 class Answerer(Protocol):

@@ -5,27 +5,12 @@ a person has to parse them; "Weight is 114 kg." or "The price (€) of Aurora K2
 the same thing, and the row stays the citation, so the exact source span is one click away.
 """
 
-import re
-
 from rag.answer.context import LISTING
 from rag.answer.question import QuestionFocus, stems
+from rag.answer.text import record_cells
 
-# Where a record's next "column: value" pair starts: a value may hold "; " itself
-# ("Close rope bridge; replace ropes"), a column name is short and has no colon.
-_PAIR_START = re.compile(r"(?:^|; )(?=[^:;]{1,40}: )")
 # Columns that hold "the value" of the row's first cell rather than a named attribute.
 _GENERIC = frozenset("value values detail details description amount figure info answer".split())
-
-
-def record_cells(text: str) -> list[tuple[str, str]] | None:
-    """("column", "value") pairs of a row read as a record, or None for other text."""
-    text = text.strip()
-    starts = [m.end() for m in _PAIR_START.finditer(text)]
-    if len(starts) < 2 or starts[0] != 0:
-        return None
-    ends = [s - 2 for s in starts[1:]] + [len(text)]
-    pairs = [text[a:b].split(": ", 1) for a, b in zip(starts, ends, strict=True)]
-    return [(column.strip(), value.strip()) for column, value in pairs]
 
 
 def states_the_asked(text: str, focus: QuestionFocus) -> bool:

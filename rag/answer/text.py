@@ -271,3 +271,19 @@ def never_an_answer(sentence: str, link_asked: bool = False) -> str | None:
     if _COMPUTATION.search(sentence):
         return "a computation the calculator did not make"
     return None
+
+
+# Where a record's next "column: value" pair starts: a value may hold "; " itself
+# ("Close rope bridge; replace ropes"), a column name is short and has no colon.
+_PAIR_START = re.compile(r"(?:^|; )(?=[^:;]{1,40}: )")
+
+
+def record_cells(text: str) -> list[tuple[str, str]] | None:
+    """("column", "value") pairs of a row read as a record, or None for other text."""
+    text = text.strip()
+    starts = [m.end() for m in _PAIR_START.finditer(text)]
+    if len(starts) < 2 or starts[0] != 0:
+        return None
+    ends = [s - 2 for s in starts[1:]] + [len(text)]
+    pairs = [text[a:b].split(": ", 1) for a, b in zip(starts, ends, strict=True)]
+    return [(column.strip(), value.strip()) for column, value in pairs]

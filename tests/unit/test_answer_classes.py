@@ -284,6 +284,47 @@ def test_a_best_sentence_announcing_the_items_after_a_colon_is_the_list() -> Non
     assert "High Street;" in [e.reads[-12:] for e in best_list(ranked, negated=True) or []]
 
 
+def test_keeping_something_out_asks_what_is_not_so() -> None:
+    assert analyse("What kinds of things must I keep out of the food caddy?").negated
+    assert analyse("Which items should I leave out of the blue bin?").negated
+    assert not analyse("What can I put in the food caddy?").negated
+
+
+def test_a_table_row_is_no_list_for_a_list_question() -> None:
+    table = "| Facility | Monday | Tuesday |\n| --- | --- | --- |\n| Quarry Lane tip | 8-6 | 8-6 |"
+    ranked = _ranked("What sorts of things can I take to the Quarry Lane tip?", _chunk(table))
+    assert not any(e.typed for e in ranked)
+    ranked = _ranked("When is the Quarry Lane tip open on Monday?", _chunk(table))
+    assert all(e.typed for e in ranked)
+    record = _chunk("Facility: Quarry Lane tip; Monday: 08:00-18:00; Tuesday: Closed", "/d/h.csv")
+    ranked = _ranked("What sorts of things can I take to the Quarry Lane tip?", record)
+    assert not any(e.typed for e in ranked)
+    assert best_list(ranked) is None  # nor a list named inline
+
+
+def test_a_list_announced_later_in_the_best_sentences_paragraph_is_the_list() -> None:
+    text = (
+        "The recycling centre is on Quarry Lane. It is for residents only. Items accepted "
+        "include:\n\n- Garden waste\n- Paint\n\nVans need a permit."
+    )
+    days = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Easter".split()
+    hours = _chunk(
+        " ".join(f"The Quarry Lane recycling centre opens at 8am on {d}." for d in days),
+        "/d/hours.md",
+    )
+    question = "What can I take to the Quarry Lane recycling centre?"
+    ranked = _ranked(question, _chunk(text), hours)
+    assert "Items accepted include:" not in [e.reads for e in ranked[:10]]
+    assert [e.reads for e in best_list(ranked) or []] == [
+        "The recycling centre is on Quarry Lane.",
+        "Items accepted include:",
+        "Garden waste",
+        "Paint",
+    ]
+    apart = "The recycling centre is on Quarry Lane.\n\nVans need:\n- a permit\n- a form"
+    assert best_list(_ranked(question, _chunk(apart), hours)) is None
+
+
 def test_lettered_and_roman_numbered_lines_are_list_items() -> None:
     text = (
         "3.2 The following are prohibited streets:\n\n  (a) High Street;\n  (b) Castle Hill;\n"

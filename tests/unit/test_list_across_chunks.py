@@ -8,6 +8,8 @@ from rag.answer.orchestrator import AnswerContext
 from rag.app import RagApp
 from rag.connectors.files import scan_path
 from rag.retrieve import RetrievedChunk, joined
+from rag.settings import Settings
+from tests.fakes import HashEmbedder, ScriptedModel
 
 STEPS = "\n".join(
     f"{n}. Step {n} of getting an allotment plot: {words}."
@@ -70,3 +72,31 @@ def test_a_steps_question_reads_a_list_the_chunk_boundary_cuts(
     assert len(read.text) > len(chunks[0].text)
     page = (folder / "allotments.md").read_text()
     assert page[read.start : read.end] == read.text  # still quotable: citations resolve
+
+
+def test_a_list_questions_best_chunks_run_on_though_they_end_in_prose(tmp_path: Path) -> None:
+    # "The HWRC is on Quarry Lane. ... Items accepted include:" with the lead-in and its items
+    # past the boundary of the chunk that names the centre (chunks overlap, as by default)
+    folder = tmp_path / "guide"
+    folder.mkdir()
+    facts = ["is run by the county council", "asks for proof of address", "has a one-way system",
+             "is busiest on Saturdays", "is quiet on weekday afternoons", "takes no trade waste",
+             "needs a permit for vans"]  # fmt: skip
+    prose = " ".join(f"The Quarry Lane recycling centre {fact}." for fact in facts)
+    items = "\n".join(f"- {item}" for item in ["Garden waste", "Paint", "Batteries", "Rubble"])
+    (folder / "guide.md").write_text(
+        f"# Recycling centre\n\n{prose} Items accepted include:\n{items}\n"
+    )
+    settings = Settings(data_dir=tmp_path / "data", chunk_size=64, chunk_overlap=24)
+    with RagApp(settings, embedder=HashEmbedder(), model=ScriptedModel()) as app:
+        app.indexer.sync([scan_path(folder, 10**6)], "default")
+        question = "What sorts of things can I take to the Quarry Lane recycling centre?"
+        request = app.ask_request(question, "default", top_k=1)
+        (retrieved,) = app.retriever.search(request.question, "default", 1)
+        assert "Rubble" not in retrieved.text and not ends_in_list(retrieved)
+        answers = app.answers
+        context = AnswerContext(request, answers._retriever, answers._similarity, answers._support,
+                                None, answers._known_word, answers._synonyms)  # fmt: skip
+        assert context.focus.answer_type == "list"
+        (read,) = context.chunks
+        assert "Rubble" in read.text
