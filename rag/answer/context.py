@@ -49,7 +49,7 @@ _SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?
 # A line in capitals: letters, none of them small, with figures and codes between.
 _IN_CAPITALS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 # A bullet, "3." or "3)", and the lettered and roman items of a legal list: "(a)", "b)", "(iv)".
-_LIST_MARKER = re.compile(r"^\s*([-*+•]|\d{1,2}[.)]|\(?[a-z]\)|\((?:[ivx]{1,4})\))\s")
+_LIST_MARKER = re.compile(r"^\s*([-*+•]|(?i:step |stage )?\d{1,2}[.):]|\(?[a-z]\)|\((?:[ivx]{1,4})\))\s")
 _ITEM_SEPARATOR = re.compile(r",|;| and | or ")
 LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
 # Questions answered by the items of a list in the sources, quoted whole: a small model's one
@@ -200,7 +200,8 @@ def _items_after(evidence: Evidence, same_chunk: list[Evidence]) -> list[Evidenc
     """The list items or table rows right after `evidence` in its chunk (in order)."""
     after = [e for e in same_chunk if e.span.start > evidence.span.start]
     after = list(dropwhile(lambda e: _is_header_row(e.span), after))
-    return list(takewhile(lambda e: _is_list_item(e.span), after))[:MAX_LIST_ITEMS]
+    items = takewhile(lambda e: _is_list_item(e.span), after)
+    return [e for e in items if not _marker_only(e.span)][:MAX_LIST_ITEMS]
 
 
 def _table_after(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] | None:
@@ -329,9 +330,10 @@ def whole_list(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] | N
     while last + 1 < len(same_chunk) and _is_bullet(same_chunk[last + 1].span):
         last += 1
     lead = same_chunk[first - 1 : first] if first > 0 else []
-    items = same_chunk[first : last + 1]
+    items = [e for e in same_chunk[first : last + 1] if not _marker_only(e.span)]
     if len(items) > MAX_LIST_ITEMS:  # the asked item's neighbourhood
-        start = min(max(at - first - MAX_LIST_ITEMS // 2, 0), len(items) - MAX_LIST_ITEMS)
+        asked = items.index(evidence) if evidence in items else 0
+        start = min(max(asked - MAX_LIST_ITEMS // 2, 0), len(items) - MAX_LIST_ITEMS)
         items = items[start : start + MAX_LIST_ITEMS]
     return [*lead, *items]
 
@@ -398,6 +400,12 @@ def _is_heading(span: SourceSpan) -> bool:
         and capitalised >= 0.6 * len(tokens)
         and not _is_table_row(span)
     )
+
+
+def _marker_only(span: SourceSpan) -> bool:
+    """A list marker the sentence splitter cut off its item ("Step 1." before "Complete
+    the form.")."""
+    return not _LIST_MARKER.sub("", span.text + " ").strip()
 
 
 def _is_list_item(span: SourceSpan) -> bool:

@@ -325,6 +325,23 @@ def test_a_list_announced_later_in_the_best_sentences_paragraph_is_the_list() ->
     assert best_list(_ranked(question, _chunk(apart), hours)) is None
 
 
+def test_lines_marked_step_1_step_2_are_the_steps() -> None:
+    text = (
+        "6.1 To apply for a street trading consent:\n\n  Step 1. Complete application form ST1."
+        "\n  Step 2. Attach a colour photograph of the stall.\n  Step 3. Pay the fee.\n\n"
+        "6.2 The Council consults the police."
+    )
+    ranked = _ranked("How do I apply for a street trading consent?", _chunk(text))
+    photograph = next(e for e in ranked if "photograph" in e.reads)
+    listed = [e.reads for e in whole_list(photograph, ranked) or []]
+    assert listed[0].endswith("consent:")
+    assert listed[1:] == [
+        "Complete application form ST1.",
+        "Attach a colour photograph of the stall.",
+        "Pay the fee.",
+    ]
+
+
 def test_lettered_and_roman_numbered_lines_are_list_items() -> None:
     text = (
         "3.2 The following are prohibited streets:\n\n  (a) High Street;\n  (b) Castle Hill;\n"
