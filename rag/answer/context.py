@@ -35,6 +35,7 @@ W_NOT_ANSWER = 1.0
 W_RETRIEVAL = 1.0  # times the chunk's retrieval score (hybrid: 1.0 for the best chunk)
 BRIDGED_SHARE = 0.5  # of a focus term's weight, for a sentence holding only a synonym of it
 TITLED_SHARE = 0.5  # of a focus term's weight, for one only its document's title or heading holds
+PRIOR_SHARE = 0.3  # for one only the sentence before it in its paragraph holds (0.5: -1 on tuning)
 W_UNNAMED = 1.0  # its passage does not name what the question names (and another one does)
 W_NAMED = 0.5  # it names what the question names itself (the Town Library's row, not its table's)
 W_NEGATED = 1.0  # it says what is not so, as the question asks ("Not in the caddy: liquids ...")
@@ -48,8 +49,11 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # a paragraph's end
 _SECTION_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+(?:\S+\s+){0,5}[^\s.!?:;,]+$")
 # A line in capitals: letters, none of them small, with figures and codes between.
 _IN_CAPITALS = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
-# A bullet, "3." or "3)", and the lettered and roman items of a legal list: "(a)", "b)", "(iv)".
-_LIST_MARKER = re.compile(r"^\s*([-*+•]|(?i:step |stage )?\d{1,2}[.):]|\(?[a-z]\)|\((?:[ivx]{1,4})\))\s")
+# A bullet, "3." or "3)" ("Step 3."), and the lettered and roman items of a legal list: "(a)",
+# "b)", "(iv)".
+_LIST_MARKER = re.compile(
+    r"^\s*([-*+•]|(?i:step |stage )?\d{1,2}[.):]|\(?[a-z]\)|\((?:[ivx]{1,4})\))\s"
+)
 _ITEM_SEPARATOR = re.compile(r",|;| and | or ")
 LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
 # Questions answered by the items of a list in the sources, quoted whole: a small model's one
@@ -119,6 +123,12 @@ def rank_evidence(
     }
     any_named = any(named.values())
     titles = {chunk.id: stems(chunk.title_words) for chunk in chunks}
+    priors = {
+        (number, span.start): reads[n - 1]
+        if n and numbered[n - 1][0] == number and _same_paragraph(numbered[n - 1][1], span)
+        else ""
+        for n, (number, span) in enumerate(numbered)
+    }
     total = sum(weight.values()) or 1.0
     ranked = []
     for (number, span), text, context, cosine in zip(
@@ -127,10 +137,13 @@ def rank_evidence(
         held = focus.terms & (said := stems(context))
         bridged = focus.bridged(held, said)
         titled = (focus.terms & titles[span.chunk.id]) - held - bridged
+        before = priors[number, span.start]
+        carried = (focus.terms & stems(before)) - held - bridged - titled if before else set()
         held_weight = (
             sum(weight[t] for t in held)
             + BRIDGED_SHARE * sum(weight[t] for t in bridged)
             + TITLED_SHARE * sum(weight[t] for t in titled)
+            + PRIOR_SHARE * sum(weight[t] for t in carried)
         )
         coverage = held_weight / total if focus.terms else 1.0
         # one row's columns are no list of things ("Facility: …; Monday: 08:00-18:00; …")
@@ -156,6 +169,16 @@ def rank_evidence(
         ranked.append(evidence)
     ranked.sort(key=lambda e: -e.score)
     return ranked
+
+
+def _same_paragraph(before: SourceSpan, span: SourceSpan) -> bool:
+    """Whether `span` follows `before` in its chunk with no blank line between them, neither
+    a table row (rows stand apart)."""
+    if _is_table_row(before) or _is_table_row(span) or record_cells(span.text):
+        return False
+    chunk = span.chunk
+    end = before.start + len(before.text)
+    return not _BLANK_LINE.search(chunk.text[end - chunk.start : span.start - chunk.start])
 
 
 def _leans_on(before: tuple[int, SourceSpan], sentence: tuple[int, SourceSpan]) -> bool:

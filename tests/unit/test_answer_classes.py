@@ -585,3 +585,17 @@ def test_a_term_only_the_document_title_holds_counts_at_a_share() -> None:
     )
     untitled = _ranked(question, _chunk(line, "/d/minutes.md", "minutes.md"))
     assert untitled[0].coverage < titled[0].coverage < 1.0
+
+
+def test_a_sentence_reads_the_one_before_it_in_its_paragraph_for_what_it_names() -> None:
+    # "RESOLVED that the lease be renewed at a rent of £4,200" names no Kestrelford Players
+    asked = "What rent will the Kestrelford Players pay for the rehearsal room?"
+    request = "The Council considered a request from the Kestrelford Players for a rehearsal room."
+    resolved = "RESOLVED that the lease be renewed at a rent of £4,200 per year."
+    ranked = _ranked(asked, _chunk(f"{request}\n{resolved}"))
+    apart = _ranked(asked, _chunk(f"{request}\n\n{resolved}"))
+    coverage = {e.reads: e.coverage for e in ranked}
+    assert coverage[resolved] > {e.reads: e.coverage for e in apart}[resolved] > 0
+    rows = "| Section | Height |\n| --- | --- |\n| Traditional | 1.2 m |\n| Lawn | 0.9 m |"
+    ranked = _ranked("How tall may a headstone be in the Traditional section?", _chunk(rows))
+    assert ranked[0].reads.startswith("Section: Traditional")  # rows stand apart
