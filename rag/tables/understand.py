@@ -60,6 +60,9 @@ _NOT_A_FIGURE = re.compile(
 _AUXILIARIES = frozenset("is are was were does do did would will can could should has have had "
                          "the a an of".split())  # fmt: skip
 _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "subtotal", "sum", "all"})
+# A row under a sheet's total saying how the total is met ("Funded by: precept"), or another
+# total ("Total expenditure"): no row of its own to count, sum or rank.
+_SUMMARY_LABEL = re.compile(r"^\W*(?:(?:grand |sub-?)?totals?\b|funded by\b|financed by\b)", re.I)
 # Words that ask or say what to compute, not what about.
 _ASKING = frozenset(
     stem(w)
@@ -421,20 +424,23 @@ def _asks_what_it_lacks(text: str, view: TableView) -> bool:
 def _generic_cell(view: TableView, value: str) -> bool:
     """A cell that names no row: a total row's label, or a value standing in several columns
     ("Closed" in every day's column)."""
-    if value.strip().lower() in _TOTAL_LABELS:
+    if _is_summary(value):
         return True
     return sum(value in values for values in view.values.values()) > 1
 
 
 def _total_rows(view: TableView, label: ColumnLike | None) -> list[Condition]:
-    """Conditions leaving out a sheet's own total rows ("TOTAL"), which would count twice."""
+    """Conditions leaving out a sheet's own total rows ("TOTAL", "Funded by: precept"), which
+    would count twice."""
     if label is None:
         return []
     return [
-        Condition(label.name, "!=", v)
-        for v in view.values.get(label.name, ())
-        if v.strip().lower() in _TOTAL_LABELS
+        Condition(label.name, "!=", v) for v in view.values.get(label.name, ()) if _is_summary(v)
     ]
+
+
+def _is_summary(label: str) -> bool:
+    return label.strip().lower() in _TOTAL_LABELS or bool(_SUMMARY_LABEL.match(label))
 
 
 _OF_THE = r"(?:of\s+(?:the|these|those)\s+)?"  # "how many of the applications"

@@ -40,6 +40,13 @@ def answerer() -> TableQuestionAnswerer:
          ["P-3", "Castle", "2025-12-30", "£200", "Object"],
          ["P-4", "Abbey", "2026-03-03", "£95", "Support"]],
     )  # fmt: skip
+    source.add(
+        "budget_2026_27",
+        ["Department", "Expenditure (£)", "Net cost (£)"],
+        [["Parks", "512300", "447500"], ["Waste", "446900", "325400"],
+         ["TOTAL", "959200", "772900"], ["Funded by: precept", "", "747900"],
+         ["Funded by: general reserve", "", "25000"]],
+    )  # fmt: skip
     return TableQuestionAnswerer(source)
 
 
@@ -62,6 +69,9 @@ def answerer() -> TableQuestionAnswerer:
         ("How many applications were received in 2026?", "aggregate", ["3"]),
         ("How many of the planning applications did the town council object to?", "aggregate",
          ["2"]),
+        # the rows under a sheet's total say how it is funded: no department
+        ("Which department costs the most in net terms in the budget?", "argmax", ["Parks"]),
+        ("Which department has the lowest net cost in the budget?", "argmax", ["Waste"]),
     ],
 )  # fmt: skip
 def test_each_kind_is_read_and_computed(
