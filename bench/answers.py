@@ -1,9 +1,10 @@
 """Answers on the town corpus (eval/town): a second domain, questions labelled by kind.
 
 The corpus and its question sets were written by people who had not seen the code, the other
-evaluation sets or any figure (eval/town/README.md). `dev`, `tuning` and `tuning2` may be read row
-by row and tuned on; `blind3` and `blind4` are run once per candidate change and only their aggregates
-are printed: once anyone reads a set's rows it is a tuning set, and a fresh one must be written.
+evaluation sets or any figure (eval/town/README.md). `dev`, `tuning` and `tuning2` may be read
+row by row and tuned on; `blind3` and `blind4` are run once per candidate change and only their
+aggregates are printed: once anyone reads a set's rows it is a tuning set, and a fresh one must
+be written.
 
 Every question is answered once with support abstention off; thresholds are replayed on the
 records (bench/grounding.py): the default one, and one calibrated on the set's calibration
