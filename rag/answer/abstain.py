@@ -21,6 +21,7 @@ from rag.answer.context import (
     best_list,
     with_neighbours,
 )
+from rag.answer.naming import names_in_series
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.rows import row_sentence
 from rag.answer.text import identifiers, numbers_in
@@ -157,7 +158,11 @@ def unmentioned(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | Non
     named: set[str] = set()
     for chunk in chunks:
         named |= stems(chunk.passage)
-    missing = [name for name in dict.fromkeys(asked) if not stems(name) <= named]
+    missing = [
+        name
+        for name in dict.fromkeys(asked)
+        if not stems(name) <= named or not any(names_in_series(name, c.passage) for c in chunks)
+    ]
     return ", ".join(_as_written(name, focus.text) for name in missing) or unstated(focus, chunks)
 
 

@@ -50,7 +50,9 @@ class AskedNames:
         found = identifiers(text)
         held = word_stems(text)
         return self.identifiers <= found and all(
-            {stem(w) for w in name} <= held for name in self.names
+            {stem(w) for w in name} <= held
+            and (not _numbered(name) or name[-1] in _numbers_of(name, text))
+            for name in self.names
         )
 
     def sibling_in(self, text: str) -> bool:
@@ -62,6 +64,10 @@ class AskedNames:
                 return True
         held = word_stems(text)
         for name in self.names:
+            if _numbered(name) and name[-1] not in (numbers := _numbers_of(name, text)):
+                if numbers:
+                    return True  # "Meeting Room 2" for Meeting Room 3
+                continue
             if len(name) < 2 or {stem(w) for w in name} <= held:
                 continue
             head = re.escape(name[-1])
@@ -69,6 +75,25 @@ class AskedNames:
                 if other.group(1).lower() not in (*_NOT_NAMES, *name[:-1]):
                     return True  # "Oakfield Park": another modifier of the same head
         return False
+
+
+def _numbered(name: tuple[str, ...]) -> bool:
+    """One of a numbered series: "Meeting Room 3" (its words alone may stand apart)."""
+    return len(name) >= 2 and name[-1].isdigit()
+
+
+def names_in_series(name: str, text: str) -> bool:
+    """Whether `text` names `name` ("meeting room 3") when it is one of a numbered series:
+    as its words followed by its number, not only its words somewhere. True of other names."""
+    words = tuple(name.split())
+    return not _numbered(words) or words[-1] in _numbers_of(words, text)
+
+
+def _numbers_of(name: tuple[str, ...], text: str) -> set[str]:
+    """The numbers `text` writes after the words of a numbered `name`: {"1", "2"} of
+    "Meeting Room 1 … Meeting Room 2"."""
+    words = r"\s+".join(re.escape(w) for w in name[:-1])
+    return set(re.findall(rf"\b{words}\s+(\d+)\b", text, re.I))
 
 
 def asked_names(question: str, known_word: Callable[[str], bool] = lambda w: True) -> AskedNames:

@@ -107,6 +107,13 @@ _FULL_NAME = re.compile(
     r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)+\b"
 )  # not "The Aurora": a capitalised article or preposition starts a phrase, not a name;
 # a hyphenated word is one word of it ("Fenwick-Hale", "Sub-Committee")
+# A clause's own number ("7A.3 The Chair …") and a reference to another ("standing order 8.4")
+# count nothing.
+_CLAUSE_NUMBERS = re.compile(
+    r"^\s*\d{1,2}[A-Z]?(?:\.\d{1,2})+\.?\s|\b(?:(?:standing )?orders?|sections?|paragraphs?"
+    r"|clauses?|rules?|parts?|regulations?|schedules?|articles?)\s+\d{1,2}[A-Z]?(?:\.\d{1,2})*\b",
+    re.I,
+)
 _COLUMN = re.compile(r"(\w+): ")  # a column's last word, as a table row reads
 # What says that something is not so, not allowed or left out.
 NEGATION = re.compile(
@@ -285,7 +292,7 @@ def answer_type(question: str) -> AnswerType:
 def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
     """Whether `sentence` states something of the kind asked for, beyond what the question says."""
     if kind == "quantity":
-        return bool(numbers_in(sentence) - numbers_in(question))
+        return bool(numbers_in(_CLAUSE_NUMBERS.sub(" ", sentence)) - numbers_in(question))
     if kind == "date":
         return bool(_DATE.search(sentence))
     if kind == "person":

@@ -599,3 +599,28 @@ def test_a_sentence_reads_the_one_before_it_in_its_paragraph_for_what_it_names()
     rows = "| Section | Height |\n| --- | --- |\n| Traditional | 1.2 m |\n| Lawn | 0.9 m |"
     ranked = _ranked("How tall may a headstone be in the Traditional section?", _chunk(rows))
     assert ranked[0].reads.startswith("Section: Traditional")  # rows stand apart
+
+
+def test_a_clause_number_or_a_reference_to_one_is_no_quantity() -> None:
+    focus = analyse("What is the number of councillors on the Town Council?")
+    assert focus.answer_type == "quantity"
+    assert not focus.has_answer_type(
+        "7A.3 The councillors elect a Chair each May, as set out in standing order 8.4."
+    )
+    assert focus.has_answer_type("7A.2 The Town Council has 13 councillors.")
+    assert analyse("How long does the Council take to decide?").has_answer_type(
+        "6.3 The Licensing Officer will decide within 10 working days."
+    )
+
+
+def test_one_of_a_numbered_series_is_named_like_a_code() -> None:
+    from rag.answer.text import identifiers
+
+    rooms = _chunk("Meeting Room 1 holds 16 people. Meeting Room 2 holds 10 for 3 hours.")
+    room_3 = analyse("How much does it cost to hire Meeting Room 3 at the Corn Exchange?")
+    assert unmentioned(room_3, [rooms]) == "Meeting Room 3"
+    assert unmentioned(analyse("How many people does Meeting Room 2 hold?"), [rooms]) is None
+    assert room_3.names.sibling_in("Meeting Room 2 holds 10 for 3 hours.")
+    assert not room_3.names.sibling_in("Meeting Room 3 holds 8 people.")
+    # a capitalised word before a number at a sentence's start, or a date, names nothing
+    assert identifiers("Over 20 people came. On Monday 2 March we met.") == frozenset()
