@@ -135,10 +135,12 @@ def answer_markdown(result: dict[str, Any]) -> str:
         if not sentence["supported"]:
             chips = ":orange-badge[not found in the sources]"
         shown.append(f"{_marked(sentence)} {chips}".strip())
-    if "\n- " in result.get("answer", "") and len(shown) > 1:
+    listed = result.get("answer", "").count("\n- ")
+    if listed and len(shown) > listed:
         # a quoted list (its lead line, then an item a line), drawn as one
-        items = (_NUMBERED.sub(r"\1\\.", item) for item in shown[1:])
-        return shown[0] + "".join(f"\n- {item}" for item in items)
+        lead = len(shown) - listed
+        items = (_NUMBERED.sub(r"\1\\.", item) for item in shown[lead:])
+        return " ".join(shown[:lead]) + "".join(f"\n- {item}" for item in items)
     return " ".join(shown)
 
 

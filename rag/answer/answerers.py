@@ -216,15 +216,20 @@ class ExtractiveQuoteAnswerer:
             if text  # a list item that was only an image
         ]
         texts = [s.text for s in result.sentences]
-        # A list reads as one: its lead line, then an item a line.
-        result.answer = (
-            texts[0] + "".join(f"\n- {t}" for t in texts[1:]) if listed else " ".join(texts)
-        )
+        result.answer = list_text(texts) if listed else " ".join(texts)
         result.citations = list(citations.values())
 
     def try_answer(self, context: AnswerContext) -> AnswerStream | None:
         self.quote(context)
         return AnswerStream(context.result)
+
+
+def list_text(texts: list[str]) -> str:
+    """A quoted list as one text: its lead line, then an item a line. The sentence naming what
+    is asked reads on into the lead-in after it: "The HWRC is on Quarry Lane. Items accepted
+    include:"."""
+    lead = 2 if len(texts) > 2 and texts[1].endswith(":") and not texts[0].endswith(":") else 1
+    return " ".join(texts[:lead]) + "".join(f"\n- {t}" for t in texts[lead:])
 
 
 def _as_prose(text: str, links: bool = False) -> str:

@@ -624,3 +624,17 @@ def test_one_of_a_numbered_series_is_named_like_a_code() -> None:
     assert not room_3.names.sibling_in("Meeting Room 3 holds 8 people.")
     # a capitalised word before a number at a sentence's start, or a date, names nothing
     assert identifiers("Over 20 people came. On Monday 2 March we met.") == frozenset()
+
+
+def test_a_quoted_list_reads_its_lead_line_then_an_item_a_line() -> None:
+    from rag.answer.answerers import list_text
+
+    assert list_text(
+        ["The HWRC is on Quarry Lane.", "Items accepted include:", "Paint", "Wood"]
+    ) == ("The HWRC is on Quarry Lane. Items accepted include:\n- Paint\n- Wood")
+    assert (
+        list_text(["Steps:", "Fill in the form.", "Pay:"]) == "Steps:\n- Fill in the form.\n- Pay:"
+    )
+    assert list_text(["The Council runs three sites.", "Site: A", "Site: B"]) == (
+        "The Council runs three sites.\n- Site: A\n- Site: B"
+    )

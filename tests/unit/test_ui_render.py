@@ -193,3 +193,16 @@ def test_a_quoted_list_is_drawn_as_a_list_an_item_a_line() -> None:
         "- 1\\. Apply. :blue-badge[c2]",
         "- 2\\. Wait. :blue-badge[c3]",
     ]
+    # the sentence naming what is asked reads on into the lead-in after it
+    texts = ["The HWRC is on Quarry Lane.", "Items accepted include:", "Paint"]
+    result = {
+        "answer": "The HWRC is on Quarry Lane. Items accepted include:\n- Paint",
+        "sentences": [
+            {"text": text, "citations": [f"c{n}"], "supported": True}
+            for n, text in enumerate(texts, 1)
+        ],
+    }
+    assert answer_markdown(result).split("\n") == [
+        "The HWRC is on Quarry Lane. :blue-badge[c1] Items accepted include\\: :blue-badge[c2]",
+        "- Paint :blue-badge[c3]",
+    ]
