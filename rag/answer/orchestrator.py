@@ -85,18 +85,18 @@ class AnswerContext:
         chunks = self._retriever.search(
             query, request.collection, request.top_k, request.mode, request.filters
         )
-        if self.focus.answer_type in LISTING:
-            chunks = [
-                self._run_on(chunk) if n < RUN_ON_TOP or ends_in_list(chunk) else chunk
-                for n, chunk in enumerate(chunks)
-            ]
+        listing = self.focus.answer_type in LISTING
+        chunks = [
+            self._run_on(chunk) if listing and n < RUN_ON_TOP or ends_in_list(chunk) else chunk
+            for n, chunk in enumerate(chunks)
+        ]
         self.result.timings["retrieve_ms"] = ms_since(started)
         return chunks
 
     def _run_on(self, chunk: RetrievedChunk) -> RetrievedChunk:
-        """`chunk` with the chunk after it, for a list or steps question: a list the chunk
-        boundary cuts ("1. Complete the form. 2. ..." with step 3 in the next chunk) reads
-        whole."""
+        """`chunk` with the chunk after it: a list the chunk boundary cuts ("1. Complete the
+        form. 2. ..." with step 3 in the next chunk) reads whole, for any question (a line
+        announcing steps answers "What happens if I don't keep my plot cultivated?")."""
         following = self._retriever.following(self.request.collection, chunk)
         return joined(chunk, following) if following else chunk
 
