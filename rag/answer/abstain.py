@@ -19,7 +19,7 @@ from rag.answer.context import (
     Evidence,
     best_answer_like,
     best_list,
-    with_neighbours,
+    read_on,
 )
 from rag.answer.naming import names_in_series
 from rag.answer.question import QuestionFocus, stems
@@ -185,7 +185,7 @@ def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
     if best is None:
         return False
     # as the quote would show it: a table row by the columns it answers with
-    shown = " ".join(row_sentence(e.reads, focus) for e in with_neighbours(best, ranked))
+    shown = " ".join(row_sentence(e.reads, focus) for e in read_on(best, ranked, focus))
     if focus.answer_type == "person":
         return not focus.has_answer_type(shown)
     return not numbers_in(shown) - numbers_in(focus.text)

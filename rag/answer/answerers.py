@@ -16,8 +16,8 @@ from rag.answer.context import (
     Evidence,
     best_answer_like,
     best_list,
+    read_on,
     select_context,
-    with_neighbours,
 )
 from rag.answer.doc_arithmetic import (
     citations_for,
@@ -202,15 +202,17 @@ class ExtractiveQuoteAnswerer:
         kind = context.focus.answer_type
         negated = context.focus.negated
         listed = kind in LISTING and best_list(context.evidence, LIST_MARGIN[kind], negated)
-        quoted = listed or with_neighbours(best, context.evidence)
+        quoted = listed or read_on(best, context.evidence, context.focus)
         links = context.focus.asks_for_link
         shown = [_as_prose(row_sentence(e.reads, context.focus), links) for e in quoted]
+        # the asked value's span, in the sentence read on into when the best one lacks it
+        marked = best if best.typed or listed else next((e for e in quoted if e.typed), best)
         result.sentences = [
             AlignedSentence(
                 text,
                 [cite(e.span, e.score, citations).id],
                 True,
-                context.focus.answer_span(text) if e is best else None,
+                context.focus.answer_span(text) if e is marked else None,
             )
             for e, text in zip(quoted, shown, strict=True)
             if text  # a list item that was only an image

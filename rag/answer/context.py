@@ -56,6 +56,7 @@ _LIST_MARKER = re.compile(
 )
 _ITEM_SEPARATOR = re.compile(r",|;| and | or ")
 LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
+READ_ON_TYPES = frozenset({"quantity", "person", "date"})  # a value the next sentence may state
 # Questions answered by the items of a list in the sources, quoted whole: a small model's one
 # sentence names one item ("What's planned for my first week?" got Monday only). Steps are as
 # often one sentence of prose ("To apply, complete the form..."), so a list answers a procedure
@@ -217,6 +218,25 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
         lead = list(dropwhile(lambda e: _is_bullet(e.span), reversed(before)))[:1]
     items = _items_after(evidence, same_chunk) if _is_lead_in(evidence.span) else []
     return [*lead, evidence, *items]
+
+
+def read_on(evidence: Evidence, ranked: list[Evidence], focus: QuestionFocus) -> list[Evidence]:
+    """`evidence` with its neighbours (`with_neighbours`) and, for a question asking how much,
+    who or when that they do not answer, the sentence after them in their paragraph when that
+    one does: "The Council considered a request from the Kestrelford Players to renew their
+    lease …" reads on into "RESOLVED … at an annual rent of £4,200"."""
+    quoted = with_neighbours(evidence, ranked)
+    if focus.answer_type not in READ_ON_TYPES or any(e.typed for e in quoted):
+        return quoted
+    following = _next(quoted[-1], ranked)
+    if (
+        following is not quoted[-1]
+        and following.typed
+        and following.answer_like
+        and _same_paragraph(quoted[-1].span, following.span)
+    ):
+        return [*quoted, following]
+    return quoted
 
 
 def _items_after(evidence: Evidence, same_chunk: list[Evidence]) -> list[Evidence]:
