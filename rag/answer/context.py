@@ -340,14 +340,17 @@ def _lists_inline(evidence: Evidence, negated: bool) -> bool:
     return len(_ITEM_SEPARATOR.findall(announced)) >= 2
 
 
-def ends_in_list(chunk: RetrievedChunk) -> bool:
+def ends_in_list(chunk: RetrievedChunk, cut: bool = False) -> bool:
     """Whether `chunk`'s last line is a list item or the line announcing a list ("The
-    following are prohibited streets:"): the chunk boundary may cut its list."""
+    following are prohibited streets:"): the chunk boundary may cut its list. With `cut`,
+    only the announcing line or an item's bare marker ("3."): the boundary surely cuts it."""
     lines = [line for line in chunk.text.splitlines() if line.strip()]
     if not lines:
         return False
+    last = lines[-1] + " "
     # "3." cut off before its text is an item, too
-    return lines[-1].rstrip().endswith(":") or bool(_LIST_MARKER.match(lines[-1] + " "))
+    item = _LIST_MARKER.match(last) and (not cut or not _LIST_MARKER.sub("", last).strip())
+    return last.rstrip().endswith(":") or bool(item)
 
 
 def _next(evidence: Evidence, ranked: list[Evidence]) -> Evidence:

@@ -87,7 +87,9 @@ class AnswerContext:
         )
         listing = self.focus.answer_type in LISTING
         chunks = [
-            self._run_on(chunk) if listing and n < RUN_ON_TOP or ends_in_list(chunk) else chunk
+            self._run_on(chunk)
+            if listing and (n < RUN_ON_TOP or ends_in_list(chunk)) or ends_in_list(chunk, cut=True)
+            else chunk
             for n, chunk in enumerate(chunks)
         ]
         self.result.timings["retrieve_ms"] = ms_since(started)
@@ -95,7 +97,8 @@ class AnswerContext:
 
     def _run_on(self, chunk: RetrievedChunk) -> RetrievedChunk:
         """`chunk` with the chunk after it: a list the chunk boundary cuts ("1. Complete the
-        form. 2. ..." with step 3 in the next chunk) reads whole, for any question (a line
+        form. 2. ..." with step 3 in the next chunk) reads whole. A list or steps question
+        reads on wherever a list may be cut; any other only where one surely is (a line
         announcing steps answers "What happens if I don't keep my plot cultivated?")."""
         following = self._retriever.following(self.request.collection, chunk)
         return joined(chunk, following) if following else chunk

@@ -56,7 +56,7 @@ _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 ).split()
-_DATE = re.compile(
+DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b(1[89]|20)\d{2}\b|\b(" + "|".join(_MONTHS) + r")\b"
     r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.I,
@@ -161,10 +161,16 @@ class QuestionFocus:
 
     def says_any(self, terms: frozenset[str], text: str) -> bool:
         """Whether `text` says one of `terms` (focus stems), by a synonym or by a word sharing
-        its first four letters (the question's "mean" is a column's "Meaning")."""
+        its first four letters (the question's "mean" is a column's "Meaning"), or beginning
+        with a three-letter one."""
         said = stems(text)
+        prefixes = {t[:4] for t in terms}
+        # a word of three letters may be short for a longer one ("rep", "representative")
+        short = {t for t in prefixes if len(t) == 3}
         return bool(
-            {t[:4] for t in terms} & {s[:4] for s in said} or self.bridged(self.terms - terms, said)
+            prefixes & {s[:4] for s in said}
+            or any(s.startswith(t) for t in short for s in said)
+            or self.bridged(self.terms - terms, said)
         )
 
     def bridged(self, held: frozenset[str], sentence_stems: frozenset[str]) -> set[str]:
@@ -294,7 +300,7 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
     if kind == "quantity":
         return bool(numbers_in(_CLAUSE_NUMBERS.sub(" ", sentence)) - numbers_in(question))
     if kind == "date":
-        return bool(_DATE.search(sentence))
+        return bool(DATE.search(sentence))
     if kind == "person":
         return next(_new_names(sentence, question), None) is not None
     if kind == "link":

@@ -21,7 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from rag.answer.question import MEASURES, QuestionFocus, stems
+from rag.answer.question import DATE, MEASURES, QuestionFocus, stems
 from rag.answer.text import LINK, STOPWORDS, split_sentences, stem, word_stems, words
 from rag.retrieve import RetrievedChunk
 
@@ -58,6 +58,10 @@ _VALUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"\b\d{1,4}[a-z]?,?\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+\d{1,4}[a-z]?\b"),
     ),
     (re.compile(r"\b(website|url|link|web address)\b", re.I), LINK),
+    (  # a code or reference by its letters and figures: "KES-07", "WX/26/0058/TPO", "E04"
+        re.compile(r"\b(code|reference|ref)\b", re.I),
+        re.compile(r"\b[A-Z]{2,}(?:[-/][A-Z0-9]+)+\b|\b[A-Z]{1,4}\d{1,4}\b"),
+    ),
     *MEASURES,
 ]
 # A thing named by common words only ("the purple nappy sacks") is named by a passage holding
@@ -131,6 +135,8 @@ def _unnamed_part(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | N
         part = [stem(w) for w in words(found.group("part"))]
         if set(words(found.group("part"))) & STOPWORDS:
             continue  # a clause, not a noun phrase: "a headstone be in ..."
+        if DATE.fullmatch(found.group("place")):
+            continue  # a time, not a place: "the allotment in July"
         place = _name_stems(found.group("place"))
         naming = [chunk.passage for chunk in chunks if place <= word_stems(chunk.passage)]
         if naming and not any(focus.says_any(frozenset(part[-1:]), text) for text in naming):

@@ -47,6 +47,10 @@ def test_a_chunk_ending_in_a_list_item_or_the_line_announcing_one_may_be_cut() -
     assert ends_in_list(_chunk("Intro.\n3.2 The following are prohibited streets:\n", 0))
     assert ends_in_list(_chunk("Resolved that:\n  (a) the budget be approved;", 0))
     assert not ends_in_list(_chunk("Intro.\nThe plot rent is due in October.", 0))
+    # surely cut: only the announcing line, or an item's marker without its text
+    assert ends_in_list(_chunk("To get a plot:\n1. Fill in the form.\n2.", 0), cut=True)
+    assert ends_in_list(_chunk("Intro.\nThe following are prohibited streets:", 0), cut=True)
+    assert not ends_in_list(_chunk("To get a plot:\n1. Fill in the form.\n2. Wait", 0), cut=True)
 
 
 @pytest.mark.parametrize(

@@ -129,3 +129,17 @@ def test_an_address_is_stated_by_a_house_number_beside_a_street_name() -> None:
     assert unstated(focus, [TOWN_HALL]) is None  # "at 3 Quay Street"
     bare = _chunk("The Moot Hall is by the harbour. It has a kitchen.", "bare")
     assert unstated(focus, [bare]) == "the street address of the Moot Hall"
+
+
+def test_a_short_word_an_abbreviation_or_a_code_states_the_attribute() -> None:
+    reps = _chunk("Each quay has a volunteer representative: at Quay Street, Ada Pym.", "reps")
+    rep = analyse("Who is the volunteer quay rep for Quay Street?")
+    assert unstated(rep, [reps]) is None  # "rep" is short for "representative"
+    plan = _chunk("The Moot Hall is listed in the Local Plan as site QX-07.", "plan")
+    assert unstated(analyse("What is the Local Plan code of the Moot Hall?"), [plan]) is None
+    assert unstated(analyse("What is the postcode of the Moot Hall?"), [plan]) is not None
+
+
+def test_a_month_is_no_place_with_parts() -> None:
+    fires = _chunk("Bonfires are allowed from 1 November to 31 March, so not in July.", "fires")
+    assert unstated(analyse("Can I light a bonfire on the plot in July?"), [fires]) is None
