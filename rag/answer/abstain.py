@@ -13,14 +13,8 @@ import math
 import re
 from collections.abc import Callable
 
-from rag.answer.context import (
-    LIST_MARGIN,
-    LISTING,
-    Evidence,
-    best_answer_like,
-    best_list,
-    read_on,
-)
+from rag.answer.context import Evidence, best_answer_like, read_on
+from rag.answer.lists import LIST_MARGIN, LISTING, best_list
 from rag.answer.naming import names_in_series
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.rows import row_sentence

@@ -10,21 +10,14 @@ from rag.answer.abstain import (
     states_nothing_asked,
     unmentioned,
 )
-from rag.answer.context import (
-    LIST_MARGIN,
-    LISTING,
-    Evidence,
-    best_answer_like,
-    best_list,
-    read_on,
-    select_context,
-)
+from rag.answer.context import Evidence, best_answer_like, read_on, select_context
 from rag.answer.doc_arithmetic import (
     citations_for,
     compose,
     figures_stating,
     needs_document_arithmetic,
 )
+from rag.answer.lists import LIST_MARGIN, LISTING, best_list
 from rag.answer.model_tools import ModelToolLoop, wants_tool
 from rag.answer.orchestrator import AnswerContext, Answerer
 from rag.answer.prompt import STOP, build_messages

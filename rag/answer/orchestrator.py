@@ -15,7 +15,9 @@ from typing import Protocol
 from rag.answer.abstain import SupportSignal
 from rag.answer.cancel import check
 from rag.answer.condense import standalone_query
-from rag.answer.context import LISTING, Evidence, Similarity, ends_in_list, rank_evidence
+from rag.answer.context import Evidence, Similarity, rank_evidence
+from rag.answer.layout import ends_in_list
+from rag.answer.lists import LISTING
 from rag.answer.question import QuestionFocus, analyse
 from rag.answer.stream import AnswerStream, ms_since
 from rag.answer.synonyms import Synonyms, no_synonyms

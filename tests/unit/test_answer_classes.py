@@ -3,7 +3,8 @@ question names, answer kinds beyond a value, lists, table rows as sentences, cla
 never make, and paraphrase. Fakes only: no model, a constant similarity."""
 
 from rag.answer.abstain import unmentioned
-from rag.answer.context import Evidence, best_list, rank_evidence, whole_list
+from rag.answer.context import Evidence, rank_evidence
+from rag.answer.lists import best_list, whole_list
 from rag.answer.question import analyse, answer_type
 from rag.answer.rows import row_sentence
 from rag.answer.verify import AnswerVerifier

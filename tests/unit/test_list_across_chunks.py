@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.context import ends_in_list
+from rag.answer.layout import ends_in_list
 from rag.answer.orchestrator import AnswerContext
 from rag.app import RagApp
 from rag.connectors.files import scan_path
