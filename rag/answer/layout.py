@@ -107,14 +107,11 @@ def same_paragraph(before: SourceSpan, span: SourceSpan) -> bool:
     return not BLANK_LINE.search(chunk.text[end - chunk.start : span.start - chunk.start])
 
 
-def ends_in_list(chunk: RetrievedChunk, cut: bool = False) -> bool:
+def ends_in_list(chunk: RetrievedChunk) -> bool:
     """Whether `chunk`'s last line is a list item or the line announcing a list ("The
-    following are prohibited streets:"): the chunk boundary may cut its list. With `cut`,
-    only the announcing line or an item's bare marker ("3."): the boundary surely cuts it."""
+    following are prohibited streets:"): the chunk boundary may cut its list."""
     lines = [line for line in chunk.text.splitlines() if line.strip()]
     if not lines:
         return False
-    last = lines[-1] + " "
     # "3." cut off before its text is an item, too
-    item = _LIST_MARKER.match(last) and (not cut or not _LIST_MARKER.sub("", last).strip())
-    return last.rstrip().endswith(":") or bool(item)
+    return lines[-1].rstrip().endswith(":") or bool(_LIST_MARKER.match(lines[-1] + " "))

