@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from rag.answer.context import Evidence, best_answer_like, read_on
 from rag.answer.lists import LIST_MARGIN, LISTING, best_list
-from rag.answer.naming import names_in_series
+from rag.answer.naming import as_written, names_in_series
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.rows import row_sentence
 from rag.answer.text import identifiers, numbers_in
@@ -157,13 +157,9 @@ def unmentioned(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | Non
         for name in dict.fromkeys(asked)
         if not stems(name) <= named or not any(names_in_series(name, c.passage) for c in chunks)
     ]
-    return ", ".join(_as_written(name, focus.text) for name in missing) or unstated(focus, chunks)
-
-
-def _as_written(name: str, question: str) -> str:
-    """`name` as the question writes it ("Zone E", not "zone e")."""
-    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question, re.I)
-    return found.group() if found else name
+    if missing:
+        return ", ".join(as_written(name, focus.text) for name in missing)
+    return unstated(focus, chunks)
 
 
 def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:

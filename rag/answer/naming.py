@@ -26,6 +26,7 @@ _PRONOUN_I = re.compile(r"\bI(?:'(?:ve|m|d|ll))?\b")
 _NOT_NAMES = frozenset(
     """i what who whom where when which how why is are do does did can could should would will
     may the a an my our your their its this that these those if in on at for of to and or
+    under besides apart after before since during from with without except excluding including
     monday tuesday wednesday thursday friday saturday sunday january february march april june
     july august september october november december""".split()
 )
@@ -129,3 +130,9 @@ def _family(identifier: str) -> str:
     """Codes of one shape share a family: "e01" and "e04" are "e#", "2024" and "2025" "#",
     "option b" and "option c" "option ?"."""
     return _SERIES_LETTER.sub(" ?", _DIGITS.sub("#", identifier))
+
+
+def as_written(name: str, question: str) -> str:
+    """`name` as the question writes it ("Zone E", not "zone e")."""
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question, re.I)
+    return found.group() if found else name

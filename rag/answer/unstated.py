@@ -13,14 +13,15 @@ give it. Three such near-misses are read here:
   an amount of money for "fee");
 - a part asked of a named place ("the bar at the Corn Exchange") that no passage naming the
   place names;
-- a name of several words ("Kestrelford Youth Council") that no one passage names whole,
-  though each of its words stands somewhere.
+- a name of several words ("Kestrelford Youth Council", "Linden Road") that no one passage
+  names whole, though each of its words may stand somewhere.
 """
 
 import math
 import re
 from dataclasses import dataclass
 
+from rag.answer.naming import as_written
 from rag.answer.question import DATE, MEASURES, QuestionFocus, stems
 from rag.answer.text import LINK, STOPWORDS, split_sentences, stem, word_stems, words
 from rag.retrieve import RetrievedChunk
@@ -121,13 +122,18 @@ def unstated(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | None:
 
 
 def _split_name(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | None:
+    """A name no one passage holds every word of: one with a word no dictionary has
+    ("Kestrelford Youth Council"), or of two or more ordinary words ("Linden Road", "Parks
+    Team Leader"; a single one, "Rose", may be any rose)."""
     passages = [word_stems(chunk.passage) for chunk in chunks]
+    several = (" ".join(name) for name in focus.names.names if len(name) > 1)
+    asked = [*focus.names.specific, *several]
     missing = [
         name
-        for name in focus.names.specific
+        for name in dict.fromkeys(asked)
         if not any(_name_stems(name) <= held for held in passages)
     ]
-    return ", ".join(missing) or None
+    return ", ".join(as_written(name, focus.text) for name in missing) or None
 
 
 def _unnamed_part(focus: QuestionFocus, chunks: list[RetrievedChunk]) -> str | None:

@@ -103,9 +103,21 @@ def test_a_name_whose_words_stand_only_in_different_passages_is_unmentioned() ->
 
     focus = analyse("How many members does the Tidewater Youth Forum have?", unknown)
     youth = _chunk("The youth forum of Marlow meets monthly.", "youth")
-    assert unstated(focus, [CLUB, youth]) == "tidewater youth forum"
+    assert unstated(focus, [CLUB, youth]) == "Tidewater Youth Forum"  # as the question writes it
     together = _chunk("The Tidewater Youth Forum has 14 members.", "forum")
     assert unstated(focus, [CLUB, together]) is None
+
+
+def test_a_name_of_ordinary_words_no_passage_holds_whole_is_unmentioned() -> None:
+    plots = _chunk("| Site | Plots |\n|---|---|\n| Mill Road | 40 |\n| Quarry Lane | 22 |", "plots")
+    linden = analyse("How many plots are there at the Linden Road allotments?")
+    assert unstated(linden, [plots, TOWN_HALL]) == "Linden Road"
+    assert unstated(analyse("How many plots are there at the Mill Road site?"), [plots]) is None
+    # a word capitalised only as the question's first is no part of a name
+    assert (
+        unstated(analyse("Besides Wednesday, which day is the Moot Hall shut?"), [TOWN_HALL])
+        is None
+    )
 
 
 def test_only_an_attribute_worded_as_asked_of_a_thing_is_read() -> None:
