@@ -45,7 +45,8 @@ SETS = {
     # written later, each by someone else who had seen no code, other set or figure
     "blind3": TOWN / "questions_blind3.jsonl",
     "blind4": TOWN / "questions_blind4.jsonl",
-    # never run: for the next candidates, blind3 and blind4 having been run for many
+    # for the candidates after 2026-12-07 (blind3 and blind4 run many times); its base run is
+    # candidate 31's, in docs/BENCHMARKS.md
     "blind5": TOWN / "questions_blind5.jsonl",
 }
 BLIND = ("blind3", "blind4", "blind5")

@@ -189,7 +189,7 @@ def with_neighbours(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence
     leans on that one ("It costs 1,290 euros."), the line introducing its list when it is a
     list item ("Version 3.1.2 — released 9 December 2025" above "- Fixed: ..."), the list
     items or table rows after it when it announces them ("The K2 has three operating modes:")."""
-    same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=position)
+    same_chunk = chunk_sentences(evidence, ranked)
     before = [e for e in same_chunk if e.span.start < evidence.span.start]
     lead = before[-1:] if _LEANS_BACK.match(evidence.span.text) else []
     if not lead and is_bullet(evidence.span):
@@ -235,6 +235,11 @@ def next_in_chunk(evidence: Evidence, ranked: list[Evidence]) -> Evidence:
 
 def position(evidence: Evidence) -> int:
     return evidence.span.start
+
+
+def chunk_sentences(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
+    """The sentences of `evidence`'s chunk, in the order they stand in it."""
+    return sorted((e for e in ranked if e.source == evidence.source), key=position)
 
 
 def best_answer_like(ranked: list[Evidence]) -> Evidence | None:

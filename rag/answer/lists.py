@@ -9,9 +9,9 @@ import re
 from rag.answer.context import (
     MAX_LIST_ITEMS,
     Evidence,
+    chunk_sentences,
     items_after,
     next_in_chunk,
-    position,
     with_neighbours,
 )
 from rag.answer.layout import (
@@ -80,7 +80,7 @@ def whole_list(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] | N
     it is no list item. A list question is answered by its items, not its first one."""
     if not is_bullet(evidence.span):
         return None
-    same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=position)
+    same_chunk = chunk_sentences(evidence, ranked)
     at = same_chunk.index(evidence)
     first = at
     while first > 0 and is_bullet(same_chunk[first - 1].span):
@@ -123,10 +123,7 @@ def _lead_in_later(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]
     the items: "The HWRC is on Quarry Lane. It is for residents only. Items accepted
     include:" — the sentence naming what is asked ranks far above the bare lead-in."""
     chunk = evidence.span.chunk
-    later = sorted(
-        (e for e in ranked if e.source == evidence.source and e.span.start > evidence.span.start),
-        key=position,
-    )
+    later = [e for e in chunk_sentences(evidence, ranked) if e.span.start > evidence.span.start]
     for following in later[:PARAGRAPH_SENTENCES]:
         end = evidence.span.start + len(evidence.span.text)
         between = chunk.text[end - chunk.start : following.span.start - chunk.start]
@@ -145,6 +142,6 @@ def _table_after(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence] |
     following = next_in_chunk(evidence, ranked)
     if is_table_row(evidence.span) or not is_table_row(following.span):
         return None  # a last sentence is its own `next_in_chunk`, and no table row
-    same_chunk = sorted((e for e in ranked if e.source == evidence.source), key=position)
+    same_chunk = chunk_sentences(evidence, ranked)
     rows = [e for e in items_after(evidence, same_chunk) if is_table_row(e.span)]
     return [evidence, *rows] if len(rows) > 1 else None
