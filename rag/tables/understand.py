@@ -76,6 +76,7 @@ _ASKING = frozenset(
     + """
     day days week weeks month months quarter quarters year years""".split()
 )
+_MULTIWORD_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
@@ -135,7 +136,7 @@ class QuestionReader:
         cells += 1.0 if max(overlaps, default=0) >= 2 else 0.0
         if not (columns or cells or (by_name and whole_source(view))):
             return 0.0
-        if _names_what_it_lacks(text, view):
+        if _names_what_it_lacks(text, view) or _names_a_row_it_lacks(text, view):
             return 0.0  # "K2 units sold in 2024" of the sheet for 2025
         if self._coverage(text, view, named) < MIN_COVERAGE:
             return 0.0  # "how many days of annual leave": most of it is about something else
@@ -406,6 +407,23 @@ def _names_what_it_lacks(text: str, view: TableView) -> bool:
         for i in identifiers(text)
         if not (dated and re.fullmatch(r"\d{4}", i))
     )
+
+
+def _names_a_row_it_lacks(text: str, view: TableView) -> bool:
+    """Whether the question names a thing of the kind the table's rows are ("Quarry Lane" of a
+    table of sites "Bramble Lane", "Ferry Road") that no cell holds: its answer is no sum over
+    the rows it has."""
+    cells = [" ".join(value.lower().split()) for vs in view.values.values() for value in vs]
+    heads = {cell.rsplit(" ", 1)[-1] for cell in cells if " " in cell}
+    said = "\n".join(cells)
+    for found in _MULTIWORD_NAME.finditer(text):
+        named = found.group(0).lower().split()
+        tails = (" ".join(named[k:]) for k in range(len(named) - 1))  # not "Is Bramble Lane"
+        if named[-1] in heads and not any(
+            re.search(rf"(?<![\w]){re.escape(tail)}(?![\w])", said) for tail in tails
+        ):
+            return True
+    return False
 
 
 def _asks_what_it_lacks(text: str, view: TableView) -> bool:

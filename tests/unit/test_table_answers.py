@@ -47,6 +47,13 @@ def answerer() -> TableQuestionAnswerer:
          ["TOTAL", "959200", "772900"], ["Funded by: precept", "", "747900"],
          ["Funded by: general reserve", "", "25000"]],
     )  # fmt: skip
+    source.add(
+        "allotments handbook",
+        ["Site", "Address", "Number of plots"],
+        [["Bramble Lane", "Bramble Lane, off Mill Lane", "42"],
+         ["Cutler's Field", "Cutler's Close", "28"],
+         ["Ferry Road", "Ferry Road, next to the river", "16"]],
+    )  # fmt: skip
     return TableQuestionAnswerer(source)
 
 
@@ -72,6 +79,8 @@ def answerer() -> TableQuestionAnswerer:
         # the rows under a sheet's total say how it is funded: no department
         ("Which department costs the most in net terms in the budget?", "argmax", ["Parks"]),
         ("Which department has the lowest net cost in the budget?", "argmax", ["Waste"]),
+        ("How many plots are there at the Ferry Road allotment site?", "aggregate", ["16"]),
+        ("How many plots are there across all the allotment sites?", "aggregate", ["86"]),
     ],
 )  # fmt: skip
 def test_each_kind_is_read_and_computed(
@@ -101,6 +110,8 @@ def test_a_priced_question_multiplies_with_the_calculator(answerer: TableQuestio
         "How do I reset the Aurora K2?",
         "Why are headstones not allowed in the woodland burial section?",
         "What is 40366 / 439?",
+        # a site of the kind the table lists ("... Lane") that it does not have: not its total
+        "How many plots are there at the Quarry Lane allotment site?",
     ],
 )
 def test_questions_not_about_a_table_are_declined(
