@@ -1,16 +1,16 @@
 """Answers on the town corpus (eval/town): a second domain, questions labelled by kind.
 
 The corpus and its question sets were written by people who had not seen the code, the other
-evaluation sets or any figure (eval/town/README.md). `dev`, `tuning` and `tuning2` may be read
-row by row and tuned on; `blind3`, `blind4` and `blind5` are run once per candidate change and
-only their aggregates are printed: once anyone reads a set's rows it is a tuning set, and a fresh
-one must be written.
+evaluation sets or any figure (eval/town/README.md). `dev`, `tuning`, `tuning2` and `tuning3`
+may be read row by row and tuned on; `blind3`, `blind4` and `blind5` are run once per candidate
+change and only their aggregates are printed: once anyone reads a set's rows it is a tuning set,
+and a fresh one must be written.
 
 Every question is answered once with support abstention off; thresholds are replayed on the
 records (bench/grounding.py): the default one, and one calibrated on the set's calibration
 half (the highest keeping false abstention within budget there) reported on the held-out half.
 
-Run: .venv/bin/python -m bench.answers dev|tuning|tuning2 [--records FILE]
+Run: .venv/bin/python -m bench.answers dev|tuning|tuning2|tuning3 [--records FILE]
      .venv/bin/python -m bench.answers blind3|blind4|blind5 [--label TEXT]   (aggregates only)
 """
 
@@ -42,6 +42,8 @@ SETS = {
     "tuning": TOWN / "questions_tuning.jsonl",
     # the second blind set, run aggregates-only four times; rows read from 2026-12-07
     "tuning2": TOWN / "questions_tuning2.jsonl",
+    # written as a tuning set (2026-12-07): procedures, paraphrases and lists in other words
+    "tuning3": TOWN / "questions_tuning3.jsonl",
     # written later, each by someone else who had seen no code, other set or figure
     "blind3": TOWN / "questions_blind3.jsonl",
     "blind4": TOWN / "questions_blind4.jsonl",

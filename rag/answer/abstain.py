@@ -100,6 +100,8 @@ def support_reading(
         listed := best_list(about, LIST_MARGIN[focus.answer_type], focus.negated)
     ):
         read.append(" ".join(e.reads for e in listed))  # a list answers as a whole
+    if focus.answer_type == "procedure":
+        read.append(" ".join(e.reads for e in read_on(best[0], ranked, focus)))  # steps in prose
     score = max(verifier.scores(focus.text, read))
     score = min(max(score, _SCORE_FLOOR), 1.0 - _SCORE_FLOOR)
     chunk = max(e.span.chunk.similarity for e in ranked)

@@ -29,7 +29,10 @@ _PROCEDURE = re.compile(
     r"|\bhow (?:is|are) (?:a|an|the|my|our) [\w' -]+ (?:arranged|organised|organized|booked"
     r"|applied for|requested|done|made)\b"
     r"|\bwhat(?:'s| is| are)? (?:the )?(?:steps|procedure|process)\b|\bwhat (?:do|should) i do\b"
-    r"|\bwhat (?:do|does|should|must) (?:i|we|you|one) (?:have|need) to do\b",
+    r"|\bwhat (?:do|does|should|must) (?:i|we|you|one) (?:have|need) to (?:do|sort out|arrange)\b"
+    r"|\bwalk (?:me|us) through\b|\bwhat(?:'s| is) involved in\b"
+    r"|\b(?:right|correct|proper) way to\b"
+    r"|\bhow does (?:a|an|the|my|our) [\w' -]{1,40}? get (?:applied for|booked|arranged|done)\b",
     re.I,
 )
 _LIST = re.compile(

@@ -57,6 +57,9 @@ MAX_CHARS = 1000
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 READ_ON_TYPES = frozenset({"quantity", "person", "date"})  # a value the next sentence may state
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
+# Steps in prose run on through their paragraph ("Write to the Town Clerk ... We will
+# acknowledge your complaint within 5 working days ..."): so many sentences after the best.
+PARAGRAPH_STEPS = 3
 
 
 @dataclass(frozen=True)
@@ -202,8 +205,11 @@ def read_on(evidence: Evidence, ranked: list[Evidence], focus: QuestionFocus) ->
     """`evidence` with its neighbours (`with_neighbours`) and, for a question asking how much,
     who or when that they do not answer, the sentence after them in their paragraph when that
     one does: "The Council considered a request from the Kestrelford Players to renew their
-    lease …" reads on into "RESOLVED … at an annual rent of £4,200"."""
+    lease …" reads on into "RESOLVED … at an annual rent of £4,200". Steps in prose read on
+    through their paragraph."""
     quoted = with_neighbours(evidence, ranked)
+    if focus.answer_type == "procedure":
+        return [*quoted, *_rest_of_paragraph(quoted[-1], ranked)[:PARAGRAPH_STEPS]]
     if focus.answer_type not in READ_ON_TYPES or any(e.typed for e in quoted):
         return quoted
     following = next_in_chunk(quoted[-1], ranked)
@@ -215,6 +221,21 @@ def read_on(evidence: Evidence, ranked: list[Evidence], focus: QuestionFocus) ->
     ):
         return [*quoted, following]
     return quoted
+
+
+def _rest_of_paragraph(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
+    """The sentences after `evidence` in its paragraph, in order, up to a heading or a
+    question (short ones too: a step may be "Fill in the form.")."""
+    rest: list[Evidence] = []
+    last = evidence
+    while (following := next_in_chunk(last, ranked)) is not last and same_paragraph(
+        last.span, following.span
+    ):
+        if is_heading(following.span) or following.span.text.rstrip().endswith("?"):
+            break
+        rest.append(following)
+        last = following
+    return rest
 
 
 def items_after(evidence: Evidence, same_chunk: list[Evidence]) -> list[Evidence]:

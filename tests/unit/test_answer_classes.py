@@ -145,6 +145,16 @@ def test_steps_asked_after_a_first_sentence_or_in_the_passive_ask_for_a_procedur
     assert answer_type("How does the heat pump work?") == "any"
 
 
+def test_steps_asked_in_other_words_ask_for_a_procedure() -> None:
+    assert answer_type("Can you walk me through booking a bulky waste pick-up?") == "procedure"
+    assert answer_type("What's involved in arranging a burial at Ashgrove?") == "procedure"
+    assert answer_type("What's the right way to put my bins out?") == "procedure"
+    assert answer_type("What do I need to sort out before walking dogs there?") == "procedure"
+    assert answer_type("How does a skip permit get applied for?") == "procedure"
+    assert answer_type("What's involved?") == "any"  # nothing named to do
+    assert answer_type("Which way to the station?") == "any"
+
+
 def test_what_counts_or_is_classed_as_something_asks_for_a_definition() -> None:
     assert answer_type("When does an allotment count as cultivated?") == "definition"
     assert answer_type("For permit decision times, what counts as a working day?") == "definition"

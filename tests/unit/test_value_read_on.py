@@ -35,3 +35,17 @@ def test_only_a_sentence_in_the_same_paragraph_stating_the_value_is_read_on() ->
     # a question not asking for a value reads the best sentence alone
     why = "Why did the Kestrelford Players ask about the rehearsal room at the Corn Exchange?"
     assert _quoted(f"{ASKED} {RESOLVED}", why) == [ASKED]
+
+
+COMPLAIN = "How do I make a complaint to the council?"
+WRITE = "Write to the Town Clerk at the Guildhall to make a complaint to the council."
+REPLY = "We will acknowledge it within 5 working days and reply within 20 working days."
+REVIEW = "If you are not satisfied, a panel of three councillors reviews it."
+
+
+def test_steps_in_prose_read_on_through_their_paragraph() -> None:
+    text = f"{WRITE} {REPLY} {REVIEW}\n\nThe Guildhall is open on weekdays."
+    ranked = _ranked(COMPLAIN, _chunk(text))
+    best = best_answer_like(ranked)
+    assert best is not None and best.reads == WRITE
+    assert [e.reads for e in read_on(best, ranked, analyse(COMPLAIN))] == [WRITE, REPLY, REVIEW]

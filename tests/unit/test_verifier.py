@@ -168,3 +168,18 @@ def test_a_list_question_is_supported_by_its_list_read_whole() -> None:
     whole = verifier_signal(_WholeListVerifier())(focus, ranked)  # type: ignore[arg-type]
     parts = verifier_signal(_FixedVerifier())(focus, ranked)  # type: ignore[arg-type]
     assert whole > parts
+
+
+def test_steps_in_prose_are_supported_by_their_paragraph_read_whole() -> None:
+    from rag.answer.abstain import verifier_signal
+    from rag.answer.context import rank_evidence
+    from rag.answer.question import analyse
+    from rag.retrieve import RetrievedChunk
+
+    text = "Bulky waste pickups are booked with the clerk. Fill in the form. Then pay the fee."
+    chunk = RetrievedChunk("c", text, "/d/w.md", "w.md", "d", None, 0, len(text), 1.0, 0.5)
+    focus = analyse("How do I book a bulky waste pickup?")
+    ranked = rank_evidence(focus, [chunk], lambda q, texts: [0.5] * len(texts))
+    whole = verifier_signal(_WholeListVerifier())(focus, ranked)  # type: ignore[arg-type]
+    parts = verifier_signal(_FixedVerifier())(focus, ranked)  # type: ignore[arg-type]
+    assert whole > parts
