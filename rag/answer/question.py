@@ -32,6 +32,8 @@ _QUANTITY_ASK = re.compile(
     r"\bhow (many|much|long|far|heavy|big|large|high|tall|wide|deep|old|fast|quickly|often"
     r"|efficient)\b"
     r"|\b(price|cost|costs|fee|weigh|weighs|weight|percentage|share|rate|number of|amount)\b"
+    r"|\b(rent|salary|wages?|deposit|earn|earns|(?:be|get|gets|is|are) paid)\b"
+    r"|(?<!in )\bcharges?\b"
     r"|\b(boiling|melting|freezing) point\b"
     r"|\bwhat (temperature|time|size|capacity|budget|discount|reduction|rebate)\b"
     r"|\b(what|which) hours?\b",
@@ -77,7 +79,8 @@ MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         (r"\b(weigh\w*|weight|heav\w*|mass)\b",
          r"\d\s*(kg|g|lbs?|kilograms?|grams?|pounds?|tonnes?)" + _UNIT_TAIL),
         (r"\btemperature\b|\b(boiling|melting|freezing) point\b", r"°|\d\s*degrees"),
-        (r"\b(price|cost|costs|pay|paid|spend|fee|budget|money|expensive)\b", _MONEY),
+        (r"\b(price|cost|costs|pay|paid|spend|fee|budget|money|expensive|rent|salary|wages?"
+         r"|deposit|earns?|charges?)\b", _MONEY),
         (r"\b(percent\w*|share|efficien\w*|discount|rebate|reduction|rate|tax|vat)\b",
          r"\d\s*%|\bpercent"),
         (r"\b(clearance|distance|far|high|height|wide|width|tall|deep|depth)\b",

@@ -649,3 +649,16 @@ def test_a_quoted_list_reads_its_lead_line_then_an_item_a_line() -> None:
     assert list_text(["The Council runs three sites.", "Site: A", "Site: B"]) == (
         "The Council runs three sites.\n- Site: A\n- Site: B"
     )
+
+
+def test_rent_pay_and_deposits_ask_for_an_amount_of_money() -> None:
+    for question in (
+        "What yearly rent will the Players pay for the rehearsal room?",
+        "What will the Parks Apprentice be paid in the first year?",
+        "What damage deposit do you pay on an event permit?",
+        "What's the hourly charge for the Assembly Room?",
+    ):
+        assert answer_type(question) == "quantity", question
+        assert analyse(question).has_answer_type("It is £4,200 a year."), question
+        assert not analyse(question).has_answer_type("It is 4,200 square metres."), question
+    assert answer_type("Which officer is in charge of allotments?") == "any"
