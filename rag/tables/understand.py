@@ -396,8 +396,11 @@ def whole_source(view: TableView) -> bool:
 
 def _names_what_it_lacks(text: str, view: TableView) -> bool:
     """Whether the question names a year, version or code that the table has nowhere."""
+    sheet = getattr(view.schema, "sheet", None) or ""
+    # a sheet naming its own year speaks for it, not the file of several years' sheets
+    named = sheet if identifiers(sheet) else f"{view.schema.name} {view.source.rsplit('/', 1)[-1]}"
     said = " ".join(
-        [view.schema.name, view.source.rsplit("/", 1)[-1]]
+        [named.replace("_", " ")]  # "budget_2026-27.xlsx" names 2026-27
         + [c.name for c in view.columns]
         + [v for values in view.values.values() for v in values]
     ).lower()

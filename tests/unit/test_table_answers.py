@@ -48,6 +48,11 @@ def answerer() -> TableQuestionAnswerer:
          ["Funded by: general reserve", "", "25000"]],
     )  # fmt: skip
     source.add(
+        "capital_programme_2026-27",
+        ["Project", "Total cost (£)"],
+        [["Guildhall roof repairs", "88000"], ["Pavilion changing rooms", "210000"]],
+    )
+    source.add(
         "allotments handbook",
         ["Site", "Address", "Number of plots"],
         [["Bramble Lane", "Bramble Lane, off Mill Lane", "42"],
@@ -81,6 +86,9 @@ def answerer() -> TableQuestionAnswerer:
         ("Which department has the lowest net cost in the budget?", "argmax", ["Waste"]),
         ("How many plots are there at the Ferry Road allotment site?", "aggregate", ["16"]),
         ("How many plots are there across all the allotment sites?", "aggregate", ["86"]),
+        # a year its file name holds between underscores
+        ("Which project in the 2026-27 capital programme costs the most?", "argmax",
+         ["Pavilion changing rooms"]),
     ],
 )  # fmt: skip
 def test_each_kind_is_read_and_computed(
