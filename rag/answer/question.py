@@ -81,9 +81,10 @@ MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         (r"\btemperature\b|\b(boiling|melting|freezing) point\b", r"°|\d\s*degrees"),
         (r"\b(price|cost|costs|pay|paid|spend|fee|budget|money|expensive|rent|salary|wages?"
          r"|deposit|earns?|charges?)\b", _MONEY),
-        (r"\b(percent\w*|share|efficien\w*|discount|rebate|reduction|rate|tax|vat)\b",
+        (r"\b(percent\w*|share|efficien\w*|discount|rebate|reduction|tax|vat)\b",
          r"\d\s*%|\bpercent"),
-        (r"\b(clearance|distance|far|high|height|wide|width|tall|deep|depth)\b",
+        (r"\brates?\b", r"\d\s*%|\bpercent|" + _MONEY),  # a rate of interest, or an hourly one
+        (r"\b(clearance|distance|far|high|height|wide|width|tall|deep|depth|long|length)\b",
          r"\d\s*(mm|cm|m|km|metres?|meters?|inch(es)?|feet|ft)" + _UNIT_TAIL),
         (r"\bhow (long|quickly|fast|soon)\b|\b(duration|deadline|period)\b",
          r"\d[\d.,]*[\s-]*(?:(?:working|clear|calendar|business|full|consecutive|school)\s+)?"
@@ -188,6 +189,11 @@ class QuestionFocus:
         if not self.bigrams:
             return 0.0
         return len(self.bigrams & bigrams(sentence)) / len(self.bigrams)
+
+    @property
+    def counts(self) -> bool:
+        """Whether it asks how many of something."""
+        return bool(_HOW_MANY.search(self.text))
 
     def has_answer_type(self, sentence: str) -> bool:
         """Whether `sentence` states the kind of thing asked, in the asked unit when the

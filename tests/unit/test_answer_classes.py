@@ -468,6 +468,24 @@ def test_a_how_many_or_who_question_met_by_no_figure_or_name_is_not_answered() -
     assert states_nothing_asked(analyse(chair), _ranked(chair, members))
 
 
+def test_a_figure_not_in_the_asked_measure_or_a_year_for_a_count_is_no_answer() -> None:
+    from rag.answer.abstain import states_nothing_asked
+
+    def unanswered(question: str, text: str) -> bool:
+        return states_nothing_asked(analyse(question), _ranked(question, _chunk(text)))
+
+    boardwalk = "How long is the boardwalk at Fennick Meadows?"
+    assert unanswered(boardwalk, "Fennick Meadows has a boardwalk and covers 23.8 hectares.")
+    assert not unanswered(boardwalk, "The boardwalk at Fennick Meadows is 400 metres long.")
+    graves = "How many graves are there in Old Road Cemetery?"
+    assert unanswered(graves, "Old Road Cemetery opened in 1871 and has been closed since 1998.")
+    assert not unanswered(graves, "Old Road Cemetery has about 2,300 graves and opened in 1871.")
+    spaces = "How many parking places does the Market Row car park have?"
+    assert not unanswered(spaces, "Market Row car park: 142 spaces, including 8 disabled spaces")
+    hourly = "What is the commercial hourly rate for hiring the Assembly Room?"
+    assert not unanswered(hourly, "Assembly Room: commercial rate per hour (£) 40.")
+
+
 def test_a_synonym_bridges_the_question_to_the_sentence() -> None:
     text = "Delivery takes five days. The warranty lasts ten years."
 
