@@ -17,7 +17,7 @@ from rag.answer.context import Evidence, best_answer_like, read_on
 from rag.answer.lists import LIST_MARGIN, LISTING, best_list
 from rag.answer.naming import as_written, names_in_series
 from rag.answer.question import QuestionFocus, stems
-from rag.answer.rows import row_sentence
+from rag.answer.rows import names_another_row, row_sentence
 from rag.answer.text import identifiers, numbers_in
 from rag.answer.types import ABSTAIN_TEXT, AskResult
 from rag.answer.unstated import unstated
@@ -179,6 +179,8 @@ def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
     best = best_answer_like(ranked)
     if best is None:
         return False
+    if names_another_row(best.reads, [e.reads for e in ranked], focus):
+        return True  # another row's thing
     # as the quote would show it: a table row by the columns it answers with
     shown = " ".join(row_sentence(e.reads, focus) for e in read_on(best, ranked, focus))
     if focus.answer_type == "quantity" and focus.counts:

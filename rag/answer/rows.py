@@ -29,6 +29,25 @@ def states_the_asked(text: str, focus: QuestionFocus) -> bool:
     return focus.answer_type != "any" and any(focus.has_answer_type(v) for _, v in cells[1:])
 
 
+def names_another_row(text: str, rows: list[str], focus: QuestionFocus) -> bool:
+    """Whether the question names a thing that another row of `text`'s table is about and
+    `text` does not say, and does not name `text`'s own thing whole (as a comparison of two
+    rows would): "a football pitch at Millrace Park" met by the Millrace Park tennis court's
+    row, when another row is the football pitch's."""
+    cells = record_cells(text)
+    if cells is None:
+        return False
+    (column, label), held = cells[0], stems(text)
+    if stems(label) <= focus.terms:
+        return False
+    labels = set()
+    for row in rows:
+        other = record_cells(row)
+        if other and other[0][0] == column and other[0][1] != label:
+            labels |= stems(other[0][1])
+    return bool((focus.terms & labels) - held)
+
+
 def row_sentence(text: str, focus: QuestionFocus) -> str:
     """`text` as a sentence when it is a table row: its first cell as what the row is about,
     the columns the question asks for (all others when it names none) as what is said of it."""

@@ -486,6 +486,22 @@ def test_a_figure_not_in_the_asked_measure_or_a_year_for_a_count_is_no_answer() 
     assert not unanswered(hourly, "Assembly Room: commercial rate per hour (£) 40.")
 
 
+def test_a_row_about_another_thing_than_the_one_asked_is_no_answer() -> None:
+    from rag.answer.abstain import states_nothing_asked
+
+    fees = _chunk(
+        "| Facility | Unit | Adult (£) |\n|---|---|---|\n"
+        "| Tennis court, Millrace Park | per court per hour | 7 |\n"
+        "| Football pitch, Hollins Green | per match | 58 |\n"
+    )
+    pitch = "How much does it cost to hire a football pitch at Millrace Park?"
+    assert states_nothing_asked(analyse(pitch), _ranked(pitch, fees))
+    court = "How much does it cost to hire a tennis court at Millrace Park?"
+    assert not states_nothing_asked(analyse(court), _ranked(court, fees))
+    both = "How much more does the football pitch at Hollins Green cost than the tennis court?"
+    assert not states_nothing_asked(analyse(both), _ranked(both, fees))
+
+
 def test_a_synonym_bridges_the_question_to_the_sentence() -> None:
     text = "Delivery takes five days. The warranty lasts ten years."
 
