@@ -25,6 +25,8 @@ from rag.answer.verifier import AnswerabilityVerifier
 from rag.retrieve import RetrievedChunk
 
 _YEAR = re.compile(r"(?:18|19|20)\d\d")
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_SHARE = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 # (focus, ranked evidence) → how well the best sentences answer the question, 0..1.
 SupportSignal = Callable[[QuestionFocus, list[Evidence]], float]
 # The verifier reads this many of the best answer-like sentences.
@@ -188,7 +190,10 @@ def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
         # a year is no count ("opened in 1871" for "how many graves")
         counted = numbers_in(shown) - numbers_in(focus.text)
         return all(_YEAR.fullmatch(n) for n in counted)
-    return not focus.has_answer_type(shown)
+    # a share answers how much is paid ("a 30% deposit")
+    return not (
+        focus.has_answer_type(shown) or (_HOW_MUCH.search(focus.text) and _SHARE.search(shown))
+    )
 
 
 def says_not_in_sources(text: str) -> bool:

@@ -9,6 +9,7 @@ from rag.answer.lists import LISTING
 from rag.answer.question import QuestionFocus, stems
 from rag.answer.text import record_cells
 
+SIBLING_WORDS = 2  # of the question's words another row's name holds, to be what is asked
 # Columns that hold "the value" of the row's first cell rather than a named attribute.
 _GENERIC = frozenset("value values detail details description amount figure info answer".split())
 
@@ -40,12 +41,15 @@ def names_another_row(text: str, rows: list[str], focus: QuestionFocus) -> bool:
     (column, label), held = cells[0], stems(text)
     if stems(label) <= focus.terms:
         return False
-    labels = set()
     for row in rows:
         other = record_cells(row)
         if other and other[0][0] == column and other[0][1] != label:
-            labels |= stems(other[0][1])
-    return bool((focus.terms & labels) - held)
+            named = focus.terms & stems(other[0][1])
+            # two of its words at least: "unit" alone does not make "Each additional unit"
+            # the thing asked about
+            if len(named) >= SIBLING_WORDS and named - held:
+                return True
+    return False
 
 
 def row_sentence(text: str, focus: QuestionFocus) -> str:

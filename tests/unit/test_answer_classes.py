@@ -484,6 +484,8 @@ def test_a_figure_not_in_the_asked_measure_or_a_year_for_a_count_is_no_answer() 
     assert not unanswered(spaces, "Market Row car park: 142 spaces, including 8 disabled spaces")
     hourly = "What is the commercial hourly rate for hiring the Assembly Room?"
     assert not unanswered(hourly, "Assembly Room: commercial rate per hour (£) 40.")
+    upfront = "How much must be paid up front to confirm an order?"
+    assert not unanswered(upfront, "A deposit of 30% of the order value confirms an order.")
 
 
 def test_a_row_about_another_thing_than_the_one_asked_is_no_answer() -> None:
@@ -500,6 +502,12 @@ def test_a_row_about_another_thing_than_the_one_asked_is_no_answer() -> None:
     assert not states_nothing_asked(analyse(court), _ranked(court, fees))
     both = "How much more does the football pitch at Hollins Green cost than the tennis court?"
     assert not states_nothing_asked(analyse(both), _ranked(both, fees))
+    prices = _chunk(
+        "| Product | Code | Price (EUR) |\n|---|---|---|\n| Solar Gateway G3 | BW-G3 | 1,290 |\n"
+        "| Each additional unit installed | SRV-INST-ADD | 450 |\n"
+    )
+    gateway = "What does the gateway unit cost?"  # one word of another row's name is not it
+    assert not states_nothing_asked(analyse(gateway), _ranked(gateway, prices))
 
 
 def test_a_synonym_bridges_the_question_to_the_sentence() -> None:
