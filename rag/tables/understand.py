@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.model_tools import wants_tool
-from rag.answer.text import STOPWORDS, digits_for_number_words, identifiers, stem, words
+from rag.answer.text import STOPWORDS, digits_for_number_words, stem, words
 from rag.tables.matching import (
     CellMatch,
     Matcher,
@@ -23,6 +23,7 @@ from rag.tables.matching import (
     speaks_of_money,
     table_title,
 )
+from rag.tables.scope import names_a_row_it_lacks, names_what_it_lacks, table_stems, whole_source
 from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
 
 _MAX = re.compile(r"\b(highest|most|largest|biggest|maximum|max|greatest|top|peak|longest|"
@@ -76,7 +77,6 @@ _ASKING = frozenset(
     + """
     day days week weeks month months quarter quarters year years""".split()
 )
-_MULTIWORD_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
@@ -136,7 +136,7 @@ class QuestionReader:
         cells += 1.0 if max(overlaps, default=0) >= 2 else 0.0
         if not (columns or cells or (by_name and whole_source(view))):
             return 0.0
-        if _names_what_it_lacks(text, view) or _names_a_row_it_lacks(text, view):
+        if names_what_it_lacks(text, view) or names_a_row_it_lacks(text, view):
             return 0.0  # "K2 units sold in 2024" of the sheet for 2025
         if self._coverage(text, view, named) < MIN_COVERAGE:
             return 0.0  # "how many days of annual leave": most of it is about something else
@@ -379,54 +379,6 @@ class QuestionReader:
                 if word in PERIODS and not _in_column_name(view, found.group(0)):
                     period = period or word
         return period
-
-
-def table_stems(view: TableView) -> frozenset[str]:
-    """The words naming a table: its own name and its source's file name."""
-    source = re.split(r"[/\\]", view.source)[-1].rsplit(".", 1)[0]
-    return content_stems(f"{view.schema.name} {source}".replace("_", " ").replace("-", " "))
-
-
-def whole_source(view: TableView) -> bool:
-    """A CSV or a spreadsheet's sheet: a table its source's name describes."""
-    return bool(getattr(view.schema, "sheet", None)) or view.source.lower().endswith(
-        (".csv", ".tsv", ".xlsx", ".xls", ".ods")
-    )
-
-
-def _names_what_it_lacks(text: str, view: TableView) -> bool:
-    """Whether the question names a year, version or code that the table has nowhere."""
-    sheet = getattr(view.schema, "sheet", None) or ""
-    # a sheet naming its own year speaks for it, not the file of several years' sheets
-    named = sheet if identifiers(sheet) else f"{view.schema.name} {view.source.rsplit('/', 1)[-1]}"
-    said = " ".join(
-        [named.replace("_", " ")]  # "budget_2026-27.xlsx" names 2026-27
-        + [c.name for c in view.columns]
-        + [v for values in view.values.values() for v in values]
-    ).lower()
-    dated = any(is_date(c) for c in view.columns)  # a year may be in its dates
-    return any(
-        not re.search(rf"(?<![\w.]){re.escape(i)}(?![\w])", said)
-        for i in identifiers(text)
-        if not (dated and re.fullmatch(r"\d{4}", i))
-    )
-
-
-def _names_a_row_it_lacks(text: str, view: TableView) -> bool:
-    """Whether the question names a thing of the kind the table's rows are ("Quarry Lane" of a
-    table of sites "Bramble Lane", "Ferry Road") that no cell holds: its answer is no sum over
-    the rows it has."""
-    cells = [" ".join(value.lower().split()) for vs in view.values.values() for value in vs]
-    heads = {cell.rsplit(" ", 1)[-1] for cell in cells if " " in cell}
-    said = "\n".join(cells)
-    for found in _MULTIWORD_NAME.finditer(text):
-        named = found.group(0).lower().split()
-        tails = (" ".join(named[k:]) for k in range(len(named) - 1))  # not "Is Bramble Lane"
-        if named[-1] in heads and not any(
-            re.search(rf"(?<![\w]){re.escape(tail)}(?![\w])", said) for tail in tails
-        ):
-            return True
-    return False
 
 
 def _asks_what_it_lacks(text: str, view: TableView) -> bool:
