@@ -13,9 +13,9 @@ sentence that leans on the one before it ("It costs...") brings that one along.
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import dropwhile, takewhile
+from itertools import dropwhile, islice, takewhile
 
 from rag.answer.cancel import check
 from rag.answer.layout import (
@@ -208,34 +208,28 @@ def read_on(evidence: Evidence, ranked: list[Evidence], focus: QuestionFocus) ->
     lease …" reads on into "RESOLVED … at an annual rent of £4,200". Steps in prose read on
     through their paragraph."""
     quoted = with_neighbours(evidence, ranked)
+    after = _rest_of_paragraph(quoted[-1], ranked)
     if focus.answer_type == "procedure":
-        return [*quoted, *_rest_of_paragraph(quoted[-1], ranked)[:PARAGRAPH_STEPS]]
+        return [*quoted, *islice(after, PARAGRAPH_STEPS)]
     if focus.answer_type not in READ_ON_TYPES or any(e.typed for e in quoted):
         return quoted
-    following = next_in_chunk(quoted[-1], ranked)
-    if (
-        following is not quoted[-1]
-        and following.typed
-        and following.answer_like
-        and same_paragraph(quoted[-1].span, following.span)
-    ):
+    following = next(after, None)
+    if following is not None and following.typed and following.answer_like:
         return [*quoted, following]
     return quoted
 
 
-def _rest_of_paragraph(evidence: Evidence, ranked: list[Evidence]) -> list[Evidence]:
+def _rest_of_paragraph(evidence: Evidence, ranked: list[Evidence]) -> Iterator[Evidence]:
     """The sentences after `evidence` in its paragraph, in order, up to a heading or a
-    question (short ones too: a step may be "Fill in the form.")."""
-    rest: list[Evidence] = []
+    question (short ones too: a step may be "Fill in the form."), read as far as asked."""
     last = evidence
     while (following := next_in_chunk(last, ranked)) is not last and same_paragraph(
         last.span, following.span
     ):
         if is_heading(following.span) or following.span.text.rstrip().endswith("?"):
-            break
-        rest.append(following)
+            return
+        yield following
         last = following
-    return rest
 
 
 def items_after(evidence: Evidence, same_chunk: list[Evidence]) -> list[Evidence]:
