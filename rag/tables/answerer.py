@@ -201,6 +201,8 @@ def _compose(
     shown = [c for c in spec.columns if c != label]
     if reading.kind in ("lookup", "priced") and len(rows) == 1 and shown:
         row = rows[0]
+        if all(row[c] is None for c in shown):
+            return None  # the cells asked for are empty: the table does not say
         said = " and ".join(
             f"the {column_label(_column(reading, c))} is {_cell(row[c], reading, c)}" for c in shown
         )

@@ -112,8 +112,9 @@ class Matcher:
             return 0.0
         said = sum(1.0 if s in own else 0.6 if s in bridged else 0.0 for s in named)
         score = said / len(named)
-        unit = column_unit(column).lower()
-        if unit and UNITS.get(unit.split()[-1]) and unit.split()[-1] in words(question):
+        unit = column_unit(column).lower().split()
+        # a unit of measure ("kg") or a word ("people" of "Capacity (people)")
+        if unit and (unit[-1] in UNITS or unit[-1].isalpha()) and unit[-1] in words(question):
             score = max(score, 0.5)
         return score
 

@@ -13,6 +13,16 @@ from dataclasses import dataclass
 
 from rag.answer.model_tools import wants_tool
 from rag.answer.text import STOPWORDS, digits_for_number_words, stem, words
+from rag.tables.asked import (
+    ASKING,
+    WHICH,
+    asks_for,
+    measure_words,
+    named_as_table,
+    names_rows,
+    qualified,
+    which_column,
+)
 from rag.tables.matching import (
     CellMatch,
     Matcher,
@@ -34,7 +44,6 @@ _SUM = re.compile(r"\b(total|sum|altogether|combined|overall|in all|add up|adds 
 _AVG = re.compile(r"\b(average|mean|typical)\b", re.I)
 _COUNT = re.compile(r"\b(how many|(?<!phone )number of|count)\b", re.I)
 _COMPARE = re.compile(r"\b(difference|compared?|versus|vs\.?|more than|less than|than)\b", re.I)
-_WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
 _GROUP = re.compile(r"\b(?:per|by|for each|for every|each|in each)\s+([a-z][\w-]*)", re.I)
 _BOUND = re.compile(
     r"\b(more than|over|above|greater than|exceeding|at least|less than|under|below|fewer than|"
@@ -64,19 +73,6 @@ _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "subtotal", "sum", 
 # A row under a sheet's total saying how the total is met ("Funded by: precept"), or another
 # total ("Total expenditure"): no row of its own to count, sum or rank.
 _SUMMARY_LABEL = re.compile(r"^\W*(?:(?:grand |sub-?)?totals?\b|funded by\b|financed by\b)", re.I)
-# Words that ask or say what to compute, not what about.
-_ASKING = frozenset(
-    stem(w)
-    for w in """how many much get got total sum altogether combined overall average mean typical
-    count number highest most largest biggest maximum max greatest top peak longest latest
-    expensive dearest busiest best lowest least smallest minimum min fewest shortest earliest
-    cheapest worst difference compare compared versus vs more less than per each every by list
-    show tell give find name there any all across whole table sheet row rows value values
-    charge cost costs pay price would had having been being me us our we i please above below
-    over under exceeding greater fewer at""".split()
-    + """
-    day days week weeks month months quarter quarters year years""".split()
-)
 PERIODS = ("day", "week", "month", "quarter", "year")
 
 
@@ -142,7 +138,7 @@ class QuestionReader:
             return 0.0  # "how many days of annual leave": most of it is about something else
         score = (1.5 if whole_source(view) else 0.5) * by_name + columns + cells
         # "Which products...": the rows asked for are this table's, by its name or label column
-        which = _WHICH.search(text)
+        which = WHICH.search(text)
         label = view.label_column()
         if which and label is not None:
             asked = content_stems(which.group(1))
@@ -160,7 +156,7 @@ class QuestionReader:
         own = {
             stem(w)
             for w in words(text)
-            if w not in STOPWORDS and stem(w) not in _ASKING and not w[0].isdigit()
+            if w not in STOPWORDS and stem(w) not in ASKING and not w[0].isdigit()
         }
         if not own:
             return 1.0
@@ -222,6 +218,10 @@ class QuestionReader:
             return None
         if superlative is not None or group is not None or aggregate not in (None, "count"):
             measure = self._guessed(text, view, measure)
+        asked = qualified(text, (_MAX, _MIN, _AVG, _SUM))
+        computed = superlative or aggregate in ("sum", "avg")
+        if computed and measure is not None and not asks_for(asked, measure, view, self._matcher):
+            return None  # "the minimum age to rent": no rent
         if superlative is not None:
             return self._extreme(text, view, filters + totals, measure, group, superlative, note)
         if group is not None and (aggregate or measure is not None):
@@ -248,7 +248,8 @@ class QuestionReader:
             spec = QuerySpec(table, aggregate=chosen, of=measure.name,
                              where=tuple(filters + totals))  # fmt: skip
             return Reading("aggregate", view, spec, label, measure)
-        return self._priced(text, view, label) or self._rows(text, view, filters, cells, label)
+        priced = self._priced(text, view, label)
+        return priced or self._rows(text, rest, view, filters, cells, label)
 
     def _priced(self, text: str, view: TableView, label: ColumnLike | None) -> Reading | None:
         """ "What would we charge to install 3 K2 units?": the price rows the question's words
@@ -295,6 +296,8 @@ class QuestionReader:
             measure, derive = _time_span_column(text, view)
         if group is not None and _repeats(view, group):
             counts = measure is None
+            if counts and not names_rows(qualified(text, (_MAX, _MIN)), view):
+                return None  # "the most people" of a table of rooms: no count of its rows
             spec = QuerySpec(table, aggregate="count" if counts else "sum",
                              of=None if counts else measure.name, where=tuple(filters),
                              group_by=group.name, order_by=VALUE, descending=descending,
@@ -302,7 +305,7 @@ class QuestionReader:
             return Reading("argmax", view, spec, group, measure, note)
         if measure is None:
             return None
-        label = group or view.label_column()
+        label = group or which_column(text, view, self._matcher) or view.label_column()
         shown = tuple(c.name for c in (label, measure) if c is not None)
         spec = QuerySpec(table, columns=shown, of=measure.name, derive=derive,
                          where=tuple(filters), order_by=measure.name, descending=descending,
@@ -312,18 +315,20 @@ class QuestionReader:
     def _rows(
         self,
         text: str,
+        rest: str,
         view: TableView,
         filters: list[Condition],
         cells: list[CellMatch],
         label: ColumnLike | None,
     ) -> Reading | None:
         """A lookup (a cell names the row, a column what is asked of it) or a filter (rows
-        within a bound)."""
+        within a bound). The column asked is named by words outside the cells naming the row
+        ("the Rose Garden in Millrace Park" asks nothing of the column "Park keeper")."""
         table = view.schema.name
         filtered = {c.column for c in filters}
         asked = [
             c
-            for _, c in self._matcher.named_columns(view, text)
+            for _, c in self._matcher.named_columns(view, rest)
             if c.name not in filtered and c != label
         ]
         covered = self._coverage(text, view, table_stems(view)) >= LOOKUP_COVERAGE
@@ -334,7 +339,7 @@ class QuestionReader:
                              where=tuple(filters), limit=20)  # fmt: skip
             return Reading("lookup", view, spec, label, asked[0])
         bounded = [c for c in filters if c.op != "=" and c.op != "contains"]
-        if bounded and _WHICH.search(text):
+        if bounded and WHICH.search(text):
             shown = _names_of([label, *(view_column(view, c.column) for c in bounded)])
             spec = QuerySpec(table, columns=tuple(dict.fromkeys(shown)), where=tuple(filters),
                              limit=50)  # fmt: skip
@@ -345,12 +350,14 @@ class QuestionReader:
         """The numeric column the question computes over: the one it names, else the only
         one, else the money column when it speaks of money or of the table ("sales")."""
         numeric = [c for c in view.columns if is_numeric(c) or is_date(c)]
+        free = [c for c in numeric if c.name not in used and is_numeric(c)]
         named = [
-            c for _, c in self._matcher.named_columns(view, text, numeric) if c.name not in used
+            c
+            for _, c in self._matcher.named_columns(view, measure_words(text), numeric)
+            if c.name not in used and not (len(free) > 1 and named_as_table(text, view, c))
         ]
         if named:
             return named[0]
-        free = [c for c in numeric if c.name not in used and is_numeric(c)]
         if len(free) == 1:
             return free[0]
         money = [c for c in free if is_money(c)]
@@ -368,7 +375,7 @@ class QuestionReader:
         asked when no column has that name ("month")."""
         texts = [c for c in view.columns if not is_numeric(c)]
         period = None
-        for pattern in (_GROUP, _WHICH):
+        for pattern in (_GROUP, WHICH):
             for found in pattern.finditer(text):
                 phrase = found.group(1)
                 named = self._matcher.named_columns(view, phrase, texts)
@@ -383,7 +390,7 @@ class QuestionReader:
 
 def _asks_what_it_lacks(text: str, view: TableView) -> bool:
     """ "Which day ..." of a table with no column of days, nor rows that are days."""
-    found = _WHICH.search(text)
+    found = WHICH.search(text)
     if found is None:
         return False
     noun = found.group(1).split()[0].lower()
@@ -430,12 +437,7 @@ def _counts_rows(text: str, view: TableView) -> bool:
     found = re.search(
         rf"\b(?:how many|number of|count(?: the)?)\s+{_OF_THE}([a-z][\w-]*)", text, re.I
     )
-    if found is None:
-        return False
-    counted = content_stems(found.group(1))
-    label = view.label_column()
-    rows = table_stems(view) | (content_stems(label.name) if label else frozenset())
-    return bool(counted & (rows | {"row", "entry", "entri", "recor"}))
+    return found is not None and names_rows((found.group(1),), view)
 
 
 def _in_column_name(view: TableView, phrase: str) -> bool:
