@@ -5,7 +5,8 @@ column) or the table's own name, or, for a count, by the table's rows ("the most
 of a register of them).
 
 A ranking or an average by a column the question does not ask for is a confident wrong answer
-("the minimum age to rent" is no rent), so the reader declines it.
+("the minimum age to rent" is no rent), so the reader declines it; so is a "which day"
+question of a table with no days.
 """
 
 import re
@@ -40,6 +41,9 @@ ASKING = frozenset(
 # "The most expensive project" asks for its cost, whatever else the table's name shares words with.
 _COSTLY = re.compile(r"\b(?:expensive|cheap(?:er|est)?|dear(?:er|est)|costl(?:y|ier|iest))\b", re.I)
 WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)
+_PART_OF = re.compile(r"\b(?:which|what)\s+[a-z]+\s+of\s+(?:the\s+)?([a-z][\w-]*)", re.I)
+_AUXILIARIES = frozenset("is are was were does do did would will can could should has have had "
+                         "the a an of".split())  # fmt: skip
 _OF = re.compile(r"^\s+of\s+(?:the\s+|all\s+)?", re.I)  # "the sum of all prices"
 _QUALIFIED_WORDS = 3
 _ROW_WORDS = frozenset(stem(w) for w in "row rows entry entries record records".split())
@@ -107,3 +111,20 @@ def which_column(text: str, view: TableView, matcher: Matcher) -> ColumnLike | N
     texts = [c for c in view.columns if not is_numeric(c) and not is_date(c)]
     named = matcher.named_columns(view, found.group(1), texts)
     return named[0][1] if named else None
+
+
+def asks_what_it_lacks(text: str, view: TableView) -> bool:
+    """ "Which day ..." of a table with no column of days, nor rows that are days ("which
+    pieces of play equipment" asks for play equipment)."""
+    found = WHICH.search(text)
+    if found is None:
+        return False
+    nouns = {found.group(1).split()[0].lower()}
+    part = _PART_OF.search(text)
+    nouns |= {part.group(1).lower()} if part else set()
+    if nouns & _AUXILIARIES:
+        return False
+    label = view.label_column()
+    have = table_stems(view) | {s for c in view.columns for s in content_stems(c.name)}
+    have |= content_stems(label.name) if label else frozenset()
+    return not {stem(n) for n in nouns} & have

@@ -22,6 +22,8 @@ _MONEY = re.compile(
     r"sales|charges?|fees?|budget|paid|pay)\b",
     re.I,
 )
+_INFLECTIONS = ("ed", "es", "d", "s")
+_MIN_INFLECTED = 4  # letters of a one-word cell another form of its word may say
 MIN_SIMILARITY = 0.45  # an embedder match of a question to a column name below this is none
 
 
@@ -71,6 +73,13 @@ class TableView:
     @property
     def columns(self) -> Sequence[ColumnLike]:
         return self.schema.columns
+
+    def repeats(self, column: ColumnLike) -> bool:
+        """Whether some value of the column stands in more than one row (a group or category,
+        not a row's name)."""
+        values = self.values.get(column.name)
+        rows = getattr(self.schema, "row_count", None)
+        return bool(values) and rows is not None and len(values) < rows
 
     def label_column(self) -> ColumnLike | None:
         """The column that names each row: the first text column."""
@@ -151,6 +160,15 @@ class Matcher:
         return kept
 
 
+def _inflected(cell: str, text: str) -> re.Match[str] | None:
+    """A one-word cell said by another form of its word: "approve" of "Approved", "objected"
+    of "Object"."""
+    stems = {cell, *(cell[: -len(end)] for end in _INFLECTIONS if cell.endswith(end))}
+    forms = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    ends = "|".join(_INFLECTIONS)
+    return re.search(rf"(?<![\w])(?:{forms})(?:{ends})?(?![\w])", text)
+
+
 def _find_cell(value: str, text: str) -> tuple[int, int, bool] | None:
     """Where `text` says the cell `value`: whole (word-bounded), or, for a cell of several
     words, its distinctive tail or head of two or more words ("wall bracket")."""
@@ -161,6 +179,10 @@ def _find_cell(value: str, text: str) -> tuple[int, int, bool] | None:
     if whole:
         return whole.start(), whole.end(), True
     parts = cell.split()
+    if len(parts) == 1 and len(cell) >= _MIN_INFLECTED:
+        inflected = _inflected(cell, text)
+        if inflected:
+            return inflected.start(), inflected.end(), True
     for size in range(len(parts) - 1, 1, -1):
         for piece in (parts[:size], parts[-size:]):
             phrase = " ".join(piece)

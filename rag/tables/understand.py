@@ -17,12 +17,14 @@ from rag.tables.asked import (
     ASKING,
     WHICH,
     asks_for,
+    asks_what_it_lacks,
     measure_words,
     named_as_table,
     names_rows,
     qualified,
     which_column,
 )
+from rag.tables.listing import listed
 from rag.tables.matching import (
     CellMatch,
     Matcher,
@@ -67,8 +69,6 @@ _NOT_A_FIGURE = re.compile(
     r"|\bmeans?\W*$|\bmeaning\b|\bdefin",
     re.I,
 )
-_AUXILIARIES = frozenset("is are was were does do did would will can could should has have had "
-                         "the a an of".split())  # fmt: skip
 _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "subtotal", "sum", "all"})
 # A row under a sheet's total saying how the total is met ("Funded by: precept"), or another
 # total ("Total expenditure"): no row of its own to count, sum or rank.
@@ -294,7 +294,7 @@ class QuestionReader:
         derive = None
         if measure is None:
             measure, derive = _time_span_column(text, view)
-        if group is not None and _repeats(view, group):
+        if group is not None and view.repeats(group):
             counts = measure is None
             if counts and not names_rows(qualified(text, (_MAX, _MIN)), view):
                 return None  # "the most people" of a table of rooms: no count of its rows
@@ -326,15 +326,24 @@ class QuestionReader:
         ("the Rose Garden in Millrace Park" asks nothing of the column "Park keeper")."""
         table = view.schema.name
         filtered = {c.column for c in filters}
-        asked = [
-            c
-            for _, c in self._matcher.named_columns(view, rest)
+        scored = [
+            (s, c)
+            for s, c in self._matcher.named_columns(view, rest)
             if c.name not in filtered and c != label
         ]
-        covered = self._coverage(text, view, table_stems(view)) >= LOOKUP_COVERAGE
-        if _asks_what_it_lacks(text, view):
+        asked = [c for _, c in scored]
+        coverage = self._coverage(text, view, table_stems(view))
+        if asks_what_it_lacks(text, view):
             return None  # "which day is the library closed": the answer is no cell
-        if covered and cells and asked and all(m.exact or _unique(view, m) for m in cells):
+        categories = listed(text, view, filters, cells, label, scored)
+        if categories is not None and coverage >= WHOLE_COVERAGE:
+            return Reading("filter", view, categories, label, None)
+        if (
+            coverage >= LOOKUP_COVERAGE
+            and cells
+            and asked
+            and all(m.exact or _unique(view, m) for m in cells)
+        ):
             spec = QuerySpec(table, columns=tuple(_names_of([label, *asked[:2]])),
                              where=tuple(filters), limit=20)  # fmt: skip
             return Reading("lookup", view, spec, label, asked[0])
@@ -380,25 +389,12 @@ class QuestionReader:
                 phrase = found.group(1)
                 named = self._matcher.named_columns(view, phrase, texts)
                 # "which products..." asks for rows; "which ward..." for a group of them
-                if named and (pattern is _GROUP or _repeats(view, named[0][1])):
+                if named and (pattern is _GROUP or view.repeats(named[0][1])):
                     return named[0][1]
                 word = phrase.split()[0].lower().rstrip("s")
                 if word in PERIODS and not _in_column_name(view, found.group(0)):
                     period = period or word
         return period
-
-
-def _asks_what_it_lacks(text: str, view: TableView) -> bool:
-    """ "Which day ..." of a table with no column of days, nor rows that are days."""
-    found = WHICH.search(text)
-    if found is None:
-        return False
-    noun = found.group(1).split()[0].lower()
-    if noun in _AUXILIARIES:
-        return False
-    label = view.label_column()
-    have = table_stems(view) | {s for c in view.columns for s in content_stems(c.name)}
-    return stem(noun) not in have | (content_stems(label.name) if label else frozenset())
 
 
 def _generic_cell(view: TableView, value: str) -> bool:
@@ -533,13 +529,6 @@ def _missing_period(view: TableView, period: str) -> tuple[str, ColumnLike | Non
             note = f"The {table_title(view.schema)} {kind} has {have}s, not {period}s"
             return note, column
     return "", None
-
-
-def _repeats(view: TableView, column: ColumnLike) -> bool:
-    """Whether some value stands in more than one row (a group, not a row's name)."""
-    values = view.values.get(column.name)
-    rows = getattr(view.schema, "row_count", None)
-    return bool(values) and rows is not None and len(values) < rows
 
 
 def _time_span_column(text: str, view: TableView) -> tuple[ColumnLike | None, str | None]:

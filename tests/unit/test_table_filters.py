@@ -1,0 +1,78 @@
+"""Which rows a question asks for by the categories it names ("rated high risk", "the town
+council objected but the district approved"), listed by what it asks of them."""
+
+import pytest
+
+from bench.tables import MemoryTables
+from rag.tables.answerer import TableQuestionAnswerer
+from rag.tables.matching import Matcher
+
+
+@pytest.fixture(scope="module")
+def answerer() -> TableQuestionAnswerer:
+    source = MemoryTables()
+    source.add(
+        "playground_inspections",
+        ["ref", "park", "play_area", "equipment", "risk_rating", "status"],
+        [["PI-1", "Millrace Park", "Junior Play Area", "Climbing frame", "High", "Completed"],
+         ["PI-2", "Millrace Park", "Junior Play Area", "Basket swing", "Low", "Closed"],
+         ["PI-3", "Fennick Meadows", "Natural Play Trail", "Rope bridge", "High", "Open"],
+         ["PI-4", "Hollins Green", "Toddler Play Area", "Cradle swings", "Medium", "Open"]],
+    )  # fmt: skip
+    source.add(
+        "planning_applications",
+        ["town_ref", "district_ref", "site_address", "town_council_view", "district_decision"],
+        [["P-1", "WX-1", "12 Tanner's Row", "Support", "Approved"],
+         ["P-2", "WX-2", "Land at 40 Brook Street", "Object", "Refused"],
+         ["P-3", "WX-3", "The Wheatsheaf, 2 Market Row", "Object", "Approved"],
+         ["P-4", "WX-4", "3 Cutler's Close", "Support", "Pending"]],
+    )  # fmt: skip
+    return TableQuestionAnswerer(source)
+
+
+@pytest.mark.parametrize(
+    ("question", "listed", "left_out"),
+    [
+        ("Which pieces of play equipment were rated high risk in the inspections?",
+         ["Climbing frame", "Rope bridge"], ["Basket swing", "Cradle swings"]),
+        # two categories, one said by its verb ("object to", "approve")
+        ("Which planning application did the town council object to but the district council "
+         "approve anyway?", ["Wheatsheaf"], ["Tanner's Row", "Brook Street"]),
+        # the question names columns too (district, town council): still rows, not a lookup
+        ("Which planning application in the register did the district approve even though the "
+         "town council objected?", ["Wheatsheaf"], ["Tanner's Row", "Brook Street"]),
+    ],
+)  # fmt: skip
+def test_rows_of_the_named_categories_are_listed(
+    answerer: TableQuestionAnswerer, question: str, listed: list[str], left_out: list[str]
+) -> None:
+    answer = answerer.answer(question, "c")
+    assert answer is not None, question
+    assert answer.reading.kind == "filter"
+    for text in listed:
+        assert text in answer.text
+    for text in left_out:
+        assert text not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "still not fixed" is no category the question names: listing every high risk is wrong
+        "Which high-risk playground problem is still not fixed?",
+        # asks for something of the park's play area, neither a column nor the table's rows
+        "What is the name of the cafe in the Junior Play Area at Millrace Park?",
+    ],
+)
+def test_a_question_saying_more_than_the_table_is_declined(
+    answerer: TableQuestionAnswerer, question: str
+) -> None:
+    assert answerer.answer(question, "c") is None
+
+
+def test_a_one_word_cell_is_named_by_its_verb() -> None:
+    source = MemoryTables()
+    source.add("decisions", ["ref", "decision"], [["A", "Approved"], ["B", "Refused"]])
+    (view,) = source.views("c")
+    cells = Matcher().cells(view, "which did the district approve?")
+    assert [(m.value, m.exact) for m in cells] == [("Approved", True)]
