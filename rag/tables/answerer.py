@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from rag.tables.matching import Matcher, TableView, column_label, column_unit, table_title
-from rag.tables.spec import CompiledQuery, SpecError, TableLike, Validated
+from rag.tables.spec import VALUE, CompiledQuery, SpecError, TableLike, Validated
 from rag.tables.types import CURRENCY_SYMBOLS
 from rag.tables.understand import QuestionReader, Reading
 from rag.tools import ToolCall, ToolError
@@ -236,8 +236,9 @@ def _column(reading: Reading, name: str) -> Any:
 def _measure_name(reading: Reading) -> str:
     if reading.measure is None:
         return "value"
-    if reading.spec.derive == "hours_span":
-        return column_label(reading.measure)
+    if reading.spec.minus is not None:
+        earlier = column_label(_column(reading, reading.spec.minus))
+        return f"change from {earlier} to {column_label(reading.measure)}"
     return column_label(reading.measure)
 
 
@@ -253,11 +254,16 @@ def _verb(aggregate: str | None) -> str:
 
 def _where_text(reading: Reading) -> str:
     shown = [
-        f"{c.column} {'is' if c.op == '=' else c.op} {c.value}"
+        f"{_condition_name(c.column, reading)} {'is' if c.op == '=' else c.op} {c.value}"
         for c in reading.spec.where
         if c.op in ("=", "contains", ">", "<", ">=", "<=")
     ]
     return f" where {' and '.join(shown)}" if shown else ""
+
+
+def _condition_name(column: str, reading: Reading) -> str:
+    """A condition's column as said: a condition on the measure says what it is."""
+    return f"the {_measure_name(reading)}" if column == VALUE and reading.spec.of else column
 
 
 def _amount(value: Any, reading: Reading) -> str:

@@ -34,7 +34,8 @@ ASKING = frozenset(
     cheapest worst difference compare compared versus vs more less than per each every by list
     show tell give find name there any all across whole table sheet row rows value values
     charge cost costs pay price would had having been being me us our we i please above below
-    over under exceeding greater fewer at""".split()
+    over under exceeding greater fewer at between same stay stayed stays unchanged rise rose
+    risen increase increased fall fell decrease decreased""".split()
     + """
     day days week weeks month months quarter quarters year years""".split()
 )

@@ -6,7 +6,9 @@ through the `table_query` tool under grammar-constrained JSON) writes no SQL: ta
 names must be the table's own, and become quoted identifiers of the engine's names; every value
 is bound as a parameter. A spec reads rows (a lookup, a filter, the row with the largest value),
 one aggregate of a column (sum, count, avg, min, max), that aggregate per group, or the
-aggregate under two conditions and their difference (a comparison).
+aggregate under two conditions and their difference (a comparison). The column computed over
+may be one column minus another, row by row (`minus`: the change from one year's column to
+the next's), and a condition on `value` in a query of rows is on that measure.
 """
 
 import datetime
@@ -64,6 +66,7 @@ class QuerySpec:
     aggregate: str | None = None
     of: str | None = None  # the aggregated (or ordered) column; None with count: rows
     derive: str | None = None  # read `of` as a DERIVED measure of its text
+    minus: str | None = None  # a column subtracted from `of`, row by row
     where: tuple[Condition, ...] = ()
     group_by: str | None = None
     order_by: str | None = None  # a column, or VALUE (the aggregate) with group_by
@@ -73,7 +76,7 @@ class QuerySpec:
 
     def to_json(self) -> dict[str, Any]:
         shown: dict[str, Any] = {"table": self.table}
-        for key in ("aggregate", "of", "derive", "group_by", "order_by", "limit"):
+        for key in ("aggregate", "of", "derive", "minus", "group_by", "order_by", "limit"):
             if getattr(self, key) is not None:
                 shown[key] = getattr(self, key)
         if self.columns:
@@ -106,6 +109,7 @@ class QuerySpec:
                 aggregate=_optional_str(data, "aggregate"),
                 of=_optional_str(data, "of"),
                 derive=_optional_str(data, "derive"),
+                minus=_optional_str(data, "minus"),
                 where=tuple(_condition(c) for c in _list(data.get("where", []), "where")),
                 group_by=_optional_str(data, "group_by"),
                 order_by=_optional_str(data, "order_by"),
@@ -175,6 +179,7 @@ SPEC_SCHEMA: dict[str, Any] = {
         "aggregate": {"type": "string", "enum": list(AGGREGATES)},
         "of": {"type": "string", "description": "the column aggregated or ordered by"},
         "derive": {"type": "string", "enum": list(DERIVED)},
+        "minus": {"type": "string", "description": "a column subtracted from `of`, row by row"},
         "where": {"type": "array", "items": _CONDITION_SCHEMA},
         "group_by": {"type": "string"},
         "order_by": {"type": "string", "description": f"a column, or {VALUE!r} per group"},
@@ -242,8 +247,12 @@ class Validated:
             of = self.column(s.of)
             if s.derive is None and s.aggregate in ("sum", "avg") and not is_numeric(of):
                 raise SpecError(f"{s.aggregate} needs a numeric column; {s.of!r} is {of.type}")
-        elif s.aggregate not in (None, "count") or s.derive is not None:
-            raise SpecError(f"{s.aggregate or s.derive} needs a column: set 'of'")
+        elif s.aggregate not in (None, "count") or s.derive is not None or s.minus is not None:
+            raise SpecError(f"{s.aggregate or s.derive or 'minus'} needs a column: set 'of'")
+        if s.minus is not None and not (
+            s.derive is None and is_numeric(self.column(s.of)) and is_numeric(self.column(s.minus))
+        ):
+            raise SpecError("minus subtracts a numeric column from a numeric 'of'")
         if s.aggregate is None and (s.group_by or s.compare):
             raise SpecError("group_by and compare need an aggregate")
         if s.group_by is not None:
@@ -256,6 +265,12 @@ class Validated:
             self._condition_sql(condition, [])
 
     def _condition_sql(self, condition: Condition, params: list[Any]) -> str:
+        s = self.spec
+        if condition.column == VALUE and s.of is not None and s.aggregate is None:
+            if condition.op not in OPERATORS or condition.op == "contains":
+                raise SpecError("the measure is compared with a number")
+            params.append(_number(condition.value, VALUE))
+            return f"{self._measure()} {condition.op} ?"
         column = self.column(condition.column)
         name = quoted(column.sql_name)
         if condition.op not in OPERATORS:
@@ -281,6 +296,8 @@ class Validated:
             parts = [f"CAST(regexp_extract({name}, '{_TIME_RANGE}', {n}) AS INTEGER)"
                      for n in range(1, 5)]  # fmt: skip
             return f"(({parts[2]} * 60 + {parts[3]}) - ({parts[0]} * 60 + {parts[1]})) / 60.0"
+        if self.spec.minus is not None:
+            return f"({name} - {quoted(self.column(self.spec.minus).sql_name)})"
         return name
 
     def compile(self) -> CompiledQuery:

@@ -24,6 +24,7 @@ from rag.tables.asked import (
     qualified,
     which_column,
 )
+from rag.tables.change import change_spec
 from rag.tables.listing import listed
 from rag.tables.matching import (
     CellMatch,
@@ -194,6 +195,11 @@ class QuestionReader:
         table = view.schema.name
         aggregate = _aggregate(text)
         superlative = "max" if _MAX.search(text) else "min" if _MIN.search(text) else None
+        named = which_column(text, view, self._matcher) or label
+        change = change_spec(text, view, self._matcher, named, filters + totals, superlative)
+        if change is not None:
+            kind = "argmax" if change.order_by else "filter"
+            return Reading(kind, view, change, named, view_column(view, change.of or ""))
         compared = sorted(cells, key=lambda m: m.start)
         if (
             _COMPARE.search(text)

@@ -162,3 +162,28 @@ def test_spec_round_trips_through_json() -> None:
         "where": [{"column": "Stock", "op": ">=", "value": 1}],
     }
     assert QuerySpec.from_json(data).to_json() == data
+
+
+def test_a_measure_is_one_column_minus_another_row_by_row() -> None:
+    source = MemoryTables()
+    source.add(
+        "rents",
+        ["Plot", "Rent 2025-26", "Rent 2026-27"],
+        [["Full plot", "92", "96"], ["Half plot", "50", "52"], ["Raised bed", "18", "18"]],
+    )
+    schema = source.views("c")[0].schema
+
+    def run(data: dict) -> list[tuple]:
+        compiled = Validated(QuerySpec.from_json(data), schema, ROW).compile()
+        return source.run(compiled, max_rows=100, timeout_s=1).rows
+
+    change = {"table": "rents", "columns": ["Plot"], "of": "Rent 2026-27", "minus": "Rent 2025-26"}
+    risen = run({**change, "order_by": "Rent 2026-27", "descending": True, "limit": 1})
+    assert risen[0][1:] == ("Full plot", 4)
+    # a condition on "value" is on the measure
+    same = run({**change, "where": [{"column": "value", "op": "=", "value": 0}]})
+    assert [r[1] for r in same] == ["Raised bed"]
+    assert run({**change, "aggregate": "sum"})[0][0] == 6
+    assert QuerySpec.from_json(change).to_json() == change
+    with pytest.raises(SpecError):
+        run({**change, "minus": "Plot"})  # text is not subtracted

@@ -1,0 +1,70 @@
+"""A change from one column to another of each row: "which rent stayed the same between
+2025-26 and 2026-27", "which plot's rent rose the most from 2025-26 to 2026-27". The two
+columns are numeric and named alike but for the two years (or versions) the question names;
+the change is the later one minus the earlier, row by row (the spec's `minus`)."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rag.answer.text import identifiers
+from rag.tables.matching import Matcher, TableView
+from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_numeric
+
+_CHANGE = re.compile(
+    r"\b(?:(?P<up>ris(?:e|es|en|ing)|rose|increas\w*|grow\w*|grew|go(?:es)? up|went up)"
+    r"|(?P<down>fall\w*|fell|drop\w*|decreas\w*|go(?:es)? down|went down)"
+    r"|(?P<same>(?:stay\w*|remain\w*|kept|keeps?) (?:the same|unchanged|flat)|unchanged))\b",
+    re.I,
+)
+MAX_LISTED = 50
+
+
+def changed_columns(
+    text: str, view: TableView, matcher: Matcher
+) -> tuple[ColumnLike, ColumnLike] | None:
+    """The earlier and the later column of the two years the question names: numeric, named
+    alike but for the year; where several measures have both years, the one the question
+    names."""
+    named = identifiers(text)  # "2025-26" and its "2025"
+    years = sorted(i for i in named if not any(i != j and i in j for j in named))
+    if len(years) != 2:
+        return None
+    numeric = [c for c in view.columns if is_numeric(c)]
+    pairs = [
+        (a, b)
+        for a in numeric
+        for b in numeric
+        if years[0] in a.name.lower() and a.name.lower().replace(*years) == b.name.lower()
+    ]
+    if len(pairs) > 1:
+        asked = {c.name for _, c in matcher.named_columns(view, text, numeric)}
+        pairs = [(a, b) for a, b in pairs if a.name in asked]
+    return pairs[0] if len(pairs) == 1 else None
+
+
+def change_spec(
+    text: str,
+    view: TableView,
+    matcher: Matcher,
+    label: ColumnLike | None,
+    where: Sequence[Condition],
+    superlative: str | None,
+) -> QuerySpec | None:
+    """The rows that stayed the same, rose or fell, or the one that rose (fell) the most."""
+    said = _CHANGE.search(text)
+    columns = changed_columns(text, view, matcher) if said else None
+    if said is None or columns is None:
+        return None
+    earlier, later = columns
+    shown = tuple(c.name for c in (label, earlier, later) if c is not None)
+    change = QuerySpec(view.schema.name, columns=shown, of=later.name, minus=earlier.name)
+    if said.group("same"):
+        return replace(change, where=(*where, Condition(VALUE, "=", 0)), limit=MAX_LISTED)
+    rising = bool(said.group("up"))
+    if superlative is None:
+        moved = Condition(VALUE, ">" if rising else "<", 0)
+        return replace(change, where=(*where, moved), limit=MAX_LISTED)
+    # "rose the most" and "fell the least" rank the change from the top
+    descending = rising == (superlative == "max")
+    return replace(change, where=tuple(where), order_by=later.name, descending=descending, limit=1)
