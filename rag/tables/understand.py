@@ -67,7 +67,7 @@ LOOKUP_COVERAGE = 0.8
 WHOLE_COVERAGE = 0.6  # of a question computing over every row, by names alone
 _NOT_A_FIGURE = re.compile(
     r"^\W*why\b|\bfor\W*$|\bhow (do|can|should|would) (i|we|you)\b|\bhow to\b"
-    r"|\bmeans?\W*$|\bmeaning\b|\bdefin",
+    r"|\bmeans?\W*$|\bmeant?\s+by\b|\bmeaning\b|\bdefin",
     re.I,
 )
 _TOTAL_LABELS = frozenset({"total", "totals", "grand total", "subtotal", "sum", "all"})

@@ -120,6 +120,8 @@ def test_a_priced_question_multiplies_with_the_calculator(answerer: TableQuestio
         "What is 40366 / 439?",
         # a site of the kind the table lists ("... Lane") that it does not have: not its total
         "How many plots are there at the Quarry Lane allotment site?",
+        # "mean" the verb asks what a word means, not an average
+        "What does the planning register mean by a fee?",
     ],
 )
 def test_questions_not_about_a_table_are_declined(
