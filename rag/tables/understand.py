@@ -157,7 +157,7 @@ class QuestionReader:
         own = {
             stem(w)
             for w in words(text)
-            if w not in STOPWORDS and stem(w) not in ASKING and not w[0].isdigit()
+            if len(w) > 1 and w not in STOPWORDS and stem(w) not in ASKING and not w[0].isdigit()
         }
         if not own:
             return 1.0
