@@ -24,6 +24,7 @@ _MONEY = re.compile(
 )
 _INFLECTIONS = ("ed", "es", "d", "s")
 _MIN_INFLECTED = 4  # letters of a one-word cell another form of its word may say
+_MAX_REORDERED = 4  # words of a cell a question may say in another order
 MIN_SIMILARITY = 0.45  # an embedder match of a question to a column name below this is none
 
 
@@ -169,9 +170,31 @@ def _inflected(cell: str, text: str) -> re.Match[str] | None:
     return re.search(rf"(?<![\w])(?:{forms})(?:{ends})?(?![\w])", text)
 
 
+def _reordered(cell: str, text: str) -> tuple[int, int] | None:
+    """Where `text` says every word of a cell of a few words, in any order and with only small
+    words between: "an adult interment" of "Interment - adult", "football pitch at Hollins
+    Green" of "Football pitch, Hollins Green"."""
+    own = [w for w in re.findall(r"\w+", cell) if w not in STOPWORDS]
+    if not 2 <= len(own) <= _MAX_REORDERED:
+        return None
+    tokens = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+    for first in range(len(tokens)):
+        said: list[str] = []
+        for word, _, end in tokens[first:]:
+            if word in STOPWORDS and said:
+                continue
+            if word not in own or word in said:
+                break
+            said.append(word)
+            if len(said) == len(own):
+                return tokens[first][1], end
+    return None
+
+
 def _find_cell(value: str, text: str) -> tuple[int, int, bool] | None:
-    """Where `text` says the cell `value`: whole (word-bounded), or, for a cell of several
-    words, its distinctive tail or head of two or more words ("wall bracket")."""
+    """Where `text` says the cell `value`: whole (word-bounded), in another form of its one
+    word, all its few words in another order, or, for a cell of several words, its distinctive
+    tail or head of two or more words ("wall bracket")."""
     cell = " ".join(value.lower().split())
     if len(cell) < 2 or cell in STOPWORDS:
         return None
@@ -183,6 +206,9 @@ def _find_cell(value: str, text: str) -> tuple[int, int, bool] | None:
         inflected = _inflected(cell, text)
         if inflected:
             return inflected.start(), inflected.end(), True
+    reordered = _reordered(cell, text)
+    if reordered:
+        return *reordered, True
     for size in range(len(parts) - 1, 1, -1):
         for piece in (parts[:size], parts[-size:]):
             phrase = " ".join(piece)

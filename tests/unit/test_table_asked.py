@@ -20,6 +20,17 @@ def answerer() -> TableQuestionAnswerer:
          ["Guildhall", "Council Chamber", "45", "34"]],
     )  # fmt: skip
     source.add(
+        "burial",
+        ["Item", "Resident (£)", "Non-resident (£)"],
+        [["Interment - adult", "690", "1380"], ["Interment - child under 18", "0", "0"]],
+    )
+    source.add(
+        "sports",
+        ["Facility", "Adult (£)", "Junior (£)"],
+        [["Football pitch, Hollins Green", "58", "29"],
+         ["Cricket square, Hollins Green", "72", "36"]],
+    )  # fmt: skip
+    source.add(
         "capital_programme",
         ["Project", "Total cost (£)", "Capital reserve (£)", "External grants (£)"],
         [["Adventure play area refurbishment", "145000", "95000", "0"],
@@ -67,9 +78,12 @@ def answerer() -> TableQuestionAnswerer:
         ("Who is the park keeper at Hollins Green?", ["Aisha Brennan"]),
         # the "s" of "what's" is no word the table must say
         ("What's the phone number for the Allotments Officer?", ["01632 960175"]),
+        # a cell's words in another order, or with a word between ("Interment - adult")
+        ("What's the non-resident fee for an adult interment?", ["£1,380"]),
+        ("What is the junior rate for the football pitch at Hollins Green?", ["£29"]),
     ],
 )
-def test_a_ranking_is_by_the_column_asked_for(
+def test_what_is_asked_is_answered_by_its_column(
     answerer: TableQuestionAnswerer, question: str, stated: list[str]
 ) -> None:
     answer = answerer.answer(question, "c")
