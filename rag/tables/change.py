@@ -1,14 +1,16 @@
 """A change from one column to another of each row: "which rent stayed the same between
-2025-26 and 2026-27", "which plot's rent rose the most from 2025-26 to 2026-27". The two
-columns are numeric and named alike but for the two years (or versions) the question names;
-the change is the later one minus the earlier, row by row (the spec's `minus`)."""
+2025-26 and 2026-27", "which plot's rent rose the most from 2025-26 to 2026-27" (two numeric
+columns named alike but for the two years the question names: the later one minus the earlier),
+and "how much more does a non-resident pay than a resident for an adult interment" (the column
+said before "than" minus the one said after it, for the rows the question names). The spec
+subtracts row by row (its `minus`)."""
 
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from rag.answer.text import identifiers
-from rag.tables.matching import Matcher, TableView
+from rag.tables.matching import Matcher, TableView, column_label, content_stems
 from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_numeric
 
 _CHANGE = re.compile(
@@ -16,6 +18,9 @@ _CHANGE = re.compile(
     r"|(?P<down>fall\w*|fell|drop\w*|decreas\w*|go(?:es)? down|went down)"
     r"|(?P<same>(?:stay\w*|remain\w*|kept|keeps?) (?:the same|unchanged|flat)|unchanged))\b",
     re.I,
+)
+_MORE_THAN = re.compile(
+    r"\bhow much (?P<way>more|less)\b(?P<before>.*?)\bthan\b(?P<after>.*)", re.I
 )
 MAX_LISTED = 50
 
@@ -68,3 +73,30 @@ def change_spec(
     # "rose the most" and "fell the least" rank the change from the top
     descending = rising == (superlative == "max")
     return replace(change, where=tuple(where), order_by=later.name, descending=descending, limit=1)
+
+
+def difference_spec(
+    text: str, view: TableView, matcher: Matcher, where: Sequence[Condition]
+) -> QuerySpec | None:
+    """How much more (less) one column is than another, over the rows the question names."""
+    found = _MORE_THAN.search(text)
+    if found is None or not any(c.op in ("=", "contains") for c in where):
+        return None
+    after = _named(found.group("after"), view, matcher, ())
+    before = _named(found.group("before"), view, matcher, (after,))
+    if after is None or before is None:
+        return None
+    first, second = (before, after) if found.group("way").lower() == "more" else (after, before)
+    return QuerySpec(
+        view.schema.name, aggregate="sum", of=first.name, minus=second.name, where=tuple(where)
+    )
+
+
+def _named(
+    text: str, view: TableView, matcher: Matcher, other: Sequence[ColumnLike | None]
+) -> ColumnLike | None:
+    """The numeric column `text` names by its whole name, the longest where several are
+    ("non-resident" rather than "resident")."""
+    numeric = [c for c in view.columns if is_numeric(c) and c not in other]
+    named = [c for s, c in matcher.named_columns(view, text, numeric) if s >= 1.0]
+    return max(named, key=lambda c: len(content_stems(column_label(c))), default=None)

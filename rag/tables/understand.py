@@ -24,7 +24,7 @@ from rag.tables.asked import (
     qualified,
     which_column,
 )
-from rag.tables.change import change_spec
+from rag.tables.change import change_spec, difference_spec
 from rag.tables.listing import listed
 from rag.tables.matching import (
     CellMatch,
@@ -196,9 +196,11 @@ class QuestionReader:
         aggregate = _aggregate(text)
         superlative = "max" if _MAX.search(text) else "min" if _MIN.search(text) else None
         named = which_column(text, view, self._matcher) or label
-        change = change_spec(text, view, self._matcher, named, filters + totals, superlative)
+        change = change_spec(
+            text, view, self._matcher, named, filters + totals, superlative
+        ) or difference_spec(text, view, self._matcher, filters)
         if change is not None:
-            kind = "argmax" if change.order_by else "filter"
+            kind = "aggregate" if change.aggregate else "argmax" if change.order_by else "filter"
             return Reading(kind, view, change, named, view_column(view, change.of or ""))
         compared = sorted(cells, key=lambda m: m.start)
         if (

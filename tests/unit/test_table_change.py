@@ -17,6 +17,11 @@ def answerer() -> TableQuestionAnswerer:
          ["Half plot", "125 square metres", "50", "52"],
          ["Accessible raised bed", "10 square metres", "18", "18"]],
     )  # fmt: skip
+    source.add(
+        "burial",
+        ["Item", "Resident (£)", "Non-resident (£)"],
+        [["Interment - adult", "690", "1380"], ["Interment - child under 18", "0", "0"]],
+    )
     return TableQuestionAnswerer(source)
 
 
@@ -48,3 +53,19 @@ def test_a_change_between_two_years_columns(
 
 def test_a_change_needs_both_years_columns(answerer: TableQuestionAnswerer) -> None:
     assert answerer.answer("Which rent rose the most from 2026-27 to 2027-28?", "c") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much more does a non-resident pay than a resident for an adult interment?",
+        "How much less does a resident pay than a non-resident for an adult interment?",
+    ],
+)
+def test_how_much_more_one_column_is_than_another_for_a_row(
+    answerer: TableQuestionAnswerer, question: str
+) -> None:
+    answer = answerer.answer(question, "c")
+    assert answer is not None and answer.reading.kind == "aggregate"
+    assert answer.values == (690,)
+    assert "£690" in answer.text and "1,380" not in answer.text
