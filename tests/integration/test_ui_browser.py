@@ -174,6 +174,17 @@ def _button(scope: Page | Locator, label: str) -> Locator:
     return scope.locator("button", has_text=re.compile(re.escape(label))).first
 
 
+def _settled(page: Page, timeout_s: float = 120) -> None:
+    """Wait until the page's script run is over, as a person waits for "Running…" to go.
+
+    Call it once an action's outcome shows, before the next click: the outcome is drawn
+    mid-run, and a click landing while the run still redraws the page can be dropped in the
+    browser (a Create click was: the server got no rerun, the typed name stayed in the box)."""
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(
+        timeout=timeout_s * 1000
+    )
+
+
 def _wait_until(condition: Callable[[], bool], timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -325,18 +336,24 @@ def test_collections_delete_confirmation_and_one_vote_in_the_browser(
 
         _ask(page, QUESTION)
         answer = _messages(page).nth(1)
+        _button(answer, "thumb_down").wait_for()
+        _settled(page)
         _button(answer, "thumb_down").click()
         _wait_until(lambda: [e["rating"] for e in rag_app.feedback.entries()] == [-1])
+        _settled(page)
         _button(answer, "thumb_up").click()
         _wait_until(lambda: [e["rating"] for e in rag_app.feedback.entries()] == [1])
+        _settled(page)
 
         sidebar.locator("summary", has_text="Documents in default").click()
         # A document's Delete is its icon (the Material name is its text), the name its tooltip.
         sidebar.locator("[data-testid=stExpander] button", has_text="delete").first.click()
         sidebar.get_by_text("from default? Its answers lose this source").wait_for()
+        _settled(page)
         assert len(rag_app.catalog.documents("default")) == N_SAMPLE_DOCS
         sidebar.locator("[data-testid=stBaseButton-primary]", has_text="Delete").click()
         sidebar.get_by_text(re.compile(r"Deleted .* from default\.")).wait_for()
+        _settled(page)
         assert len(rag_app.catalog.documents("default")) == N_SAMPLE_DOCS - 1
 
         sidebar.locator("summary", has_text="New collection").click()
@@ -345,11 +362,13 @@ def test_collections_delete_confirmation_and_one_vote_in_the_browser(
         name.fill("My Notes")
         _button(sidebar, "Create").click()
         sidebar.get_by_text("is not a valid name").wait_for()
+        _settled(page)
         assert page.get_by_placeholder("Ask a question about your documents").is_visible()
 
         name.fill("my-notes")
         _button(sidebar, "Create").click()
         sidebar.get_by_text("Documents in my-notes (0)").wait_for()
+        _settled(page)
         _ask(page, "What is in here?")
         _messages(page).nth(1).get_by_text("my-notes is empty").wait_for()
 

@@ -25,6 +25,7 @@ from tests.integration.test_ui_browser import (
     _button,
     _messages,
     _new_page,
+    _settled,
     _sidebar,
     _wait_until,
     ui_for,
@@ -119,12 +120,14 @@ def test_regenerate_then_delete_the_collection_of_the_open_chat(
     page.goto(f"{ui_url}/?collection=notes")
     _ask(page, QUESTION)
     _button(_messages(page).nth(1), "Regenerate").wait_for(timeout=30_000)
+    _settled(page)
     first = _messages(page).nth(1).inner_text()
     # Titled from its question at once, in the saved chats.
     assert _sidebar(page).get_by_text(QUESTION).count() >= 1
 
     _button(_messages(page).nth(1), "Regenerate").click()
     page.get_by_text("Earlier answers (1)").wait_for(timeout=30_000)
+    _settled(page)
     assert _messages(page).count() == 2  # the question once, its new answer
     page.get_by_text("Earlier answers (1)").click()
     page.screenshot(path=SCREENSHOTS / "regenerate.png")
@@ -137,6 +140,7 @@ def test_regenerate_then_delete_the_collection_of_the_open_chat(
     chunks = sum(len(r.chunk_ids) for r in core.catalog.documents("notes"))
     warning = sidebar.get_by_text("Delete the collection notes?")
     warning.wait_for()
+    _settled(page)
     assert f"{N_SAMPLE_DOCS} documents ({chunks} chunks)" in warning.inner_text()
     page.screenshot(path=SCREENSHOTS / "collection-delete.png")
     sidebar.locator("[data-testid=stBaseButton-primary]", has_text="Delete").click()
@@ -146,6 +150,7 @@ def test_regenerate_then_delete_the_collection_of_the_open_chat(
 
     page.goto(f"{ui_url}/?chat={conversation['id']}")
     page.get_by_text("has been deleted").wait_for(timeout=30_000)
+    _settled(page)
     assert page.get_by_placeholder("Ask a question about your documents").is_disabled()
     page.screenshot(path=SCREENSHOTS / "chat-of-a-deleted-collection.png")
     _button(page, "Start a new chat").click()
