@@ -199,6 +199,14 @@ def _compose(
         )
         return text, cited, None, [name, value]
     shown = [c for c in spec.columns if c != label]
+    if reading.kind == "columns":
+        row = rows[0]
+        held = [c for c in shown if str(row[c]).strip().lower() == reading.cell.lower()]
+        if not held:
+            return None
+        days = f"{', '.join(held[:-1])} and {held[-1]}" if len(held) > 1 else held[0]
+        text = f"{row[label]} is {reading.cell.lower()} on {days}."
+        return text, cited, None, held
     if reading.kind in ("lookup", "priced") and len(rows) == 1 and shown:
         row = rows[0]
         if all(row[c] is None for c in shown):

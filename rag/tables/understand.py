@@ -38,6 +38,7 @@ from rag.tables.matching import (
 )
 from rag.tables.scope import names_a_row_it_lacks, names_what_it_lacks, table_stems, whole_source
 from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
+from rag.tables.which_columns import which_columns
 
 _MAX = re.compile(r"\b(highest|most|largest|biggest|maximum|max|greatest|top|peak|longest|"
                   r"latest|most expensive|dearest|busiest|best)\b", re.I)  # fmt: skip
@@ -89,13 +90,14 @@ def asks_computation(question: str) -> bool:
 class Reading:
     """How a question reads as a query over one table."""
 
-    kind: str  # lookup, filter, aggregate, argmax, compare, group
+    kind: str  # lookup, filter, aggregate, argmax, compare, group, priced, columns
     view: TableView
     spec: QuerySpec
     label: ColumnLike | None  # the column naming each row read
     measure: ColumnLike | None  # the column computed over, if any
     note: str = ""  # what the table lacks of what was asked
     quantity: int | None = None  # how many units a "priced" reading is for
+    cell: str = ""  # the value a "columns" reading looks for in the row's columns
 
 
 class QuestionReader:
@@ -195,6 +197,9 @@ class QuestionReader:
         table = view.schema.name
         aggregate = _aggregate(text)
         superlative = "max" if _MAX.search(text) else "min" if _MIN.search(text) else None
+        days = which_columns(text, view, self._matcher)
+        if days is not None:
+            return Reading("columns", view, days.spec, days.label, None, cell=days.cell)
         named = which_column(text, view, self._matcher) or label
         change = change_spec(
             text, view, self._matcher, named, filters + totals, superlative

@@ -1,0 +1,65 @@
+"""Which of a row's columns hold what the question names: "which day is the Town Library
+closed?" of a sheet with a column per weekday reads the library's row (the one whose name
+shares most words with the question) and answers with the days whose cell is "Closed";
+"apart from Sunday" leaves Sunday out."""
+
+import re
+from dataclasses import dataclass
+
+from rag.tables.asked import WHICH
+from rag.tables.matching import Matcher, TableView, content_stems
+from rag.tables.spec import ColumnLike, Condition, QuerySpec
+
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_ASKED = frozenset({"day", "days", "weekday", "weekdays"})
+_APART = re.compile(r"\b(?:apart from|besides|other than|except(?: for)?)\s+(\w+)", re.I)
+MIN_ROW_WORDS = 2  # words a question shares with the row's name
+
+
+@dataclass(frozen=True)
+class ColumnsAsked:
+    spec: QuerySpec  # the row, with the columns that may hold the value
+    label: ColumnLike
+    cell: str  # the value asked for
+
+
+def which_columns(text: str, view: TableView, matcher: Matcher) -> ColumnsAsked | None:
+    """The row and the weekday columns a "which day" question asks of, and the value."""
+    found = WHICH.search(text)
+    asked = [w for w in found.group(1).lower().split() if w != "other"] if found else []
+    label = view.label_column()
+    days = [c for c in view.columns if c.name.strip().lower() in _WEEKDAYS]
+    if not asked or asked[0] not in _ASKED or label is None or len(days) < 2:
+        return None
+    row = _row(text, view, label)
+    cell = _cell(text, view, days, matcher)
+    if row is None or cell is None:
+        return None
+    apart = {m.group(1).lower() for m in _APART.finditer(text)}
+    shown = (label.name, *(c.name for c in days if c.name.strip().lower() not in apart))
+    where = (Condition(label.name, "=", row),)
+    return ColumnsAsked(
+        QuerySpec(view.schema.name, columns=shown, where=where, limit=1), label, cell
+    )
+
+
+def _row(text: str, view: TableView, label: ColumnLike) -> str | None:
+    """The row whose name shares the most words with the question: two at least, no tie."""
+    own = content_stems(text)
+    scored = sorted(
+        ((len(content_stems(v) & own), v) for v in view.values.get(label.name, ())), reverse=True
+    )
+    if not scored or scored[0][0] < MIN_ROW_WORDS:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1]
+
+
+def _cell(text: str, view: TableView, days: list[ColumnLike], matcher: Matcher) -> str | None:
+    """The one value of those columns the question says, or says a synonym of ("shut" of
+    "Closed")."""
+    own, bridged = matcher.question_stems(text)
+    values = {v for c in days for v in view.values.get(c.name, ())}
+    said = [v for v in values if content_stems(v) and content_stems(v) <= own | bridged]
+    return said[0] if len(said) == 1 else None

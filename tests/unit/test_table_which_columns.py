@@ -1,0 +1,59 @@
+"""Which of a row's columns hold what the question names: "which day is the library closed"
+of a sheet with a column per weekday."""
+
+import pytest
+
+from bench.tables import MemoryTables
+from rag.tables.answerer import TableQuestionAnswerer
+
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.fixture(scope="module")
+def answerer() -> TableQuestionAnswerer:
+    source = MemoryTables()
+    open_ = "09:00-17:00"
+    source.add(
+        "opening_hours",
+        ["Facility", "Location", *DAYS],
+        [["Kestrelford Town Library", "3 Church Lane",
+          open_, open_, "Closed", open_, open_, "09:30-13:00", "Closed"],
+         ["Quarry Lane Recycling Centre (summer)", "Quarry Lane",
+          open_, open_, "Closed", open_, open_, open_, open_],
+         ["Quarry Lane Recycling Centre (winter)", "Quarry Lane",
+          open_, open_, "Closed", "Closed", open_, open_, open_]],
+    )  # fmt: skip
+    return TableQuestionAnswerer(source)
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "left_out"),
+    [
+        ("Apart from Sunday, which day is the Town Library closed?", ["Wednesday"],
+         ["Sunday", "Monday"]),
+        ("Which days is the Quarry Lane recycling centre closed during the winter?",
+         ["Wednesday and Thursday"], ["Monday"]),
+        ("Besides Wednesday, what other weekday is the Quarry Lane centre closed in winter?",
+         ["Thursday"], ["Wednesday"]),
+    ],
+)  # fmt: skip
+def test_the_columns_holding_the_value_are_named(
+    answerer: TableQuestionAnswerer, question: str, stated: list[str], left_out: list[str]
+) -> None:
+    answer = answerer.answer(question, "c")
+    assert answer is not None, question
+    for text in stated:
+        assert text in answer.text
+    for text in left_out:
+        assert text not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which day is the Quarry Lane recycling centre closed?",  # summer or winter: no one row
+        "Which day is the Town Library busiest?",  # no value of its days
+    ],
+)
+def test_no_one_row_or_value_is_declined(answerer: TableQuestionAnswerer, question: str) -> None:
+    assert answerer.answer(question, "c") is None
