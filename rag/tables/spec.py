@@ -266,7 +266,8 @@ class Validated:
 
     def _condition_sql(self, condition: Condition, params: list[Any]) -> str:
         s = self.spec
-        if condition.column == VALUE and s.of is not None and s.aggregate is None:
+        on_measure = condition.column == VALUE and VALUE not in self._columns  # its own first
+        if on_measure and s.of is not None and s.aggregate is None:
             if condition.op not in OPERATORS or condition.op == "contains":
                 raise SpecError("the measure is compared with a number")
             params.append(_number(condition.value, VALUE))

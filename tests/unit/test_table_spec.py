@@ -187,3 +187,13 @@ def test_a_measure_is_one_column_minus_another_row_by_row() -> None:
     assert QuerySpec.from_json(change).to_json() == change
     with pytest.raises(SpecError):
         run({**change, "minus": "Plot"})  # text is not subtracted
+
+
+def test_a_condition_on_a_column_named_value_is_on_that_column() -> None:
+    source = MemoryTables()
+    source.add("items", ["Item", "value", "Cost"], [["A", "1", "5"], ["B", "2", "7"]])
+    schema = source.views("c")[0].schema
+    data = {"table": "items", "columns": ["Item"], "of": "Cost", "minus": "value",
+            "where": [{"column": "value", "op": "=", "value": 2}]}  # fmt: skip
+    compiled = Validated(QuerySpec.from_json(data), schema, ROW).compile()
+    assert [r[1] for r in source.run(compiled, max_rows=10, timeout_s=1).rows] == ["B"]
