@@ -17,7 +17,8 @@ AskedKind = Literal["definition", "reason", "procedure", "list"]
 
 _REASON = re.compile(
     r"^\W*why\b|\bwhat(?:'s| is| was) the (?:reason|purpose|point|rationale)\b"
-    r"|^\W*what(?:'s| is| are) (?:the |a |an )?[\w' -]+ (?:actually |really )?for\W*$"
+    r"|^\W*what(?:'s| is| are) (?:the |a |an )?[\w' -]+ (?:actually |really )?"
+    r"(?<!responsible )for\W*$"
     r"|\bfor what (?:reason|purpose)\b|\bhow come\b|\bwhat for\b",
     re.I,
 )
@@ -40,16 +41,22 @@ _LIST = re.compile(
     r"|^\W*(?:what|which) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) \w+"
     r"|^\W*what (?:goes|go|belongs?|can go|can i put|should go|shouldn't go|should not go"
     r"|can't go|cannot go|must not go|is included|are included)\b"
-    r"|^\W*what (?:should|do|must) (?:i|we|you) (?:bring|take|wear|pack)\b"
+    r"|^\W*what (?:should|do|must) (?:i|we|you) (?:need to )?(?:bring|take|wear|pack)\b"
     r"|^\W*(?:list|name)\b|\bwhat (?:kinds?|types?|sorts?|categories) of\b"
     r"|\bwhich (?:items|things|ones|services|documents|materials)\b"
     # "Which animals am I allowed ...", "What permits does the council issue ...": a plural
     # asked for, maybe after a modifier and before a place ("hours", "days" ask a time and
     # are read as one before this).
     # "Which allotment sites does ...", "Which places in the parks are ...".
-    r"|^\W*(?:on |in |at |for |from )?(?:what|which) (?:[a-z-]+ )?[a-z]{3,}[^s\W]s"
+    r"|^\W*(?:on |in |at |for |from )?(?:what|which) (?:[a-z-]+ )?"
+    r"(?!(?:day|hour|week|month|year|time)s\b)[a-z]{2,}[^s\W]s"
     r" (?:(?:in|at|on|of|for) (?:the |a |an |my |our )?[\w'-]+ )?"
-    r"(?:are|am|is|do|does|did|can|could|will|would|must|should|may|have|has)\b",
+    r"(?:are|am|is|was|were|do|does|did|can|could|will|would|must|should|may|have|has)\b"
+    # duties, powers and criteria; the places a thing is banned from
+    r"|\bwhat (?:is|are) (?:the |a |an )?[\w' -]+ responsible for\b"
+    r"|^\W*what can (?:a|an|the) [\w' -]+ do\b|^\W*what (?:is|are) [\w' -]+ (?:judged|marked"
+    r"|scored|assessed|rated) on\b|^\W*where (?:are|is) [\w' -]+ (?:banned|prohibited"
+    r"|not allowed|not permitted|allowed|permitted)\b",
     re.I,
 )
 # "What is a heat pump?", "What are heat pumps?", "What does FOI stand for?", "Define X".

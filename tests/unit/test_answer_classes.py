@@ -134,6 +134,20 @@ def test_a_plural_asked_for_after_its_modifiers_asks_for_a_list() -> None:
     assert answer_type("What address is the Guildhall at?") == "any"
 
 
+def test_duties_powers_criteria_and_banned_places_ask_for_a_list() -> None:
+    assert answer_type("Which members were present at the May meeting?") == "list"
+    assert answer_type("Which jobs does the works team do in winter?") == "list"
+    assert answer_type("What do I need to bring to the open day?") == "list"
+    assert answer_type("Where are barbecues banned in the parks?") == "list"
+    assert answer_type("What is the licensing committee responsible for?") == "list"
+    assert answer_type("What can a warden do to someone dropping litter?") == "list"
+    assert answer_type("What are show entries judged on?") == "list"
+    assert answer_type("What is the skip permit for?") == "reason"
+    assert answer_type("Where is the cemetery office?") == "any"
+    assert answer_type("Which member was absent?") == "any"
+    assert answer_type("Which days is the tip shut in winter?") != "list"
+
+
 def test_steps_asked_after_a_first_sentence_or_in_the_passive_ask_for_a_procedure() -> None:
     assert answer_type("I'd like an allotment. How do I go about getting one?") == "procedure"
     assert answer_type("How is a burial at Ashgrove Cemetery arranged?") == "procedure"
