@@ -34,8 +34,8 @@ _QUANTITY_ASK = re.compile(
     r"|\b(price|cost|costs|fee|weigh|weighs|weight|percentage|share|rate|number of|amount)\b"
     r"|\b(rent|salary|wages?|deposit|earn|earns|(?:be|get|gets|is|are) paid)\b"
     r"|(?<!in )\bcharges?\b"
-    r"|\b(boiling|melting|freezing) point\b"
-    r"|\bwhat (temperature|time|size|capacity|budget|discount|reduction|rebate)\b"
+    r"|\b(boiling|melting|freezing) point\b|\b(minimum|maximum) age\b|\bage limit\b|\bold enough\b"
+    r"|\bwhat (age|temperature|time|size|capacity|budget|discount|reduction|rebate)\b"
     r"|\b(what|which) hours?\b",
     re.I,
 )
@@ -70,6 +70,20 @@ _MONEY = r"[€$£]|\b(euros?|dollars?|eur|usd|prices?|costs?)\b"
 _TIME = r"\b\d{1,2}(:\d{2}|\s*[ap]\.?m\b\.?)"  # "09:00", "9 am", "9 a.m."
 # "How much is the installation?" asks a price when nothing else says what is measured.
 _PRICE_BY_DEFAULT = re.compile(r"\bhow much (is|are|does|do|will)\b", re.I)
+# A person's age limit is asked in years, whatever else the question names: the minimum age to
+# rent a plot is no rent.
+_AGE_ASK = re.compile(
+    r"\b(?:minimum|maximum|lower|upper) age\b|\bage (?:limit|restriction)s?\b|\bwhat age\b"
+    r"|\bold enough\b|\bhow old (?:do|must|should|does|will|would|can) (?:i|you|we|one|they"
+    r"|someone|a|an|the|my|our|people|children|kids|applicants?|volunteers?)\b",
+    re.I,
+)
+_AGE = re.compile(
+    r"\baged?\s+(?:(?:under|over|between|at least)\s+)?\d|\b\d{1,2}\s*(?:years?|yrs?)"
+    r"(?:\s+old|\s+of age)\b|\b(?:over|under|at least|above|below)\s+(?:the age of\s+)?\d{1,2}\b"
+    r"|\b\d{1,2}\s*(?:\+|or (?:over|older|above|under|younger)|and (?:over|above|under))",
+    re.I,
+)
 # What a quantity is measured in, by the words that ask for it: "how much energy" wants kWh,
 # "how heavy" kg. A question naming one of these wants a number written with such a unit.
 MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
@@ -241,6 +255,8 @@ def analyse(
     )
     if not measures and _PRICE_BY_DEFAULT.search(question):
         measures = (re.compile(_MONEY, re.I),)
+    if kind == "quantity" and _AGE_ASK.search(question):
+        measures = (_AGE,)
     if counted := _HOW_MANY.search(question):
         # "how many employees" wants a number counting employees: "240 employees".
         noun = re.escape(stem(counted.group(1).lower()))

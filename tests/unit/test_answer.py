@@ -323,3 +323,15 @@ def test_which_hours_asks_for_a_span_of_time_and_what_time_for_a_moment() -> Non
     assert not hours.has_answer_type("IT hands out the laptop at 09:00 on the first day.")
     moment = analyse("What time is the laptop handed out?")
     assert moment.has_answer_type("IT hands out the laptop at 09:00 on the first day.")
+
+
+def test_an_age_is_asked_in_years_not_in_money() -> None:
+    age = analyse("What is the minimum age to hire the hall?")
+    assert age.answer_type == "quantity"
+    assert age.has_answer_type("Hirers must be aged 18 or over.")
+    assert age.has_answer_type("Volunteers must be at least 16 years old.")
+    assert age.has_answer_type("Anyone over 16 may apply.")
+    assert not age.has_answer_type("The hall costs £38 an hour.")
+    assert analyse("How old do you have to be to volunteer?").has_answer_type(
+        "Volunteers must be 16 or over."
+    )
