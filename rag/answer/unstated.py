@@ -65,6 +65,11 @@ _VALUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
     *MEASURES,
 ]
+# Words beside a value's kind that narrow nothing: a "phone number" is any phone's, an "annual
+# fee" one the text may write "a year".
+_BROAD = stems(
+    "number address amount figure sum total level hourly daily weekly monthly annual yearly"
+)
 # A thing named by common words only ("the purple nappy sacks") is named by a passage holding
 # this share of them; a sentence near the attribute needs only one of them.
 NAMED_SHARE = 2 / 3
@@ -177,10 +182,19 @@ def _stated_near(focus: QuestionFocus, asked: AskedAttribute, chunk: RetrievedCh
 
 def _states(focus: QuestionFocus, asked: AskedAttribute, text: str) -> bool:
     """Whether `text` states the attribute: says each of its words, or writes a value of its
-    kind ("-20 °C" for "operating temperature")."""
+    kind ("-20 °C" for "operating temperature"), an amount of money with the words narrowing
+    it (a grant's amount is money, but no "membership fee")."""
     if all(focus.says_any(frozenset({term}), text) for term in asked.terms):
         return True
-    return any(kind.search(asked.attribute) and value.search(text) for kind, value in _VALUES)
+    for kind, value in _VALUES:
+        if (named := kind.search(asked.attribute)) and value.search(text):
+            if not value.search("£5"):
+                return True
+            # money is paid for many things: the words narrowing it must be said too
+            narrowing = asked.terms - stems(named.group()) - _BROAD
+            if all(focus.says_any(frozenset({term}), text) for term in narrowing):
+                return True
+    return False
 
 
 def _names(asked: AskedAttribute, text: str, share: float) -> bool:

@@ -69,6 +69,21 @@ def test_an_attribute_stated_by_its_value_or_a_synonym_is_stated() -> None:
     assert unstated(analyse("What is the Ferry Clerk's salary?"), [pay]) == "Ferry Clerk's salary"
 
 
+def test_a_value_states_an_attribute_only_with_the_words_that_narrow_it() -> None:
+    # A grant to the club is an amount of money, but no membership fee.
+    fee = analyse("What is the membership fee for the Tidewater Rowing Club?")
+    grant = _chunk("Tidewater Rowing Club: amount requested £2,400, amount awarded £2,400.", "g")
+    assert unstated(fee, [grant]) == "the membership fee of the Tidewater Rowing Club"
+    fees = _chunk("The Tidewater Rowing Club's membership costs £120 a year.", "m")
+    assert unstated(fee, [fees]) is None
+    # "phone", "email" and a period name the kind of value, not a narrower thing
+    assert unstated(analyse("What is the phone number of the Harbour Master?"), [STAFF]) is None
+    hire = _chunk("The Moot Hall is hired out at £30 per hour.", "hire")
+    assert unstated(analyse("What is the hourly rate for the Moot Hall?"), [hire]) is None
+    rent = _chunk("The Moot Hall café pays £4,000 a year to the council.", "rent")
+    assert unstated(analyse("What is the annual rent of the Moot Hall café?"), [rent]) is None
+
+
 def test_the_attribute_must_stand_near_the_thing_not_anywhere_in_its_passage() -> None:
     # A postcode in the passage, but of another building, two sentences from the name.
     far = _chunk(
