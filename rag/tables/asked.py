@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from rag.answer.text import STOPWORDS, stem, words
 from rag.tables.matching import (
+    ASKING,
     Matcher,
     TableView,
     column_label,
@@ -25,20 +26,6 @@ from rag.tables.matching import (
 from rag.tables.scope import table_stems
 from rag.tables.spec import ColumnLike, is_date, is_numeric
 
-# Words that ask or say what to compute, not what about.
-ASKING = frozenset(
-    stem(w)
-    for w in """how many much get got total sum altogether combined overall average mean typical
-    count number highest most largest biggest maximum max greatest top peak longest latest
-    expensive dearest busiest best lowest least smallest minimum min fewest shortest earliest
-    cheapest worst difference compare compared versus vs more less than per each every by list
-    show tell give find name there any all across whole table sheet row rows value values
-    charge cost costs pay price would had having been being me us our we i please above below
-    over under exceeding greater fewer at between same stay stayed stays unchanged rise rose
-    risen increase increased fall fell decrease decreased""".split()
-    + """
-    day days week weeks month months quarter quarters year years""".split()
-)
 # "The most expensive project" asks for its cost, whatever else the table's name shares words with.
 _COSTLY = re.compile(r"\b(?:expensive|cheap(?:er|est)?|dear(?:er|est)|costl(?:y|ier|iest))\b", re.I)
 WHICH = re.compile(r"\b(?:which|what)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*)?)", re.I)

@@ -23,9 +23,24 @@ _MONEY = re.compile(
     re.I,
 )
 _INFLECTIONS = ("ed", "es", "d", "s")
-_MIN_INFLECTED = 4  # letters of a one-word cell another form of its word may say
+_MIN_INFLECTED = 4  # letters of a word whose other forms may say a one-word cell
 _MAX_REORDERED = 4  # words of a cell a question may say in another order
 MIN_SIMILARITY = 0.45  # an embedder match of a question to a column name below this is none
+
+# Words that ask or say what to compute, not what about.
+ASKING = frozenset(
+    stem(w)
+    for w in """how many much get got total sum altogether combined overall average mean typical
+    count number highest most largest biggest maximum max greatest top peak longest latest
+    expensive dearest busiest best lowest least smallest minimum min fewest shortest earliest
+    cheapest worst difference compare compared versus vs more less than per each every by list
+    show tell give find name there any all across whole table sheet row rows value values
+    charge cost costs pay price would had having been being me us our we i please above below
+    over under exceeding greater fewer at between same stay stayed stays unchanged rise rose
+    risen increase increased fall fell decrease decreased""".split()
+    + """
+    day days weekday weekdays other week weeks month months quarter quarters year years""".split()
+)
 
 
 def content_stems(text: str) -> frozenset[str]:
@@ -163,11 +178,15 @@ class Matcher:
 
 def _inflected(cell: str, text: str) -> re.Match[str] | None:
     """A one-word cell said by another form of its word: "approve" of "Approved", "objected"
-    of "Object"."""
-    stems = {cell, *(cell[: -len(end)] for end in _INFLECTIONS if cell.endswith(end))}
-    forms = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    ends = "|".join(_INFLECTIONS)
-    return re.search(rf"(?<![\w])(?:{forms})(?:{ends})?(?![\w])", text)
+    of "Object". One of the two is the bare word, of four letters at least: "not" is no form of
+    "Noted", nor "rated" of "Rates"; a small or asking word ("list" of "Listed") names no cell."""
+    bare = {cell, *(cell[: -len(end)] for end in _INFLECTIONS if cell.endswith(end))}
+    forms = {b for b in bare if len(b) >= _MIN_INFLECTED} | {cell + end for end in _INFLECTIONS}
+    for found in re.finditer(r"\w+", text):
+        word = found.group()
+        if word in forms and word not in STOPWORDS and stem(word) not in ASKING:
+            return found
+    return None
 
 
 def _reordered(cell: str, text: str) -> tuple[int, int] | None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.model_tools import wants_tool
+from rag.answer.question import NEGATION
 from rag.answer.text import STOPWORDS, digits_for_number_words, stem, words
 from rag.tables.asked import (
     ASKING,
@@ -38,7 +39,7 @@ from rag.tables.matching import (
 )
 from rag.tables.scope import names_a_row_it_lacks, names_what_it_lacks, table_stems, whole_source
 from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
-from rag.tables.which_columns import which_columns
+from rag.tables.which_columns import but_for, which_columns
 
 _MAX = re.compile(r"\b(highest|most|largest|biggest|maximum|max|greatest|top|peak|longest|"
                   r"latest|most expensive|dearest|busiest|best)\b", re.I)  # fmt: skip
@@ -197,9 +198,17 @@ class QuestionReader:
         table = view.schema.name
         aggregate = _aggregate(text)
         superlative = "max" if _MAX.search(text) else "min" if _MIN.search(text) else None
+        # No reading says "not": "which equipment is not high risk" would list the High rows,
+        # "which day is the library not closed" its closed days. A cell's own words ("Not
+        # available", "Osier Bank") negate nothing.
         days = which_columns(text, view, self._matcher)
         if days is not None:
+            said = self._coverage(but_for(text), view, table_stems(view)) >= LOOKUP_COVERAGE
+            if NEGATION.search(but_for(rest)) or not said:
+                return None  # "which day is the library car park closed": no row of it
             return Reading("columns", view, days.spec, days.label, None, cell=days.cell)
+        if NEGATION.search(rest):
+            return None
         named = which_column(text, view, self._matcher) or label
         change = change_spec(
             text, view, self._matcher, named, filters + totals, superlative

@@ -43,6 +43,11 @@ def which_columns(text: str, view: TableView, matcher: Matcher) -> ColumnsAsked 
     )
 
 
+def but_for(text: str) -> str:
+    """The question without the days it leaves out ("apart from Sunday")."""
+    return _APART.sub(" ", text)
+
+
 def _row(text: str, view: TableView, label: ColumnLike) -> str | None:
     """The row whose name shares the most words with the question: two at least, no tie."""
     own = content_stems(text)

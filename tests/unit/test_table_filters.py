@@ -76,3 +76,50 @@ def test_a_one_word_cell_is_named_by_its_verb() -> None:
     (view,) = source.views("c")
     cells = Matcher().cells(view, "which did the district approve?")
     assert [(m.value, m.exact) for m in cells] == [("Approved", True)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which equipment is not high risk?",
+        "Which pieces of play equipment were not rated high risk?",
+        "How many playground inspections rated equipment as not high risk?",
+    ],
+)
+def test_a_negated_question_is_declined(answerer: TableQuestionAnswerer, question: str) -> None:
+    # no reading says "not": each would answer with the High rows
+    assert answerer.answer(question, "c") is None
+
+
+def test_a_negation_in_a_cell_is_the_cells_own() -> None:
+    source = MemoryTables()
+    source.add(
+        "bin_rounds",
+        ["street", "ward", "garden_waste_round"],
+        [["Mill Lane", "Riverside", "Not available"], ["Brook Street", "Riverside", "Round B"],
+         ["Ferry Road", "Castle", "Not available"], ["Osier Bank", "Castle", "Round B"]],
+    )  # fmt: skip
+    answerer = TableQuestionAnswerer(source)
+    listed = answerer.answer("Which streets have garden waste not available?", "c")
+    assert listed is not None and "Mill Lane" in listed.text and "Ferry Road" in listed.text
+    assert "Brook Street" not in listed.text
+    looked_up = answerer.answer("What is the garden waste round on Osier Bank?", "c")
+    assert looked_up is not None and "Round B" in looked_up.text
+
+
+@pytest.mark.parametrize(
+    ("cell", "question"),
+    [
+        ("Noted", "which application is not approved?"),  # a stem of three letters
+        ("Used", "tell us which pitch"),
+        ("News", "what is new at the library?"),
+        ("Fees", "who was fed?"),  # both words inflected: "fe" is no word
+        ("Rates", "which equipment was rated high risk?"),
+        ("Listed", "list the buildings"),  # an asking word
+    ],
+)
+def test_another_form_of_a_cell_must_be_its_word(cell: str, question: str) -> None:
+    source = MemoryTables()
+    source.add("register", ["ref", "status"], [["A", cell], ["B", "Other"], ["C", cell]])
+    (view,) = source.views("c")
+    assert [m.value for m in Matcher().cells(view, question)] == []

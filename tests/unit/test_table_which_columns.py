@@ -35,6 +35,9 @@ def answerer() -> TableQuestionAnswerer:
          ["Wednesday and Thursday"], ["Monday"]),
         ("Besides Wednesday, what other weekday is the Quarry Lane centre closed in winter?",
          ["Thursday"], ["Wednesday"]),
+        # "except" leaves a day out, not the row's closing
+        ("Except for Sunday, which day is the Town Library closed?", ["Wednesday"],
+         ["Sunday", "Monday"]),
     ],
 )  # fmt: skip
 def test_the_columns_holding_the_value_are_named(
@@ -56,4 +59,17 @@ def test_the_columns_holding_the_value_are_named(
     ],
 )
 def test_no_one_row_or_value_is_declined(answerer: TableQuestionAnswerer, question: str) -> None:
+    assert answerer.answer(question, "c") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which day is the Town Library not closed?",  # the days it is open
+        "Which day is the Town Library car park closed for resurfacing?",  # no row of car parks
+    ],
+)
+def test_what_the_row_does_not_say_is_declined(
+    answerer: TableQuestionAnswerer, question: str
+) -> None:
     assert answerer.answer(question, "c") is None
