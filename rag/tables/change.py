@@ -22,17 +22,37 @@ _CHANGE = re.compile(
 _MORE_THAN = re.compile(
     r"\bhow much (?P<way>more|less)\b(?P<before>.*?)\bthan\b(?P<after>.*)", re.I
 )
+_BY = re.compile(rf"(?:{_CHANGE.pattern})\s+(?:by\s+)?$", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
+# A bound on a fall is on its size: "fell by more than £5" is a change below -5.
+_FALL = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 MAX_LISTED = 50
+
+
+def _years(text: str) -> list[str]:
+    """The years the question names, earliest first: "2025-26", not also its "2025"."""
+    named = {i for i in identifiers(text) if _YEAR.match(i)}
+    return sorted(i for i in named if not any(i != j and i in j for j in named))
+
+
+def asks_change(text: str) -> bool:
+    """Whether the question asks how a value moved from a year ("which rent rose the most from
+    2025-26 to 2026-27"): no other reading answers that."""
+    return bool(_CHANGE.search(text)) and bool(_years(text))
+
+
+def bounds_change(before: str) -> bool:
+    """Whether a bound said after `before` is on the change ("rose by more than £3")."""
+    return bool(_BY.search(before))
 
 
 def changed_columns(
     text: str, view: TableView, matcher: Matcher
 ) -> tuple[ColumnLike, ColumnLike] | None:
     """The earlier and the later column of the two years the question names: numeric, named
-    alike but for the year; where several measures have both years, the one the question
-    names."""
-    named = identifiers(text)  # "2025-26" and its "2025"
-    years = sorted(i for i in named if not any(i != j and i in j for j in named))
+    alike but for the year, of the one measure the question names ("rent" of "Annual rent
+    2025-26 (£)")."""
+    years = _years(text)
     if len(years) != 2:
         return None
     numeric = [c for c in view.columns if is_numeric(c)]
@@ -42,10 +62,15 @@ def changed_columns(
         for b in numeric
         if years[0] in a.name.lower() and a.name.lower().replace(*years) == b.name.lower()
     ]
-    if len(pairs) > 1:
-        asked = {c.name for _, c in matcher.named_columns(view, text, numeric)}
-        pairs = [(a, b) for a, b in pairs if a.name in asked]
-    return pairs[0] if len(pairs) == 1 else None
+    asked = [(a, b) for a, b in pairs if _names_measure(text, a, years[0], matcher)]
+    return asked[0] if len(asked) == 1 else None
+
+
+def _names_measure(text: str, column: ColumnLike, year: str, matcher: Matcher) -> bool:
+    """Whether the question says half the words of a year's column but the year, at least."""
+    measure = content_stems(column_label(column).lower().replace(year, " "))
+    own, bridged = matcher.question_stems(text)
+    return bool(measure) and 2 * len(measure & (own | bridged)) >= len(measure)
 
 
 def change_spec(
@@ -64,9 +89,15 @@ def change_spec(
     earlier, later = columns
     shown = tuple(c.name for c in (label, earlier, later) if c is not None)
     change = QuerySpec(view.schema.name, columns=shown, of=later.name, minus=earlier.name)
+    bounds = [c for c in where if c.column == VALUE]
     if said.group("same"):
+        if bounds:
+            return None
         return replace(change, where=(*where, Condition(VALUE, "=", 0)), limit=MAX_LISTED)
     rising = bool(said.group("up"))
+    if not rising:
+        kept = [c for c in where if c not in bounds]
+        where = [*kept, *(Condition(VALUE, _FALL[c.op], -c.value) for c in bounds)]
     if superlative is None:
         moved = Condition(VALUE, ">" if rising else "<", 0)
         return replace(change, where=(*where, moved), limit=MAX_LISTED)
@@ -80,8 +111,8 @@ def difference_spec(
 ) -> QuerySpec | None:
     """How much more (less) one column is than another, over the rows the question names."""
     found = _MORE_THAN.search(text)
-    if found is None or not any(c.op in ("=", "contains") for c in where):
-        return None
+    if found is None or not any(_one_row(view, c) for c in where):
+        return None  # over several rows the difference would be summed: "£890" of two fees
     after = _named(found.group("after"), view, matcher, ())
     before = _named(found.group("before"), view, matcher, (after,))
     if after is None or before is None:
@@ -100,3 +131,15 @@ def _named(
     numeric = [c for c in view.columns if is_numeric(c) and c not in other]
     named = [c for s, c in matcher.named_columns(view, text, numeric) if s >= 1.0]
     return max(named, key=lambda c: len(content_stems(column_label(c))), default=None)
+
+
+def _one_row(view: TableView, condition: Condition) -> bool:
+    """Whether the condition picks one row: a value of a column whose every row has its own
+    value, said whole or by words no other value of the column holds."""
+    values = view.values.get(condition.column, ())
+    if len(values) != getattr(view.schema, "row_count", None):
+        return False
+    if condition.op == "=":
+        return condition.value in values
+    said = str(condition.value).lower()
+    return condition.op == "contains" and sum(said in v.lower() for v in values) == 1

@@ -25,7 +25,7 @@ from rag.tables.asked import (
     qualified,
     which_column,
 )
-from rag.tables.change import change_spec, difference_spec
+from rag.tables.change import asks_change, bounds_change, change_spec, difference_spec
 from rag.tables.listing import listed
 from rag.tables.matching import (
     CellMatch,
@@ -41,10 +41,11 @@ from rag.tables.scope import names_a_row_it_lacks, names_what_it_lacks, table_st
 from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
 from rag.tables.which_columns import but_for, which_columns
 
-_MAX = re.compile(r"\b(highest|most|largest|biggest|maximum|max|greatest|top|peak|longest|"
-                  r"latest|most expensive|dearest|busiest|best)\b", re.I)  # fmt: skip
-_MIN = re.compile(r"\b(lowest|least|smallest|minimum|min|fewest|shortest|earliest|cheapest|"
-                  r"least expensive|worst)\b", re.I)  # fmt: skip
+# "at most £50", "at least £3" are bounds, not superlatives
+_MAX = re.compile(r"(?<!\bat )\b(highest|most|largest|biggest|maximum|max|greatest|top|peak|"
+                  r"longest|latest|most expensive|dearest|busiest|best)\b", re.I)  # fmt: skip
+_MIN = re.compile(r"(?<!\bat )\b(lowest|least|smallest|minimum|min|fewest|shortest|earliest|"
+                  r"cheapest|least expensive|worst)\b", re.I)  # fmt: skip
 _SUM = re.compile(r"\b(total|sum|altogether|combined|overall|in all|add up|adds up)\b", re.I)
 _AVG = re.compile(r"\b(average|mean|typical)\b", re.I)
 _COUNT = re.compile(r"\b(how many|(?<!phone )number of|count)\b", re.I)
@@ -216,6 +217,8 @@ class QuestionReader:
         if change is not None:
             kind = "aggregate" if change.aggregate else "argmax" if change.order_by else "filter"
             return Reading(kind, view, change, named, view_column(view, change.of or ""))
+        if asks_change(text) or any(c.column == VALUE for c in filters):
+            return None  # "which waiting list rose the most": no pair of its years to subtract
         compared = sorted(cells, key=lambda m: m.start)
         if (
             _COMPARE.search(text)
@@ -371,10 +374,11 @@ class QuestionReader:
             return Reading("lookup", view, spec, label, asked[0])
         bounded = [c for c in filters if c.op != "=" and c.op != "contains"]
         if bounded and WHICH.search(text):
-            shown = _names_of([label, *(view_column(view, c.column) for c in bounded)])
+            named = which_column(text, view, self._matcher) or label  # "which rooms"
+            shown = _names_of([named, *(view_column(view, c.column) for c in bounded)])
             spec = QuerySpec(table, columns=tuple(dict.fromkeys(shown)), where=tuple(filters),
                              limit=50)  # fmt: skip
-            return Reading("filter", view, spec, label, None)
+            return Reading("filter", view, spec, named, None)
         return None
 
     def _measure(self, text: str, view: TableView, used: set[str]) -> ColumnLike | None:
@@ -514,7 +518,7 @@ def _unique(view: TableView, match: CellMatch) -> bool:
 
 def _bounds(text: str, view: TableView, matcher: Matcher) -> list[Condition]:
     """ "over 500 kg" → the numeric column it bounds: the one named or unit-matched before the
-    bound, else the only numeric column."""
+    bound, else the only numeric column; "rose by more than £3" → the change (VALUE)."""
     numeric = [c for c in view.columns if is_numeric(c)]
     found = []
     for bound in _BOUND.finditer(text):
@@ -524,10 +528,11 @@ def _bounds(text: str, view: TableView, matcher: Matcher) -> list[Condition]:
         if column is None:
             money = [c for c in numeric if is_money(c)]
             column = money[0] if len(money) == 1 else None
-        if column is not None:
+        bounded = VALUE if bounds_change(text[: bound.start()]) else _name(column)
+        if bounded:
             value = float(bound.group(2).replace(",", ""))
             number = int(value) if value.is_integer() else value
-            found.append(Condition(column.name, _BOUND_OP[bound.group(1).lower()], number))
+            found.append(Condition(bounded, _BOUND_OP[bound.group(1).lower()], number))
     return found
 
 

@@ -118,3 +118,10 @@ def test_a_column_the_embedder_offers_is_ranked_by_only_if_asked_for() -> None:
     assert answerer.answer("What is the minimum age to rent an allotment?", "c") is None
     answer = answerer.answer("Which plot type has the lowest annual rent?", "c")
     assert answer is not None and "Half plot" in answer.text
+
+
+def test_at_least_is_a_bound_not_a_ranking(answerer: TableQuestionAnswerer) -> None:
+    answer = answerer.answer("Which rooms can take at least 80 people?", "c")
+    assert answer is not None and answer.reading.kind == "filter"
+    assert "Main Hall" in answer.text and "Assembly Room" in answer.text
+    assert "Council Chamber" not in answer.text

@@ -12,10 +12,11 @@ def answerer() -> TableQuestionAnswerer:
     source = MemoryTables()
     source.add(
         "allotments",
-        ["Plot type", "Size", "Annual rent 2025-26 (£)", "Annual rent 2026-27 (£)"],
-        [["Full plot", "250 square metres", "92", "96"],
-         ["Half plot", "125 square metres", "50", "52"],
-         ["Accessible raised bed", "10 square metres", "18", "18"]],
+        ["Plot type", "Size", "Waiting list 2024-25", "Annual rent 2025-26 (£)",
+         "Annual rent 2026-27 (£)"],
+        [["Full plot", "250 square metres", "12", "92", "96"],
+         ["Half plot", "125 square metres", "30", "50", "52"],
+         ["Accessible raised bed", "10 square metres", "3", "18", "18"]],
     )  # fmt: skip
     source.add(
         "burial",
@@ -51,8 +52,56 @@ def test_a_change_between_two_years_columns(
         assert text not in answer.text
 
 
-def test_a_change_needs_both_years_columns(answerer: TableQuestionAnswerer) -> None:
-    assert answerer.answer("Which rent rose the most from 2026-27 to 2027-28?", "c") is None
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the table has 2024-25, but not of the rent: ranking the 2026-27 rent is no change
+        "Which plot's annual rent rose the most from 2024-25 to 2026-27?",
+        # the only pair of years is the rent's, which the question does not name
+        "Which plot type's waiting list rose the most between 2025-26 and 2026-27?",
+        # no reading says "not": it would list the rents that rose
+        "Which rent did not rise between 2025-26 and 2026-27?",
+    ],
+)
+def test_a_change_the_table_cannot_read_is_declined(
+    answerer: TableQuestionAnswerer, question: str
+) -> None:
+    assert answerer.answer(question, "c") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "stated", "left_out"),
+    [
+        ("Which plot's annual rent rose by more than £3 between 2025-26 and 2026-27?",
+         ["Full plot"], ["Half plot", "raised bed"]),
+        # "at least" bounds the change: no least change is asked for
+        ("Which plot's annual rent rose by at least £2 between 2025-26 and 2026-27?",
+         ["Full plot", "Half plot"], ["raised bed"]),
+    ],
+)  # fmt: skip
+def test_a_bound_on_a_change_is_on_the_change(
+    answerer: TableQuestionAnswerer, question: str, stated: list[str], left_out: list[str]
+) -> None:
+    answer = answerer.answer(question, "c")
+    assert answer is not None and answer.reading.kind == "filter", question
+    for text in stated:
+        assert text in answer.text
+    for text in left_out:
+        assert text not in answer.text
+
+
+def test_a_bound_on_a_fall_is_on_its_size() -> None:
+    source = MemoryTables()
+    source.add(
+        "pitch_hire",
+        ["Pitch", "Fee 2025-26 (£)", "Fee 2026-27 (£)"],
+        [["North pitch", "60", "50"], ["South pitch", "60", "58"], ["East pitch", "40", "44"]],
+    )
+    answer = TableQuestionAnswerer(source).answer(
+        "Which pitch's fee fell by more than £5 between 2025-26 and 2026-27?", "c"
+    )
+    assert answer is not None and "North pitch" in answer.text
+    assert "South pitch" not in answer.text and "East pitch" not in answer.text
 
 
 @pytest.mark.parametrize(
@@ -69,3 +118,18 @@ def test_how_much_more_one_column_is_than_another_for_a_row(
     assert answer is not None and answer.reading.kind == "aggregate"
     assert answer.values == (690,)
     assert "£690" in answer.text and "1,380" not in answer.text
+
+
+def test_how_much_more_over_several_rows_sums_no_difference() -> None:
+    source = MemoryTables()
+    source.add(
+        "burial",
+        ["Item", "Age", "Resident (£)", "Non-resident (£)"],
+        [["Interment", "Adult", "690", "1380"],
+         ["Exclusive right of burial", "Adult", "200", "400"],
+         ["Interment", "Child", "0", "0"]],
+    )  # fmt: skip
+    question = "How much more does a non-resident pay than a resident for an adult?"
+    answer = TableQuestionAnswerer(source).answer(question, "c")
+    # at most the rows' fees, never "£890", the two rows' differences summed
+    assert answer is None or (answer.reading.kind == "lookup" and "890" not in answer.text)
