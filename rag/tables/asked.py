@@ -53,17 +53,23 @@ def qualified(text: str, patterns: Iterable[re.Pattern[str]]) -> tuple[str, ...]
     return ()
 
 
-def asks_for(asked: tuple[str, ...], column: ColumnLike, view: TableView, matcher: Matcher) -> bool:
-    """Whether the qualified words are the column's: its name, its unit, the table's name, a
-    synonym of one of these, or money of a money column."""
+def asks_for(asked: tuple[str, ...], column: ColumnLike, matcher: Matcher) -> bool:
+    """Whether the qualified words are the column's: the last of them ("the highest waiting
+    list") said by its name or unit or a synonym of one, or each of them but money words said
+    so, those of a money column ("the largest spending budget" of Expenditure (£)). A word the
+    table's name says, or money alone, is not enough: "the highest membership fee" is no
+    grant."""
     if not asked:
         return True
-    said = content_stems(column.name) | content_stems(column_unit(column)) | table_stems(view)
-    for word in asked:
-        bridged = {stem(s) for s in matcher.synonyms(word)}
-        if stem(word) in said or bridged & said or (speaks_of_money(word) and is_money(column)):
-            return True
-    return False
+    said = content_stems(column.name) | content_stems(column_unit(column))
+
+    def named(word: str) -> bool:
+        return stem(word) in said or bool({stem(s) for s in matcher.synonyms(word)} & said)
+
+    unsaid = [w for w in asked if not named(w)]
+    if asked[-1] not in unsaid:
+        return True
+    return is_money(column) and all(speaks_of_money(w) for w in unsaid)
 
 
 def row_stems(view: TableView) -> frozenset[str]:

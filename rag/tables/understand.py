@@ -245,8 +245,10 @@ class QuestionReader:
             measure = self._guessed(text, view, measure)
         asked = qualified(text, (_MAX, _MIN, _AVG, _SUM))
         computed = superlative or aggregate in ("sum", "avg")
-        if computed and measure is not None and not asks_for(asked, measure, view, self._matcher):
-            return None  # "the minimum age to rent": no rent
+        if computed and measure is not None and not asks_for(asked, measure, self._matcher):
+            if not (superlative and group is not None and names_rows(asked, view)):
+                return None  # "the minimum age to rent": no rent
+            measure = None  # "the ward with the most planning applications": a count of rows
         if superlative is not None:
             return self._extreme(text, view, filters + totals, measure, group, superlative, note)
         if group is not None and (aggregate or measure is not None):

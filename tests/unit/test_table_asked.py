@@ -120,6 +120,33 @@ def test_a_column_the_embedder_offers_is_ranked_by_only_if_asked_for() -> None:
     assert answer is not None and "Half plot" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        # "waiting" is said only by the table's name, not by the rent
+        ("Which allotment site has the highest waiting list?", True),
+        # "fee" is money, but "membership" is no word of the grant
+        ("Which club pays the highest membership fee?", True),
+        ("Which allotment site has the highest annual rent?", False),
+        ("Which club got the largest grant?", False),
+    ],
+)
+def test_a_ranking_is_by_the_column_its_words_name(question: str, declined: bool) -> None:
+    source = MemoryTables()
+    source.add(
+        "allotment sites and waiting lists",
+        ["Site", "Annual rent (£)"],
+        [["Bramble Lane", "92"], ["Cutler's Field", "80"]],
+    )
+    source.add(
+        "community_grants",
+        ["Club", "Grant awarded (£)"],
+        [["Youth brass band", "2000"], ["Bowls club", "1500"]],
+    )
+    answer = TableQuestionAnswerer(source).answer(question, "c")
+    assert (answer is None) == declined, question
+
+
 def test_at_least_is_a_bound_not_a_ranking(answerer: TableQuestionAnswerer) -> None:
     answer = answerer.answer("Which rooms can take at least 80 people?", "c")
     assert answer is not None and answer.reading.kind == "filter"
