@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from rag.answer.text import identifiers
 from rag.tables.matching import Matcher, TableView, column_label, content_stems
-from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_numeric
+from rag.tables.spec import MAX_LISTED, VALUE, ColumnLike, Condition, QuerySpec, is_numeric
 
 _CHANGE = re.compile(
     r"\b(?:(?P<up>ris(?:e|es|en|ing)|rose|increas\w*|grow\w*|grew|go(?:es)? up|went up)"
@@ -26,7 +26,6 @@ _BY = re.compile(rf"(?:{_CHANGE.pattern})\s+(?:by\s+)?$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d\b")
 # A bound on a fall is on its size: "fell by more than £5" is a change below -5.
 _FALL = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
-MAX_LISTED = 50
 
 
 def _years(text: str) -> list[str]:

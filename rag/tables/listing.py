@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from rag.answer.text import words
 from rag.tables.asked import WHICH, names_rows
 from rag.tables.matching import CellMatch, TableView
-from rag.tables.spec import ColumnLike, Condition, QuerySpec, is_date, is_numeric
+from rag.tables.spec import MAX_LISTED, ColumnLike, Condition, QuerySpec, is_date, is_numeric
 
 SHOWN_COLUMNS = 2  # besides the label
-MAX_LISTED = 50
 
 
 def listed(

@@ -25,6 +25,7 @@ _MONEY = re.compile(
 _INFLECTIONS = ("ed", "es", "d", "s")
 _MIN_INFLECTED = 4  # letters of a word whose other forms may say a one-word cell
 _MAX_REORDERED = 4  # words of a cell a question may say in another order
+MIN_ROW_WORDS = 2  # words a question shares with the name of a row it names by them
 MIN_SIMILARITY = 0.45  # an embedder match of a question to a column name below this is none
 
 # Words that ask or say what to compute, not what about.
@@ -100,6 +101,15 @@ class TableView:
     def label_column(self) -> ColumnLike | None:
         """The column that names each row: the first text column."""
         return next((c for c in self.columns if not is_numeric(c) and not is_date(c)), None)
+
+
+def closest_rows(text: str, view: TableView, label: ColumnLike) -> list[str]:
+    """The rows whose names (their label cells) share the most words with the question, two at
+    least: "Kestrelford Town Library" of "which day is the Town Library closed"."""
+    own = content_stems(text)
+    scored = [(len(content_stems(v) & own), v) for v in view.values.get(label.name, ())]
+    best = max((n for n, _ in scored), default=0)
+    return [v for n, v in scored if n == best] if best >= MIN_ROW_WORDS else []
 
 
 @dataclass(frozen=True)

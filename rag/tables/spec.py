@@ -25,6 +25,7 @@ OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "contains")
 # What a text column can be read as: "Mon-Fri 08:30-18:00" spans 9.5 hours.
 DERIVED = ("hours_span",)
 MAX_LIMIT = 1000
+MAX_LISTED = 50  # rows a question asking which ones reads
 VALUE = "value"  # the name of an aggregate's result, which group_by results may be ordered by
 NUMERIC_TYPES = frozenset({"integer", "number", "bigint", "double", "decimal", "float", "real",
                            "hugeint", "smallint", "tinyint", "currency", "percent"})  # fmt: skip

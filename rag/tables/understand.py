@@ -31,6 +31,7 @@ from rag.tables.matching import (
     CellMatch,
     Matcher,
     TableView,
+    closest_rows,
     column_label,
     content_stems,
     is_money,
@@ -38,7 +39,15 @@ from rag.tables.matching import (
     table_title,
 )
 from rag.tables.scope import names_a_row_it_lacks, names_what_it_lacks, table_stems, whole_source
-from rag.tables.spec import VALUE, ColumnLike, Condition, QuerySpec, is_date, is_numeric
+from rag.tables.spec import (
+    MAX_LISTED,
+    VALUE,
+    ColumnLike,
+    Condition,
+    QuerySpec,
+    is_date,
+    is_numeric,
+)
 from rag.tables.which_columns import but_for, which_columns
 
 # "at most £50", "at least £3" are bounds, not superlatives
@@ -288,10 +297,7 @@ class QuestionReader:
         if not (asked and quantity and label is not None and len(money) == 1):
             return None
         count = int(quantity.group(1))
-        own, _ = self._matcher.question_stems(text)
-        scored = [(len(content_stems(v) & own), v) for v in view.values.get(label.name, ())]
-        best = max((n for n, _ in scored), default=0)
-        rows = [v for n, v in scored if n == best and best >= 2]
+        rows = closest_rows(text, view, label)
         first = [v for v in rows if not _ADDITIONAL.search(v)]
         extra = [v for v in rows if _ADDITIONAL.search(v)]
         table = view.schema.name
@@ -379,7 +385,7 @@ class QuestionReader:
             named = which_column(text, view, self._matcher) or label  # "which rooms"
             shown = _names_of([named, *(view_column(view, c.column) for c in bounded)])
             spec = QuerySpec(table, columns=tuple(dict.fromkeys(shown)), where=tuple(filters),
-                             limit=50)  # fmt: skip
+                             limit=MAX_LISTED)  # fmt: skip
             return Reading("filter", view, spec, named, None)
         return None
 

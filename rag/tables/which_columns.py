@@ -7,13 +7,12 @@ import re
 from dataclasses import dataclass
 
 from rag.tables.asked import WHICH
-from rag.tables.matching import Matcher, TableView, content_stems
+from rag.tables.matching import Matcher, TableView, closest_rows, content_stems
 from rag.tables.spec import ColumnLike, Condition, QuerySpec
 
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _ASKED = frozenset({"day", "days", "weekday", "weekdays"})
 _APART = re.compile(r"\b(?:apart from|besides|other than|except(?: for)?)\s+(\w+)", re.I)
-MIN_ROW_WORDS = 2  # words a question shares with the row's name
 
 
 @dataclass(frozen=True)
@@ -31,10 +30,11 @@ def which_columns(text: str, view: TableView, matcher: Matcher) -> ColumnsAsked 
     days = [c for c in view.columns if c.name.strip().lower() in _WEEKDAYS]
     if not asked or asked[0] not in _ASKED or label is None or len(days) < 2:
         return None
-    row = _row(text, view, label)
+    rows = closest_rows(text, view, label)
     cell = _cell(text, view, days, matcher)
-    if row is None or cell is None:
+    if len(rows) != 1 or cell is None:
         return None
+    (row,) = rows
     apart = {m.group(1).lower() for m in _APART.finditer(text)}
     shown = (label.name, *(c.name for c in days if c.name.strip().lower() not in apart))
     where = (Condition(label.name, "=", row),)
@@ -46,19 +46,6 @@ def which_columns(text: str, view: TableView, matcher: Matcher) -> ColumnsAsked 
 def but_for(text: str) -> str:
     """The question without the days it leaves out ("apart from Sunday")."""
     return _APART.sub(" ", text)
-
-
-def _row(text: str, view: TableView, label: ColumnLike) -> str | None:
-    """The row whose name shares the most words with the question: two at least, no tie."""
-    own = content_stems(text)
-    scored = sorted(
-        ((len(content_stems(v) & own), v) for v in view.values.get(label.name, ())), reverse=True
-    )
-    if not scored or scored[0][0] < MIN_ROW_WORDS:
-        return None
-    if len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return None
-    return scored[0][1]
 
 
 def _cell(text: str, view: TableView, days: list[ColumnLike], matcher: Matcher) -> str | None:
