@@ -135,8 +135,9 @@ _CLAUSE_NUMBERS = re.compile(
 _COLUMN = re.compile(r"(\w+): ")  # a column's last word, as a table row reads
 # What says that something is not so, not allowed or left out.
 NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nor|cannot|without)\b|n't\b|\b(?:prohibit|forbid|ban|exclu|except"
-    r"|off[- ]limits)|\b(?:keep|leave)(?: \w+){0,3} out\b",
+    r"\b(?:not|no|never|none|nor|cannot|without)\b|n't\b|\b(?:prohibit|forbid|except"
+    r"|off[- ]limits)|\bban(?:s|ned|ning)?\b|\bexclu(?:de|des|ded|ding|sions?)\b"
+    r"|\b(?:keep|leave)(?: \w+){0,3} out\b",
     re.I,
 )
 # The last word of a name of a place, a body or a post, which no person's name ends in.

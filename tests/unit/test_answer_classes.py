@@ -315,6 +315,15 @@ def test_keeping_something_out_asks_what_is_not_so() -> None:
     assert not analyse("What can I put in the food caddy?").negated
 
 
+def test_words_that_only_begin_like_a_ban_or_an_exclusion_negate_nothing() -> None:
+    assert not analyse("How much is the exclusive right of burial for a full grave?").negated
+    assert not analyse("When does the brass band play at the bandstand?").negated
+    assert not analyse("How much was in the business bank account?").negated
+    assert analyse("Where are dogs banned in the parks?").negated
+    assert analyse("Which items are excluded from the grants?").negated
+    assert analyse("What is the exclusion zone for dogs?").negated
+
+
 def test_a_table_row_is_no_list_for_a_list_question() -> None:
     table = "| Facility | Monday | Tuesday |\n| --- | --- | --- |\n| Quarry Lane tip | 8-6 | 8-6 |"
     ranked = _ranked("What sorts of things can I take to the Quarry Lane tip?", _chunk(table))
