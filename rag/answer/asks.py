@@ -45,8 +45,7 @@ _LIST = re.compile(
     r"|^\W*(?:list|name)\b|\bwhat (?:kinds?|types?|sorts?|categories) of\b"
     r"|\bwhich (?:items|things|ones|services|documents|materials)\b"
     # "Which animals am I allowed ...", "What permits does the council issue ...": a plural
-    # asked for, maybe after a modifier and before a place ("hours", "days" ask a time and
-    # are read as one before this).
+    # asked for, maybe after a modifier and before a place (not "days", "hours": a time).
     # "Which allotment sites does ...", "Which places in the parks are ...".
     r"|^\W*(?:on |in |at |for |from )?(?:what|which) (?:[a-z-]+ )?"
     r"(?!(?:day|hour|week|month|year|time)s\b)[a-z]{2,}[^s\W]s"

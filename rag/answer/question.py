@@ -135,8 +135,9 @@ _CLAUSE_NUMBERS = re.compile(
 _COLUMN = re.compile(r"(\w+): ")  # a column's last word, as a table row reads
 # What says that something is not so, not allowed or left out.
 NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nor|cannot|without)\b|n't\b|\b(?:prohibit|forbid|except"
-    r"|off[- ]limits)|\bban(?:s|ned|ning)?\b|\bexclu(?:de|des|ded|ding|sions?)\b"
+    r"\b(?:not|no|never|none|nor|cannot|without)\b|n't\b|\b(?:prohibit|forbid"
+    r"|off[- ]limits)|\bexcept(?:ed|ing)?\b|\bban(?:s|ned|ning)?\b"
+    r"|\bexclu(?:de|des|ded|ding|sions?)\b"
     r"|\b(?:keep|leave)(?: \w+){0,3} out\b",
     re.I,
 )

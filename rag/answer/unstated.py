@@ -65,10 +65,11 @@ _VALUES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     ),
     *MEASURES,
 ]
-# Words beside a value's kind that narrow nothing: a "phone number" is any phone's, an "annual
-# fee" one the text may write "a year".
+# Words beside a money attribute that narrow nothing: an "annual fee" is one the text may write
+# "a year", a "hire charge" what the hall "costs".
 _BROAD = stems(
-    "number address amount figure sum total level hourly daily weekly monthly annual yearly"
+    "number amount figure sum total level hourly daily weekly monthly annual yearly hire entry"
+    " admission booking standard basic usual normal"
 )
 # A thing named by common words only ("the purple nappy sacks") is named by a passage holding
 # this share of them; a sentence near the attribute needs only one of them.

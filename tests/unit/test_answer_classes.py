@@ -322,6 +322,8 @@ def test_words_that_only_begin_like_a_ban_or_an_exclusion_negate_nothing() -> No
     assert analyse("Where are dogs banned in the parks?").negated
     assert analyse("Which items are excluded from the grants?").negated
     assert analyse("What is the exclusion zone for dogs?").negated
+    assert not analyse("What counts as exceptional circumstances?").negated
+    assert analyse("Which days is it open, except Sunday?").negated
 
 
 def test_a_table_row_is_no_list_for_a_list_question() -> None:
