@@ -108,8 +108,8 @@ def which_column(text: str, view: TableView, matcher: Matcher) -> ColumnLike | N
 
 
 def asks_what_it_lacks(text: str, view: TableView) -> bool:
-    """ "Which day ..." of a table with no column of days, nor rows that are days ("which
-    pieces of play equipment" asks for play equipment)."""
+    """ "Which day ..." of a table whose name and column names say no day ("which pieces of
+    play equipment" asks for play equipment)."""
     found = WHICH.search(text)
     if found is None:
         return False
@@ -118,7 +118,5 @@ def asks_what_it_lacks(text: str, view: TableView) -> bool:
     nouns |= {part.group(1).lower()} if part else set()
     if nouns & _AUXILIARIES:
         return False
-    label = view.label_column()
     have = table_stems(view) | {s for c in view.columns for s in content_stems(c.name)}
-    have |= content_stems(label.name) if label else frozenset()
     return not {stem(n) for n in nouns} & have

@@ -23,6 +23,7 @@ from rag.tables.asked import (
     named_as_table,
     names_rows,
     qualified,
+    row_stems,
     which_column,
 )
 from rag.tables.change import asks_change, bounds_change, change_spec, difference_spec
@@ -156,7 +157,7 @@ class QuestionReader:
         label = view.label_column()
         if which and label is not None:
             asked = content_stems(which.group(1))
-            if asked & (named | content_stems(label.name)):
+            if asked & row_stems(view):
                 score += 2.0
         if speaks_of_money(text) and any(is_money(c) for c in view.columns):
             score += 0.5
