@@ -60,7 +60,7 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
         return text
     (_, label), rest = cells[0], cells[1:]
     asked = [(c, v) for c, v in rest if _names_asked(c, focus)]
-    valued = _valued_columns(rest, focus)
+    valued = _valued_columns(rest, focus, stems(label))
     # The columns holding a value the question names are the answer, unless it asks others
     # by name (the phone of the "Allotments Officer" row, not its job title column).
     if valued and {c for c, _ in asked} <= set(valued[1]):
@@ -80,14 +80,15 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
 
 
 def _valued_columns(
-    cells: list[tuple[str, str]], focus: QuestionFocus
+    cells: list[tuple[str, str]], focus: QuestionFocus, label: frozenset[str]
 ) -> tuple[str, list[str]] | None:
     """A value the question names ("closed" of "which day is it closed?") with every column
     holding it, when that value is one word, not a figure or a name ("Millrace Park" names the
-    row's subject)."""
+    row's subject), nor a word of the row's `label` (the "Guildhall" site of "Guildhall roof
+    repairs" says where the row is, not what is asked of it)."""
     for _, value in cells:
         said = stems(value)
-        if said and said <= focus.terms and value.isalpha():
+        if said and said <= focus.terms - label and value.isalpha():
             return value, [c for c, v in cells if v == value]
     return None
 

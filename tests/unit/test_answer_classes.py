@@ -466,6 +466,12 @@ def test_a_row_asked_by_one_of_its_values_names_the_columns_holding_it() -> None
     assert row_sentence(contact, phone) == "The phone of Colin Baptiste is 01632 960175."
 
 
+def test_a_value_repeating_the_rows_own_name_is_not_the_asked_value() -> None:
+    row = "Project: Guildhall roof repairs; Site: Guildhall; Target completion: October 2026"
+    focus = analyse("By when should the roof repairs at the Guildhall be done?")
+    assert "October 2026" in row_sentence(row, focus)
+
+
 def test_a_question_asking_what_is_not_so_prefers_a_sentence_saying_so() -> None:
     text = (
         "All food waste can go in your caddy, including: meat, fish, peelings and bread.\n"
