@@ -10,7 +10,7 @@ from rag.answer.abstain import (
     states_nothing_asked,
     unmentioned,
 )
-from rag.answer.context import Evidence, best_answer_like, read_on, select_context
+from rag.answer.context import Evidence, best_answer_like, read_on, runner_up, select_context
 from rag.answer.doc_arithmetic import (
     citations_for,
     compose,
@@ -181,7 +181,8 @@ class ExtractiveQuoteAnswerer:
     """The source sentence that best answers the question, quoted and cited, its answer span
     marked: a table row as a sentence naming the asked column, a sentence leaning on the one
     before with that one, a lead-in with the list it announces, a list item with its whole
-    list when the question asks for a list or steps."""
+    list when the question asks for a list or steps; beside it, a sentence the ranker cannot
+    tell from it (`runner_up`)."""
 
     name = "extractive_quote"
 
@@ -196,6 +197,8 @@ class ExtractiveQuoteAnswerer:
         negated = context.focus.negated
         listed = kind in LISTING and best_list(context.evidence, LIST_MARGIN[kind], negated)
         quoted = listed or read_on(best, context.evidence, context.focus)
+        if not listed:
+            quoted += runner_up(best, quoted, context.evidence)
         links = context.focus.asks_for_link
         shown = [_as_prose(row_sentence(e.reads, context.focus), links) for e in quoted]
         # the asked value's span, in the sentence read on into when the best one lacks it

@@ -3,7 +3,7 @@ question names, answer kinds beyond a value, lists, table rows as sentences, cla
 never make, and paraphrase. Fakes only: no model, a constant similarity."""
 
 from rag.answer.abstain import unmentioned
-from rag.answer.context import Evidence, rank_evidence
+from rag.answer.context import Evidence, rank_evidence, read_on, runner_up
 from rag.answer.lists import best_list, whole_list
 from rag.answer.question import analyse, answer_type
 from rag.answer.rows import row_sentence
@@ -470,6 +470,36 @@ def test_a_value_repeating_the_rows_own_name_is_not_the_asked_value() -> None:
     row = "Project: Guildhall roof repairs; Site: Guildhall; Target completion: October 2026"
     focus = analyse("By when should the roof repairs at the Guildhall be done?")
     assert "October 2026" in row_sentence(row, focus)
+
+
+def test_a_sentence_the_ranker_cannot_tell_from_the_best_is_quoted_beside_it() -> None:
+    question = "What was the fixed penalty under the bylaw?"
+    penalties = _chunk(
+        "If the fixed penalty under the bylaw is paid within 10 days it is reduced to £50.\n\n"
+        "The park opens at 8am every day of the year.",
+        "/d/a.md",
+    )
+    offered = _chunk("An officer may offer a fixed penalty under the bylaw of £75.", "/d/b.md")
+    ranked = _ranked(question, penalties, offered)
+    best = ranked[0]
+    quoted = read_on(best, ranked, analyse(question))
+    added = runner_up(best, quoted, ranked)
+    said = {e.span.text for e in [*quoted, *added]}
+    assert any("£75" in t for t in said) and any("£50" in t for t in said)
+    assert not any("8am" in t for t in said)  # far below the best
+    assert runner_up(best, [*quoted, *added], ranked) == []  # nothing new is left to add
+
+
+def test_another_row_is_never_quoted_beside_the_asked_one() -> None:
+    question = "How tall can a headstone be in the Traditional section?"
+    sizes = _chunk(
+        "Section | Maximum height\n--- | ---\nTraditional section | 1.2 metres\n"
+        "Lawn section | 0.9 metres\n"
+    )
+    ranked = _ranked(question, sizes)
+    best = next(e for e in ranked if e.answer_like)
+    assert "1.2 metres" in best.reads
+    assert runner_up(best, [best], ranked) == []
 
 
 def test_a_question_asking_what_is_not_so_prefers_a_sentence_saying_so() -> None:
