@@ -79,8 +79,13 @@ _AGE_ASK = re.compile(
     re.I,
 )
 _AGE = re.compile(
-    r"\baged?\s+(?:(?:under|over|between|at least)\s+)?\d|\b\d{1,2}\s*(?:years?|yrs?)"
-    r"(?:\s+old|\s+of age)\b|\b(?:over|under|at least|above|below)\s+(?:the age of\s+)?\d{1,2}\b"
+    r"\bage[ds]?\s+(?:is\s+|of\s+)?(?:(?:under|over|between|at least)\s+)?\d"
+    r"|\b\d{1,2}\s*(?:years?|yrs?)(?:\s+old|\s+of age)\b|\b\d{1,2}-year-olds?\b"
+    r"|\b(?:over|under)-\d{1,2}s\b|\bmust be (?:at least |over |under )?\d{1,2}(?= to\b)"
+    # "over 16" is an age said of people ("anyone over 16"), not of days or people counted
+    r"|\b(?:anyone|children|child|kids|people|persons|adults|those|applicants?|volunteers?"
+    r"|players?|tenants?|visitors?|users?)\s+(?:aged\s+)?(?:over|under|above|below|at least)"
+    r"\s+\d{1,2}\b"
     r"|\b\d{1,2}\s*(?:\+|or (?:over|older|above|under|younger)|and (?:over|above|under))",
     re.I,
 )

@@ -335,3 +335,13 @@ def test_an_age_is_asked_in_years_not_in_money() -> None:
     assert analyse("How old do you have to be to volunteer?").has_answer_type(
         "Volunteers must be 16 or over."
     )
+    for stated in (
+        "The minimum age is 18.",
+        "You must be 18 to hire the hall.",
+        "Over-18s only.",
+        "Open to children from the age of 8.",
+        "Children under 12 must be accompanied by an adult.",
+    ):
+        assert age.has_answer_type(stated), stated
+    for unaged in ("Book at least 14 days ahead.", "Events for over 20 people need a permit."):
+        assert not age.has_answer_type(unaged), unaged
