@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag.answer.asks import asked_kind, states_kind
-from rag.answer.naming import AskedNames, asked_names
+from rag.answer.naming import FAMILY_WORDS, AskedNames, asked_names
 from rag.answer.text import (
     LINK,
     STOPWORDS,
@@ -311,6 +311,7 @@ def asked_subject(question: str, known_word: Callable[[str], bool]) -> tuple[str
         if stems(word)
         and not _ACRONYM.fullmatch(word)
         and (word[:1].isupper() or word.isalpha() and not known_word(word))
+        and word.lower() not in FAMILY_WORDS
     )
 
 

@@ -87,7 +87,10 @@ class AskedAttribute:
 
 def asked_attribute(focus: QuestionFocus) -> AskedAttribute | None:
     """The attribute the question asks of a thing, when it is worded "the ATTRIBUTE of THING",
-    "THING's ATTRIBUTE", or "how many ATTRIBUTE ..." of a thing it names."""
+    "THING's ATTRIBUTE", or "how many ATTRIBUTE ..." of a thing it names. Not a process: its
+    steps state it, not its name ("the process for getting a licence": "Apply on form PC1 ...")."""
+    if focus.answer_type == "procedure":
+        return None
     for form in (_OF_FORM, _POSSESSIVE_FORM, _HOW_MANY_FORM):
         found = form.search(focus.text)
         if found is None:

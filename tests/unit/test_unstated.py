@@ -51,6 +51,24 @@ def test_a_role_nobody_holds_is_unstated_though_the_thing_is_named() -> None:
     assert unstated(analyse("Who is the founder of the Tidewater Rowing Club?"), [CLUB]) is None
 
 
+def test_a_process_asked_of_a_thing_is_stated_by_its_steps_not_its_name() -> None:
+    steps = _chunk(
+        "To book the Moot Hall, complete form MH1 and send it to the Town Clerk. "
+        "The Moot Hall is confirmed within 5 working days.",
+        "booking",
+    )
+    focus = analyse("What's the process for booking the Moot Hall for a party?")
+    assert focus.answer_type == "procedure"
+    assert unstated(focus, [steps]) is None
+
+
+def test_a_parent_called_mum_or_dad_is_no_name_the_documents_must_mention() -> None:
+    focus = analyse("We'd like to put a headstone on Dad's grave. How do we go about it?")
+    assert not focus.names
+    assert unmentioned(focus, [TOWN_HALL]) is None
+    assert not analyse("Can Mum get a discount on her allotment?").names
+
+
 def test_unmentioned_says_what_is_unstated_and_support_reads_no_evidence() -> None:
     focus = analyse("What is the postcode of the Moot Hall?")
     assert unmentioned(focus, [TOWN_HALL]) == "the postcode of the Moot Hall"
