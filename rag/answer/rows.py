@@ -59,7 +59,9 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
     if cells is None:
         return text
     (_, label), rest = cells[0], cells[1:]
-    asked = [(c, v) for c, v in rest if _names_asked(c, focus)]
+    # a column whose value the question states says which row it is, not what it asks ("the
+    # Assembly Room at the Corn Exchange" names the Room column's value)
+    asked = [(c, v) for c, v in rest if _names_asked(c, focus) and not stems(v) <= focus.terms]
     valued = _valued_columns(rest, focus, stems(label))
     # The columns holding a value the question names are the answer, unless it asks others
     # by name (the phone of the "Allotments Officer" row, not its job title column).

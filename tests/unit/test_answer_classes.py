@@ -472,6 +472,12 @@ def test_a_value_repeating_the_rows_own_name_is_not_the_asked_value() -> None:
     assert "October 2026" in row_sentence(row, focus)
 
 
+def test_a_column_whose_value_the_question_states_is_not_what_it_asks() -> None:
+    row = "Venue: Corn Exchange; Room: Assembly Room; Commercial rate per hour (£): 40"
+    focus = analyse("If we hire the Assembly Room at the Corn Exchange, what's the charge?")
+    assert "40" in row_sentence(row, focus)
+
+
 def test_a_sentence_the_ranker_cannot_tell_from_the_best_is_quoted_beside_it() -> None:
     question = "What was the fixed penalty under the bylaw?"
     penalties = _chunk(
