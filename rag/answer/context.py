@@ -182,7 +182,7 @@ def select_context(ranked: list[Evidence]) -> list[Evidence]:
         if len(chosen) >= MAX_SENTENCES:
             break
         for item in with_neighbours(evidence, ranked):
-            key = " ".join(item.reads.lower().split())
+            key = _plain(item.reads)
             if key in seen or size + len(item.reads) > MAX_CHARS and chosen:
                 continue
             seen.add(key)
