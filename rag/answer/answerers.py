@@ -197,18 +197,20 @@ class ExtractiveQuoteAnswerer:
         negated = context.focus.negated
         listed = kind in LISTING and best_list(context.evidence, LIST_MARGIN[kind], negated)
         quoted = listed or read_on(best, context.evidence, context.focus)
-        if not listed:
-            quoted += runner_up(best, quoted, context.evidence)
+        added = [] if listed else runner_up(best, quoted, context.evidence, context.focus)
+        quoted = [*quoted, *added]
         links = context.focus.asks_for_link
         shown = [_as_prose(row_sentence(e.reads, context.focus), links) for e in quoted]
-        # the asked value's span, in the sentence read on into when the best one lacks it
-        marked = best if best.typed or listed else next((e for e in quoted if e.typed), best)
+        # the asked value's span: in the best sentence, or the one read on into when the best
+        # lacks it, and in the runner-up quoted beside it
+        marked = [best if best.typed or listed else next((e for e in quoted if e.typed), best)]
+        marked += [e for e in added if e.typed]
         result.sentences = [
             AlignedSentence(
                 text,
                 [cite(e.span, e.score, citations).id],
                 True,
-                context.focus.answer_span(text) if e is marked else None,
+                context.focus.answer_span(text) if any(e is m for m in marked) else None,
             )
             for e, text in zip(quoted, shown, strict=True)
             if text  # a list item that was only an image

@@ -2,6 +2,8 @@
 question names, answer kinds beyond a value, lists, table rows as sentences, claims the sources
 never make, and paraphrase. Fakes only: no model, a constant similarity."""
 
+import dataclasses
+
 from rag.answer.abstain import unmentioned
 from rag.answer.context import Evidence, rank_evidence, read_on, runner_up
 from rag.answer.lists import best_list, whole_list
@@ -486,26 +488,42 @@ def test_a_sentence_the_ranker_cannot_tell_from_the_best_is_quoted_beside_it() -
         "/d/a.md",
     )
     offered = _chunk("An officer may offer a fixed penalty under the bylaw of £75.", "/d/b.md")
+    focus = analyse(question)
     ranked = _ranked(question, penalties, offered)
     best = ranked[0]
-    quoted = read_on(best, ranked, analyse(question))
-    added = runner_up(best, quoted, ranked)
+    quoted = read_on(best, ranked, focus)
+    added = runner_up(best, quoted, ranked, focus)
     said = {e.span.text for e in [*quoted, *added]}
     assert any("£75" in t for t in said) and any("£50" in t for t in said)
     assert not any("8am" in t for t in said)  # far below the best
-    assert runner_up(best, [*quoted, *added], ranked) == []  # nothing new is left to add
+    assert runner_up(best, [*quoted, *added], ranked, focus) == []  # nothing new is left
 
 
-def test_another_row_is_never_quoted_beside_the_asked_one() -> None:
+def _tied(ranked: list[Evidence]) -> list[Evidence]:
+    """`ranked` with every sentence scored alike: the ranker cannot tell them apart."""
+    return [dataclasses.replace(e, score=1.0) for e in ranked]
+
+
+def test_a_runner_up_about_another_thing_is_never_quoted() -> None:
     question = "How tall can a headstone be in the Traditional section?"
+    focus = analyse(question)
     sizes = _chunk(
-        "Section | Maximum height\n--- | ---\nTraditional section | 1.2 metres\n"
-        "Lawn section | 0.9 metres\n"
+        "| Section | Maximum height |\n|---|---|\n| Traditional section | 1.2 metres |\n"
+        "| Lawn section | 0.9 metres |\n"
     )
-    ranked = _ranked(question, sizes)
-    best = next(e for e in ranked if e.answer_like)
-    assert "1.2 metres" in best.reads
-    assert runner_up(best, [best], ranked) == []
+    unnamed = "How tall can a headstone be?"  # naming no section: only the row rule holds
+    ranked = _tied(_ranked(unnamed, sizes))
+    best = next(e for e in ranked if "1.2 metres" in e.reads)
+    assert runner_up(best, [best], ranked, analyse(unnamed)) == []  # another row of its table
+    prose = _chunk(
+        "Headstones in the Traditional section may be up to 1.2 metres tall.\n\n"
+        "In the Lawn section headstones may be up to 0.9 metres tall.\n\n"
+        "A headstone in the Traditional section of 1.2 metres needs a permit."
+    )
+    ranked = _tied(_ranked(question, prose))
+    best = next(e for e in ranked if e.reads.startswith("Headstones"))
+    # the Lawn section's is another thing; the permit sentence says no figure the quote lacks
+    assert runner_up(best, [best], ranked, focus) == []
 
 
 def test_a_question_asking_what_is_not_so_prefers_a_sentence_saying_so() -> None:
