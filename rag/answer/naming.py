@@ -19,13 +19,16 @@ from rag.answer.text import identifiers, stem, word_stems
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|\d[\w.-]*))*")
 _DIGITS = re.compile(r"\d+")
 _SERIES_LETTER = re.compile(r" [a-z]$")
-_POSSESSIVE = re.compile(r"['’]s$")
+POSSESSIVE = re.compile(r"['’]s$")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")
 # The pronoun I, capitalised mid-sentence, splits a run of capitalised words ("Once I've").
 _PRONOUN_I = re.compile(r"\bI(?:'(?:ve|m|d|ll))?\b")
 # A relative called as the asker calls them: "Dad's grave" names no one the documents must
 # mention.
-FAMILY_WORDS = frozenset("mum mom dad nan nana gran granny grandma grandpa grandad".split())
+FAMILY_WORDS = frozenset(
+    "mum mom mam dad nan nana nanna gran granny grandma grandpa grandad granddad mother father"
+    " grandmother grandfather".split()
+)
 # A question's first word and these capitalised words name nothing.
 _NOT_NAMES = (
     frozenset(
@@ -110,7 +113,7 @@ def asked_names(question: str, known_word: Callable[[str], bool] = lambda w: Tru
         for match in _CAPITALISED.finditer(part):
             # An acronym ("CEO", "HR") may be spelled out in the sources.
             words = [w.lower() for w in match.group().split() if not _ACRONYM.fullmatch(w)]
-            while words and _POSSESSIVE.sub("", words[0]) in _NOT_NAMES:
+            while words and POSSESSIVE.sub("", words[0]) in _NOT_NAMES:
                 words.pop(0)
             first = start + match.start() == _first_word_start(question)
             if words and not (len(words) == 1 and first):

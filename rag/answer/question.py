@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag.answer.asks import asked_kind, states_kind
-from rag.answer.naming import FAMILY_WORDS, AskedNames, asked_names
+from rag.answer.naming import FAMILY_WORDS, POSSESSIVE, AskedNames, asked_names
 from rag.answer.text import (
     LINK,
     STOPWORDS,
@@ -78,15 +78,19 @@ _AGE_ASK = re.compile(
     r"|someone|a|an|the|my|our|people|children|kids|applicants?|volunteers?)\b",
     re.I,
 )
+# Units that make "over 20" or "at least 14" no age: "at least 14 days", "over 20 people".
+_NOT_YEARS = (
+    r"(?!\s*(?:%|per ?cent|days?|weeks?|months?|hours?|minutes?|mins?|people|persons|members"
+    r"|guests|visitors|metres?|meters?|m\b|km|miles?|kg|tonnes?|litres?|gb|mb|spaces|places"
+    r"|items|times|to\s+\d))"
+)
 _AGE = re.compile(
-    r"\bage[ds]?\s+(?:is\s+|of\s+)?(?:(?:under|over|between|at least)\s+)?\d"
-    r"|\b\d{1,2}\s*(?:years?|yrs?)(?:\s+old|\s+of age)\b|\b\d{1,2}-year-olds?\b"
-    r"|\b(?:over|under)-\d{1,2}s\b|\bmust be (?:at least |over |under )?\d{1,2}(?= to\b)"
-    # "over 16" is an age said of people ("anyone over 16"), not of days or people counted
-    r"|\b(?:anyone|children|child|kids|people|persons|adults|those|applicants?|volunteers?"
-    r"|players?|tenants?|visitors?|users?)\s+(?:aged\s+)?(?:over|under|above|below|at least)"
-    r"\s+\d{1,2}\b"
-    r"|\b\d{1,2}\s*(?:\+|or (?:over|older|above|under|younger)|and (?:over|above|under))",
+    r"\bage[ds]?\s+(?:limit\s+)?(?:is\s+|of\s+)?(?:(?:under|over|between|at least)\s+)?\d"
+    r"|\b\d{1,2}\s*(?:years?|yrs?)(?:\s+old|\s+of age|\s+or (?:over|older|above))\b"
+    r"|\b\d{1,2}-year-olds?\b|\b(?:over|under)[- ]\d{1,2}s\b"
+    r"|\b(?:over|under|at least|above|below|must be)\s+(?:the age of\s+)?\d{1,2}\b"
+    + _NOT_YEARS
+    + r"|\b\d{1,2}\s*(?:\+|or (?:over|older|above|under|younger)|and (?:over|above|under))",
     re.I,
 )
 # What a quantity is measured in, by the words that ask for it: "how much energy" wants kWh,
@@ -311,7 +315,7 @@ def asked_subject(question: str, known_word: Callable[[str], bool]) -> tuple[str
         if stems(word)
         and not _ACRONYM.fullmatch(word)
         and (word[:1].isupper() or word.isalpha() and not known_word(word))
-        and word.lower() not in FAMILY_WORDS
+        and POSSESSIVE.sub("", word.lower()) not in FAMILY_WORDS
     )
 
 

@@ -61,7 +61,7 @@ def row_sentence(text: str, focus: QuestionFocus) -> str:
     (_, label), rest = cells[0], cells[1:]
     # a column whose value the question states says which row it is, not what it asks ("the
     # Assembly Room at the Corn Exchange" names the Room column's value)
-    asked = [(c, v) for c, v in rest if _names_asked(c, focus) and not stems(v) <= focus.terms]
+    asked = [(c, v) for c, v in rest if _names_asked(c, focus) and not _stated(v, focus)]
     valued = _valued_columns(rest, focus, stems(label))
     # The columns holding a value the question names are the answer, unless it asks others
     # by name (the phone of the "Allotments Officer" row, not its job title column).
@@ -93,6 +93,12 @@ def _valued_columns(
         if said and said <= focus.terms - label and value.isalpha():
             return value, [c for c, v in cells if v == value]
     return None
+
+
+def _stated(value: str, focus: QuestionFocus) -> bool:
+    """Whether the question states `value` (a "Yes" or a figure states no word of it)."""
+    said = stems(value)
+    return bool(said) and said <= focus.terms
 
 
 def _names_asked(column: str, focus: QuestionFocus) -> bool:

@@ -341,7 +341,19 @@ def test_an_age_is_asked_in_years_not_in_money() -> None:
         "Over-18s only.",
         "Open to children from the age of 8.",
         "Children under 12 must be accompanied by an adult.",
+        "You must be at least 18.",
+        "Volunteers must be over 16.",
+        "Residents over 65 receive a 50% discount.",
+        "Pupils under 16 need consent.",
+        "The age limit is 18.",
+        "Applicants must be 18 years or older.",
     ):
         assert age.has_answer_type(stated), stated
-    for unaged in ("Book at least 14 days ahead.", "Events for over 20 people need a permit."):
+    for unaged in (
+        "Book at least 14 days ahead.",
+        "Events for over 20 people need a permit.",
+        "Notice must be 7 to 14 days before the event.",
+        "Tenants over 2 months in arrears lose the plot.",
+        "Visitors over 15 minutes late cannot enter.",
+    ):
         assert not age.has_answer_type(unaged), unaged

@@ -478,6 +478,9 @@ def test_a_column_whose_value_the_question_states_is_not_what_it_asks() -> None:
     row = "Venue: Corn Exchange; Room: Assembly Room; Commercial rate per hour (£): 40"
     focus = analyse("If we hire the Assembly Room at the Corn Exchange, what's the charge?")
     assert "40" in row_sentence(row, focus)
+    accessible = "Room: Assembly Room; Accessible: Yes; Charge (£): 40"
+    asked = analyse("Is the Assembly Room accessible?")
+    assert row_sentence(accessible, asked) == "The accessible of Assembly Room is Yes."
 
 
 def test_a_sentence_the_ranker_cannot_tell_from_the_best_is_quoted_beside_it() -> None:

@@ -67,6 +67,8 @@ def test_a_parent_called_mum_or_dad_is_no_name_the_documents_must_mention() -> N
     assert not focus.names
     assert unmentioned(focus, [TOWN_HALL]) is None
     assert not analyse("Can Mum get a discount on her allotment?").names
+    for question in ("What is the size of Dad's plot?", "A headstone on Granddad's grave?"):
+        assert unmentioned(analyse(question), [TOWN_HALL]) is None, question
 
 
 def test_unmentioned_says_what_is_unstated_and_support_reads_no_evidence() -> None:
