@@ -145,7 +145,7 @@ def rank_evidence(
         coverage = held_weight / total if focus.terms else 1.0
         # one row's columns are no list of things ("Facility: …; Monday: 08:00-18:00; …")
         typed = focus.has_answer_type(text) and not (
-            focus.answer_type == "list" and (is_table_row(span) or record_cells(text))
+            focus.answer_type == "list" and reads_as_row(span, text)
         )
         # A sentence naming a sibling of what is asked (the E01 row for E04) answers another
         # question; one from a passage not naming it is about something else, when others do.
@@ -238,6 +238,7 @@ def runner_up(
     figures = frozenset().union(*(e.span.numbers for e in quoted))
     names = focus.names
     named = bool(names) and names.named_in(best.reads)
+    best_is_row = reads_as_row(best.span, best.reads)  # another row is another thing
     for evidence in ranked:
         if evidence.score < best.score - TIE_MARGIN:
             return []
@@ -246,7 +247,7 @@ def runner_up(
             not evidence.answer_like
             or not evidence.typed
             or any(text in other or other in text for other in said)
-            or (_is_row(evidence) and _is_row(best))
+            or (best_is_row and reads_as_row(evidence.span, evidence.reads))
             or (named and not names.named_in(evidence.reads))
             or (evidence.span.numbers and evidence.span.numbers <= figures)
         ):
@@ -255,8 +256,9 @@ def runner_up(
     return []
 
 
-def _is_row(evidence: Evidence) -> bool:
-    return is_table_row(evidence.span) or record_cells(evidence.reads) is not None
+def reads_as_row(span: SourceSpan, reads: str) -> bool:
+    """Whether a sentence is one row of a table: a table row, or read as its cells."""
+    return is_table_row(span) or record_cells(reads) is not None
 
 
 def _plain(text: str) -> str:
