@@ -50,8 +50,9 @@ _NOT_NAMES = frozenset(UNITS) | {"st", "nd", "rd", "th", "am", "pm", "kb", "mb",
 
 # Markup or template fragments: "</pre", "<script", "{{ user }}".
 MARKUP = re.compile(r"</?[a-z][a-z0-9]*\b|\{\{|\}\}|\{%|<!--", re.I)
-# A quantity, not a digit inside a name such as "G3" or "E04".
-_NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)*(?![A-Za-z])")
+# A quantity is a whole digit run: never the tail of a code ("E04", "K12") or an ordinal ("3rd");
+# a unit written against it ("24h", "over-18s", "64gb") leaves it whole.
+_NUMBER = re.compile(r"(?<![A-Za-z\d])(?>\d+(?:[.,]\d+)*)(?!st\b|nd\b|rd\b|th\b)", re.I)
 # What names one thing among its siblings: a version ("version 4.0", "3.2.0"), a year, a code
 # mixing letters and digits ("K3", "E04").
 _VERSION = re.compile(

@@ -156,6 +156,23 @@ def test_numbers_in_reads_document_text_without_failing() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        # a unit written against its number is still the whole number
+        ("The hall is open 24h.", {"24"}),
+        ("Over-18s only.", {"18"}),
+        ("A 64gb card at 1080p, 1.5x faster.", {"64", "1080", "1.5"}),
+        ("Doors open at 10am.", {"10"}),
+        # a code and an ordinal are no figures at all
+        ("Error E04 on bay K12.", set()),
+        ("On the 3rd floor, the 21st stall.", set()),
+    ],
+)
+def test_numbers_in_reads_whole_figures(text: str, numbers: set[str]) -> None:
+    assert numbers_in(text) == numbers
+
+
+@pytest.mark.parametrize(
     ("call", "reason"),
     [
         (_call("17.50"), "computes nothing"),
