@@ -42,6 +42,49 @@ _NOT_NAMES = (
 )
 
 
+# Closed families of modifiers: one member is no other ("a third car" is not the first or the
+# second, "purple sacks" no blue bin, "a daily consent" no annual one, "summer" no winter, a
+# Saturday no Friday). "May" is left out: it is far more often the verb.
+_CALENDAR = (  # always capitalised, so never read as part of a name
+    "monday tuesday wednesday thursday friday saturday sunday",
+    "january february march april june july august september october november december",
+)
+_ALWAYS_CAPITALISED = frozenset(" ".join(_CALENDAR).split())
+_KIND_FAMILIES = tuple(
+    frozenset(family.split())
+    for family in (
+        "first second third fourth fifth sixth seventh eighth ninth tenth",
+        "red blue green black brown purple grey gray white yellow orange pink",
+        "daily weekly fortnightly monthly quarterly annual",
+        "spring summer autumn winter",
+        "long short",
+        "high low",
+        "minimum maximum",
+        *_CALENDAR,
+    )
+)
+_SAME_KIND = {"yearly": "annual", "annually": "annual"}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def kind_words(text: str) -> frozenset[str]:
+    """The words of `text` in a closed family (`_KIND_FAMILIES`), not those inside a
+    capitalised name ("Hollins Green", "Green Flag", "High Street")."""
+    tokens = list(_WORD.finditer(text))
+    found = set()
+    for n, token in enumerate(tokens):
+        word = token.group().lower()
+        word = _SAME_KIND.get(word, word.removesuffix("s") if word.endswith("days") else word)
+        if not any(word in family for family in _KIND_FAMILIES):
+            continue
+        if word not in _ALWAYS_CAPITALISED and token.group()[0].isupper() and any(
+            0 <= m < len(tokens) and tokens[m].group()[0].isupper() for m in (n - 1, n + 1)
+        ):
+            continue
+        found.add(word)
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class AskedNames:
     """The identifiers and capitalised names a question asks about."""
@@ -52,6 +95,7 @@ class AskedNames:
     # no ordinary word ("Oakfield Park"). "London" or "Germany" may be written "United
     # Kingdom" or "the European Union" in the sources, so their absence proves nothing.
     specific: tuple[str, ...] = ()
+    kinds: frozenset[str] = frozenset()  # its words of a closed family: "third", "purple"
 
     def __bool__(self) -> bool:
         return bool(self.identifiers or self.names)
@@ -69,6 +113,8 @@ class AskedNames:
     def sibling_in(self, text: str) -> bool:
         """Whether `text` names another thing of a family an asked name belongs to, and not
         the asked one: "E01" for E04, "2024" for 2025, "Oakfield Park" for Riverside Park."""
+        if self.kinds and self._kind_sibling_in(text):
+            return True  # "the first and second vehicles" for a third car
         found = identifiers(text)
         for asked in self.identifiers - found:
             if any(_family(other) == _family(asked) for other in found):
@@ -86,6 +132,15 @@ class AskedNames:
                 if other.group(1).lower() not in (*_NOT_NAMES, *name[:-1]):
                     return True  # "Oakfield Park": another modifier of the same head
         return False
+
+
+    def _kind_sibling_in(self, text: str) -> bool:
+        """Whether `text` says another member of a family an asked modifier belongs to, and
+        none of the asked ones."""
+        said = kind_words(text)
+        return not self.kinds & said and any(
+            self.kinds & family and said & family for family in _KIND_FAMILIES
+        )
 
 
 def _numbered(name: tuple[str, ...]) -> bool:
@@ -123,7 +178,7 @@ def asked_names(question: str, known_word: Callable[[str], bool] = lambda w: Tru
         for name in names
         if any(not word.isalpha() or not known_word(word) for word in name)
     )
-    return AskedNames(identifiers(question), tuple(names), specific)
+    return AskedNames(identifiers(question), tuple(names), specific, kind_words(question))
 
 
 def _between_pronouns(question: str) -> list[tuple[int, str]]:

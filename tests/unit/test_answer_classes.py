@@ -107,6 +107,31 @@ def test_a_sibling_name_sharing_the_head_word_is_not_the_answer() -> None:
     assert [e.reads for e in ranked if e.answer_like] == ["Riverside Park opens at 08:30."]
 
 
+def test_another_member_of_a_closed_family_of_modifiers_is_a_sibling() -> None:
+    permits = _chunk(
+        "Permit: £55 a year for the first vehicle, £85 for a second vehicle. "
+        "Visitors may park for up to 2 hours."
+    )
+    ranked = _ranked("How much is a residents' permit for a third car?", permits)
+    assert not any(e.answer_like for e in ranked if "vehicle" in e.reads)
+    for question, sibling in (
+        ("How many litres do the purple sacks hold?", "The blue bin holds 240 litres."),
+        ("How much is a daily consent?", "An annual consent costs £620."),
+        ("When does the splash pad open in summer?", "In winter it opens at 10am."),
+        ("What time does the Saturday market open?", "On Fridays it opens at 8am."),
+    ):
+        assert analyse(question).names.sibling_in(sibling), question
+    for question, same in (
+        ("How many litres does the blue bin hold?", "The Blue bin holds 240 litres."),
+        ("What do second bins cost?", "£52 for the first bin, £40 for a second bin."),
+        ("What time does the Saturday market open?", "On Saturdays it opens at 8am."),
+        # a colour inside a capitalised name is no colour; "may" is the verb
+        ("When is the green bin emptied?", "Hollins Green opens at 8am."),
+        ("What happens in March?", "The Council may prosecute."),
+    ):
+        assert not analyse(question).names.sibling_in(same), question
+
+
 def test_a_claim_copied_from_the_question_that_no_passage_makes_is_unsupported() -> None:
     # "Brightwater Labs is the CEO of BrightWater." passed verification.
     about = _chunk("Brightwater Labs was founded in 2014 by Ines Maes and Tom Claes in Ghent.")
