@@ -77,8 +77,10 @@ def kind_words(text: str) -> frozenset[str]:
         word = _SAME_KIND.get(word, word.removesuffix("s") if word.endswith("days") else word)
         if not any(word in family for family in _KIND_FAMILIES):
             continue
-        if word not in _ALWAYS_CAPITALISED and token.group()[0].isupper() and any(
-            0 <= m < len(tokens) and tokens[m].group()[0].isupper() for m in (n - 1, n + 1)
+        if (
+            word not in _ALWAYS_CAPITALISED
+            and token.group()[0].isupper()
+            and any(0 <= m < len(tokens) and tokens[m].group()[0].isupper() for m in (n - 1, n + 1))
         ):
             continue
         found.add(word)
@@ -132,7 +134,6 @@ class AskedNames:
                 if other.group(1).lower() not in (*_NOT_NAMES, *name[:-1]):
                     return True  # "Oakfield Park": another modifier of the same head
         return False
-
 
     def _kind_sibling_in(self, text: str) -> bool:
         """Whether `text` says another member of a family an asked modifier belongs to, and
