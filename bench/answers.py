@@ -1,7 +1,7 @@
 """Answers on the town corpus (eval/town): a second domain, questions labelled by kind.
 
 The corpus and its question sets were written by people who had not seen the code, the other
-evaluation sets or any figure (eval/town/README.md). `dev`, `tuning`, `tuning2` and `tuning3`
+evaluation sets or any figure (eval/town/README.md). `dev` and `tuning` to `tuning4`
 may be read row by row and tuned on; `blind3` to `blind10` are run once per candidate change and
 only their aggregates are printed: once anyone reads a set's rows it is a tuning set,
 and a fresh one must be written.
@@ -10,7 +10,7 @@ Every question is answered once with support abstention off; thresholds are repl
 records (bench/grounding.py): the default one, and one calibrated on the set's calibration
 half (the highest keeping false abstention within budget there) reported on the held-out half.
 
-Run: .venv/bin/python -m bench.answers dev|tuning|tuning2|tuning3 [--records FILE]
+Run: .venv/bin/python -m bench.answers dev|tuning|tuning2|tuning3|tuning4 [--records FILE]
      .venv/bin/python -m bench.answers blind3|...|blind10 [--label TEXT]   (aggregates only)
 """
 
@@ -44,6 +44,9 @@ SETS = {
     "tuning2": TOWN / "questions_tuning2.jsonl",
     # written as a tuning set (2026-12-07): procedures, paraphrases and lists in other words
     "tuning3": TOWN / "questions_tuning3.jsonl",
+    # written as blind8 (seventh session), run aggregates-only four times; rows read from the
+    # eighth session on (2026-12-07), for the near-misses blind sets hold and tuning sets lacked
+    "tuning4": TOWN / "questions_tuning4.jsonl",
     # written later, each by someone else who had seen no code, other set or figure
     "blind3": TOWN / "questions_blind3.jsonl",
     "blind4": TOWN / "questions_blind4.jsonl",
@@ -54,15 +57,13 @@ SETS = {
     "blind6": TOWN / "questions_blind6.jsonl",
     # written 2026-12-07 (sixth session), a fresh set for the candidates after candidate 34
     "blind7": TOWN / "questions_blind7.jsonl",
-    # written 2026-12-07 (seventh session), a fresh set for the candidates after candidate 36
-    "blind8": TOWN / "questions_blind8.jsonl",
     # written 2026-12-07 (seventh session) for the candidates after candidate 40; never run yet
     "blind9": TOWN / "questions_blind9.jsonl",
     # written 2026-12-07 (eighth session): blind9 repeats 12 questions of the tuning sets word
     # for word, blind10 none of any set, so the candidates after candidate 40 are run on it
     "blind10": TOWN / "questions_blind10.jsonl",
 }
-BLIND = ("blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10")
+BLIND = ("blind3", "blind4", "blind5", "blind6", "blind7", "blind9", "blind10")
 
 
 def _by_kind(records: list[AnswerRecord]) -> str:
