@@ -32,7 +32,7 @@ from rag.answer.layout import (
 )
 from rag.answer.question import NEGATION, QuestionFocus, stems
 from rag.answer.spans import SourceSpan, source_spans
-from rag.answer.text import never_an_answer, record_cells
+from rag.answer.text import identifiers, never_an_answer, record_cells
 from rag.embed import DenseEmbedder
 from rag.retrieve import RetrievedChunk
 
@@ -54,6 +54,7 @@ W_NEGATED = 1.0  # it says what is not so, as the question asks ("Not in the cad
 MAX_SENTENCES = 5
 SIMILARITY_BATCH = 16  # sentences embedded between two checks for a stopped answer
 MAX_CHARS = 1000
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 READ_ON_TYPES = frozenset({"quantity", "person", "date"})  # a value the next sentence may state
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
@@ -118,6 +119,12 @@ def rank_evidence(
         and not focus.names.sibling_in(chunk.title_words)
         for chunk in chunks
     }
+    # A document whose title names a sibling ("annual report 2025" for a question on 2024)
+    # answers only in a sentence naming what is asked ("… compared with 9.8% in 2024").
+    # A date in a title says when it was written ("minutes 2026-02-03"), not what it is about.
+    titled_sibling = {
+        chunk.id: focus.names.sibling_in(_DATE.sub("", chunk.title_words)) for chunk in chunks
+    }
     any_named = any(named.values())
     titles = {chunk.id: stems(chunk.title_words) for chunk in chunks}
     priors = {
@@ -149,7 +156,14 @@ def rank_evidence(
         )
         # A sentence naming a sibling of what is asked (the E01 row for E04) answers another
         # question; one from a passage not naming it is about something else, when others do.
-        answer_like = is_answer_like(span, focus.asks_for_link) and not focus.names.sibling_in(text)
+        answer_like = (
+            is_answer_like(span, focus.asks_for_link)
+            and not focus.names.sibling_in(text)
+            and not (
+                titled_sibling[span.chunk.id]
+                and not focus.identifiers & identifiers(f"{before} {context}")
+            )
+        )
         unnamed = bool(focus.names) and any_named and not named[span.chunk.id]
         score = (
             W_DENSE * cosine

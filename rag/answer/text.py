@@ -67,6 +67,9 @@ _CODE = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+\b", re.I)
 # One of a lettered series: "Option B", "Zone E", "Band D", "Option A (first hour free)";
 # not "Can I" or "Does A person".
 _LETTERED = re.compile(r"\b([A-Z][a-z]{2,}) (A(?! [a-z])|[B-HJ-Z])\b(?!['’\w])")
+# A reference in capitals and figures joined by slashes or dashes: "KTC/26/04", "PI-26-09"
+# (not a model code, "BW-K2", which `_CODE` reads as "k2").
+_CODE_REFERENCE = re.compile(r"\b[A-Z]{2,}(?:[-/][A-Z\d]+)*?[-/]\d+(?:[-/][A-Z\d]+)*\b")
 _QUANTITY_TOKEN = re.compile(r"\d+([a-z]+)")
 _ONE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
@@ -152,8 +155,9 @@ def word_stems(text: str) -> frozenset[str]:
 
 
 def identifiers(text: str) -> frozenset[str]:
-    """The versions, years, financial years, lettered names and model codes in `text`,
-    lowercased: "4.0", "2024", "2024-25" (however written), "option b", "k3". A quantity
+    """The versions, years, financial years, lettered names, model codes and references in
+    `text`, lowercased: "4.0", "2024", "2024-25" (however written), "option b", "k3",
+    "ktc/26/04". A quantity
     ("50 kg", "24h") or an ordinal ("2nd") names no thing."""
     versions = {v for pair in _VERSION.findall(text) for v in pair if v}
     codes = {
@@ -167,7 +171,8 @@ def identifiers(text: str) -> frozenset[str]:
         if int(second[-2:]) == (int(first) + 1) % 100
     }
     lettered = {f"{word} {letter}".lower() for word, letter in _LETTERED.findall(text)}
-    return frozenset(versions | set(_YEAR.findall(text)) | periods | lettered | codes)
+    references = {r.lower() for r in _CODE_REFERENCE.findall(text)}
+    return frozenset(versions | set(_YEAR.findall(text)) | periods | lettered | codes | references)
 
 
 def units_of(text: str) -> dict[str, frozenset[str]]:

@@ -132,6 +132,37 @@ def test_another_member_of_a_closed_family_of_modifiers_is_a_sibling() -> None:
         assert not analyse(question).names.sibling_in(same), question
 
 
+def test_a_reference_of_the_same_shape_is_a_sibling() -> None:
+    from rag.answer.text import identifiers
+
+    assert identifiers("Job KTC/26/04, item PI-26-09, site KES-07.") == {
+        "ktc/26/04",
+        "pi-26-09",
+        "kes-07",
+    }
+    asked = analyse("What job was advertised under reference KTC/26/04?")
+    assert asked.names.sibling_in("KTC/26/03: Parks Apprentice, closing 9 January.")
+    assert not asked.names.sibling_in("KTC/26/04: Finance Assistant.")
+
+
+def test_a_document_titled_with_another_year_answers_only_where_it_names_the_asked_one() -> None:
+    report = _chunk(
+        "We carried out 1,318 bulky waste collections. "
+        "Contamination was 11.4% in 2025 against 9.8% in 2024 for the same quarter.",
+        "/d/annual_report_2025.pdf",
+        "annual_report_2025.pdf",
+    )
+    ranked = _ranked("How many bulky waste collections were there in 2024?", report)
+    assert not any(e.answer_like for e in ranked if "bulky" in e.reads)
+    assert any(e.answer_like for e in ranked if "9.8%" in e.reads)
+    # a date in a title says when it was written, not what it is about
+    minutes = _chunk(
+        "The Castle Ward grant was refused.", "/d/minutes.docx", "minutes_2026-02-03.docx"
+    )
+    ranked = _ranked("Why was the Castle Ward grant refused in 2025?", minutes)
+    assert all(e.answer_like for e in ranked)
+
+
 def test_a_claim_copied_from_the_question_that_no_passage_makes_is_unsupported() -> None:
     # "Brightwater Labs is the CEO of BrightWater." passed verification.
     about = _chunk("Brightwater Labs was founded in 2014 by Ines Maes and Tom Claes in Ghent.")
