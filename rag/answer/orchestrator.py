@@ -16,6 +16,7 @@ from rag.answer.abstain import SupportSignal
 from rag.answer.cancel import check
 from rag.answer.condense import standalone_query
 from rag.answer.context import Evidence, Similarity, rank_evidence
+from rag.answer.holidays import with_holiday_dates
 from rag.answer.layout import ends_in_list
 from rag.answer.lists import LISTING
 from rag.answer.question import QuestionFocus, analyse
@@ -50,9 +51,10 @@ class AnswerContext:
 
     @cached_property
     def query(self) -> str:
-        """The question made standalone with what the conversation named (rag/answer/condense)."""
+        """The question made standalone with what the conversation named (rag/answer/condense),
+        a holiday it names dated (rag/answer/holidays)."""
         started = time.perf_counter()
-        query = standalone_query(self.request.question, self.request.history)
+        query = with_holiday_dates(standalone_query(self.request.question, self.request.history))
         self.result.timings["condense_ms"] = ms_since(started)
         return query
 

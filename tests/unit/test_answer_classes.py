@@ -848,3 +848,23 @@ def test_rent_pay_and_deposits_ask_for_an_amount_of_money() -> None:
         assert analyse(question).has_answer_type("It is £4,200 a year."), question
         assert not analyse(question).has_answer_type("It is 4,200 square metres."), question
     assert answer_type("Which officer is in charge of allotments?") == "any"
+
+
+def test_a_holiday_is_read_as_its_date(rag_app, tmp_path) -> None:
+    from rag.answer.holidays import with_holiday_dates
+    from rag.connectors.files import scan_path
+
+    assert with_holiday_dates("Open on Christmas Eve 2026? And boxing day?") == (
+        "Open on 24 December (christmas eve) 2026? And 26 December (boxing day)?"
+    )
+    (tmp_path / "christmas_2026.md").write_text(
+        "# Christmas 2026 opening hours\n\n"
+        "| Facility | Thursday 24 December | Friday 25 December |\n| --- | --- | --- |\n"
+        "| Guildhall reception | 09:00-12:00 | Closed |\n| Town Library | 09:30-13:00 | Closed |\n"
+    )
+    rag_app.indexer.sync([scan_path(tmp_path, 10**6)], "default")
+    answers = rag_app.answers.without("model_tools", "grounded_generation")
+    result = answers.ask(
+        rag_app.ask_request("What hours is the Guildhall reception open on Christmas Eve 2026?")
+    )
+    assert not result.abstained and "09:00-12:00" in result.answer
