@@ -26,6 +26,7 @@ from rag.retrieve import RetrievedChunk
 
 _YEAR = re.compile(r"(?:18|19|20)\d\d")
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_HOW_MANY_NOUN = re.compile(r"\bhow many\s+([a-z]+)", re.I)
 _SHARE = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 # (focus, ranked evidence) → how well the best sentences answer the question, 0..1.
 SupportSignal = Callable[[QuestionFocus, list[Evidence]], float]
@@ -191,7 +192,12 @@ def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
         # a count is written with any noun ("142 spaces" for "how many parking places"), but
         # a year is no count ("opened in 1871" for "how many graves")
         counted = numbers_in(shown) - numbers_in(focus.text)
-        return all(_YEAR.fullmatch(n) for n in counted)
+        if all(_YEAR.fullmatch(n) for n in counted):
+            return True
+        # nor does a count of another thing: "1,240 trees were planted" for bulky collections
+        noun = _HOW_MANY_NOUN.search(focus.text)
+        counted_thing = stems(noun.group(1)) if noun else frozenset()
+        return bool(counted_thing) and not focus.says_any(counted_thing, shown)
     # a share answers how much is paid ("a 30% deposit")
     return not (
         focus.has_answer_type(shown) or (_HOW_MUCH.search(focus.text) and _SHARE.search(shown))

@@ -623,6 +623,9 @@ def test_a_figure_not_in_the_asked_measure_or_a_year_for_a_count_is_no_answer() 
     assert not unanswered(boardwalk, "The boardwalk at Fennick Meadows is 400 metres long.")
     graves = "How many graves are there in Old Road Cemetery?"
     assert unanswered(graves, "Old Road Cemetery opened in 1871 and has been closed since 1998.")
+    # a count of another thing than the one asked
+    assert unanswered(graves, "Old Road Cemetery had 94 burials and 12 interments last year.")
+    assert not unanswered("How many people spoke?", "1,412 people responded.")
     assert not unanswered(graves, "Old Road Cemetery has about 2,300 graves and opened in 1871.")
     spaces = "How many parking places does the Market Row car park have?"
     assert not unanswered(spaces, "Market Row car park: 142 spaces, including 8 disabled spaces")
