@@ -16,7 +16,7 @@ from collections.abc import Callable
 from rag.answer.context import Evidence, best_answer_like, read_on
 from rag.answer.lists import LIST_MARGIN, LISTING, best_list
 from rag.answer.naming import as_written, names_in_series
-from rag.answer.question import QuestionFocus, stems
+from rag.answer.question import QuestionFocus, counted_words, stems
 from rag.answer.rows import names_another_row, row_sentence
 from rag.answer.text import identifiers, numbers_in
 from rag.answer.types import ABSTAIN_TEXT, AskResult
@@ -26,7 +26,6 @@ from rag.retrieve import RetrievedChunk
 
 _YEAR = re.compile(r"(?:18|19|20)\d\d")
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
-_HOW_MANY_NOUN = re.compile(r"\bhow many\s+([a-z]+)", re.I)
 _SHARE = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 # (focus, ranked evidence) → how well the best sentences answer the question, 0..1.
 SupportSignal = Callable[[QuestionFocus, list[Evidence]], float]
@@ -195,8 +194,8 @@ def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
         if all(_YEAR.fullmatch(n) for n in counted):
             return True
         # nor does a count of another thing: "1,240 trees were planted" for bulky collections
-        noun = _HOW_MANY_NOUN.search(focus.text)
-        counted_thing = stems(noun.group(1)) if noun else frozenset()
+        # (none of the counted words said: "242 homes" answers "how many new homes")
+        counted_thing = stems(counted_words(focus.text))
         return bool(counted_thing) and not focus.says_any(counted_thing, shown)
     # a share answers how much is paid ("a 30% deposit")
     return not (

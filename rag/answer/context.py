@@ -54,7 +54,7 @@ W_NEGATED = 1.0  # it says what is not so, as the question asks ("Not in the cad
 MAX_SENTENCES = 5
 SIMILARITY_BATCH = 16  # sentences embedded between two checks for a stopped answer
 MAX_CHARS = 1000
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DATE = re.compile(r"\b\d{4}[-_ ]\d{1,2}[-_ ]\d{1,2}\b")  # "2026-02-03", "2026 02 03"
 _LEANS_BACK = re.compile(r"^(it|its|they|their|them|this|these|that|those|he|she|his|her)\b", re.I)
 READ_ON_TYPES = frozenset({"quantity", "person", "date"})  # a value the next sentence may state
 MAX_LIST_ITEMS = 8  # of a list a quoted lead-in announces, or a list question gathers
@@ -123,7 +123,8 @@ def rank_evidence(
     # answers only in a sentence naming what is asked ("… compared with 9.8% in 2024").
     # A date in a title says when it was written ("minutes 2026-02-03"), not what it is about.
     titled_sibling = {
-        chunk.id: focus.names.sibling_in(_DATE.sub("", chunk.title_words)) for chunk in chunks
+        chunk.id: focus.names.identifier_sibling_in(_DATE.sub("", chunk.title_words))
+        for chunk in chunks
     }
     any_named = any(named.values())
     titles = {chunk.id: stems(chunk.title_words) for chunk in chunks}

@@ -29,15 +29,17 @@ FAMILY_WORDS = frozenset(
     "mum mom mam dad nan nana nanna gran granny grandma grandpa grandad granddad mother father"
     " grandmother grandfather".split()
 )
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
+_MONTHS = "january february march april june july august september october november december"
 # A question's first word and these capitalised words name nothing.
 _NOT_NAMES = (
     frozenset(
         """i what who whom where when which how why is are do does did can could should would will
     may the a an my our your their its this that these those if in on at for of to and or
     under besides apart after before since during from with without except excluding including
-    monday tuesday wednesday thursday friday saturday sunday january february march april june
-    july august september october november december""".split()
+    may""".split()
     )
+    | frozenset(f"{_WEEKDAYS} {_MONTHS}".split())
     | FAMILY_WORDS
 )
 
@@ -45,10 +47,7 @@ _NOT_NAMES = (
 # Closed families of modifiers: one member is no other ("a third car" is not the first or the
 # second, "purple sacks" no blue bin, "a daily consent" no annual one, "summer" no winter, a
 # Saturday no Friday). "May" is left out: it is far more often the verb.
-_CALENDAR = (  # always capitalised, so never read as part of a name
-    "monday tuesday wednesday thursday friday saturday sunday",
-    "january february march april june july august september october november december",
-)
+_CALENDAR = (_WEEKDAYS, _MONTHS)  # always capitalised, so never read as part of a name
 _ALWAYS_CAPITALISED = frozenset(" ".join(_CALENDAR).split())
 _KIND_FAMILIES = tuple(
     frozenset(family.split())
@@ -65,26 +64,73 @@ _KIND_FAMILIES = tuple(
 )
 _SAME_KIND = {"yearly": "annual", "annually": "annual"}
 _WORD = re.compile(r"[A-Za-z]+")
+# "how long", "as high as": a question's or a comparison's word, not a modifier
+_MEASURE_WORDS = frozenset("long short high low".split())
+_ASKING_BEFORE = frozenset("how as so too".split())
+# "Monday to Friday", "April–September": every day or month between is said
+_RANGE = re.compile(r"\b([A-Za-z]+)\s*(?:to|-|–|until|till|through)\s*([A-Za-z]+)\b")
+_DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s*$")
 
 
 def kind_words(text: str) -> frozenset[str]:
-    """The words of `text` in a closed family (`_KIND_FAMILIES`), not those inside a
-    capitalised name ("Hollins Green", "Green Flag", "High Street")."""
+    """The words of `text` in a closed family (`_KIND_FAMILIES`), with the days or months a
+    range spans; not those inside a capitalised name ("Hollins Green", "High Street"), a
+    measure asked ("how long"), or a month in a date ("26 December" names a day)."""
     tokens = list(_WORD.finditer(text))
     found = set()
     for n, token in enumerate(tokens):
-        word = token.group().lower()
-        word = _SAME_KIND.get(word, word.removesuffix("s") if word.endswith("days") else word)
-        if not any(word in family for family in _KIND_FAMILIES):
+        word = _kind_word(token.group())
+        if word is None:
             continue
-        if (
-            word not in _ALWAYS_CAPITALISED
-            and token.group()[0].isupper()
-            and any(0 <= m < len(tokens) and tokens[m].group()[0].isupper() for m in (n - 1, n + 1))
-        ):
+        before = tokens[n - 1].group().lower() if n else ""
+        if word in _MEASURE_WORDS and before in _ASKING_BEFORE:
+            continue
+        if word in _MONTHS.split() and _DAY_NUMBER.search(text[: token.start()]):
+            continue
+        if word not in _ALWAYS_CAPITALISED and _in_name(tokens, n, text):
             continue
         found.add(word)
+    for first, last in _RANGE.findall(text):
+        found |= _spanned(_kind_word(first), _kind_word(last))
     return frozenset(found)
+
+
+def _kind_word(token: str) -> str | None:
+    """`token` as a member of a closed family ("Fridays" → "friday"), or None."""
+    word = _SAME_KIND.get(token.lower(), token.lower())
+    for candidate in (word, word.removesuffix("s")):
+        if any(candidate in family for family in _KIND_FAMILIES):
+            return candidate
+    return None
+
+
+def _in_name(tokens: list[re.Match[str]], n: int, text: str) -> bool:
+    """Whether the capitalised token `n` stands beside another capitalised word of the same
+    sentence that is no stopword: "Hollins Green", not "The Purple sack"."""
+    if not tokens[n].group()[0].isupper():
+        return False
+    for m in (n - 1, n + 1):
+        if not 0 <= m < len(tokens):
+            continue
+        other = tokens[m]
+        between = text[min(other.end(), tokens[n].end()) : max(other.start(), tokens[n].start())]
+        if (
+            other.group()[0].isupper()
+            and other.group().lower() not in _NOT_NAMES
+            and "." not in between
+        ):
+            return True
+    return False
+
+
+def _spanned(first: str | None, last: str | None) -> set[str]:
+    """The weekdays or months from `first` to `last`, both included (round the week or year)."""
+    for family in _CALENDAR:
+        order = family.split()
+        if first in order and last in order:
+            start, end = order.index(first), order.index(last)
+            return {order[(start + k) % len(order)] for k in range((end - start) % len(order) + 1)}
+    return set()
 
 
 @dataclass(frozen=True)
@@ -117,10 +163,8 @@ class AskedNames:
         the asked one: "E01" for E04, "2024" for 2025, "Oakfield Park" for Riverside Park."""
         if self.kinds and self._kind_sibling_in(text):
             return True  # "the first and second vehicles" for a third car
-        found = identifiers(text)
-        for asked in self.identifiers - found:
-            if any(_family(other) == _family(asked) for other in found):
-                return True
+        if self.identifier_sibling_in(text):
+            return True
         held = word_stems(text)
         for name in self.names:
             if _numbered(name) and name[-1] not in (numbers := _numbers_of(name, text)):
@@ -134,6 +178,15 @@ class AskedNames:
                 if other.group(1).lower() not in (*_NOT_NAMES, *name[:-1]):
                     return True  # "Oakfield Park": another modifier of the same head
         return False
+
+    def identifier_sibling_in(self, text: str) -> bool:
+        """Whether `text` names another code, year or reference of the shape of an asked one,
+        and not the asked one: "E01" for E04, "2024" for 2025."""
+        found = identifiers(text)
+        return any(
+            any(_family(other) == _family(asked) for other in found)
+            for asked in self.identifiers - found
+        )
 
     def _kind_sibling_in(self, text: str) -> bool:
         """Whether `text` says another member of a family an asked modifier belongs to, and

@@ -50,11 +50,15 @@ _NOT_NAMES = frozenset(UNITS) | {"st", "nd", "rd", "th", "am", "pm", "kb", "mb",
 
 # Markup or template fragments: "</pre", "<script", "{{ user }}".
 MARKUP = re.compile(r"</?[a-z][a-z0-9]*\b|\{\{|\}\}|\{%|<!--", re.I)
-# A quantity is a whole digit run: never the tail of a code ("E04", "K12") or an ordinal ("3rd");
-# a unit written against it ("24h", "over-18s", "64gb") leaves it whole.
-_NUMBER = re.compile(r"(?<![A-Za-z\d])(?>\d+(?:[.,]\d+)*)(?!st\b|nd\b|rd\b|th\b)", re.I)
-# What names one thing among its siblings: a version ("version 4.0", "3.2.0"), a year, a code
-# mixing letters and digits ("K3", "E04").
+# A quantity is a whole digit run, with a unit written against it or none ("24h", "over-18s",
+# "64gb", "10am"); never the tail or the head of a code ("E04", "K12", "KT1 2AB", "12A") nor
+# an ordinal ("3rd").
+_UNITS_AFTER = sorted((u for u in _NOT_NAMES - {"st", "nd", "rd", "th"} if u.isalpha()), key=len)
+_UNIT_AFTER = "|".join([*reversed(_UNITS_AFTER), "x"])  # the longest first: "kwh" before "kw"
+_NUMBER = re.compile(
+    rf"(?<![A-Za-z\d])(?>\d+(?:[.,]\d+)*)(?:(?=(?:{_UNIT_AFTER})(?![A-Za-z]))|(?![A-Za-z]))",
+    re.I,
+)
 _VERSION = re.compile(
     r"\b(?:version|release|firmware|v)\s*(\d+(?:\.\d+)+)\b|(?<![\w.])(\d+\.\d+\.\d+)\b", re.I
 )
@@ -171,7 +175,11 @@ def identifiers(text: str) -> frozenset[str]:
         if int(second[-2:]) == (int(first) + 1) % 100
     }
     lettered = {f"{word} {letter}".lower() for word, letter in _LETTERED.findall(text)}
-    references = {r.lower() for r in _CODE_REFERENCE.findall(text)}
+    # a reference typed in lower case is read when slashes join it ("ktc/26/04"; "over-18" is no
+    # reference)
+    references = {r.lower() for r in _CODE_REFERENCE.findall(text)} | {
+        r.lower() for r in _CODE_REFERENCE.findall(text.upper()) if "/" in r
+    }
     return frozenset(versions | set(_YEAR.findall(text)) | periods | lettered | codes | references)
 
 

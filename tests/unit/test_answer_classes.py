@@ -108,6 +108,8 @@ def test_a_sibling_name_sharing_the_head_word_is_not_the_answer() -> None:
 
 
 def test_another_member_of_a_closed_family_of_modifiers_is_a_sibling() -> None:
+    from rag.answer.holidays import with_holiday_dates
+
     permits = _chunk(
         "Permit: £55 a year for the first vehicle, £85 for a second vehicle. "
         "Visitors may park for up to 2 hours."
@@ -128,8 +130,12 @@ def test_another_member_of_a_closed_family_of_modifiers_is_a_sibling() -> None:
         # a colour inside a capitalised name is no colour; "may" is the verb
         ("When is the green bin emptied?", "Hollins Green opens at 8am."),
         ("What happens in March?", "The Council may prosecute."),
+        # a measure asked, a range of days, a date: no modifier of another thing
+        ("How long is the boardwalk?", "A short walk away, the boardwalk is 400 metres."),
+        ("Is the library open on Wednesday?", "The library is open Monday to Friday."),
+        ("Is it open on Boxing Day?", "Closed on 25 and 26 December and 1 January."),
     ):
-        assert not analyse(question).names.sibling_in(same), question
+        assert not analyse(with_holiday_dates(question)).names.sibling_in(same), question
 
 
 def test_a_reference_of_the_same_shape_is_a_sibling() -> None:
@@ -143,6 +149,7 @@ def test_a_reference_of_the_same_shape_is_a_sibling() -> None:
     asked = analyse("What job was advertised under reference KTC/26/04?")
     assert asked.names.sibling_in("KTC/26/03: Parks Apprentice, closing 9 January.")
     assert not asked.names.sibling_in("KTC/26/04: Finance Assistant.")
+    assert analyse("what job is ktc/26/04?").identifiers == {"ktc/26/04"}
 
 
 def test_a_document_titled_with_another_year_answers_only_where_it_names_the_asked_one() -> None:
@@ -161,6 +168,13 @@ def test_a_document_titled_with_another_year_answers_only_where_it_names_the_ask
     )
     ranked = _ranked("Why was the Castle Ward grant refused in 2025?", minutes)
     assert all(e.answer_like for e in ranked)
+    minutes = _chunk("The Castle Ward grant was refused.", "/d/m.docx", "minutes_2026_02_03.docx")
+    assert all(
+        e.answer_like for e in _ranked("Why was the Castle Ward grant refused in 2025?", minutes)
+    )
+    # only a sibling year or code in a title counts: a daily permit is in the annual charges
+    charges = _chunk("A daily parking permit costs £5.", "/d/c.pdf", "annual_parking_charges.pdf")
+    assert all(e.answer_like for e in _ranked("How much is a daily parking permit?", charges))
 
 
 def test_a_claim_copied_from_the_question_that_no_passage_makes_is_unsupported() -> None:
@@ -626,6 +640,8 @@ def test_a_figure_not_in_the_asked_measure_or_a_year_for_a_count_is_no_answer() 
     # a count of another thing than the one asked
     assert unanswered(graves, "Old Road Cemetery had 94 burials and 12 interments last year.")
     assert not unanswered("How many people spoke?", "1,412 people responded.")
+    assert not unanswered("How many new homes were built?", "242 homes were completed.")
+    assert unanswered("How many allotments are at Mill Lane?", "Mill Lane, Kestrel KT1 2AB.")
     assert not unanswered(graves, "Old Road Cemetery has about 2,300 graves and opened in 1871.")
     spaces = "How many parking places does the Market Row car park have?"
     assert not unanswered(spaces, "Market Row car park: 142 spaces, including 8 disabled spaces")
