@@ -16,7 +16,7 @@ from collections.abc import Callable
 from rag.answer.context import Evidence, best_answer_like, read_on
 from rag.answer.lists import LIST_MARGIN, LISTING, best_list
 from rag.answer.naming import as_written, names_in_series
-from rag.answer.question import QuestionFocus, counted_words, stems
+from rag.answer.question import QuestionFocus, stems
 from rag.answer.rows import names_another_row, row_sentence
 from rag.answer.text import identifiers, numbers_in
 from rag.answer.types import ABSTAIN_TEXT, AskResult
@@ -191,12 +191,7 @@ def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
         # a count is written with any noun ("142 spaces" for "how many parking places"), but
         # a year is no count ("opened in 1871" for "how many graves")
         counted = numbers_in(shown) - numbers_in(focus.text)
-        if all(_YEAR.fullmatch(n) for n in counted):
-            return True
-        # nor does a count of another thing: "1,240 trees were planted" for bulky collections
-        # (none of the counted words said: "242 homes" answers "how many new homes")
-        counted_thing = stems(counted_words(focus.text))
-        return bool(counted_thing) and not focus.says_any(counted_thing, shown)
+        return all(_YEAR.fullmatch(n) for n in counted)
     # a share answers how much is paid ("a 30% deposit")
     return not (
         focus.has_answer_type(shown) or (_HOW_MUCH.search(focus.text) and _SHARE.search(shown))

@@ -9,7 +9,6 @@ how much of them the best sentence covers.
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import takewhile
 from typing import Literal
 
 from rag.answer.asks import asked_kind, states_kind
@@ -296,17 +295,6 @@ def _bridges(question: str, synonyms: Callable[[str], frozenset[str]]) -> dict[s
         if related:
             bridges[stem(word)] = related
     return bridges
-
-
-def counted_words(question: str) -> str:
-    """What a "how many" question counts, up to its first stopword: "new homes" of "How many
-    new homes were built?"; "" for another question, and for people, who are counted with any
-    noun ("1,412 people responded", "28 staff")."""
-    counted = _HOW_MANY.search(question)
-    if counted is None or not stems(counted.group(1)):
-        return ""
-    following = words(question[counted.start(1) :])
-    return " ".join(takewhile(lambda w: w not in STOPWORDS, following))
 
 
 def asked_subject(question: str, known_word: Callable[[str], bool]) -> tuple[str, ...]:
