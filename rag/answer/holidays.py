@@ -24,16 +24,16 @@ _HOLIDAY = re.compile(
     r"\b(" + "|".join(n.replace("'", "['’]?") for n in _FIXED_DATES) + r")(?!\w)", re.I
 )
 _APOSTROPHE = re.compile(r"['’]")
+_DATES = {_APOSTROPHE.sub("", name): date for name, date in _FIXED_DATES.items()}
 
 
 def with_holiday_dates(question: str) -> str:
     """`question` with each fixed-date holiday it names as its date, the name after it in
     lower case, a word to match rather than a name the passages must hold: "on Christmas Eve
     2026" → "on 24 December (christmas eve) 2026"."""
-    dates = {_APOSTROPHE.sub("", name): date for name, date in _FIXED_DATES.items()}
 
     def dated(found: re.Match[str]) -> str:
         name = found.group(1).lower()
-        return f"{dates[_APOSTROPHE.sub('', name)]} ({name})"
+        return f"{_DATES[_APOSTROPHE.sub('', name)]} ({name})"
 
     return _HOLIDAY.sub(dated, question)

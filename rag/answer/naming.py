@@ -29,7 +29,7 @@ FAMILY_WORDS = frozenset(
     "mum mom mam dad nan nana nanna gran granny grandma grandpa grandad granddad mother father"
     " grandmother grandfather".split()
 )
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday"
 _MONTHS = "january february march april june july august september october november december"
 # A question's first word and these capitalised words name nothing.
 _NOT_NAMES = (
@@ -37,9 +37,9 @@ _NOT_NAMES = (
         """i what who whom where when which how why is are do does did can could should would will
     may the a an my our your their its this that these those if in on at for of to and or
     under besides apart after before since during from with without except excluding including
-    may""".split()
+    """.split()
     )
-    | frozenset(f"{_WEEKDAYS} {_MONTHS}".split())
+    | frozenset(f"{WEEKDAYS} {_MONTHS}".split())
     | FAMILY_WORDS
 )
 
@@ -47,7 +47,7 @@ _NOT_NAMES = (
 # Closed families of modifiers: one member is no other ("a third car" is not the first or the
 # second, "purple sacks" no blue bin, "a daily consent" no annual one, "summer" no winter, a
 # Saturday no Friday). "May" is left out: it is far more often the verb.
-_CALENDAR = (_WEEKDAYS, _MONTHS)  # always capitalised, so never read as part of a name
+_CALENDAR = (WEEKDAYS, _MONTHS)  # always capitalised, so never read as part of a name
 _ALWAYS_CAPITALISED = frozenset(" ".join(_CALENDAR).split())
 _KIND_FAMILIES = tuple(
     frozenset(family.split())
@@ -62,6 +62,8 @@ _KIND_FAMILIES = tuple(
         *_CALENDAR,
     )
 )
+_KIND_MEMBERS = frozenset().union(*_KIND_FAMILIES)
+_MONTH_NAMES = frozenset(_MONTHS.split())
 _SAME_KIND = {"yearly": "annual", "annually": "annual"}
 _WORD = re.compile(r"[A-Za-z]+")
 # "how long", "as high as": a question's or a comparison's word, not a modifier
@@ -85,7 +87,7 @@ def kind_words(text: str) -> frozenset[str]:
         before = tokens[n - 1].group().lower() if n else ""
         if word in _MEASURE_WORDS and before in _ASKING_BEFORE:
             continue
-        if word in _MONTHS.split() and _DAY_NUMBER.search(text[: token.start()]):
+        if word in _MONTH_NAMES and _DAY_NUMBER.search(text[: token.start()]):
             continue
         if word not in _ALWAYS_CAPITALISED and _in_name(tokens, n, text):
             continue
@@ -99,7 +101,7 @@ def _kind_word(token: str) -> str | None:
     """`token` as a member of a closed family ("Fridays" → "friday"), or None."""
     word = _SAME_KIND.get(token.lower(), token.lower())
     for candidate in (word, word.removesuffix("s")):
-        if any(candidate in family for family in _KIND_FAMILIES):
+        if candidate in _KIND_MEMBERS:
             return candidate
     return None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag.answer.asks import asked_kind, states_kind
-from rag.answer.naming import FAMILY_WORDS, POSSESSIVE, AskedNames, asked_names
+from rag.answer.naming import FAMILY_WORDS, POSSESSIVE, WEEKDAYS, AskedNames, asked_names
 from rag.answer.text import (
     LINK,
     STOPWORDS,
@@ -60,7 +60,7 @@ _MONTHS = (
 ).split()
 DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b(1[89]|20)\d{2}\b|\b(" + "|".join(_MONTHS) + r")\b"
-    r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    r"|\b(" + "|".join(WEEKDAYS.split()) + r")\b",
     re.I,
 )
 _UNIT_TAIL = r"(?![a-z])"
