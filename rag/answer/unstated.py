@@ -7,10 +7,10 @@ Guildhall, nor one next to it, states a postcode, so the answer is that the docu
 give it. Three such near-misses are read here:
 
 - an attribute or role asked of a thing ("the postcode of X", "X's salary", "the captain of
-  X", "how many charging points will X provide") that no sentence naming X, or next to one
-  naming it, states: by its words (each by itself, a WordNet synonym or a word sharing its
-  first four letters) or by a value of its kind (a phone number's digits for "phone number",
-  an amount of money for "fee");
+  X", "how many charging points will X provide", "how much is the deposit on X") that no
+  sentence naming X, or next to one naming it, states: by its words (each by itself, a
+  WordNet synonym or a word sharing its first four letters) or by a value of its kind (a
+  phone number's digits for "phone number", an amount of money for "fee");
 - a part asked of a named place ("the bar at the Corn Exchange") that no passage naming the
   place names;
 - a name of several words ("Kestrelford Youth Council", "Linden Road") that no one passage
@@ -39,6 +39,15 @@ _POSSESSIVE_FORM = re.compile(
 _HOW_MANY_FORM = re.compile(
     r"^\W*how many\s+(?P<attribute>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+"
     r"(?:do|does|did|are|is|were|was|will|would|can|could|have|has|had)\s+(?P<thing>[^?!.]+)",
+    re.I,
+)
+# "How much is the ATTRIBUTE on|for|with THING", "Is there an ATTRIBUTE for THING": money asked
+# of a thing the question names (a deposit on a licence, a season ticket for the courts).
+_HOW_MUCH_FORM = re.compile(
+    r"^\W*(?:how much|is there)\s+(?:(?:is|are|was|were|will|would)\s+)?(?:the\s+|an?\s+|any\s+)?"
+    r"(?P<attribute>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    r"(?:\s+(?:do|does|did|will|would|must|should)\s+(?:i|we|you|one|they)\s+(?:have to\s+"
+    r"|need to\s+)?(?:pay|get|need))?\s+(?P<preposition>on|for|with|of)\s+(?P<thing>[^?!.,]+)",
     re.I,
 )
 # "the bar at the Corn Exchange": a part (a noun phrase after a determiner) of a named place.
@@ -91,7 +100,7 @@ def asked_attribute(focus: QuestionFocus) -> AskedAttribute | None:
     steps state it, not its name ("the process for getting a licence": "Apply on form PC1 ...")."""
     if focus.answer_type == "procedure":
         return None
-    for form in (_OF_FORM, _POSSESSIVE_FORM, _HOW_MANY_FORM):
+    for form in (_OF_FORM, _POSSESSIVE_FORM, _HOW_MANY_FORM, _HOW_MUCH_FORM):
         found = form.search(focus.text)
         if found is None:
             continue
@@ -105,9 +114,11 @@ def asked_attribute(focus: QuestionFocus) -> AskedAttribute | None:
             for name in focus.names.names
             if thing_words & set(words(" ".join(name)))
         )
-        if form is _HOW_MANY_FORM:
-            if not names:
-                continue  # what is counted is often the thing itself, worded otherwise ("units")
+        if form in (_HOW_MANY_FORM, _HOW_MUCH_FORM) and not names:
+            continue  # what is counted or paid for is often the thing itself, worded otherwise
+        if form is _HOW_MUCH_FORM:
+            shown = f"the {attribute} {found.group('preposition')} {thing}"
+        elif form is _HOW_MANY_FORM:
             shown = found.group().strip()
             shown = shown[:1].lower() + shown[1:]  # "how many members are on ..."
         elif form is _POSSESSIVE_FORM:

@@ -191,3 +191,19 @@ def test_a_short_word_an_abbreviation_or_a_code_states_the_attribute() -> None:
 def test_a_month_is_no_place_with_parts() -> None:
     fires = _chunk("Bonfires are allowed from 1 November to 31 March, so not in July.", "fires")
     assert unstated(analyse("Can I light a bonfire on the plot in July?"), [fires]) is None
+
+
+def test_money_asked_as_how_much_of_a_named_thing_must_be_stated_with_its_words() -> None:
+    licence = _chunk(
+        "A Quay Stall Licence costs £120 a year. The Quay Stall Licence is decided within 28 days.",
+        "licence",
+    )
+    focus = analyse("How much is the refundable deposit on a Quay Stall Licence?")
+    assert unstated(focus, [licence]) == "the refundable deposit on a Quay Stall Licence"
+    assert unstated(analyse("Is there a refundable deposit for the Quay Stall Licence?"), [licence])
+    # The fee itself is stated; a deposit stated beside the name is an answer to look for.
+    assert unstated(analyse("How much is the fee for a Quay Stall Licence?"), [licence]) is None
+    deposit = _chunk("The Quay Stall Licence needs a refundable deposit of £50.", "deposit")
+    assert unstated(focus, [licence, deposit]) is None
+    # Not a thing the question names: what is paid for may be worded otherwise.
+    assert asked_attribute(analyse("How much is the deposit on a market stall?")) is None
