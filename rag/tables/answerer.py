@@ -261,10 +261,13 @@ def _verb(aggregate: str | None) -> str:
 
 
 def _where_text(reading: Reading) -> str:
+    """The conditions as said; those leaving out a sheet's total rows go unsaid."""
+    label = reading.view.label_column()
+    said = {"=": "is", "!=": "is not"}
     shown = [
-        f"{_condition_name(c.column, reading)} {'is' if c.op == '=' else c.op} {c.value}"
+        f"{_condition_name(c.column, reading)} {said.get(c.op, c.op)} {c.value}"
         for c in reading.spec.where
-        if c.op in ("=", "contains", ">", "<", ">=", "<=")
+        if c.op != "!=" or (label is not None and c.column != label.name)
     ]
     return f" where {' and '.join(shown)}" if shown else ""
 

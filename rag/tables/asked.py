@@ -119,4 +119,4 @@ def asks_what_it_lacks(text: str, view: TableView) -> bool:
     if nouns & _AUXILIARIES:
         return False
     have = table_stems(view) | {s for c in view.columns for s in content_stems(c.name)}
-    return not {stem(n) for n in nouns} & have
+    return not {s for n in nouns for s in content_stems(n)} & have  # "high-risk": risk

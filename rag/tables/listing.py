@@ -2,7 +2,7 @@
 "which application did the town council object to but the district approve". Every cell it
 names stands in several rows (a category, not one row's name); the rows are listed by the
 columns the question asks of them, else, when it asks for the table's rows ("which
-application"), by the text columns that name them."""
+application"), by the text columns that name them, those of the most distinct values first."""
 
 from collections.abc import Sequence
 
@@ -33,11 +33,13 @@ def listed(
     ):
         return None
     filtered = {c.column for c in filters}
-    naming = [
+    texts = [
         c
         for c in view.columns
         if c != label and c.name not in filtered and not is_numeric(c) and not is_date(c)
     ]
+    # a row's own name ("Rope bridge") has more distinct values than its place ("Millrace Park")
+    naming = sorted(texts, key=lambda c: -len(view.values.get(c.name, ())))
     shown = list(dict.fromkeys([*(c for _, c in asked), *naming]))[:SHOWN_COLUMNS]
     columns = tuple(c.name for c in [label, *shown] if c is not None)
     return QuerySpec(view.schema.name, columns=columns, where=tuple(filters), limit=MAX_LISTED)

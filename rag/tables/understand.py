@@ -49,6 +49,7 @@ from rag.tables.spec import (
     is_date,
     is_numeric,
 )
+from rag.tables.unfinished import unfinished
 from rag.tables.which_columns import but_for, which_columns
 
 # "at most £50", "at least £3" are bounds, not superlatives
@@ -189,13 +190,14 @@ class QuestionReader:
         return len(said) / len(own)
 
     def _read_table(self, text: str, view: TableView) -> Reading | None:
+        text, undone = unfinished(text, view)
         cells = [m for m in self._matcher.cells(view, text) if not _generic_cell(view, m.value)]
         rest = text
         for match in sorted(cells, key=lambda m: -m.start):
             rest = rest[: match.start] + rest[match.end :]
         if wants_tool(rest):
             return None  # "I buy 3 boxes at 17.50 each": the question states what to compute
-        filters = [_equals(m) for m in cells]
+        filters = [_equals(m) for m in cells] + undone
         filters += _bounds(text, view, self._matcher)
         filters += _years(text, view)
         label = view.label_column()
