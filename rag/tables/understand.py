@@ -27,6 +27,7 @@ from rag.tables.asked import (
     which_column,
 )
 from rag.tables.change import asks_change, bounds_change, change_spec, difference_spec
+from rag.tables.in_row import in_row_spec, without_comparison
 from rag.tables.listing import listed
 from rag.tables.matching import (
     CellMatch,
@@ -118,7 +119,7 @@ class QuestionReader:
         self._matcher = matcher or Matcher()
 
     def read(self, question: str, views: list[TableView]) -> Reading | None:
-        if _NOT_A_FIGURE.search(question):
+        if _NOT_A_FIGURE.search(without_comparison(question)):  # "asked for?"
             return None  # why, what for, how to, what it means: the documents say
         text = digits_for_number_words(question)
         ranked = sorted(
@@ -150,7 +151,7 @@ class QuestionReader:
             return 0.0
         if names_what_it_lacks(text, view) or names_a_row_it_lacks(text, view):
             return 0.0  # "K2 units sold in 2024" of the sheet for 2025
-        if self._coverage(text, view, named) < MIN_COVERAGE:
+        if self._coverage(without_comparison(text), view, named) < MIN_COVERAGE:
             return 0.0  # "how many days of annual leave": most of it is about something else
         score = (1.5 if whole_source(view) else 0.5) * by_name + columns + cells
         # "Which products...": the rows asked for are this table's, by its name or label column
@@ -220,12 +221,15 @@ class QuestionReader:
             if NEGATION.search(but_for(rest)) or not said:
                 return None  # "which day is the library car park closed": no row of it
             return Reading("columns", view, days.spec, days.label, None, cell=days.cell)
-        if NEGATION.search(rest):
-            return None
         named = which_column(text, view, self._matcher) or label
-        change = change_spec(
-            text, view, self._matcher, named, filters + totals, superlative
-        ) or difference_spec(text, view, self._matcher, filters)
+        in_row = in_row_spec(text, view, self._matcher, named, filters + totals)
+        if NEGATION.search(without_comparison(rest) if in_row else rest):
+            return None
+        change = (
+            in_row
+            or change_spec(text, view, self._matcher, named, filters + totals, superlative)
+            or difference_spec(text, view, self._matcher, filters)
+        )
         if change is not None:
             kind = "aggregate" if change.aggregate else "argmax" if change.order_by else "filter"
             return Reading(kind, view, change, named, view_column(view, change.of or ""))
