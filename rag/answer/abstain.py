@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 
 from rag.answer.context import Evidence, best_answer_like, read_on
-from rag.answer.lists import LIST_MARGIN, LISTING, best_list
+from rag.answer.lists import LIST_MARGIN, best_list
 from rag.answer.naming import as_written, names_in_series
-from rag.answer.question import QuestionFocus, stems
+from rag.answer.question import LISTING, QuestionFocus, stems
 from rag.answer.rows import names_another_row, row_sentence
 from rag.answer.text import identifiers, numbers_in
 from rag.answer.types import ABSTAIN_TEXT, AskResult

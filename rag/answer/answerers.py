@@ -17,10 +17,11 @@ from rag.answer.doc_arithmetic import (
     figures_stating,
     needs_document_arithmetic,
 )
-from rag.answer.lists import LIST_MARGIN, LISTING, best_list
+from rag.answer.lists import LIST_MARGIN, best_list
 from rag.answer.model_tools import ModelToolLoop, wants_tool
 from rag.answer.orchestrator import AnswerContext, Answerer
 from rag.answer.prompt import STOP, build_messages
+from rag.answer.question import LISTING
 from rag.answer.rows import row_sentence
 from rag.answer.stream import AnswerStream
 from rag.answer.text import numbers_in, without_links

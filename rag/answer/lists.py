@@ -25,7 +25,6 @@ from rag.answer.question import NEGATION
 from rag.answer.text import record_cells
 
 _ITEM_SEPARATOR = re.compile(r",|;| and | or ")
-LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
 # Questions answered by the items of a list in the sources, quoted whole: a small model's one
 # sentence names one item ("What's planned for my first week?" got Monday only). Steps are as
 # often one sentence of prose ("To apply, complete the form..."), so a list answers a procedure

@@ -18,8 +18,7 @@ from rag.answer.condense import standalone_query
 from rag.answer.context import Evidence, Similarity, rank_evidence
 from rag.answer.holidays import with_holiday_dates
 from rag.answer.layout import ends_in_list
-from rag.answer.lists import LISTING
-from rag.answer.question import QuestionFocus, analyse
+from rag.answer.question import LISTING, QuestionFocus, analyse
 from rag.answer.stream import AnswerStream, ms_since
 from rag.answer.synonyms import Synonyms, no_synonyms
 from rag.answer.types import AskRequest, AskResult

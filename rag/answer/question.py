@@ -27,6 +27,7 @@ from rag.answer.text import (
 AnswerType = Literal[
     "quantity", "date", "person", "link", "definition", "reason", "procedure", "list", "any"
 ]
+LISTING = frozenset({"list", "procedure"})  # answer types answered by a list's items
 
 _QUANTITY_ASK = re.compile(
     r"\bhow (many|much|long|far|heavy|big|large|high|tall|wide|deep|old|fast|quickly|often"

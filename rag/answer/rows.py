@@ -5,8 +5,7 @@ a person has to parse them; "Weight is 114 kg." or "The price (€) of Aurora K2
 the same thing, and the row stays the citation, so the exact source span is one click away.
 """
 
-from rag.answer.lists import LISTING
-from rag.answer.question import QuestionFocus, stems
+from rag.answer.question import LISTING, QuestionFocus, stems
 from rag.answer.text import record_cells
 
 SIBLING_WORDS = 2  # of the question's words another row's name holds, to be what is asked

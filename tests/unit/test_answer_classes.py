@@ -884,3 +884,17 @@ def test_a_holiday_is_read_as_its_date(rag_app, tmp_path) -> None:
         rag_app.ask_request("What hours is the Guildhall reception open on Christmas Eve 2026?")
     )
     assert not result.abstained and "09:00-12:00" in result.answer
+
+
+def test_a_procedures_steps_need_not_repeat_the_name_their_passage_gives() -> None:
+    # The Moot Hall's rules name it in the sentence about its rooms; the step saying how a
+    # booking is made does not, yet it is the answer to how a booking is made.
+    rules = _chunk(
+        "Moot Hall rules. The Moot Hall has a main hall and a kitchen for hirers. "
+        "Bookings are made through the Hall Keeper at least 10 working days ahead.",
+        title="moot_hall_rules.md",
+    )
+    steps = "Bookings are made through the Hall Keeper at least 10 working days ahead."
+    assert _ranked("How is a booking of the Moot Hall made?", rules)[0].reads == steps
+    # A value question still prefers the sentence naming what it asks about.
+    assert "Moot Hall" in _ranked("What rooms does the Moot Hall have?", rules)[0].reads
