@@ -1,9 +1,10 @@
 """A change from one column to another of each row: "which rent stayed the same between
-2025-26 and 2026-27", "which plot's rent rose the most from 2025-26 to 2026-27" (two numeric
-columns named alike but for the two years the question names: the later one minus the earlier),
-and "how much more does a non-resident pay than a resident for an adult interment" (the column
-said before "than" minus the one said after it, for the rows the question names). The spec
-subtracts row by row (its `minus`)."""
+2025-26 and 2026-27", "which plot's rent rose the most from 2025-26 to 2026-27", "which
+departments have the same net cost in 2025-26 as in 2026-27" (two numeric columns named alike
+but for the two years the question names, of the measure it names where the table holds several
+a year: the later one minus the earlier), and "how much more does a non-resident pay than a
+resident for an adult interment" (the column said before "than" minus the one said after it, for
+the rows the question names). The spec subtracts row by row (its `minus`)."""
 
 import re
 from collections.abc import Sequence
@@ -16,7 +17,8 @@ from rag.tables.spec import MAX_LISTED, VALUE, ColumnLike, Condition, QuerySpec,
 _CHANGE = re.compile(
     r"\b(?:(?P<up>ris(?:e|es|en|ing)|rose|increas\w*|grow\w*|grew|go(?:es)? up|went up)"
     r"|(?P<down>fall\w*|fell|drop\w*|decreas\w*|go(?:es)? down|went down)"
-    r"|(?P<same>(?:stay\w*|remain\w*|kept|keeps?) (?:the same|unchanged|flat)|unchanged))\b",
+    r"|(?P<same>(?:stay\w*|remain\w*|kept|keeps?) (?:the same|unchanged|flat)|unchanged"
+    r"|the same))\b",
     re.I,
 )
 _MORE_THAN = re.compile(
@@ -38,6 +40,11 @@ def asks_change(text: str) -> bool:
     """Whether the question asks how a value moved from a year ("which rent rose the most from
     2025-26 to 2026-27"): no other reading answers that."""
     return bool(_CHANGE.search(text)) and bool(_years(text))
+
+
+def without_change(text: str) -> str:
+    """The question without its words of change ("goes up"), which name nothing of a table."""
+    return _CHANGE.sub(" ", text)
 
 
 def bounds_change(before: str) -> bool:

@@ -26,7 +26,13 @@ from rag.tables.asked import (
     row_stems,
     which_column,
 )
-from rag.tables.change import asks_change, bounds_change, change_spec, difference_spec
+from rag.tables.change import (
+    asks_change,
+    bounds_change,
+    change_spec,
+    difference_spec,
+    without_change,
+)
 from rag.tables.in_row import in_row_spec, without_comparison
 from rag.tables.listing import listed
 from rag.tables.matching import (
@@ -151,7 +157,7 @@ class QuestionReader:
             return 0.0
         if names_what_it_lacks(text, view) or names_a_row_it_lacks(text, view):
             return 0.0  # "K2 units sold in 2024" of the sheet for 2025
-        if self._coverage(without_comparison(text), view, named) < MIN_COVERAGE:
+        if self._coverage(without_change(without_comparison(text)), view, named) < MIN_COVERAGE:
             return 0.0  # "how many days of annual leave": most of it is about something else
         score = (1.5 if whole_source(view) else 0.5) * by_name + columns + cells
         # "Which products...": the rows asked for are this table's, by its name or label column

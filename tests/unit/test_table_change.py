@@ -129,3 +129,42 @@ def test_how_much_more_over_several_rows_sums_no_difference() -> None:
     answer = TableQuestionAnswerer(source).answer(question, "c")
     # at most the rows' fees, never "£890", the two rows' differences summed
     assert answer is None or (answer.reading.kind == "lookup" and "890" not in answer.text)
+
+
+@pytest.fixture(scope="module")
+def budget() -> TableQuestionAnswerer:
+    source = MemoryTables()
+    source.add(
+        "budget",
+        ["Department", "Expenditure 2025-26 (£)", "Income 2025-26 (£)", "Net cost 2025-26 (£)",
+         "Expenditure 2026-27 (£)", "Income 2026-27 (£)", "Net cost 2026-27 (£)"],
+        [["Parks & Open Spaces", "486750", "61200", "425550", "512300", "64800", "447500"],
+         ["Waste & Street Cleansing", "398200", "92400", "305800", "446900", "121500", "325400"],
+         ["Cemeteries", "94600", "71300", "23300", "97400", "74100", "23300"],
+         ["Allotments", "18900", "9450", "9450", "19600", "10150", "9450"]],
+    )  # fmt: skip
+    return TableQuestionAnswerer(source)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "stated", "left_out"),
+    [
+        # "goes up" names nothing of the table: the question is still its own
+        ("Which department's expenditure goes up the most between 2025-26 and 2026-27?",
+         "argmax", ["Waste & Street Cleansing", "expenditure 2025-26", "£48,700"], []),
+        ("Which department's income is budgeted to rise the most from 2025-26 to 2026-27?",
+         "argmax", ["Waste & Street Cleansing", "income 2025-26", "£29,100"], []),
+        # "the same net cost in both" years, not only "stayed the same"
+        ("Which departments have exactly the same net cost in both the 2025-26 and 2026-27 "
+         "budgets?", "filter", ["net cost 2025-26", "Cemeteries", "Allotments"],
+         ["Parks", "Waste"]),
+        ("Do any departments have the same net cost in 2025-26 as in 2026-27? Which?", "filter",
+         ["Cemeteries", "Allotments"], ["Parks", "Waste"]),
+    ],
+)  # fmt: skip
+def test_the_measure_named_picks_the_pair_of_years_columns(
+    budget: TableQuestionAnswerer, question: str, kind: str, stated: list[str],
+    left_out: list[str],
+) -> None:  # fmt: skip
+    answer = answer_saying(budget, question, stated, left_out)
+    assert answer.reading.kind == kind
