@@ -99,15 +99,17 @@ _GIVES_REASON = re.compile(
     re.I,
 )
 # A step: a sentence (or numbered item) that tells the reader what to do ("To apply, complete
-# the form ...", "Email the form to ..."), or one that orders steps. Not one that only says a
-# thing can be done ("you can ask for an assisted collection").
+# the form ...", "Email the form to ..."), or one that orders steps ("First, ...", "then ...").
+# Not one that only says a thing can be done ("you can ask for an assisted collection"), nor an
+# ordinal or a place ("its first 12 burials", "next to the river").
 _GIVES_STEPS = re.compile(
     r"^\W*(?:\d{1,2}[.)]\s*)?(?:to \w+(?: \w+)?,\s*)?(?:(?:first|then|next|finally),?\s*)?"
     r"(?:please )?(?:complete|fill|send|submit|apply|contact|call|phone|e-?mail|visit|book|bring"
     r"|register|attach|include|return|write|tell|ask|check|make|pay|go|use|take|put|give|request"
     r"|read|sign|log|select|choose|upload|post|collect|wait|leave|keep|report|print|download"
     r"|switch|turn|press|click|open|remove|restart)\b"
-    r"|\bsteps?\b|\b(?:first|then|next|finally|afterwards)\b",
+    r"|\bsteps?\b|\b(?:then|finally|afterwards)\b|\b(?:first|next)\b(?=\s*,)"
+    r"|^\W*(?:first|next)\b(?!\s+to\b)",
     re.I,
 )
 # Questions a bare name or phrase can answer ("Which park has a skate ramp?" "Riverside Park.").

@@ -5,6 +5,7 @@ never make, and paraphrase. Fakes only: no model, a constant similarity."""
 import dataclasses
 
 from rag.answer.abstain import unmentioned
+from rag.answer.asks import states_kind
 from rag.answer.context import Evidence, rank_evidence, read_on, runner_up
 from rag.answer.lists import best_list, whole_list
 from rag.answer.question import analyse, answer_type
@@ -898,3 +899,18 @@ def test_a_procedures_steps_need_not_repeat_the_name_their_passage_gives() -> No
     assert _ranked("How is a booking of the Moot Hall made?", rules)[0].reads == steps
     # A value question still prefers the sentence naming what it asks about.
     assert "Moot Hall" in _ranked("What rooms does the Moot Hall have?", rules)[0].reads
+
+
+def test_an_ordinal_or_a_place_is_no_step_but_an_order_of_steps_is() -> None:
+    question = "How is a burial at the cemetery arranged?"
+    for ordinal_or_place in (
+        "The new woodland section received its first 12 burials.",
+        "The Ferry Road site lies next to the river.",
+    ):
+        assert not states_kind("procedure", ordinal_or_place, question)
+    for step in (
+        "First, ask a funeral director to contact the Registrar.",
+        "The funeral director contacts the Registrar, then the grave is prepared.",
+        "Next, the Registrar confirms the date.",
+    ):
+        assert states_kind("procedure", step, question)
