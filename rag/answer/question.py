@@ -129,12 +129,15 @@ _DATE_SPAN = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (?:" + "|".join(m.title() for m in _MONTHS) + r") \d{4}\b"
     r"|\b(?:" + "|".join(m.title() for m in _MONTHS) + r") \d{1,2},? \d{4}\b|\b(1[89]|20)\d{2}\b"
 )
-# Two or more capitalised words in a row: "Kevin Boutte", "Marta Lindqvist".
-_FULL_NAME = re.compile(
+# A capitalised article or preposition starts a phrase, not a name ("The Aurora").
+_NAME_START = (
     r"\b(?!(?:The|A|An|This|That|These|Those|Our|Your|Its|Their|Each|Every|All|No|In|On|At|For)\b)"
-    r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)+\b"
-)  # not "The Aurora": a capitalised article or preposition starts a phrase, not a name;
-# a hyphenated word is one word of it ("Fenwick-Hale", "Sub-Committee")
+)
+# Two or more capitalised words in a row: "Kevin Boutte", "Marta Lindqvist"; a hyphenated word
+# is one word of it ("Fenwick-Hale", "Sub-Committee").
+_FULL_NAME = re.compile(
+    _NAME_START + r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?: [A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)+\b"
+)
 # A clause's own number ("7A.3 The Chair …") and a reference to another ("standing order 8.4")
 # count nothing.
 _CLAUSE_NUMBERS = re.compile(
@@ -142,6 +145,10 @@ _CLAUSE_NUMBERS = re.compile(
     r"|clauses?|rules?|parts?|regulations?|schedules?|articles?)\s+\d{1,2}[A-Z]?(?:\.\d{1,2})*\b",
     re.I,
 )
+# "Which company insures the council?" asks for a name: a capitalised word past a sentence's
+# start ("Civic Mutual", "Old Road Cemetery"), or a code ("KES-02").
+_WHICH_ASK = re.compile(r"^\W*which\b", re.I)
+_NAME_WORDS = re.compile(_NAME_START + r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*\b")
 _COLUMN = re.compile(r"(\w+): ")  # a column's last word, as a table row reads
 # What says that something is not so, not allowed or left out.
 NEGATION = re.compile(
@@ -344,8 +351,19 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
     if kind == "link":
         return bool(LINK.search(sentence))
     if kind == "any":
-        return True
+        return not _WHICH_ASK.search(question) or _names_another(sentence, question)
     return states_kind(kind, sentence, question)
+
+
+def _names_another(sentence: str, question: str) -> bool:
+    """Whether `sentence` names something `question` does not: "The cemetery chapel is a
+    listed building." names no cemetery for "Which cemetery has a listed chapel?"."""
+    asked = stems(question) | word_stems(question)
+    return any(
+        not stems(name.group()) <= asked
+        for name in _NAME_WORDS.finditer(sentence)
+        if name.start() > 0 or " " in name.group()
+    ) or bool(identifiers(sentence) - identifiers(question))
 
 
 def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:

@@ -914,3 +914,14 @@ def test_an_ordinal_or_a_place_is_no_step_but_an_order_of_steps_is() -> None:
         "Next, the Registrar confirms the date.",
     ):
         assert states_kind("procedure", step, question)
+
+
+def test_a_which_question_is_answered_by_a_sentence_naming_one() -> None:
+    focus = analyse("Which of the two cemeteries has a chapel that is a listed building?")
+    assert not focus.has_answer_type("The cemetery chapel is a listed building.")
+    assert focus.has_answer_type("The chapel at Old Road Cemetery is a listed building.")
+    allocation = analyse("Which housing allocation does the committee support?")
+    assert allocation.has_answer_type("The Committee supports allocation KES-02.")
+    assert not allocation.has_answer_type("The Committee agreed its response to the plan.")
+    # Other open questions are met by any sentence, as before.
+    assert analyse("What does the committee do?").has_answer_type("It meets monthly.")
