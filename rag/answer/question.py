@@ -61,7 +61,7 @@ _MONTHS = (
 ).split()
 DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b(1[89]|20)\d{2}\b|\b(" + "|".join(_MONTHS) + r")\b"
-    r"|\b(" + "|".join(WEEKDAYS.split()) + r")\b",
+    r"|\b(" + "|".join(WEEKDAYS.split()) + r")s?\b",  # "on Thursdays" too
     re.I,
 )
 _UNIT_TAIL = r"(?![a-z])"

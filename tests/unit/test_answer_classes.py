@@ -925,3 +925,9 @@ def test_a_which_question_is_answered_by_a_sentence_naming_one() -> None:
     assert not allocation.has_answer_type("The Committee agreed its response to the plan.")
     # Other open questions are met by any sentence, as before.
     assert analyse("What does the committee do?").has_answer_type("It meets monthly.")
+
+
+def test_a_weekday_in_the_plural_states_a_day() -> None:
+    focus = analyse("On which day of the week does the apprentice go to college?")
+    assert focus.answer_type == "date"
+    assert focus.has_answer_type("You will attend college one day a week (on Thursdays).")
