@@ -30,8 +30,9 @@ from rag.answer.text import numbers_in
 from rag.tables.answerer import QueryResultLike, TableAnswer, TableQuestionAnswerer
 from rag.tables.matching import TableView
 from rag.tables.schema import ROW_COLUMN
-from rag.tables.spec import CompiledQuery, QuerySpec, Validated
+from rag.tables.spec import QuerySpec
 from rag.tables.types import VARCHAR, infer_type, parse_cell
+from rag.tables.validated import CompiledQuery, Validated
 
 ROW = "_row"
 HELD_OUT_SEED, TUNING_SEED = 7, 11

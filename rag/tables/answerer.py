@@ -1,5 +1,5 @@
 """Questions over tables answered by the engine: a total, a count, the row with the largest
-value, a comparison, a lookup, each computed by one validated SELECT (rag/tables/spec.py) over
+value, a comparison, a lookup, each computed by one validated SELECT (rag/tables/validated.py) over
 the table the question names (rag/tables/understand.py), answered in a sentence with the value
 and its unit, the rows used cited, and the query in the tool trace as a `table_query` call.
 
@@ -14,9 +14,10 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from rag.tables.matching import Matcher, TableView, column_label, column_unit, table_title
-from rag.tables.spec import VALUE, CompiledQuery, SpecError, TableLike, Validated
+from rag.tables.spec import VALUE, SpecError, TableLike
 from rag.tables.types import CURRENCY_SYMBOLS
 from rag.tables.understand import QuestionReader, Reading
+from rag.tables.validated import JOINED, JOINED_ROW, CompiledQuery, Validated
 from rag.tools import ToolCall, ToolError
 from rag.tools.calculator import calculator
 
@@ -57,6 +58,7 @@ class TableAnswer:
     rows: tuple[int, ...]  # the hidden row numbers of the rows the answer rests on
     span: tuple[int, int, int] | None  # an aggregate's (rows, first row, last row)
     values: tuple[Any, ...]  # the answer's values, for checking it (bench/tables.py)
+    joined_rows: tuple[int, ...] = ()  # with a join, the rows of the joined table beside them
 
 
 class TableQuestionAnswerer:
@@ -75,7 +77,9 @@ class TableQuestionAnswerer:
 
     def run(self, reading: Reading) -> TableAnswer | None:
         try:
-            validated = Validated(reading.spec, reading.view.schema, self._tables.row_column())
+            joined = reading.joined.schema if reading.joined is not None else None
+            row = self._tables.row_column()
+            validated = Validated(reading.spec, reading.view.schema, row, joined)
         except SpecError:
             return None
         compiled = validated.compile()
@@ -92,7 +96,8 @@ class TableQuestionAnswerer:
                 return None
             text, values, computed = priced
             calls.append(computed)
-        return TableAnswer(text, reading, tuple(calls), tuple(cited), span, tuple(values))
+        beside = tuple(r[JOINED_ROW] for r in rows[: len(cited)]) if reading.joined else ()
+        return TableAnswer(text, reading, tuple(calls), tuple(cited), span, tuple(values), beside)
 
 
 def _table_call(reading: Reading, compiled: CompiledQuery, result: QueryResultLike) -> ToolCall:
@@ -193,6 +198,9 @@ def _compose(
         value = best["measure"]
         name = best.get(label, "") if label else ""
         said = f" ({best[spec.of]})" if spec.derive is not None and spec.of in best else ""
+        if spec.join is not None and spec.of in best:  # "(£398,200 to £446,900)"
+            *_, earlier, later = _listed(best, reading)
+            said = f" ({earlier} to {later})"
         text = (
             f"{lead}{name} has the {extreme} {_measure_name(reading)}: "
             f"{_amount(value, reading)}{said}."
@@ -217,12 +225,21 @@ def _compose(
         name = row.get(label) if label else None
         text = f"For {name}, {said}." if name else f"{said[0].upper()}{said[1:]}."
         return text, cited, None, [row[c] for c in shown]
-    listed = "; ".join(
-        ", ".join(str(_cell(r[c], reading, c)) for c in spec.columns) for r in rows[:SHOWN_ROWS]
-    )
+    listed = "; ".join(", ".join(_listed(r, reading)) for r in rows[:SHOWN_ROWS])
     more = f" (and {len(rows) - SHOWN_ROWS} more)" if len(rows) > SHOWN_ROWS else ""
     text = f"{lead}{len(rows)} rows of {table}{_where_text(reading)}: {listed}{more}."
     return text, cited, None, [r[c] for r in rows for c in spec.columns]
+
+
+def _listed(row: dict[str, Any], reading: Reading) -> list[str]:
+    """A row's cells as listed; with a join, the joined table's value before the measure's."""
+    spec = reading.spec
+    cells = []
+    for c in spec.columns:
+        if spec.join is not None and c == spec.of:
+            cells.append(str(_cell(row[JOINED], reading, c)))
+        cells.append(str(_cell(row[c], reading, c)))
+    return cells
 
 
 def _extreme(descending: bool, derive: str | None) -> str:
@@ -244,6 +261,9 @@ def _column(reading: Reading, name: str) -> Any:
 def _measure_name(reading: Reading) -> str:
     if reading.measure is None:
         return "value"
+    if reading.joined is not None:
+        earlier, later = (table_title(v.schema) for v in (reading.joined, reading.view))
+        return f"change in {column_label(reading.measure)} from {earlier} to {later}"
     if reading.spec.minus is not None:
         earlier = column_label(_column(reading, reading.spec.minus))
         return f"change from {earlier} to {column_label(reading.measure)}"

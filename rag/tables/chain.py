@@ -82,6 +82,10 @@ class TableAnswerer:
                 among = f"{count} rows among " if last - first + 1 != count else ""
                 summary = f"{schema.location}, {among}rows {first}-{last}"
         cited = self._store.row_citations(collection, schema.name, rows[:MAX_CITED_ROWS])
+        joined = answer.reading.joined
+        if joined is not None:  # the earlier year's rows first, from which the change is
+            beside = list(answer.joined_rows[:MAX_CITED_ROWS])
+            cited = self._store.row_citations(collection, joined.schema.name, beside) + cited
         citations: list[Citation] = []
         for n, row in enumerate(cited, start=1):
             spanned = row.start is not None and row.end is not None

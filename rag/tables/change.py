@@ -30,7 +30,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d\b")
 _FALL = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 
 
-def _years(text: str) -> list[str]:
+def years_named(text: str) -> list[str]:
     """The years the question names, earliest first: "2025-26", not also its "2025"."""
     named = {i for i in identifiers(text) if _YEAR.match(i)}
     return sorted(i for i in named if not any(i != j and i in j for j in named))
@@ -39,7 +39,7 @@ def _years(text: str) -> list[str]:
 def asks_change(text: str) -> bool:
     """Whether the question asks how a value moved from a year ("which rent rose the most from
     2025-26 to 2026-27"): no other reading answers that."""
-    return bool(_CHANGE.search(text)) and bool(_years(text))
+    return bool(_CHANGE.search(text)) and bool(years_named(text))
 
 
 def without_change(text: str) -> str:
@@ -58,7 +58,7 @@ def changed_columns(
     """The earlier and the later column of the two years the question names: numeric, named
     alike but for the year, of the one measure the question names ("rent" of "Annual rent
     2025-26 (£)")."""
-    years = _years(text)
+    years = years_named(text)
     if len(years) != 2:
         return None
     numeric = [c for c in view.columns if is_numeric(c)]
@@ -68,13 +68,14 @@ def changed_columns(
         for b in numeric
         if years[0] in a.name.lower() and a.name.lower().replace(*years) == b.name.lower()
     ]
-    asked = [(a, b) for a, b in pairs if _names_measure(text, a, years[0], matcher)]
+    asked = [(a, b) for a, b in pairs if names_measure(text, a, matcher, years[0])]
     return asked[0] if len(asked) == 1 else None
 
 
-def _names_measure(text: str, column: ColumnLike, year: str, matcher: Matcher) -> bool:
-    """Whether the question says half the words of a year's column but the year, at least."""
-    measure = content_stems(column_label(column).lower().replace(year, " "))
+def names_measure(text: str, column: ColumnLike, matcher: Matcher, year: str = "") -> bool:
+    """Whether the question says half the words of a (year's) column but the year, at least."""
+    label = column_label(column).lower()
+    measure = content_stems(label.replace(year, " ") if year else label)
     own, bridged = matcher.question_stems(text)
     return bool(measure) and 2 * len(measure & (own | bridged)) >= len(measure)
 
@@ -95,6 +96,18 @@ def change_spec(
     earlier, later = columns
     shown = tuple(c.name for c in (label, earlier, later) if c is not None)
     change = QuerySpec(view.schema.name, columns=shown, of=later.name, minus=earlier.name)
+    return moved(text, change, where, superlative)
+
+
+def moved(
+    text: str, change: QuerySpec, where: Sequence[Condition], superlative: str | None
+) -> QuerySpec | None:
+    """`change` (a spec of rows whose measure is a change: `of` minus `minus`) read as the
+    question asks: the rows that stayed the same, rose or fell, or the one that rose (fell)
+    the most, within the question's bounds on the change."""
+    said = _CHANGE.search(text)
+    if said is None:
+        return None
     bounds = [c for c in where if c.column == VALUE]
     if said.group("same"):
         if bounds:
@@ -105,11 +118,11 @@ def change_spec(
         kept = [c for c in where if c not in bounds]
         where = [*kept, *(Condition(VALUE, _FALL[c.op], -c.value) for c in bounds)]
     if superlative is None:
-        moved = Condition(VALUE, ">" if rising else "<", 0)
-        return replace(change, where=(*where, moved), limit=MAX_LISTED)
+        way = Condition(VALUE, ">" if rising else "<", 0)
+        return replace(change, where=(*where, way), limit=MAX_LISTED)
     # "rose the most" and "fell the least" rank the change from the top
     descending = rising == (superlative == "max")
-    return replace(change, where=tuple(where), order_by=later.name, descending=descending, limit=1)
+    return replace(change, where=tuple(where), order_by=change.of, descending=descending, limit=1)
 
 
 def difference_spec(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rag.answer.model_tools import wants_tool
 from rag.answer.question import NEGATION
 from rag.answer.text import STOPWORDS, digits_for_number_words, stem, words
+from rag.tables.across import across_spec, in_later_year, year_pairs
 from rag.tables.asked import (
     ASKING,
     WHICH,
@@ -118,6 +119,7 @@ class Reading:
     note: str = ""  # what the table lacks of what was asked
     quantity: int | None = None  # how many units a "priced" reading is for
     cell: str = ""  # the value a "columns" reading looks for in the row's columns
+    joined: TableView | None = None  # the earlier year's table a change across two is from
 
 
 class QuestionReader:
@@ -137,6 +139,13 @@ class QuestionReader:
             reading = self._read_table(text, view)
             if reading is not None:
                 return reading
+        if asks_change(text):  # each year a table of its own: neither has both years
+            for earlier, later in year_pairs(text, views):
+                if self._table_score(later, in_later_year(text)) <= 0:
+                    continue
+                reading = self._read_table(text, later, joined=earlier)
+                if reading is not None:
+                    return reading
         return None
 
     def _table_score(self, view: TableView, text: str) -> float:
@@ -196,7 +205,9 @@ class QuestionReader:
             said |= {s for s in own if speaks_of_money(s)}
         return len(said) / len(own)
 
-    def _read_table(self, text: str, view: TableView) -> Reading | None:
+    def _read_table(
+        self, text: str, view: TableView, joined: TableView | None = None
+    ) -> Reading | None:
         text, undone = unfinished(text, view)
         cells = [m for m in self._matcher.cells(view, text) if not _generic_cell(view, m.value)]
         rest = text
@@ -228,6 +239,14 @@ class QuestionReader:
                 return None  # "which day is the library car park closed": no row of it
             return Reading("columns", view, days.spec, days.label, None, cell=days.cell)
         named = which_column(text, view, self._matcher) or label
+        if joined is not None:
+            across = across_spec(text, view, joined, self._matcher, named, filters + totals,
+                                 superlative)  # fmt: skip
+            if across is None or NEGATION.search(rest):
+                return None
+            kind = "argmax" if across.order_by else "filter"
+            return Reading(kind, view, across, named, view_column(view, across.of or ""),
+                           joined=joined)  # fmt: skip
         in_row = in_row_spec(text, view, self._matcher, named, filters + totals)
         if NEGATION.search(without_comparison(rest) if in_row else rest):
             return None

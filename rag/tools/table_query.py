@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 from rag.errors import NotFoundError, TableQueryError
-from rag.tables.spec import SPEC_SCHEMA, QuerySpec, SpecError, Validated
+from rag.tables.spec import SPEC_SCHEMA, QuerySpec, SpecError
+from rag.tables.validated import Validated
 from rag.tools import Tool, ToolError
 
 NAME = "table_query"
@@ -35,7 +36,8 @@ def table_query_tool(store: Any, collection: str) -> Tool | None:
         try:
             spec = QuerySpec.from_json(arguments)
             schema = store.schema(collection, spec.table)
-            compiled = Validated(spec, schema, ROW_COLUMN).compile()
+            joined = store.schema(collection, spec.join) if spec.join is not None else None
+            compiled = Validated(spec, schema, ROW_COLUMN, joined).compile()
             result = store.select(
                 collection, compiled.sql, compiled.params, max_rows=MAX_ROWS, timeout_s=TIMEOUT_S
             )
@@ -46,6 +48,7 @@ def table_query_tool(store: Any, collection: str) -> Tool | None:
 
     description = (
         "Compute over a table of the documents: rows, or sum/count/avg/min/max of a column, "
-        f"with filters, per group, or compared under two conditions. Tables: {listing}"
+        "with filters, per group, or compared under two conditions, or a column's change from "
+        f"a table of the same rows (join on their label column). Tables: {listing}"
     )
     return Tool(NAME, description, SPEC_SCHEMA, table_query)

@@ -3,7 +3,8 @@
 import pytest
 
 from bench.tables import ROW, MemoryTables
-from rag.tables.spec import QuerySpec, SpecError, Validated
+from rag.tables.spec import QuerySpec, SpecError
+from rag.tables.validated import Validated
 
 HEADER = ["Product", "Category", "Price (EUR)", "Stock"]
 CELLS = [
