@@ -103,8 +103,8 @@ def moved(
     text: str, change: QuerySpec, where: Sequence[Condition], superlative: str | None
 ) -> QuerySpec | None:
     """`change` (a spec of rows whose measure is a change: `of` minus `minus`) read as the
-    question asks: the rows that stayed the same, rose or fell, or the one that rose (fell)
-    the most, within the question's bounds on the change."""
+    question asks: the rows that stayed the same, rose or fell, or the one of them that rose
+    (fell) the most, within the question's bounds on the change."""
     said = _CHANGE.search(text)
     if said is None:
         return None
@@ -117,12 +117,13 @@ def moved(
     if not rising:
         kept = [c for c in where if c not in bounds]
         where = [*kept, *(Condition(VALUE, _FALL[c.op], -c.value) for c in bounds)]
+    # only the rows that moved the way asked: none fell, none "fell the most"
+    way = Condition(VALUE, ">" if rising else "<", 0)
     if superlative is None:
-        way = Condition(VALUE, ">" if rising else "<", 0)
         return replace(change, where=(*where, way), limit=MAX_LISTED)
     # "rose the most" and "fell the least" rank the change from the top
     descending = rising == (superlative == "max")
-    return replace(change, where=tuple(where), order_by=change.of, descending=descending, limit=1)
+    return replace(change, where=(*where, way), order_by=change.of, descending=descending, limit=1)
 
 
 def difference_spec(

@@ -152,3 +152,18 @@ def test_a_join_runs_in_the_store_through_the_tool(tmp_path: Path) -> None:
         assert shown["rows"][0][1:4] == ["Waste", 6, 20]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # every department's income rose but the transfer's, which stayed the same
+        "Which department's income went down the most between 2025-26 and 2026-27?",
+        "Which department's income fell the least between 2025-26 and 2026-27?",
+    ],
+)
+def test_the_most_of_a_way_no_row_moved_names_no_row(
+    answerer: TableQuestionAnswerer, question: str
+) -> None:
+    answer = answerer.answer(question, "c")
+    assert answer is None, answer.text

@@ -36,8 +36,9 @@ def answerer() -> TableQuestionAnswerer:
         ("Which plot's annual rent rose the most from 2025-26 to 2026-27?", "argmax",
          ["Full plot has the highest change from annual rent 2025-26 to annual rent 2026-27: £4"],
          []),
+        # of the rents that rose: the raised bed's stayed the same
         ("Which plot's rent increased the least between 2025-26 and 2026-27?", "argmax",
-         ["Accessible raised bed", "£0"], []),
+         ["Half plot", "£2"], ["raised bed"]),
     ],
 )  # fmt: skip
 def test_a_change_between_two_years_columns(
@@ -168,3 +169,9 @@ def test_the_measure_named_picks_the_pair_of_years_columns(
 ) -> None:  # fmt: skip
     answer = answer_saying(budget, question, stated, left_out)
     assert answer.reading.kind == kind
+
+
+def test_the_most_of_a_way_no_row_moved_names_no_row(answerer: TableQuestionAnswerer) -> None:
+    # no rent fell: the raised bed's, which stayed the same, fell the most of none
+    answer = answerer.answer("Which plot's annual rent fell the most from 2025-26 to 2026-27?", "c")
+    assert answer is None, answer.text
