@@ -1,7 +1,8 @@
 """Rows not yet done: "which high-risk problem is still not fixed", "which repairs are not
 sorted", "which actions are unresolved" read as a status column holding none of its done values
-("Completed", "Closed"). The table must have one such column, whose other values ("Open") say
-what is still to do; a question of rows not done over any other table reads as before."""
+("Completed", "Closed"), a blank one too. The table must have one such column, whose other
+values ("Open") say what is still to do; a question of rows not done over any other table
+reads as before."""
 
 import re
 

@@ -160,7 +160,9 @@ class Validated:
         if condition.op not in ("=", "!="):
             raise SpecError(f"{condition.op} compares numbers or dates; {column.name!r} is text")
         params.append(str(condition.value).strip().lower())
-        return f"lower(trim(CAST({name} AS VARCHAR))) {condition.op} ?"
+        # a blank cell is no value: "status != 'completed'" holds for it
+        op = "IS DISTINCT FROM" if condition.op == "!=" else condition.op
+        return f"lower(trim(CAST({name} AS VARCHAR))) {op} ?"
 
     def _measure(self) -> str:
         """The SQL of the aggregated or ordered column (its derived measure if asked)."""

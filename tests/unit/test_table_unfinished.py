@@ -54,3 +54,18 @@ def test_rows_not_done_need_a_status_column() -> None:
     # no column says what is done: listing every high risk would be wrong
     question = "Which high-risk playground equipment is still not fixed?"
     assert TableQuestionAnswerer(source).answer(question, "c") is None
+
+
+def test_a_row_of_no_status_is_not_done() -> None:
+    source = MemoryTables()
+    source.add(
+        "playground_inspections",
+        ["park", "equipment", "risk", "status"],
+        [["Millrace Park", "Rope bridge", "High", "Completed"],
+         ["Millrace Park", "Swing", "High", "Open"],
+         ["Osier Bank", "Slide", "High", ""],
+         ["Osier Bank", "Roundabout", "Low", "Closed"]],
+    )  # fmt: skip
+    # a blank status says nothing was done: the slide is still to fix
+    question = "Which high-risk playground problem is still not fixed?"
+    answer_saying(TableQuestionAnswerer(source), question, ["Swing", "Slide"], ["Rope bridge"])
