@@ -1,10 +1,10 @@
 """Two columns of each row compared: "which groups were awarded less than they asked for" (the
 column said before "than", Amount awarded, against the one the words after it name, else the
 other column of its unit, Amount requested, which "they asked for" says by a verb), "which got
-everything they asked for" (as much: with neither column named, only that reads the same either
-way). "But not refused outright" leaves out the rows whose first column is nothing. The spec
-subtracts row by row (`minus`) and bounds the difference (`value`), as a change between years
-does."""
+everything they asked for" (as much, of a clause saying what was asked, requested or applied
+for: with neither column named, only that reads the same either way). "But not refused
+outright" leaves out the rows whose first column is nothing. The spec subtracts row by row
+(`minus`) and bounds the difference (`value`), as a change between years does."""
 
 import re
 from collections.abc import Sequence
@@ -19,9 +19,12 @@ _THAN = re.compile(
     rf"\b(?P<way>less|fewer|lower|smaller|more|higher|greater|larger|bigger)\s+than\s+{_CLAUSE}",
     re.I,
 )
+# As much as the other column only of what was asked for ("everything they requested"), not of
+# any want ("everything we need for a wedding").
+_ASKED = r"(?=[^?.;,]*\b(?:ask(?:ed)?|request(?:ed)?|appl(?:y|ied))\b)"
 _ALL = re.compile(
     rf"\b(?:(?:exactly|just|precisely)\s+what|everything|all|as much as"
-    rf"|the (?:full|whole) amount)\s+(?:that\s+)?{_CLAUSE}",
+    rf"|the (?:full|whole) amount)\s+(?:that\s+)?{_ASKED}{_CLAUSE}",
     re.I,
 )
 _NOT_NOTHING = re.compile(

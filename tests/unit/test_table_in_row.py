@@ -35,6 +35,8 @@ def answerer() -> TableQuestionAnswerer:
          ["Cricket Club", "Wheelers"], ["Rivers Trust", "Castle Ward"]),
         ("Which groups were awarded exactly what they requested?",
          ["Cricket Club", "Wheelers"], ["Rivers Trust", "Castle Ward"]),
+        ("Which groups got all they applied for?",
+         ["Cricket Club", "Wheelers"], ["Rivers Trust", "Castle Ward"]),
     ],
 )  # fmt: skip
 def test_two_columns_of_a_row_compared(
@@ -63,3 +65,23 @@ def test_a_number_after_than_is_a_bound(answerer: TableQuestionAnswerer) -> None
     answer = answerer.answer("Which groups were awarded more than 3000?", "c")
     assert answer is not None and answer.reading.spec.minus is None
     assert "Rivers Trust" in answer.text and "Cricket Club" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which room has everything we need for a wedding?",
+        "Which room has all we need for a party?",
+    ],
+)
+def test_everything_needed_compares_no_columns(question: str) -> None:
+    source = MemoryTables()
+    source.add(
+        "hall_rooms",
+        ["Room", "Facilities", "Seated capacity", "Standing capacity"],
+        [["Main Hall", "Stage, bar", "120", "200"], ["Committee Room", "Projector", "20", "20"],
+         ["Kitchen", "Ovens", "0", "10"]],
+    )  # fmt: skip
+    # only a clause of what was asked for says the two columns are as much as each other
+    answer = TableQuestionAnswerer(source).answer(question, "c")
+    assert answer is None or answer.reading.spec.minus is None, answer.text
