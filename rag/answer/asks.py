@@ -109,7 +109,8 @@ _GIVES_STEPS = re.compile(
     r"|read|sign|log|select|choose|upload|post|collect|wait|leave|keep|report|print|download"
     r"|switch|turn|press|click|open|remove|restart)\b"
     r"|\bsteps?\b|\b(?:then|finally|afterwards)\b|\b(?:first|next)\b(?=\s*,)"
-    r"|^\W*(?:first|next)\b(?!\s+to\b)",
+    r"|(?:^\W*|\b(?:must|should|will|you|we|then)\s+)(?:first|next)\b"
+    r"(?!\s+(?:to|year|week|month|day|time|meeting|season|term)\b)",
     re.I,
 )
 # Questions a bare name or phrase can answer ("Which park has a skate ramp?" "Riverside Park.").

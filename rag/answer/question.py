@@ -146,8 +146,11 @@ _CLAUSE_NUMBERS = re.compile(
     re.I,
 )
 # "Which company insures the council?" asks for a name: a capitalised word past a sentence's
-# start ("Civic Mutual", "Old Road Cemetery"), or a code ("KES-02").
+# start ("Civic Mutual", "Old Road Cemetery") or a code ("KES-02"). (The asked noun with a word
+# the question does not say, "the green bin" for "Which bin ...?", was tried too: "scaffolding
+# company" then answered "Which company insures the council?", -1 on the town tuning sets.)
 _WHICH_ASK = re.compile(r"^\W*which\b", re.I)
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _NAME_WORDS = re.compile(_NAME_START + r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*\b")
 _COLUMN = re.compile(r"(\w+): ")  # a column's last word, as a table row reads
 # What says that something is not so, not allowed or left out.
@@ -359,11 +362,14 @@ def _names_another(sentence: str, question: str) -> bool:
     """Whether `sentence` names something `question` does not: "The cemetery chapel is a
     listed building." names no cemetery for "Which cemetery has a listed chapel?"."""
     asked = stems(question) | word_stems(question)
-    return any(
+    if any(
         not stems(name.group()) <= asked
         for name in _NAME_WORDS.finditer(sentence)
         if name.start() > 0 or " " in name.group()
-    ) or bool(identifiers(sentence) - identifiers(question))
+    ):
+        return True
+    # a code, not a year: "since 1994" names no cemetery
+    return any(not _YEAR_LIKE.match(code) for code in identifiers(sentence) - identifiers(question))
 
 
 def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:

@@ -41,15 +41,19 @@ _HOW_MANY_FORM = re.compile(
     r"(?:do|does|did|are|is|were|was|will|would|can|could|have|has|had)\s+(?P<thing>[^?!.]+)",
     re.I,
 )
-# "How much is the ATTRIBUTE on|for|with THING", "Is there an ATTRIBUTE for THING": money asked
-# of a thing the question names (a deposit on a licence, a season ticket for the courts).
+# "How much is the ATTRIBUTE on|for|with THING", "How much ATTRIBUTE do I pay with THING", "Is
+# there an ATTRIBUTE for THING, and how much?": money asked of a thing the question names (a
+# deposit on a licence, a season ticket for the courts). The attribute is a noun: after an
+# article, or before the paying clause ("How much was spent on X" asks no attribute).
 _HOW_MUCH_FORM = re.compile(
-    r"^\W*(?:how much|is there)\s+(?:(?:is|are|was|were|will|would)\s+)?(?:the\s+|an?\s+|any\s+)?"
+    r"^\W*(?:(?:how much|is there)\s+(?:(?:is|are|was|were|will|would)\s+)?(?:the|an?|any)\s+"
     r"(?P<attribute>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
-    r"(?:\s+(?:do|does|did|will|would|must|should)\s+(?:i|we|you|one|they)\s+(?:have to\s+"
-    r"|need to\s+)?(?:pay|get|need))?\s+(?P<preposition>on|for|with|of)\s+(?P<thing>[^?!.,]+)",
+    r"|how much\s+(?P<paid>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:do|does|did|will|would|must"
+    r"|should)\s+(?:i|we|you|one|they)\s+(?:have to\s+|need to\s+)?(?:pay|get|need))"
+    r"\s+(?P<preposition>on|for|with|of)\s+(?P<thing>[^?!.,]+)",
     re.I,
 )
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 # "the bar at the Corn Exchange": a part (a noun phrase after a determiner) of a named place.
 _PART_AT = re.compile(
     r"\b(?:the|an?|its|their|our|any)\s+(?P<part>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:at|in)\s+"
@@ -104,7 +108,10 @@ def asked_attribute(focus: QuestionFocus) -> AskedAttribute | None:
         found = form.search(focus.text)
         if found is None:
             continue
-        attribute, thing = found.group("attribute"), found.group("thing").strip()
+        if form is _HOW_MUCH_FORM and not _HOW_MUCH.search(focus.text):
+            continue  # "Is there a discount for members?" asks whether, not how much
+        attribute = found.group("attribute") or found.group("paid")
+        thing = found.group("thing").strip()
         terms = stems(attribute)
         if not terms or len(terms) < len(attribute.split()):
             continue  # a stopword or an asking word: no attribute ("what is there to do ...")

@@ -931,3 +931,15 @@ def test_a_weekday_in_the_plural_states_a_day() -> None:
     focus = analyse("On which day of the week does the apprentice go to college?")
     assert focus.answer_type == "date"
     assert focus.has_answer_type("You will attend college one day a week (on Thursdays).")
+
+
+def test_first_or_next_after_a_modal_orders_steps_but_next_year_does_not() -> None:
+    question = "How do I get a street trading consent?"
+    assert states_kind("procedure", "You must first register with the council.", question)
+    assert states_kind("procedure", "You will next need to send the form.", question)
+    assert not states_kind("procedure", "Next year the market moves to the Quay.", question)
+
+
+def test_a_year_names_nothing_a_which_question_asks() -> None:
+    focus = analyse("Which cemetery has a listed chapel?")
+    assert not focus.has_answer_type("The cemetery chapel is a listed building (since 1994).")

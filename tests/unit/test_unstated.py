@@ -200,10 +200,23 @@ def test_money_asked_as_how_much_of_a_named_thing_must_be_stated_with_its_words(
     )
     focus = analyse("How much is the refundable deposit on a Quay Stall Licence?")
     assert unstated(focus, [licence]) == "the refundable deposit on a Quay Stall Licence"
-    assert unstated(analyse("Is there a refundable deposit for the Quay Stall Licence?"), [licence])
+    asked = "Is there a refundable deposit for the Quay Stall Licence, and how much is it?"
+    assert unstated(analyse(asked), [licence])
     # The fee itself is stated; a deposit stated beside the name is an answer to look for.
     assert unstated(analyse("How much is the fee for a Quay Stall Licence?"), [licence]) is None
     deposit = _chunk("The Quay Stall Licence needs a refundable deposit of £50.", "deposit")
     assert unstated(focus, [licence, deposit]) is None
     # Not a thing the question names: what is paid for may be worded otherwise.
     assert asked_attribute(analyse("How much is the deposit on a market stall?")) is None
+
+
+def test_how_much_asks_an_attribute_only_when_it_names_a_noun() -> None:
+    club = _chunk("The Tidewater Rowing Club received £5,000 from the council for oars.", "club")
+    # "spent" is no attribute: the amount the club received answers it
+    assert unstated(analyse("How much was spent on the Tidewater Rowing Club?"), [club]) is None
+    hall = _chunk("The Moot Hall costs £40 an hour.", "hall")
+    assert unstated(analyse("How much is hire of the Moot Hall?"), [hall]) is None
+    # Asking whether, not how much, is left to the ranker.
+    assert asked_attribute(analyse("Is there a discount for members of the Moot Hall?")) is None
+    paid = asked_attribute(analyse("How much damage deposit do I pay with a Moot Hall booking?"))
+    assert paid is not None and paid.attribute == "damage deposit"
