@@ -68,12 +68,16 @@ def across_spec(
 
 
 def _names_rows_alike(later: TableView, earlier: TableView, key: ColumnLike) -> bool:
-    """Whether the key names each row once in both tables, and mostly the same rows."""
-    if later.repeats(key) or earlier.repeats(key):
-        return False
-    mine = {v.strip().lower() for v in later.values.get(key.name, ())}
-    theirs = {v.strip().lower() for v in earlier.values.get(key.name, ())}
-    return bool(mine) and len(mine & theirs) >= MIN_SHARED * len(mine)
+    """Whether the key names each row once in both tables, as the join reads it (trimmed, in
+    lower case: "Parks" and "parks " are one), and mostly the same rows."""
+    mine, theirs = _labels(later, key), _labels(earlier, key)
+    return bool(mine and theirs) and len(mine & theirs) >= MIN_SHARED * len(mine)
+
+
+def _labels(view: TableView, key: ColumnLike) -> set[str]:
+    """The key's labels as the join reads them, none where two rows share one."""
+    labels = {v.strip().lower() for v in view.values.get(key.name, ())}
+    return labels if len(labels) == getattr(view.schema, "row_count", None) else set()
 
 
 def _shape(view: TableView) -> list[tuple[str, str]]:

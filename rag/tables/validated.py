@@ -2,7 +2,7 @@
 table's own and every value of its column's type, and compiled to one parameterised SELECT: the
 names become quoted identifiers of the engine's names, the values bound parameters. A spec with
 a `join` reads the rows of its table each beside the joined table's row named alike (one year's
-sheet and the next's).
+sheet and the next's); a row whose label another row of its table shares is joined to none.
 """
 
 import datetime
@@ -122,15 +122,17 @@ class Validated:
         return column
 
     def _from(self) -> str:
-        """The table, or with a join its rows each beside the joined row named alike."""
+        """The table, or with a join its rows each beside the joined row named alike: only the
+        rows whose label no other row of their table shares (as the join reads labels), so
+        that no row is read twice."""
         if self.joined is None:
             return quoted(self.table.name)
-        spec, mine, theirs = self.spec, quoted(self.table.name), quoted(self.joined.name)
-        keys = [f"lower(trim(CAST({t}.{quoted(c.sql_name)} AS VARCHAR)))" for t, c in
-                (("t", self.column(spec.on)), ("j", self._joined_column(spec.on)))]  # fmt: skip
-        minus = quoted(self._joined_column(spec.minus).sql_name)
+        on = [self.column(self.spec.on), self._joined_column(self.spec.on)]
+        mine, theirs = _named_once(self.table.name, on[0]), _named_once(self.joined.name, on[1])
+        minus = quoted(self._joined_column(self.spec.minus).sql_name)
         beside = f"j.{minus} AS {quoted(JOINED)}, j.{self._row} AS {quoted(JOINED_ROW)}"
         # quoted identifiers of the tables' own only, as in compile() (S608)
+        keys = _label(f"t.{quoted(on[0].sql_name)}"), _label(f"j.{quoted(on[1].sql_name)}")
         return (
             f"(SELECT t.*, {beside} FROM {mine} AS t JOIN {theirs} AS j "  # noqa: S608
             f"ON {keys[0]} = {keys[1]}) AS t"
@@ -234,6 +236,18 @@ class Validated:
             key = quoted(self.column(s.order_by).sql_name)
         direction = "DESC" if s.descending else "ASC"
         return f"{key} {direction} NULLS LAST, {default}"
+
+
+def _label(column: str) -> str:
+    """The SQL of a row's label as a join reads it: its text, trimmed, in lower case."""
+    return f"lower(trim(CAST({column} AS VARCHAR)))"
+
+
+def _named_once(table: str, key: ColumnLike) -> str:
+    """The rows of `table` whose label (`key`, as a join reads it) no other row shares."""
+    label = _label(quoted(key.sql_name))
+    rows = f"SELECT * FROM {quoted(table)} QUALIFY count(*) OVER (PARTITION BY {label}) = 1"  # noqa: S608
+    return f"({rows})"
 
 
 def _compare_params(params: list[Any], n_where: int) -> list[Any]:

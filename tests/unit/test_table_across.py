@@ -119,7 +119,7 @@ def test_a_join_is_validated_and_compiled_with_quoted_names(source: MemoryTables
                      minus="Income (£)", join="budget_2025-26", on="Department")  # fmt: skip
     assert QuerySpec.from_json(spec.to_json()) == spec
     compiled = Validated(spec, later, "__row", earlier).compile()
-    assert 'JOIN "budget_2025-26" AS j' in compiled.sql
+    assert 'FROM "budget_2025-26" QUALIFY' in compiled.sql and ") AS j ON " in compiled.sql
     assert compiled.params == []
     with pytest.raises(SpecError):  # the joined table must be given, and be the one named
         Validated(spec, later, "__row").compile()
@@ -167,3 +167,27 @@ def test_the_most_of_a_way_no_row_moved_names_no_row(
 ) -> None:
     answer = answerer.answer(question, "c")
     assert answer is None, answer.text
+
+
+def _repeating() -> MemoryTables:
+    tables = MemoryTables()  # "Parks" and "parks " are one label to the join
+    tables.add("costs_2025-26", ["Department", "Cost"],
+               [["Parks", "10"], ["Waste", "5"], ["Roads", "7"]])  # fmt: skip
+    tables.add("costs_2026-27", ["Department", "Cost"],
+               [["Parks", "12"], ["parks ", "30"], ["Waste", "6"], ["Roads", "9"]])  # fmt: skip
+    return tables
+
+
+def test_a_label_repeated_as_the_join_reads_it_joins_no_rows() -> None:
+    tables = _repeating()
+    views = {v.schema.name: v.schema for v in tables.views("c")}
+    spec = QuerySpec("costs_2026-27", columns=("Department",), of="Cost", minus="Cost",
+                     join="costs_2025-26", on="Department")  # fmt: skip
+    compiled = Validated(spec, views["costs_2026-27"], "_row", views["costs_2025-26"]).compile()
+    rows = tables.run(compiled, max_rows=50, timeout_s=2).rows
+    assert sorted(r[1] for r in rows) == ["Roads", "Waste"], rows
+
+
+def test_tables_whose_label_repeats_as_the_join_reads_it_are_no_pair() -> None:
+    question = "Which department's cost rose the most between 2025-26 and 2026-27?"
+    assert TableQuestionAnswerer(_repeating()).answer(question, "c") is None
