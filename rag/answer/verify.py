@@ -21,6 +21,7 @@ from rag.answer.text import (
     numbers_in,
     stem,
     units_of,
+    word_stems,
     words,
 )
 from rag.answer.types import Citation
@@ -37,6 +38,15 @@ MIN_ANSWER_WORDS = 4
 VALUE_TYPES = frozenset({"quantity", "date", "person", "link"})
 _FILLER = frozenset({"answer"})  # "The answer is: 28 days."
 _SYMBOLS = {"eur": "€", "usd": "$"}
+# "NAME is the THING" without a figure: a claim joining a name to a thing, which holding the
+# same words does not make the source say ("Old Road Cemetery is the cemetery chapel." from
+# "Restoration of the chapel roof at Old Road Cemetery, which is a listed building, ...").
+_PREPOSITION = re.compile(r"\s(?:of|at|in|for|on|with|from|by|to)\s", re.I)
+_NAME_IS = re.compile(
+    r"^\s*(?!(?:The|This|That|These|Those|It|There|Here|An?|Our|Your|Its|Their|He|She|They|We|You"
+    r"|I)\b)(?P<name>[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)*)\s+(?:is|are|was|were)\s+(?:the|an?)\s+"
+    r"(?P<thing>[^\d]+?)[.!]?\s*$"
+)
 
 
 def best_support(sentence: str, spans: list[SourceSpan]) -> tuple[SourceSpan, float] | None:
@@ -141,6 +151,8 @@ class AnswerVerifier:
             added_unsupported(focus, sentence, cited), cited
         ):
             return None
+        if not joins_as_stated(sentence, span.text):
+            return None
         return Verdict(evidence, score)
 
     def _unsaid(self, words_: set[str], said: frozenset[str]) -> bool:
@@ -154,6 +166,18 @@ class AnswerVerifier:
             return False
         states_a_figure = bool(numbers_in(sentence) - numbers_in(focus.text))
         return len(words(sentence)) < MIN_ANSWER_WORDS and not states_a_figure
+
+
+def joins_as_stated(sentence: str, source: str) -> bool:
+    """Whether a claim that a name is a thing ("X is the Y of Z") stands in `source` as the
+    source says it: the name, then the thing's head noun ("Y") after it. Other sentences pass."""
+    claim = _NAME_IS.match(sentence)
+    if claim is None:
+        return True
+    name = claim.group("name")
+    at = source.lower().find(name.lower())
+    head = words(_PREPOSITION.split(claim.group("thing"))[0])
+    return at >= 0 and bool(head) and stem(head[-1]) in word_stems(source[at + len(name) :])
 
 
 def added_unsupported(focus: QuestionFocus, sentence: str, cited: frozenset[str]) -> set[str]:

@@ -8,7 +8,7 @@ import pytest
 from rag.answer.context import Evidence, rank_evidence
 from rag.answer.question import analyse
 from rag.answer.spans import SourceSpan, source_spans
-from rag.answer.verify import AnswerVerifier, best_support, cite
+from rag.answer.verify import AnswerVerifier, best_support, cite, joins_as_stated
 from rag.retrieve import RetrievedChunk
 
 
@@ -123,3 +123,19 @@ def test_a_synonym_the_passage_says_supports_the_word_the_answer_uses() -> None:
         )
         is None
     )
+
+
+def test_a_name_claimed_to_be_a_thing_must_be_that_thing_in_its_source() -> None:
+    text = (
+        "Restoration of the chapel roof at Old Road Cemetery, which is a listed building, "
+        "was completed in October."
+    )
+    verifier = _verifier("Which cemetery has a chapel that is a listed building?", text)
+    # The same words, joined otherwise than the source joins them.
+    assert verifier.check("Old Road Cemetery is the cemetery chapel.") is None
+    assert verifier.check("Old Road Cemetery is a listed building.") is not None
+
+
+def test_a_sentence_opening_with_a_pronoun_claims_no_name() -> None:
+    assert joins_as_stated("This is a new post, created as the work grew.", "The post is new.")
+    assert not joins_as_stated("Ada Pym is the Ferry Clerk.", "The Ferry Clerk thanked Ada Pym.")
