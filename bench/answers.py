@@ -2,7 +2,7 @@
 
 The corpus and its question sets were written by people who had not seen the code, the other
 evaluation sets or any figure (eval/town/README.md). `dev` and `tuning` to `tuning4`
-may be read row by row and tuned on; `blind3` to `blind11` are run once per candidate change and
+may be read row by row and tuned on; `blind3` to `blind12` are run once per candidate change and
 only their aggregates are printed: once anyone reads a set's rows it is a tuning set,
 and a fresh one must be written.
 
@@ -11,7 +11,7 @@ records (bench/grounding.py): the default one, and one calibrated on the set's c
 half (the highest keeping false abstention within budget there) reported on the held-out half.
 
 Run: .venv/bin/python -m bench.answers dev|tuning|tuning2|tuning3|tuning4 [--records FILE]
-     .venv/bin/python -m bench.answers blind3|...|blind11 [--label TEXT]   (aggregates only)
+     .venv/bin/python -m bench.answers blind3|...|blind12 [--label TEXT]   (aggregates only)
 """
 
 import json
@@ -64,8 +64,11 @@ SETS = {
     "blind10": TOWN / "questions_blind10.jsonl",
     # written 2026-12-07 (eighth session) for the next session's candidates; never run yet
     "blind11": TOWN / "questions_blind11.jsonl",
+    "blind12": TOWN / "questions_blind12.jsonl",
 }
-BLIND = ("blind3", "blind4", "blind5", "blind6", "blind7", "blind9", "blind10", "blind11")
+BLIND = (
+    "blind3", "blind4", "blind5", "blind6", "blind7", "blind9", "blind10", "blind11", "blind12"
+)
 
 
 def _by_kind(records: list[AnswerRecord]) -> str:

@@ -2,6 +2,16 @@
 
 from rag.tables.answerer import TableAnswer, TableQuestionAnswerer
 
+# A play inspection log: a status column of done values (Completed, Closed) beside open ones.
+PLAYGROUND_INSPECTIONS = (
+    "playground_inspections",
+    ["ref", "park", "play_area", "equipment", "risk_rating", "status"],
+    [["PI-1", "Millrace Park", "Junior Play Area", "Climbing frame", "High", "Completed"],
+     ["PI-2", "Millrace Park", "Junior Play Area", "Basket swing", "Low", "Closed"],
+     ["PI-3", "Fennick Meadows", "Natural Play Trail", "Rope bridge", "High", "Open"],
+     ["PI-4", "Hollins Green", "Toddler Play Area", "Cradle swings", "Medium", "Open"]],
+)  # fmt: skip
+
 
 def answer_saying(
     answerer: TableQuestionAnswerer, question: str, stated: list[str], left_out: list[str]

@@ -5,20 +5,13 @@ import pytest
 
 from bench.tables import MemoryTables
 from rag.tables.answerer import TableQuestionAnswerer
-from tests.unit.table_answer_checks import answer_saying
+from tests.unit.table_answer_checks import PLAYGROUND_INSPECTIONS, answer_saying
 
 
 @pytest.fixture(scope="module")
 def answerer() -> TableQuestionAnswerer:
     source = MemoryTables()
-    source.add(
-        "playground_inspections",
-        ["ref", "park", "play_area", "equipment", "risk_rating", "status"],
-        [["PI-1", "Millrace Park", "Junior Play Area", "Climbing frame", "High", "Completed"],
-         ["PI-2", "Millrace Park", "Junior Play Area", "Basket swing", "Low", "Closed"],
-         ["PI-3", "Fennick Meadows", "Natural Play Trail", "Rope bridge", "High", "Open"],
-         ["PI-4", "Hollins Green", "Toddler Play Area", "Cradle swings", "Medium", "Open"]],
-    )  # fmt: skip
+    source.add(*PLAYGROUND_INSPECTIONS)
     return TableQuestionAnswerer(source)
 
 
