@@ -67,7 +67,15 @@ SETS = {
     "blind12": TOWN / "questions_blind12.jsonl",
 }
 BLIND = (
-    "blind3", "blind4", "blind5", "blind6", "blind7", "blind9", "blind10", "blind11", "blind12"
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind9",
+    "blind10",
+    "blind11",
+    "blind12",
 )
 
 
