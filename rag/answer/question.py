@@ -151,6 +151,8 @@ _CLAUSE_NUMBERS = re.compile(
 # company" then answered "Which company insures the council?", -1 on the town tuning sets.)
 _WHICH_ASK = re.compile(r"^\W*which\b", re.I)
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+# A line's label names what it tells of: "Backup only: keeps the battery full ...".
+_LABEL = re.compile(r"^\W*([A-Z][\w'-]*(?:\s+[\w'-]+){0,3})\W*:\s")  # "**Backup only**:" too
 _NAME_WORDS = re.compile(_NAME_START + r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*\b")
 _COLUMN = re.compile(r"(\w+): ")  # a column's last word, as a table row reads
 # What says that something is not so, not allowed or left out.
@@ -362,6 +364,8 @@ def _names_another(sentence: str, question: str) -> bool:
     """Whether `sentence` names something `question` does not: "The cemetery chapel is a
     listed building." names no cemetery for "Which cemetery has a listed chapel?"."""
     asked = stems(question) | word_stems(question)
+    if (label := _LABEL.match(sentence)) and not stems(label.group(1)) <= asked:
+        return True
     if any(
         not stems(name.group()) <= asked
         for name in _NAME_WORDS.finditer(sentence)

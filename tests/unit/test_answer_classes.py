@@ -943,3 +943,9 @@ def test_first_or_next_after_a_modal_orders_steps_but_next_year_does_not() -> No
 def test_a_year_names_nothing_a_which_question_asks() -> None:
     focus = analyse("Which cemetery has a listed chapel?")
     assert not focus.has_answer_type("The cemetery chapel is a listed building (since 1994).")
+
+
+def test_a_lines_label_names_what_a_which_question_asks() -> None:
+    focus = analyse("Which setting keeps the battery full until the grid goes down?")
+    assert focus.has_answer_type("Backup only: keeps the battery full until a grid outage.")
+    assert focus.has_answer_type("- **Backup only**: keeps the battery full until a grid outage.")
