@@ -20,12 +20,11 @@ from rag.answer.question import LISTING, QuestionFocus, stems
 from rag.answer.rows import names_another_row, row_sentence
 from rag.answer.text import identifiers, numbers_in
 from rag.answer.types import ABSTAIN_TEXT, AskResult
-from rag.answer.unstated import unstated
+from rag.answer.unstated import HOW_MUCH, unstated
 from rag.answer.verifier import AnswerabilityVerifier
 from rag.retrieve import RetrievedChunk
 
 _YEAR = re.compile(r"(?:18|19|20)\d\d")
-_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _SHARE = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 # (focus, ranked evidence) → how well the best sentences answer the question, 0..1.
 SupportSignal = Callable[[QuestionFocus, list[Evidence]], float]
@@ -194,7 +193,7 @@ def states_nothing_asked(focus: QuestionFocus, ranked: list[Evidence]) -> bool:
         return all(_YEAR.fullmatch(n) for n in counted)
     # a share answers how much is paid ("a 30% deposit")
     return not (
-        focus.has_answer_type(shown) or (_HOW_MUCH.search(focus.text) and _SHARE.search(shown))
+        focus.has_answer_type(shown) or (HOW_MUCH.search(focus.text) and _SHARE.search(shown))
     )
 
 

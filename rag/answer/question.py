@@ -9,6 +9,7 @@ how much of them the best sentence covers.
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rag.answer.asks import asked_kind, states_kind
@@ -363,7 +364,7 @@ def has_type(sentence: str, kind: AnswerType, question: str = "") -> bool:
 def _names_another(sentence: str, question: str) -> bool:
     """Whether `sentence` names something `question` does not: "The cemetery chapel is a
     listed building." names no cemetery for "Which cemetery has a listed chapel?"."""
-    asked = stems(question) | word_stems(question)
+    asked = _said_in(question)
     if (label := _LABEL.match(sentence)) and not stems(label.group(1)) <= asked:
         return True
     if any(
@@ -376,10 +377,16 @@ def _names_another(sentence: str, question: str) -> bool:
     return any(not _YEAR_LIKE.match(code) for code in identifiers(sentence) - identifiers(question))
 
 
+@lru_cache(maxsize=256)  # read once per question, asked again for every ranked sentence
+def _said_in(question: str) -> frozenset[str]:
+    """The question's stems, of both readings (`stems` and `word_stems`)."""
+    return stems(question) | word_stems(question)
+
+
 def _new_names(sentence: str, question: str) -> Iterator[re.Match[str]]:
     """The full names in `sentence` that `question` does not name, a place's or a body's
     ("Corn Exchange", "Resources Committee") aside."""
-    asked = stems(question) | word_stems(question)
+    asked = _said_in(question)
     # A table row's thing ends in the kind its column names: "Grant: Small Grant".
     kinds = _NO_PERSON_HEADS | {c.lower() for c in _COLUMN.findall(sentence)}
     # A name of words the question says is no new name: "Brightwater Labs Founder" for "Who

@@ -53,7 +53,7 @@ _HOW_MUCH_FORM = re.compile(
     r"\s+(?P<preposition>on|for|with|of)\s+(?P<thing>[^?!.,]+)",
     re.I,
 )
-_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 # "the bar at the Corn Exchange": a part (a noun phrase after a determiner) of a named place.
 _PART_AT = re.compile(
     r"\b(?:the|an?|its|their|our|any)\s+(?P<part>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:at|in)\s+"
@@ -108,7 +108,7 @@ def asked_attribute(focus: QuestionFocus) -> AskedAttribute | None:
         found = form.search(focus.text)
         if found is None:
             continue
-        if form is _HOW_MUCH_FORM and not _HOW_MUCH.search(focus.text):
+        if form is _HOW_MUCH_FORM and not HOW_MUCH.search(focus.text):
             continue  # "Is there a discount for members?" asks whether, not how much
         attribute = found.group("attribute") or found.group("paid")
         thing = found.group("thing").strip()
